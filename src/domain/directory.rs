@@ -1,0 +1,121 @@
+//! Who numbers are assigned to: accounts and their users, voice connectors and groups.
+
+use super::E164;
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($name:ident, $prefix:literal) => {
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub const PREFIX: &'static str = $prefix;
+
+            pub fn from_seq(n: u64) -> Self {
+                $name(format!("{}-{}", $prefix, n))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(AccountId, "acct");
+id_type!(UserId, "user");
+id_type!(VoiceConnectorId, "vc");
+id_type!(GroupId, "vcg");
+id_type!(OrderId, "order");
+id_type!(RequestId, "req");
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub account: AccountId,
+    pub name: String,
+    pub email: String,
+    pub calling_enabled: bool,
+    pub sms_enabled: bool,
+    /// The user's Business Calling number (at most one).
+    pub phone_number: Option<E164>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceConnector {
+    pub id: VoiceConnectorId,
+    pub name: String,
+    /// AWS Region, fixed once created.
+    pub region: String,
+    pub encryption: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMember {
+    pub connector: VoiceConnectorId,
+    /// 1 (highest) to 99.
+    pub priority: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceConnectorGroup {
+    pub id: GroupId,
+    pub name: String,
+    /// Ordered by priority, highest first.
+    pub members: Vec<GroupMember>,
+}
+
+/// The regions where Chime Voice Connectors run.
+pub const REGIONS: [&str; 8] = [
+    "us-east-1",
+    "us-west-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "ap-northeast-1",
+    "ap-southeast-1",
+];
+
+pub const MAX_GROUPS: usize = 3;
+pub const MAX_GROUP_MEMBERS: usize = 3;
+pub const NAME_MAX: usize = 256;
+
+/// Where an assigned number points.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Assignee {
+    User { account: AccountId, user: UserId },
+    VoiceConnector(VoiceConnectorId),
+    VoiceConnectorGroup(GroupId),
+}
+
+impl Assignee {
+    /// A stable key for the by-assignee index.
+    pub fn key(&self) -> String {
+        match self {
+            Assignee::User { user, .. } => user.0.clone(),
+            Assignee::VoiceConnector(id) => id.0.clone(),
+            Assignee::VoiceConnectorGroup(id) => id.0.clone(),
+        }
+    }
+
+    pub fn kind_label(&self) -> &'static str {
+        match self {
+            Assignee::User { .. } => "user",
+            Assignee::VoiceConnector(_) => "voice connector",
+            Assignee::VoiceConnectorGroup(_) => "voice connector group",
+        }
+    }
+}

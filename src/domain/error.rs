@@ -1,0 +1,110 @@
+//! Every way an action can be refused, in words for the administrator. A refused action
+//! changes nothing.
+
+use super::{CallingNameError, NumberError, ProductType, Timestamp, E164};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("{actor} has read-only access: ask an administrator to do this")]
+    ReadOnly { actor: String },
+    #[error("only the scheduler completes due work")]
+    NotScheduler,
+    #[error(transparent)]
+    Number(#[from] NumberError),
+    #[error(transparent)]
+    CallingName(#[from] CallingNameError),
+    #[error("select at least one number")]
+    NothingSelected,
+    #[error("{0} is not one of your numbers")]
+    UnknownNumber(E164),
+    #[error("{number} is not in the inventory (it is {status})")]
+    NotInInventory { number: E164, status: String },
+    #[error("{0} is already yours")]
+    AlreadyHeld(E164),
+    #[error("{0} is not available from the carrier any more; search again")]
+    NotOffered(E164),
+    #[error("the inventory is limited to {limit} numbers: {held} are held or pending and this would add {adding}; delete numbers or raise the limit first")]
+    LimitExceeded { limit: usize, held: usize, adding: usize },
+    #[error("{0} is toll-free: toll-free numbers can only be Voice Connector numbers")]
+    TollFreeBusinessCalling(E164),
+    #[error("{number} is a {product} number: {hint}")]
+    WrongAssignee { number: E164, product: ProductType, hint: &'static str },
+    #[error("{user} already has the Business Calling number {number}; unassign it first")]
+    UserHasNumber { user: String, number: E164 },
+    #[error("{number} is assigned to {to}; unassign it before you {what}")]
+    IsAssigned { number: E164, to: String, what: &'static str },
+    #[error("{0} is not assigned")]
+    NotAssigned(E164),
+    #[error("only Voice Connector numbers can be reassigned; unassign {0} and assign it to the other user")]
+    ReassignBusinessCalling(E164),
+    #[error("{number} is already {product}")]
+    SameProductType { number: E164, product: ProductType },
+    #[error("{0} is not in the deletion queue")]
+    NotInDeletionQueue(E164),
+    #[error("{number} can no longer be restored: its 7-day window closed at {closed_at}")]
+    RestoreWindowClosed { number: E164, closed_at: Timestamp },
+    #[error("{0} is not a failed acquisition")]
+    NotFailed(E164),
+    #[error("the default calling name can change once every 7 days; next change possible at {next}")]
+    DefaultNameCooldown { next: Timestamp },
+    #[error("the default calling name update is still in progress; it completes at {completes_at}")]
+    DefaultNameInProgress { completes_at: Timestamp },
+    #[error("the calling name of {number} is still being updated; try again after {completes_at}")]
+    NameUpdateInProgress { number: E164, completes_at: Timestamp },
+    #[error("a label has at most 256 characters")]
+    LabelTooLong,
+    #[error("no account {0}")]
+    UnknownAccount(String),
+    #[error("no user {0}")]
+    UnknownUser(String),
+    #[error("user {user} is not in account {account}")]
+    UserNotInAccount { user: String, account: String },
+    #[error("no voice connector {0}")]
+    UnknownVoiceConnector(String),
+    #[error("no voice connector group {0}")]
+    UnknownGroup(String),
+    #[error("no support request {0}")]
+    UnknownRequest(String),
+    #[error("{what} cannot be empty")]
+    Empty { what: &'static str },
+    #[error("{what} has at most {max} characters")]
+    TooLong { what: &'static str, max: usize },
+    #[error("“{0}” is not a Voice Connector region (try us-east-1 or us-west-2)")]
+    UnknownRegion(String),
+    #[error("there can be at most 3 voice connector groups; delete one first")]
+    TooManyGroups,
+    #[error("a voice connector group holds at most 3 voice connectors")]
+    TooManyMembers,
+    #[error("a group member's priority is 1 (highest) to 99, not {0}")]
+    BadPriority(u8),
+    #[error("{0} appears twice in the group")]
+    DuplicateMember(String),
+    #[error("a voice connector group needs at least one voice connector")]
+    NoMembers,
+    #[error("{name} still has {count} number(s) assigned; unassign them first")]
+    HasNumbers { name: String, count: usize },
+    #[error("{name} is a member of voice connector group {group}; remove it from the group first")]
+    InGroup { name: String, group: String },
+    #[error("account {name} still has {count} user(s); delete them first")]
+    AccountHasUsers { name: String, count: usize },
+    #[error("{0} is not a US number: only United States numbers can be ported in")]
+    PortInNotUs(E164),
+    #[error("create a voice connector first: Voice Connector numbers are ported to a voice connector")]
+    PortInNeedsVoiceConnector,
+    #[error("the port-in form is missing the {0}")]
+    MissingField(&'static str),
+    #[error("“{0}” is not an email address")]
+    BadEmail(String),
+    #[error("{0} is not ours to port out")]
+    NotOursToPortOut(E164),
+    #[error("{number} is a {actual} number, not {claimed}")]
+    ProductMismatch { number: E164, actual: ProductType, claimed: ProductType },
+    #[error("{number} appears twice")]
+    Duplicate { number: E164 },
+    #[error("{request} is not a port-in request")]
+    NotPortIn { request: String },
+    #[error("{request} is {status}: {hint}")]
+    WrongRequestState { request: String, status: &'static str, hint: &'static str },
+    #[error("{number} is already being ported in by {request}")]
+    PortInProgress { number: E164, request: String },
+}

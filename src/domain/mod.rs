@@ -1,0 +1,31 @@
+//! The rules of phone number management as pure code: types, validation and the state
+//! machine. No I/O and no clock reads here: `now` is always an argument, the store is
+//! reached through the `View` trait and the carrier through `Desk`.
+
+mod action;
+mod calling_name;
+mod directory;
+mod error;
+mod number;
+mod order;
+mod phone;
+mod policy;
+mod product;
+pub mod rules;
+mod support;
+mod time;
+mod view;
+
+pub use action::*;
+pub use calling_name::*;
+pub use directory::*;
+pub use error::*;
+pub use number::*;
+pub use order::*;
+pub use phone::*;
+pub use policy::*;
+pub use product::*;
+pub use rules::{decide, Decision, Outcome};
+pub use support::*;
+pub use time::*;
+pub use view::*;

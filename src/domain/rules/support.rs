@@ -1,0 +1,402 @@
+//! The support desk's side of the rules: filing requests, the port-in life cycle with its
+//! LOA step, port-out credentials, and the desk's scheduled answers.
+
+use super::{checked_text, Ctx, Outcome};
+use crate::domain::*;
+
+const SUPPORT: &str = "AWS Support";
+const ISSUE_MAX: usize = 10_000;
+const FIELD_MAX: usize = 256;
+
+fn request(tx: &Tx, id: &RequestId) -> Result<SupportRequest, RuleError> {
+    tx.base().request(id).ok_or_else(|| RuleError::UnknownRequest(id.0.clone()))
+}
+
+fn support_reply(r: &mut SupportRequest, at: Timestamp, text: String) {
+    r.thread.push(Reply { author: Author::Support, name: SUPPORT.into(), at, text });
+    r.updated_at = at;
+}
+
+fn required(text: &str, field: &'static str) -> Result<String, RuleError> {
+    checked_text(text, field, FIELD_MAX).map_err(|e| match e {
+        RuleError::Empty { .. } => RuleError::MissingField(field),
+        other => other,
+    })
+}
+
+fn checked_email(email: &str) -> Result<String, RuleError> {
+    if email.trim().is_empty() {
+        return Err(RuleError::MissingField("email"));
+    }
+    if !is_plausible_email(email) {
+        return Err(RuleError::BadEmail(email.chars().filter(|c| !c.is_control()).take(80).collect()));
+    }
+    Ok(email.trim().to_string())
+}
+
+/// Numbers listed once each and none of them ours already.
+fn fresh_numbers(tx: &Tx, numbers: &[E164]) -> Result<(), RuleError> {
+    if numbers.is_empty() {
+        return Err(RuleError::MissingField("numbers to port"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for n in numbers {
+        if !seen.insert(n) {
+            return Err(RuleError::Duplicate { number: n.clone() });
+        }
+        match tx.number(n) {
+            Some(p) if p.status == NumberStatus::PortinInProgress => {
+                return Err(RuleError::PortInProgress {
+                    number: n.clone(),
+                    request: p.port_request.map(|r| r.0).unwrap_or_default(),
+                })
+            }
+            Some(p) if !matches!(p.status, NumberStatus::AcquireFailed { .. }) => {
+                return Err(RuleError::AlreadyHeld(n.clone()))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn new_request(ctx: &Ctx, tx: &mut Tx, category: Category, subject: String, issue: String, email: String, kind: RequestKind) -> SupportRequest {
+    let id = RequestId::from_seq(tx.next_id(|s| &mut s.request));
+    let at = ctx.now.plus(ctx.policy.support_response);
+    tx.push(Change::Schedule(Due { at, task: Task::SupportStep(id.clone()) }));
+    SupportRequest {
+        id,
+        category,
+        subject,
+        issue,
+        email,
+        kind,
+        status: RequestStatus::Submitted,
+        thread: Vec::new(),
+        loas: Vec::new(),
+        foc_date: None,
+        port_out_account: None,
+        port_out_pin: None,
+        next_step_at: Some(at),
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    }
+}
+
+pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome, RuleError> {
+    let r = match new {
+        NewRequest::Other { category, subject, issue, email } => {
+            let subject = checked_text(subject, "the subject", FIELD_MAX)?;
+            let issue = checked_text(issue, "the issue", ISSUE_MAX)?;
+            let email = checked_email(email)?;
+            new_request(ctx, tx, *category, subject, issue, email, RequestKind::Other)
+        }
+        NewRequest::PortIn { form, email } => port_in(ctx, tx, form, email)?,
+        NewRequest::PortOut { form, email } => {
+            let email = checked_email(email)?;
+            if form.numbers.is_empty() {
+                return Err(RuleError::MissingField("numbers to port out"));
+            }
+            for n in &form.numbers {
+                let p = tx.number(n).filter(|p| p.place() == Place::Inventory);
+                let Some(p) = p else { return Err(RuleError::NotOursToPortOut(n.clone())) };
+                if p.product_type != form.product_type {
+                    return Err(RuleError::ProductMismatch { number: n.clone(), actual: p.product_type, claimed: form.product_type });
+                }
+            }
+            let issue = format!(
+                "Port out {} ({}).",
+                form.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "),
+                form.product_type
+            );
+            new_request(ctx, tx, Category::Other, SUBJECT_PORT_OUT.into(), issue, email, RequestKind::PortOut(form.clone()))
+        }
+    };
+    let outcome = Outcome {
+        message: format!("Submitted {} {}; support answers by {}.", r.kind_label(), r.id, r.next_step_at.unwrap_or(ctx.now).short()),
+        request: Some(r.id.clone()),
+        numbers: r.numbers().to_vec(),
+        order: r.port_in().map(|_| OrderId::from_seq(tx.settings().sequences.order)),
+        ..Default::default()
+    };
+    tx.push(Change::PutRequest(r));
+    Ok(outcome)
+}
+
+fn port_in(ctx: &Ctx, tx: &mut Tx, form: &PortIn, email: &str) -> Result<SupportRequest, RuleError> {
+    fresh_numbers(tx, &form.numbers)?;
+    for n in &form.numbers {
+        if !n.is_us() {
+            return Err(RuleError::PortInNotUs(n.clone()));
+        }
+        if form.product_type == ProductType::BusinessCalling && n.number_type() == NumberType::TollFree {
+            return Err(RuleError::TollFreeBusinessCalling(n.clone()));
+        }
+    }
+    if form.product_type == ProductType::VoiceConnector {
+        match &form.voice_connector {
+            None if tx.base().voice_connector_count() == 0 => return Err(RuleError::PortInNeedsVoiceConnector),
+            None => return Err(RuleError::MissingField("voice connector")),
+            Some(vc) if tx.base().voice_connector(vc).is_none() => {
+                return Err(RuleError::UnknownVoiceConnector(vc.0.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    let mut form = form.clone();
+    form.authorizing_person = required(&form.authorizing_person, "authorizing person")?;
+    form.service_address = required(&form.service_address, "service address")?;
+    form.customer_name = required(&form.customer_name, "customer name")?;
+    form.current_carrier = form.current_carrier.as_deref().map(|c| required(c, "current carrier")).transpose()?;
+    let email = checked_email(email)?;
+    ctx.check_limit(tx, form.numbers.len())?;
+
+    let order_id = OrderId::from_seq(tx.next_id(|s| &mut s.order));
+    let issue = port_in_issue(&form);
+    let r = new_request(ctx, tx, Category::Other, SUBJECT_PORT_IN.into(), issue, email, RequestKind::PortIn(form.clone()));
+    for n in &form.numbers {
+        let mut p = PhoneNumber::new(n.clone(), form.product_type, NumberStatus::PortinInProgress, ctx.now);
+        p.order = Some(order_id.clone());
+        p.port_request = Some(r.id.clone());
+        tx.put_number(p);
+    }
+    tx.push(Change::PutOrder(Order {
+        id: order_id,
+        order_type: OrderType::Porting,
+        product_type: form.product_type,
+        created_at: ctx.now,
+        completes_at: None,
+        updated_at: ctx.now,
+        numbers: form
+            .numbers
+            .iter()
+            .map(|n| OrderedNumber { number: n.clone(), status: OrderedNumberStatus::Processing, reason: None })
+            .collect(),
+        request: Some(r.id.clone()),
+    }));
+    Ok(r)
+}
+
+/// The seed's issue text, with the secrets masked: the request text is shown and logged.
+fn port_in_issue(f: &PortIn) -> String {
+    let numbers = f.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
+    let masked = |s: &Option<Secret>| s.as_ref().map(|s| s.masked()).unwrap_or_else(|| "not given".into());
+    format!(
+        "Numbers to port in ({}): {numbers}\nBilling telephone number: {}\nAuthorizing person: {}\nCurrent carrier: {}\nService account number: {}\nService PIN: {}\nService address: {}\nCustomer name: {}\nRequested port date: {}",
+        f.product_type,
+        f.btn,
+        f.authorizing_person,
+        f.current_carrier.as_deref().unwrap_or("unknown"),
+        masked(&f.service_account_number),
+        masked(&f.service_pin),
+        f.service_address,
+        f.customer_name,
+        f.requested_at.short(),
+    )
+}
+
+pub(super) fn reply(ctx: &Ctx, tx: &mut Tx, id: &RequestId, text: &str) -> Result<Outcome, RuleError> {
+    let mut r = request(tx, id)?;
+    if r.status.is_final() {
+        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "file a new request" });
+    }
+    let text = checked_text(text, "the reply", ISSUE_MAX)?;
+    r.thread.push(Reply { author: Author::Administrator, name: ctx.actor.name.clone(), at: ctx.now, text });
+    r.updated_at = ctx.now;
+    // A plain request that was answered goes back to the desk.
+    if matches!(r.kind, RequestKind::Other) && r.status == RequestStatus::Answered {
+        let at = ctx.now.plus(ctx.policy.support_response);
+        r.status = RequestStatus::Submitted;
+        r.next_step_at = Some(at);
+        tx.push(Change::Schedule(Due { at, task: Task::SupportStep(id.clone()) }));
+    }
+    tx.push(Change::PutRequest(r));
+    Ok(Outcome { message: format!("Replied to {id}."), request: Some(id.clone()), ..Default::default() })
+}
+
+pub(super) fn submit_loa(ctx: &Ctx, tx: &mut Tx, id: &RequestId, loa: &Loa) -> Result<Outcome, RuleError> {
+    let mut r = request(tx, id)?;
+    let form = r.port_in().cloned().ok_or_else(|| RuleError::NotPortIn { request: id.0.clone() })?;
+    if !matches!(r.status, RequestStatus::PendingDocuments | RequestStatus::ChangeRequested) {
+        return Err(RuleError::WrongRequestState {
+            request: id.0.clone(),
+            status: r.status.label(),
+            hint: "an LOA is accepted only when support asks for it",
+        });
+    }
+    let loa = Loa {
+        carrier: required(&loa.carrier, "carrier on the LOA")?,
+        authorizing_person: required(&loa.authorizing_person, "authorizing person on the LOA")?,
+        btn: loa.btn.clone(),
+        service_address: required(&loa.service_address, "service address on the LOA")?,
+        submitted_at: ctx.now,
+    };
+    r.loas.push(loa.clone());
+    let message = match ctx.desk.check_loa(&form, &loa) {
+        Ok(()) => {
+            let date = ctx.desk.port_date(id, ctx.now, ctx.policy);
+            r.status = RequestStatus::Foc;
+            r.foc_date = Some(date);
+            r.next_step_at = Some(date);
+            tx.push(Change::Schedule(Due { at: date, task: Task::SupportStep(id.clone()) }));
+            support_reply(&mut r, ctx.now, format!("The LOA is accepted. The port is scheduled for {} (FOC).", date.short()));
+            if let Some(order_id) = form.numbers.first().and_then(|n| tx.number(n)).and_then(|p| p.order) {
+                if let Some(mut o) = tx.base().order(&order_id) {
+                    o.completes_at = Some(date);
+                    o.updated_at = ctx.now;
+                    tx.push(Change::PutOrder(o));
+                }
+            }
+            format!("LOA accepted: {id} ports on {}.", date.short())
+        }
+        Err(why) => {
+            r.status = RequestStatus::ChangeRequested;
+            r.next_step_at = None;
+            support_reply(&mut r, ctx.now, format!("The LOA does not match the carrier's records: {why}. Please submit a corrected LOA."));
+            format!("The LOA does not match the carrier's records ({why}); {id} needs a corrected LOA.")
+        }
+    };
+    r.updated_at = ctx.now;
+    tx.push(Change::PutRequest(r));
+    Ok(Outcome { message, request: Some(id.clone()), ..Default::default() })
+}
+
+pub(super) fn cancel(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, RuleError> {
+    let mut r = request(tx, id)?;
+    if r.status.is_final() || r.status == RequestStatus::CancelRequested {
+        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "it cannot be cancelled" });
+    }
+    if let Some(due) = r.next_step_at.map(|at| Due { at, task: Task::SupportStep(id.clone()) }) {
+        tx.push(Change::Unschedule(due));
+    }
+    let at = ctx.now.plus(ctx.policy.support_response);
+    r.status = RequestStatus::CancelRequested;
+    r.next_step_at = Some(at);
+    r.updated_at = ctx.now;
+    tx.push(Change::Schedule(Due { at, task: Task::SupportStep(id.clone()) }));
+    tx.push(Change::PutRequest(r));
+    Ok(Outcome { message: format!("Asked support to cancel {id}."), request: Some(id.clone()), ..Default::default() })
+}
+
+pub(super) fn close(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, RuleError> {
+    let mut r = request(tx, id)?;
+    if !matches!(r.kind, RequestKind::Other) {
+        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "port requests end by completing or by cancelling" });
+    }
+    if r.status.is_final() {
+        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "it is already closed" });
+    }
+    if let Some(due) = r.next_step_at.take().map(|at| Due { at, task: Task::SupportStep(id.clone()) }) {
+        tx.push(Change::Unschedule(due));
+    }
+    r.status = RequestStatus::Closed;
+    r.updated_at = ctx.now;
+    tx.push(Change::PutRequest(r));
+    Ok(Outcome { message: format!("Closed {id}."), request: Some(id.clone()), ..Default::default() })
+}
+
+/// The desk's next move on a request, when it falls due.
+pub(super) fn step(ctx: &Ctx, tx: &mut Tx, id: &RequestId, at: Timestamp) -> Result<Outcome, RuleError> {
+    let Some(mut r) = tx.base().request(id) else { return Ok(Outcome::default()) };
+    if r.next_step_at != Some(at) {
+        return Ok(Outcome { message: "Nothing to do.".into(), ..Default::default() });
+    }
+    r.next_step_at = None;
+    let now = ctx.now;
+    let message = match (r.kind.clone(), r.status) {
+        (_, RequestStatus::CancelRequested) => {
+            settle_port_in(tx, &r, false, now, "the port was cancelled");
+            r.status = RequestStatus::Cancelled;
+            support_reply(&mut r, now, "The request is cancelled.".into());
+            format!("{id} is cancelled.")
+        }
+        (RequestKind::Other, RequestStatus::Submitted) => {
+            let answer = ctx.desk.answer(&r);
+            support_reply(&mut r, now, answer);
+            r.status = RequestStatus::Answered;
+            format!("Support answered {id}.")
+        }
+        (RequestKind::PortIn(form), RequestStatus::Submitted) => match ctx.desk.review_port_in(&form) {
+            Ok(text) => {
+                r.status = RequestStatus::PendingDocuments;
+                support_reply(&mut r, now, text);
+                format!("{id} can be ported: submit the LOA.")
+            }
+            Err(text) => {
+                settle_port_in(tx, &r, false, now, "not portable");
+                r.status = RequestStatus::Exception;
+                support_reply(&mut r, now, text);
+                format!("{id} cannot be ported.")
+            }
+        },
+        (RequestKind::PortIn(_), RequestStatus::Foc) => {
+            settle_port_in(tx, &r, true, now, "");
+            r.status = RequestStatus::Completed;
+            support_reply(&mut r, now, "The port is complete: the numbers are in your inventory.".into());
+            format!("{id} is complete: the numbers are in the inventory.")
+        }
+        (RequestKind::PortOut(_), RequestStatus::Submitted) => {
+            let (account, pin) = ctx.desk.port_out_credentials(id);
+            let date = ctx.desk.port_date(id, now, ctx.policy);
+            support_reply(
+                &mut r,
+                now,
+                format!("Give your new carrier the account ID {account} and the PIN shown with this request. The port is expected by {}.", date.short()),
+            );
+            r.port_out_account = Some(account);
+            r.port_out_pin = Some(pin);
+            r.status = RequestStatus::Foc;
+            r.foc_date = Some(date);
+            r.next_step_at = Some(date);
+            tx.push(Change::Schedule(Due { at: date, task: Task::SupportStep(id.clone()) }));
+            format!("Support answered {id} with the account ID and PIN.")
+        }
+        (RequestKind::PortOut(form), RequestStatus::Foc) => {
+            for n in &form.numbers {
+                if let Some(mut p) = tx.number(n) {
+                    p.ported_out = true;
+                    p.updated_at = now;
+                    tx.put_number(p);
+                }
+            }
+            r.status = RequestStatus::Completed;
+            support_reply(&mut r, now, "The numbers are ported out. Unassign and delete them from your inventory.".into());
+            format!("{id} is complete: unassign and delete the ported numbers.")
+        }
+        _ => return Ok(Outcome { message: "Nothing to do.".into(), ..Default::default() }),
+    };
+    tx.push(Change::PutRequest(r));
+    Ok(Outcome { message, request: Some(id.clone()), ..Default::default() })
+}
+
+/// Ends a port-in: its numbers land in the inventory, or leave Pending; the order follows.
+fn settle_port_in(tx: &mut Tx, r: &SupportRequest, landed: bool, now: Timestamp, reason: &str) {
+    let Some(form) = r.port_in() else { return };
+    let mut order_id = None;
+    for n in &form.numbers {
+        let Some(mut p) = tx.number(n) else { continue };
+        if p.status != NumberStatus::PortinInProgress || p.port_request.as_ref() != Some(&r.id) {
+            continue;
+        }
+        order_id = p.order.clone();
+        if landed {
+            p.status = NumberStatus::Unassigned;
+            p.updated_at = now;
+            tx.put_number(p);
+        } else {
+            tx.remove_number(n);
+        }
+    }
+    if let Some(mut o) = order_id.and_then(|id| tx.base().order(&id)) {
+        for item in &mut o.numbers {
+            if landed {
+                item.status = OrderedNumberStatus::Acquired;
+            } else {
+                item.status = OrderedNumberStatus::Failed;
+                item.reason = Some(reason.to_string());
+            }
+        }
+        o.updated_at = now;
+        tx.push(Change::PutOrder(o));
+    }
+}

@@ -1,0 +1,331 @@
+//! What the rules read (`View`, implemented by the store), what they ask the outside world
+//! (`Desk`, implemented by the carrier), and what they write (`Change`s, collected in a `Tx`
+//! that also answers reads, so a multi-number action sees its own earlier steps).
+
+use super::*;
+use std::collections::HashMap;
+
+/// Read access to the current state. The store implements it over sled; tests may use
+/// the in-memory `MemoryView`.
+pub trait View {
+    fn number(&self, n: &E164) -> Option<PhoneNumber>;
+    /// Numbers that count against the limit (see `StatusCode::counts_against_limit`).
+    fn held_count(&self) -> usize;
+    /// Numbers assigned to the user, connector or group with this key (`Assignee::key`).
+    fn assigned_count(&self, assignee_key: &str) -> usize;
+    fn order(&self, id: &OrderId) -> Option<Order>;
+    fn account(&self, id: &AccountId) -> Option<Account>;
+    fn users_in_account(&self, id: &AccountId) -> usize;
+    fn user(&self, id: &UserId) -> Option<User>;
+    fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector>;
+    fn voice_connector_count(&self) -> usize;
+    fn groups(&self) -> Vec<VoiceConnectorGroup>;
+    fn request(&self, id: &RequestId) -> Option<SupportRequest>;
+    fn settings(&self) -> Settings;
+}
+
+/// The carrier's answers. Deterministic implementations keep the rules reproducible.
+pub trait Desk {
+    /// Whether the carrier sells this number (it is not checked here whether we hold it).
+    fn offers(&self, number: &E164) -> bool;
+    /// The carrier's answer when an order completes: acquired, or why not.
+    fn acquire(&self, order: &OrderId, number: &E164) -> Result<(), String>;
+    /// Whether the numbers of a port-in request can be ported, with the desk's reply.
+    fn review_port_in(&self, form: &PortIn) -> Result<String, String>;
+    /// Whether an LOA matches the losing carrier's records.
+    fn check_loa(&self, form: &PortIn, loa: &Loa) -> Result<(), String>;
+    /// The port date (FOC) for a request whose LOA was accepted at `now`.
+    fn port_date(&self, request: &RequestId, now: Timestamp, policy: &Policy) -> Timestamp;
+    /// The account ID and PIN that a port-out request receives.
+    fn port_out_credentials(&self, request: &RequestId) -> (String, Secret);
+    /// The desk's answer to a plain request.
+    fn answer(&self, request: &SupportRequest) -> String;
+}
+
+/// One write of a decision. Puts carry the whole new record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    PutNumber(PhoneNumber),
+    RemoveNumber(E164),
+    PutOrder(Order),
+    PutAccount(Account),
+    RemoveAccount(AccountId),
+    PutUser(User),
+    RemoveUser(UserId),
+    PutConnector(VoiceConnector),
+    RemoveConnector(VoiceConnectorId),
+    PutGroup(VoiceConnectorGroup),
+    RemoveGroup(GroupId),
+    PutRequest(SupportRequest),
+    PutSettings(Settings),
+    Schedule(Due),
+    Unschedule(Due),
+}
+
+/// A decision in the making: reads see earlier writes of the same action.
+pub struct Tx<'a> {
+    base: &'a dyn View,
+    numbers: HashMap<E164, Option<PhoneNumber>>,
+    users: HashMap<UserId, Option<User>>,
+    groups: Option<Vec<VoiceConnectorGroup>>,
+    settings: Option<Settings>,
+    order_list: Vec<E164>,
+    changes: Vec<Change>,
+    held_delta: isize,
+    assigned_delta: HashMap<String, isize>,
+}
+
+impl<'a> Tx<'a> {
+    pub fn new(base: &'a dyn View) -> Self {
+        Tx {
+            base,
+            numbers: HashMap::new(),
+            users: HashMap::new(),
+            groups: None,
+            settings: None,
+            order_list: Vec::new(),
+            changes: Vec::new(),
+            held_delta: 0,
+            assigned_delta: HashMap::new(),
+        }
+    }
+
+    pub fn base(&self) -> &dyn View {
+        self.base
+    }
+
+    pub fn number(&self, n: &E164) -> Option<PhoneNumber> {
+        match self.numbers.get(n) {
+            Some(v) => v.clone(),
+            None => self.base.number(n),
+        }
+    }
+
+    pub fn held_count(&self) -> usize {
+        (self.base.held_count() as isize + self.held_delta).max(0) as usize
+    }
+
+    pub fn assigned_count(&self, key: &str) -> usize {
+        let d = self.assigned_delta.get(key).copied().unwrap_or(0);
+        (self.base.assigned_count(key) as isize + d).max(0) as usize
+    }
+
+    pub fn user(&self, id: &UserId) -> Option<User> {
+        match self.users.get(id) {
+            Some(v) => v.clone(),
+            None => self.base.user(id),
+        }
+    }
+
+    pub fn groups(&self) -> Vec<VoiceConnectorGroup> {
+        self.groups.clone().unwrap_or_else(|| self.base.groups())
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.clone().unwrap_or_else(|| self.base.settings())
+    }
+
+    fn track(&mut self, old: Option<&PhoneNumber>, new: Option<&PhoneNumber>) {
+        let held = |p: Option<&PhoneNumber>| p.map(|p| p.status.code().counts_against_limit() as isize).unwrap_or(0);
+        self.held_delta += held(new) - held(old);
+        if let Some(a) = old.and_then(|p| p.assignee()) {
+            *self.assigned_delta.entry(a.key()).or_default() -= 1;
+        }
+        if let Some(a) = new.and_then(|p| p.assignee()) {
+            *self.assigned_delta.entry(a.key()).or_default() += 1;
+        }
+    }
+
+    pub fn put_number(&mut self, p: PhoneNumber) {
+        let old = self.number(&p.number);
+        self.track(old.as_ref(), Some(&p));
+        if !self.numbers.contains_key(&p.number) {
+            self.order_list.push(p.number.clone());
+        }
+        self.numbers.insert(p.number.clone(), Some(p));
+    }
+
+    pub fn remove_number(&mut self, n: &E164) {
+        let old = self.number(n);
+        self.track(old.as_ref(), None);
+        if !self.numbers.contains_key(n) {
+            self.order_list.push(n.clone());
+        }
+        self.numbers.insert(n.clone(), None);
+    }
+
+    pub fn put_user(&mut self, u: User) {
+        self.users.insert(u.id.clone(), Some(u));
+    }
+
+    pub fn remove_user(&mut self, id: &UserId) {
+        self.users.insert(id.clone(), None);
+    }
+
+    pub fn put_groups(&mut self, groups: Vec<VoiceConnectorGroup>) {
+        self.groups = Some(groups);
+    }
+
+    pub fn put_settings(&mut self, s: Settings) {
+        self.settings = Some(s);
+    }
+
+    /// Writes that need no read-back (orders, requests, directory records, schedules).
+    pub fn push(&mut self, c: Change) {
+        self.changes.push(c);
+    }
+
+    /// Takes the next id of a kind and records the advanced counter.
+    pub fn next_id(&mut self, pick: impl Fn(&mut Sequences) -> &mut u64) -> u64 {
+        let mut s = self.settings();
+        let counter = pick(&mut s.sequences);
+        *counter += 1;
+        let id = *counter;
+        self.put_settings(s);
+        id
+    }
+
+    /// The writes, in a stable order: numbers as first touched, then users, groups,
+    /// settings, then everything pushed.
+    pub fn into_changes(mut self) -> Vec<Change> {
+        let mut out = Vec::new();
+        for n in &self.order_list {
+            match self.numbers.remove(n) {
+                Some(Some(p)) => out.push(Change::PutNumber(p)),
+                Some(None) => out.push(Change::RemoveNumber(n.clone())),
+                None => {}
+            }
+        }
+        let mut users: Vec<_> = self.users.into_iter().collect();
+        users.sort_by(|a, b| a.0.cmp(&b.0));
+        for (id, u) in users {
+            out.push(match u {
+                Some(u) => Change::PutUser(u),
+                None => Change::RemoveUser(id),
+            });
+        }
+        if let Some(groups) = self.groups {
+            let before = self.base.groups();
+            for g in &before {
+                if !groups.iter().any(|n| n.id == g.id) {
+                    out.push(Change::RemoveGroup(g.id.clone()));
+                }
+            }
+            for g in groups {
+                if !before.contains(&g) {
+                    out.push(Change::PutGroup(g));
+                }
+            }
+        }
+        if let Some(s) = self.settings {
+            out.push(Change::PutSettings(s));
+        }
+        out.extend(self.changes);
+        out
+    }
+}
+
+/// An in-memory `View` for tests and for checking a state without a store.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryView {
+    pub numbers: std::collections::BTreeMap<E164, PhoneNumber>,
+    pub orders: std::collections::BTreeMap<OrderId, Order>,
+    pub accounts: std::collections::BTreeMap<AccountId, Account>,
+    pub users: std::collections::BTreeMap<UserId, User>,
+    pub connectors: std::collections::BTreeMap<VoiceConnectorId, VoiceConnector>,
+    pub groups: std::collections::BTreeMap<GroupId, VoiceConnectorGroup>,
+    pub requests: std::collections::BTreeMap<RequestId, SupportRequest>,
+    pub settings: Settings,
+    pub schedule: std::collections::BTreeSet<(Timestamp, String)>,
+}
+
+impl MemoryView {
+    pub fn apply(&mut self, changes: &[Change]) {
+        for c in changes {
+            match c.clone() {
+                Change::PutNumber(p) => {
+                    self.numbers.insert(p.number.clone(), p);
+                }
+                Change::RemoveNumber(n) => {
+                    self.numbers.remove(&n);
+                }
+                Change::PutOrder(o) => {
+                    self.orders.insert(o.id.clone(), o);
+                }
+                Change::PutAccount(a) => {
+                    self.accounts.insert(a.id.clone(), a);
+                }
+                Change::RemoveAccount(id) => {
+                    self.accounts.remove(&id);
+                }
+                Change::PutUser(u) => {
+                    self.users.insert(u.id.clone(), u);
+                }
+                Change::RemoveUser(id) => {
+                    self.users.remove(&id);
+                }
+                Change::PutConnector(v) => {
+                    self.connectors.insert(v.id.clone(), v);
+                }
+                Change::RemoveConnector(id) => {
+                    self.connectors.remove(&id);
+                }
+                Change::PutGroup(g) => {
+                    self.groups.insert(g.id.clone(), g);
+                }
+                Change::RemoveGroup(id) => {
+                    self.groups.remove(&id);
+                }
+                Change::PutRequest(r) => {
+                    self.requests.insert(r.id.clone(), r);
+                }
+                Change::PutSettings(s) => self.settings = s,
+                Change::Schedule(d) => {
+                    self.schedule.insert((d.at, format!("{:?}", d.task)));
+                }
+                Change::Unschedule(d) => {
+                    self.schedule.remove(&(d.at, format!("{:?}", d.task)));
+                }
+            }
+        }
+    }
+}
+
+impl View for MemoryView {
+    fn number(&self, n: &E164) -> Option<PhoneNumber> {
+        self.numbers.get(n).cloned()
+    }
+    fn held_count(&self) -> usize {
+        self.numbers.values().filter(|p| p.status.code().counts_against_limit()).count()
+    }
+    fn assigned_count(&self, key: &str) -> usize {
+        self.numbers.values().filter(|p| p.assignee().map(|a| a.key() == key).unwrap_or(false)).count()
+    }
+    fn order(&self, id: &OrderId) -> Option<Order> {
+        self.orders.get(id).cloned()
+    }
+    fn account(&self, id: &AccountId) -> Option<Account> {
+        self.accounts.get(id).cloned()
+    }
+    fn users_in_account(&self, id: &AccountId) -> usize {
+        self.users.values().filter(|u| &u.account == id).count()
+    }
+    fn user(&self, id: &UserId) -> Option<User> {
+        self.users.get(id).cloned()
+    }
+    fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector> {
+        self.connectors.get(id).cloned()
+    }
+    fn voice_connector_count(&self) -> usize {
+        self.connectors.len()
+    }
+    fn groups(&self) -> Vec<VoiceConnectorGroup> {
+        self.groups.values().cloned().collect()
+    }
+    fn request(&self, id: &RequestId) -> Option<SupportRequest> {
+        self.requests.get(id).cloned()
+    }
+    fn settings(&self) -> Settings {
+        self.settings.clone()
+    }
+}
