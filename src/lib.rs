@@ -4,3 +4,4 @@
 //! change), `carrier` (where numbers come from), then the front ends `cli`, `tui`, `ssh`.
 
 pub mod domain;
+pub mod store;

@@ -62,6 +62,11 @@ impl E164 {
         E164(format!("+1{npa:03}{nxx:03}{line:04}"))
     }
 
+    /// Wraps text read back from the store's own indexes, written from valid numbers.
+    pub fn from_stored(text: String) -> E164 {
+        E164(text)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -1,0 +1,534 @@
+//! The store: sled trees for numbers, orders, the directory, support requests, settings,
+//! due work and the audit log, with indexes by status and by assignee so listings never
+//! scan. Every action is written as one transaction across the trees it touches and
+//! flushed before it is acknowledged. Only the engine writes; front ends read.
+
+mod codec;
+mod error;
+mod lock;
+
+pub use error::StoreError;
+pub use lock::ServerMarker;
+
+use crate::domain::*;
+use codec::*;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use sled::Tree;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The layout this build writes. Bump when records change shape.
+pub const SCHEMA_VERSION: u32 = 1;
+const SCHEMA_KEY: &[u8] = b"schema_version";
+const SETTINGS_KEY: &[u8] = b"settings";
+
+/// One line of the audit log: who did what, when, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub role: Role,
+    pub action: String,
+    pub detail: String,
+    /// The outcome's message, or the error.
+    pub result: String,
+    pub ok: bool,
+}
+
+// Positions of the trees in `Store::trees`, the order of a transaction's view.
+const NUMBERS: usize = 0;
+const BY_STATUS: usize = 1;
+const BY_ASSIGNEE: usize = 2;
+const ORDERS: usize = 3;
+const ACCOUNTS: usize = 4;
+const USERS: usize = 5;
+const CONNECTORS: usize = 6;
+const GROUPS: usize = 7;
+const REQUESTS: usize = 8;
+const META: usize = 9;
+const DUE: usize = 10;
+const AUDIT: usize = 11;
+const TREE_NAMES: [&str; 12] = [
+    "numbers",
+    "numbers_by_status",
+    "numbers_by_assignee",
+    "orders",
+    "accounts",
+    "users",
+    "voice_connectors",
+    "voice_connector_groups",
+    "support_requests",
+    "meta",
+    "due",
+    "audit",
+];
+
+/// How the store is opened.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub path: PathBuf,
+    /// sled's page cache, in bytes (sled's own default is 1 GB).
+    pub cache_bytes: u64,
+}
+
+impl StoreOptions {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        StoreOptions { path: path.into(), cache_bytes: 16 * 1024 * 1024 }
+    }
+}
+
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    trees: Vec<Tree>,
+    /// Numbers per status, kept beside the index so counts cost nothing.
+    counts: Mutex<HashMap<StatusCode, usize>>,
+    audit_seq: Mutex<u64>,
+    _lock: lock::ProcessLock,
+}
+
+type Op = (usize, Vec<u8>, Option<Vec<u8>>);
+
+impl Store {
+    pub fn open(options: &StoreOptions) -> Result<Store, StoreError> {
+        let path = options.path.clone();
+        let io = |source| StoreError::Io { path: path.clone(), source };
+        std::fs::create_dir_all(&path).map_err(io)?;
+        let process_lock = lock::ProcessLock::acquire(&path)?;
+        let db = sled::Config::new()
+            .path(&path)
+            .cache_capacity(options.cache_bytes)
+            .mode(sled::Mode::LowSpace)
+            .open()
+            .map_err(|e| open_error(&path, e))?;
+        let mut trees = Vec::with_capacity(TREE_NAMES.len());
+        for name in TREE_NAMES {
+            trees.push(db.open_tree(name).map_err(|e| open_error(&path, e))?);
+        }
+        let store = Store {
+            path: path.clone(),
+            db,
+            trees,
+            counts: Mutex::new(HashMap::new()),
+            audit_seq: Mutex::new(0),
+            _lock: process_lock,
+        };
+        store.check_schema()?;
+        store.load_counts()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn check_schema(&self) -> Result<(), StoreError> {
+        let meta = &self.trees[META];
+        match meta.get(SCHEMA_KEY).map_err(|e| self.sled(e))? {
+            Some(v) => {
+                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| self.corrupt("bad schema version"))?);
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::NewerSchema { path: self.path.clone(), found, supported: SCHEMA_VERSION });
+                }
+            }
+            None => {
+                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes()).map_err(|e| self.sled(e))?;
+                self.db.flush().map_err(|e| self.sled(e))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn load_counts(&self) -> Result<(), StoreError> {
+        let mut counts = HashMap::new();
+        for s in StatusCode::ALL {
+            counts.insert(s, self.trees[BY_STATUS].scan_prefix([s.byte()]).count());
+        }
+        *self.counts.lock().unwrap() = counts;
+        let last = self.trees[AUDIT].last().map_err(|e| self.sled(e))?;
+        *self.audit_seq.lock().unwrap() =
+            last.map(|(k, _)| u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 8]))).unwrap_or(0);
+        Ok(())
+    }
+
+    fn sled(&self, e: sled::Error) -> StoreError {
+        match e {
+            sled::Error::Corruption { .. } => self.corrupt("sled reported corruption"),
+            other => StoreError::Sled(other.to_string()),
+        }
+    }
+
+    fn corrupt(&self, detail: &str) -> StoreError {
+        StoreError::Corrupt { path: self.path.clone(), detail: detail.to_string() }
+    }
+
+    fn get<T: serde::de::DeserializeOwned>(&self, tree: usize, key: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.trees[tree].get(key).map_err(|e| self.sled(e))? {
+            Some(v) => decode(&v).map(Some).map_err(|_| self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))),
+            None => Ok(None),
+        }
+    }
+
+    fn all<T: serde::de::DeserializeOwned>(&self, tree: usize) -> Result<Vec<T>, StoreError> {
+        self.trees[tree]
+            .iter()
+            .values()
+            .map(|v| {
+                let v = v.map_err(|e| self.sled(e))?;
+                decode(&v).map_err(|_| self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree])))
+            })
+            .collect()
+    }
+
+    // --- Writing ------------------------------------------------------------------------
+
+    /// Applies a decision's changes and its audit entry as one transaction, then flushes.
+    pub fn apply(&self, changes: &[Change], audit: &mut AuditEntry) -> Result<(), StoreError> {
+        let mut ops: Vec<Op> = Vec::with_capacity(changes.len() * 3 + 1);
+        let mut count_delta: HashMap<StatusCode, isize> = HashMap::new();
+        // Old records are read outside the transaction: the engine is the only writer and
+        // holds its write lock, so they cannot move under us.
+        for c in changes {
+            match c {
+                Change::PutNumber(p) => {
+                    let old: Option<PhoneNumber> = self.get(NUMBERS, p.number.as_str().as_bytes())?;
+                    self.unindex(&mut ops, &mut count_delta, old.as_ref());
+                    self.index(&mut ops, &mut count_delta, p);
+                    ops.push((NUMBERS, p.number.as_str().as_bytes().to_vec(), Some(encode(p))));
+                }
+                Change::RemoveNumber(n) => {
+                    let old: Option<PhoneNumber> = self.get(NUMBERS, n.as_str().as_bytes())?;
+                    self.unindex(&mut ops, &mut count_delta, old.as_ref());
+                    ops.push((NUMBERS, n.as_str().as_bytes().to_vec(), None));
+                }
+                Change::PutOrder(o) => ops.push((ORDERS, seq_key(&o.id.0).to_vec(), Some(encode(o)))),
+                Change::PutAccount(a) => ops.push((ACCOUNTS, seq_key(&a.id.0).to_vec(), Some(encode(a)))),
+                Change::RemoveAccount(id) => ops.push((ACCOUNTS, seq_key(&id.0).to_vec(), None)),
+                Change::PutUser(u) => ops.push((USERS, seq_key(&u.id.0).to_vec(), Some(encode(u)))),
+                Change::RemoveUser(id) => ops.push((USERS, seq_key(&id.0).to_vec(), None)),
+                Change::PutConnector(v) => ops.push((CONNECTORS, seq_key(&v.id.0).to_vec(), Some(encode(v)))),
+                Change::RemoveConnector(id) => ops.push((CONNECTORS, seq_key(&id.0).to_vec(), None)),
+                Change::PutGroup(g) => ops.push((GROUPS, seq_key(&g.id.0).to_vec(), Some(encode(g)))),
+                Change::RemoveGroup(id) => ops.push((GROUPS, seq_key(&id.0).to_vec(), None)),
+                Change::PutRequest(r) => ops.push((REQUESTS, seq_key(&r.id.0).to_vec(), Some(encode(r)))),
+                Change::PutSettings(s) => ops.push((META, SETTINGS_KEY.to_vec(), Some(encode(s)))),
+                Change::Schedule(d) => ops.push((DUE, due_key(d), Some(encode(d)))),
+                Change::Unschedule(d) => ops.push((DUE, due_key(d), None)),
+            }
+        }
+        let mut seq_guard = self.audit_seq.lock().unwrap();
+        audit.seq = *seq_guard + 1;
+        ops.push((AUDIT, audit.seq.to_be_bytes().to_vec(), Some(encode(audit))));
+        self.commit(&ops)?;
+        *seq_guard = audit.seq;
+        drop(seq_guard);
+        let mut counts = self.counts.lock().unwrap();
+        for (s, d) in count_delta {
+            let c = counts.entry(s).or_default();
+            *c = (*c as isize + d).max(0) as usize;
+        }
+        Ok(())
+    }
+
+    /// Records a refused action in the audit log (nothing else changes).
+    pub fn audit_only(&self, audit: &mut AuditEntry) -> Result<(), StoreError> {
+        self.apply(&[], audit)
+    }
+
+    fn commit(&self, ops: &[Op]) -> Result<(), StoreError> {
+        let result = self.trees.as_slice().transaction(|view| {
+            for (tree, key, value) in ops {
+                match value {
+                    Some(v) => view[*tree].insert(key.as_slice(), v.as_slice())?,
+                    None => view[*tree].remove(key.as_slice())?,
+                };
+            }
+            Ok::<(), ConflictableTransactionError<()>>(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TransactionError::Storage(e)) => return Err(self.sled(e)),
+            Err(TransactionError::Abort(())) => return Err(StoreError::Sled("transaction aborted".into())),
+        }
+        self.db.flush().map_err(|e| self.sled(e))?;
+        Ok(())
+    }
+
+    fn index(&self, ops: &mut Vec<Op>, delta: &mut HashMap<StatusCode, isize>, p: &PhoneNumber) {
+        let code = p.status.code();
+        *delta.entry(code).or_default() += 1;
+        ops.push((BY_STATUS, status_key(code, &p.number), Some(Vec::new())));
+        if let Some(a) = p.assignee() {
+            ops.push((BY_ASSIGNEE, assignee_key(&a.key(), &p.number), Some(Vec::new())));
+        }
+    }
+
+    fn unindex(&self, ops: &mut Vec<Op>, delta: &mut HashMap<StatusCode, isize>, old: Option<&PhoneNumber>) {
+        let Some(p) = old else { return };
+        let code = p.status.code();
+        *delta.entry(code).or_default() -= 1;
+        ops.push((BY_STATUS, status_key(code, &p.number), None));
+        if let Some(a) = p.assignee() {
+            ops.push((BY_ASSIGNEE, assignee_key(&a.key(), &p.number), None));
+        }
+    }
+
+    // --- Reading ------------------------------------------------------------------------
+
+    pub fn number(&self, n: &E164) -> Result<Option<PhoneNumber>, StoreError> {
+        self.get(NUMBERS, n.as_str().as_bytes())
+    }
+
+    /// Numbers in a status, in E.164 order.
+    pub fn count(&self, status: StatusCode) -> usize {
+        self.counts.lock().unwrap().get(&status).copied().unwrap_or(0)
+    }
+
+    pub fn held(&self) -> usize {
+        let counts = self.counts.lock().unwrap();
+        StatusCode::ALL.iter().filter(|s| s.counts_against_limit()).map(|s| counts.get(s).copied().unwrap_or(0)).sum()
+    }
+
+    /// The numbers in the given statuses, keys only (cheap for 100,000 numbers).
+    pub fn numbers_in(&self, statuses: &[StatusCode]) -> Vec<E164> {
+        let mut out = Vec::new();
+        for s in statuses {
+            out.extend(
+                self.trees[BY_STATUS]
+                    .scan_prefix([s.byte()])
+                    .keys()
+                    .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, 1))),
+            );
+        }
+        if statuses.len() > 1 {
+            out.sort();
+        }
+        out
+    }
+
+    /// At most `limit` numbers of one status from `after` on: for showing the first screen
+    /// of a long list before the whole key list is read.
+    pub fn numbers_page(&self, status: StatusCode, limit: usize) -> Vec<E164> {
+        self.trees[BY_STATUS]
+            .scan_prefix([status.byte()])
+            .keys()
+            .take(limit)
+            .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, 1)))
+            .collect()
+    }
+
+    /// The records for these numbers, skipping any that are gone.
+    pub fn numbers_at(&self, keys: &[E164]) -> Result<Vec<PhoneNumber>, StoreError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            if let Some(p) = self.number(k)? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Numbers assigned to a user, voice connector or group (by `Assignee::key`).
+    pub fn numbers_assigned_to(&self, assignee_key: &str) -> Vec<E164> {
+        let prefix = assignee_prefix(assignee_key);
+        self.trees[BY_ASSIGNEE]
+            .scan_prefix(&prefix)
+            .keys()
+            .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, prefix.len())))
+            .collect()
+    }
+
+    pub fn all_numbers(&self) -> Result<Vec<PhoneNumber>, StoreError> {
+        self.all(NUMBERS)
+    }
+
+    /// Orders, newest first.
+    pub fn orders(&self) -> Result<Vec<Order>, StoreError> {
+        let mut v: Vec<Order> = self.all(ORDERS)?;
+        v.reverse();
+        Ok(v)
+    }
+
+    pub fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError> {
+        self.get(ORDERS, &seq_key(&id.0))
+    }
+
+    pub fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        self.all(ACCOUNTS)
+    }
+
+    pub fn account(&self, id: &AccountId) -> Result<Option<Account>, StoreError> {
+        self.get(ACCOUNTS, &seq_key(&id.0))
+    }
+
+    pub fn users(&self) -> Result<Vec<User>, StoreError> {
+        self.all(USERS)
+    }
+
+    pub fn user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
+        self.get(USERS, &seq_key(&id.0))
+    }
+
+    pub fn voice_connectors(&self) -> Result<Vec<VoiceConnector>, StoreError> {
+        self.all(CONNECTORS)
+    }
+
+    pub fn voice_connector(&self, id: &VoiceConnectorId) -> Result<Option<VoiceConnector>, StoreError> {
+        self.get(CONNECTORS, &seq_key(&id.0))
+    }
+
+    pub fn groups(&self) -> Result<Vec<VoiceConnectorGroup>, StoreError> {
+        self.all(GROUPS)
+    }
+
+    /// Support requests, newest first.
+    pub fn requests(&self) -> Result<Vec<SupportRequest>, StoreError> {
+        let mut v: Vec<SupportRequest> = self.all(REQUESTS)?;
+        v.reverse();
+        Ok(v)
+    }
+
+    pub fn request(&self, id: &RequestId) -> Result<Option<SupportRequest>, StoreError> {
+        self.get(REQUESTS, &seq_key(&id.0))
+    }
+
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        Ok(self.get(META, SETTINGS_KEY)?.unwrap_or_default())
+    }
+
+    /// The audit log, newest first, at most `limit` entries.
+    pub fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+        self.trees[AUDIT]
+            .iter()
+            .rev()
+            .take(limit)
+            .map(|kv| {
+                let (_, v) = kv.map_err(|e| self.sled(e))?;
+                decode(&v).map_err(|_| self.corrupt("unreadable audit entry"))
+            })
+            .collect()
+    }
+
+    /// Work due at or before `now`, oldest first.
+    pub fn due_until(&self, now: Timestamp) -> Result<Vec<Due>, StoreError> {
+        let end = (now.millis().max(0) as u64 + 1).to_be_bytes();
+        self.trees[DUE]
+            .range(..end.to_vec())
+            .values()
+            .map(|v| {
+                let v = v.map_err(|e| self.sled(e))?;
+                decode(&v).map_err(|_| self.corrupt("unreadable due entry"))
+            })
+            .collect()
+    }
+
+    /// All scheduled work, oldest first.
+    pub fn scheduled(&self) -> Result<Vec<Due>, StoreError> {
+        self.all(DUE)
+    }
+
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let (k, _) = self.trees[DUE].first().ok()??;
+        let at: [u8; 8] = k.get(..8)?.try_into().ok()?;
+        Some(Timestamp(u64::from_be_bytes(at) as i64))
+    }
+
+    pub fn size_on_disk(&self) -> u64 {
+        self.db.size_on_disk().unwrap_or(0)
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled(e))
+    }
+
+    /// Checks the indexes against the records: every number indexed once under its status
+    /// and assignee, no stray index entries, counts right. Returns the problems found.
+    pub fn check_indexes(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let numbers = self.all_numbers()?;
+        let mut status_keys = std::collections::HashSet::new();
+        let mut assignee_keys = std::collections::HashSet::new();
+        for p in &numbers {
+            status_keys.insert(status_key(p.status.code(), &p.number));
+            if let Some(a) = p.assignee() {
+                assignee_keys.insert(assignee_key(&a.key(), &p.number));
+            }
+        }
+        let indexed: std::collections::HashSet<Vec<u8>> =
+            self.trees[BY_STATUS].iter().keys().filter_map(|k| k.ok()).map(|k| k.to_vec()).collect();
+        if indexed != status_keys {
+            problems.push(format!(
+                "the status index disagrees with the records ({} indexed, {} expected)",
+                indexed.len(),
+                status_keys.len()
+            ));
+        }
+        let indexed: std::collections::HashSet<Vec<u8>> =
+            self.trees[BY_ASSIGNEE].iter().keys().filter_map(|k| k.ok()).map(|k| k.to_vec()).collect();
+        if indexed != assignee_keys {
+            problems.push("the assignee index disagrees with the records".into());
+        }
+        for s in StatusCode::ALL {
+            let real = numbers.iter().filter(|p| p.status.code() == s).count();
+            if real != self.count(s) {
+                problems.push(format!("the count of {} is {} but {} are stored", s.api_name(), self.count(s), real));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+fn open_error(path: &Path, e: sled::Error) -> StoreError {
+    match e {
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+            StoreError::Locked { path: path.to_path_buf(), pid: "unknown".into() }
+        }
+        sled::Error::Io(io) => StoreError::Io { path: path.to_path_buf(), source: io },
+        sled::Error::Corruption { .. } => StoreError::Corrupt { path: path.to_path_buf(), detail: "sled found corruption".into() },
+        sled::Error::Unsupported(why) => StoreError::Corrupt { path: path.to_path_buf(), detail: why },
+        other => StoreError::Corrupt { path: path.to_path_buf(), detail: other.to_string() },
+    }
+}
+
+/// The store as the rules see it.
+impl View for Store {
+    fn number(&self, n: &E164) -> Option<PhoneNumber> {
+        Store::number(self, n).ok().flatten()
+    }
+    fn held_count(&self) -> usize {
+        self.held()
+    }
+    fn assigned_count(&self, key: &str) -> usize {
+        self.trees[BY_ASSIGNEE].scan_prefix(assignee_prefix(key)).count()
+    }
+    fn order(&self, id: &OrderId) -> Option<Order> {
+        Store::order(self, id).ok().flatten()
+    }
+    fn account(&self, id: &AccountId) -> Option<Account> {
+        Store::account(self, id).ok().flatten()
+    }
+    fn users_in_account(&self, id: &AccountId) -> usize {
+        self.users().map(|us| us.iter().filter(|u| &u.account == id).count()).unwrap_or(0)
+    }
+    fn user(&self, id: &UserId) -> Option<User> {
+        Store::user(self, id).ok().flatten()
+    }
+    fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector> {
+        Store::voice_connector(self, id).ok().flatten()
+    }
+    fn voice_connector_count(&self) -> usize {
+        self.trees[CONNECTORS].len()
+    }
+    fn groups(&self) -> Vec<VoiceConnectorGroup> {
+        Store::groups(self).unwrap_or_default()
+    }
+    fn request(&self, id: &RequestId) -> Option<SupportRequest> {
+        Store::request(self, id).ok().flatten()
+    }
+    fn settings(&self) -> Settings {
+        Store::settings(self).unwrap_or_default()
+    }
+}
