@@ -1,0 +1,369 @@
+//! Configuration: a TOML file whose every key has the seed's default. Unknown keys and bad
+//! values are errors that name the key and its line. Paths follow the platform's
+//! conventions and can be overridden by flags and environment variables.
+
+use crate::domain::Policy;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const ENV_CONFIG: &str = "PHONEDESK_CONFIG";
+pub const ENV_DB: &str = "PHONEDESK_DB";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the configuration {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("the configuration {path}, line {line}: `{key}` {message}")]
+    Invalid { path: PathBuf, key: String, line: usize, message: String },
+    #[error("no data directory is known for this user; pass --db or set PHONEDESK_DB")]
+    NoDataDir,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub inventory: InventoryConfig,
+    pub durations: Durations,
+    pub carrier: CarrierConfig,
+    pub tui: TuiConfig,
+    pub ssh: SshConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Where the sled database lives; default: the platform's data directory.
+    pub path: Option<PathBuf>,
+    /// sled's page cache in MiB (sled's own default is 1 GiB).
+    pub cache_mb: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { path: None, cache_mb: 16 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InventoryConfig {
+    /// Numbers held at most (pending and in the inventory).
+    pub limit: usize,
+    /// Results of one available-number search, at most (the API allows 500).
+    pub search_limit: usize,
+}
+
+impl Default for InventoryConfig {
+    fn default() -> Self {
+        let p = Policy::default();
+        InventoryConfig { limit: p.inventory_limit, search_limit: p.search_limit }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Durations {
+    #[serde(with = "humantime_serde")]
+    pub provisioning_delay: Duration,
+    #[serde(with = "humantime_serde")]
+    pub name_update: Duration,
+    #[serde(with = "humantime_serde")]
+    pub default_name_cooldown: Duration,
+    #[serde(with = "humantime_serde")]
+    pub deletion_retention: Duration,
+    #[serde(with = "humantime_serde")]
+    pub support_response: Duration,
+    #[serde(with = "humantime_serde")]
+    pub porting_min: Duration,
+    #[serde(with = "humantime_serde")]
+    pub porting_max: Duration,
+}
+
+impl Default for Durations {
+    fn default() -> Self {
+        let p = Policy::default();
+        Durations {
+            provisioning_delay: p.provisioning_delay,
+            name_update: p.name_update,
+            default_name_cooldown: p.default_name_cooldown,
+            deletion_retention: p.deletion_retention,
+            support_response: p.support_response,
+            porting_min: p.porting_min,
+            porting_max: p.porting_max,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CarrierConfig {
+    /// Seed of the simulated carrier: the same seed offers the same numbers.
+    pub seed: u64,
+    /// Share of ordered numbers the carrier fails to deliver, 0.0 to 1.0.
+    pub failure_rate: f64,
+}
+
+impl Default for CarrierConfig {
+    fn default() -> Self {
+        CarrierConfig { seed: 2026, failure_rate: 0.05 }
+    }
+}
+
+/// A key binding: one key (`"d"`) or several (`["d", "Delete"]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    pub fn keys(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(ks) => ks.iter().map(|k| k.as_str()).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TuiConfig {
+    /// Draw borders with + - | instead of box-drawing characters.
+    pub ascii_borders: bool,
+    /// A theme file (TOML) overriding the 16-colour palette.
+    pub theme: Option<PathBuf>,
+    /// Key bindings by action name, e.g. `delete = ["d", "Delete"]`.
+    pub keys: BTreeMap<String, KeyList>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SshConfig {
+    /// Address `phonedesk serve` listens on.
+    pub listen: String,
+    /// The server's host key; created on first start (mode 0600). Default: data directory.
+    pub host_key: Option<PathBuf>,
+    /// Authorized keys with a name and a role each. Default: config directory.
+    pub authorized_keys: Option<PathBuf>,
+    pub max_sessions: usize,
+    #[serde(with = "humantime_serde")]
+    pub idle_timeout: Duration,
+    /// Authentication attempts per connection.
+    pub auth_attempts: usize,
+}
+
+impl Default for SshConfig {
+    fn default() -> Self {
+        SshConfig {
+            listen: "127.0.0.1:2222".into(),
+            host_key: None,
+            authorized_keys: None,
+            max_sessions: 16,
+            idle_timeout: Duration::from_secs(30 * 60),
+            auth_attempts: 3,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a configuration file; a missing file at the default path means defaults.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
+        };
+        Config::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: describe_toml_error(text, &e),
+        })?;
+        config.validate(text, path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: &str| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key: key.to_string(),
+            line: line_of(text, key),
+            message: message.to_string(),
+        };
+        if self.inventory.limit == 0 {
+            return Err(bad("limit", "must be at least 1"));
+        }
+        if !(1..=500).contains(&self.inventory.search_limit) {
+            return Err(bad("search_limit", "must be 1 to 500"));
+        }
+        if !(0.0..=1.0).contains(&self.carrier.failure_rate) || self.carrier.failure_rate.is_nan() {
+            return Err(bad("failure_rate", "must be between 0.0 and 1.0"));
+        }
+        if self.durations.porting_min > self.durations.porting_max {
+            return Err(bad("porting_min", "must not be longer than porting_max"));
+        }
+        if self.database.cache_mb == 0 {
+            return Err(bad("cache_mb", "must be at least 1"));
+        }
+        if self.ssh.listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(bad("listen", "must be an address and port, e.g. 127.0.0.1:2222"));
+        }
+        if self.ssh.max_sessions == 0 {
+            return Err(bad("max_sessions", "must be at least 1"));
+        }
+        if self.ssh.auth_attempts == 0 {
+            return Err(bad("auth_attempts", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    pub fn policy(&self) -> Policy {
+        let d = &self.durations;
+        Policy {
+            inventory_limit: self.inventory.limit,
+            provisioning_delay: d.provisioning_delay,
+            name_update: d.name_update,
+            default_name_cooldown: d.default_name_cooldown,
+            deletion_retention: d.deletion_retention,
+            support_response: d.support_response,
+            porting_min: d.porting_min,
+            porting_max: d.porting_max,
+            search_limit: self.inventory.search_limit,
+        }
+    }
+}
+
+/// toml's message already names the line and column; make it one readable line.
+fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            let line = if text[..span.start.min(text.len())].ends_with('\n') { line + 1 } else { line };
+            format!("line {line}: {msg}")
+        }
+        None => msg,
+    }
+}
+
+/// The line on which `key` is set, for messages; 0 when it cannot be found.
+fn line_of(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.strip_prefix(key).map(|rest| rest.trim_start().starts_with('=')).unwrap_or(false)
+        })
+        .map(|i| i + 1)
+        .unwrap_or(0)
+}
+
+/// Where things live: flags first, then environment variables, then the platform's
+/// configuration and data directories.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config: PathBuf,
+    /// True when the configuration was named explicitly (so it must exist).
+    pub config_explicit: bool,
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "phonedesk")
+}
+
+impl Paths {
+    pub fn resolve(config_flag: Option<&Path>) -> Result<Paths, ConfigError> {
+        let dirs = project_dirs();
+        let explicit = config_flag.map(Path::to_path_buf).or_else(|| std::env::var_os(ENV_CONFIG).map(PathBuf::from));
+        let config_dir = match (&explicit, &dirs) {
+            (Some(p), _) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            (None, Some(d)) => d.config_dir().to_path_buf(),
+            (None, None) => return Err(ConfigError::NoDataDir),
+        };
+        let data_dir = dirs.map(|d| d.data_dir().to_path_buf()).unwrap_or_else(|| config_dir.clone());
+        Ok(Paths {
+            config: explicit.clone().unwrap_or_else(|| config_dir.join("config.toml")),
+            config_explicit: explicit.is_some(),
+            config_dir,
+            data_dir,
+        })
+    }
+
+    /// The database: the flag, else PHONEDESK_DB, else the config's `database.path`, else
+    /// `db` in the data directory.
+    pub fn database(&self, flag: Option<&Path>, config: &Config) -> PathBuf {
+        flag.map(Path::to_path_buf)
+            .or_else(|| std::env::var_os(ENV_DB).map(PathBuf::from))
+            .or_else(|| config.database.path.clone())
+            .unwrap_or_else(|| self.data_dir.join("db"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("test.toml"))
+    }
+
+    #[test]
+    fn empty_file_gives_the_seed_defaults() {
+        let c = parse("").unwrap();
+        let p = c.policy();
+        assert_eq!(p.inventory_limit, 25);
+        assert_eq!(p.name_update, Duration::from_secs(72 * 3600));
+        assert_eq!(p.default_name_cooldown, Duration::from_secs(7 * 86_400));
+        assert_eq!(p.deletion_retention, Duration::from_secs(7 * 86_400));
+        assert_eq!(p.porting_min, Duration::from_secs(14 * 86_400));
+        assert_eq!(p.porting_max, Duration::from_secs(28 * 86_400));
+    }
+
+    #[test]
+    fn the_example_file_is_valid_and_matches_the_defaults() {
+        let text = include_str!("../config.example.toml");
+        let c = parse(text).unwrap();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_their_line() {
+        let e = parse("[inventory]\nlimit = 25\nlimmit = 3\n").unwrap_err().to_string();
+        assert!(e.contains("limmit") && e.contains("line 3"), "{e}");
+    }
+
+    #[test]
+    fn bad_values_are_named_with_their_line() {
+        let e = parse("[carrier]\nfailure_rate = 1.5\n").unwrap_err().to_string();
+        assert!(e.contains("failure_rate") && e.contains("line 2"), "{e}");
+        let e = parse("[durations]\nname_update = \"soon\"\n").unwrap_err().to_string();
+        assert!(e.contains("line 2"), "{e}");
+        let e = parse("[inventory]\nlimit = 0\n").unwrap_err().to_string();
+        assert!(e.contains("`limit`"), "{e}");
+        let e = parse("[ssh]\nlisten = \"everywhere\"\n").unwrap_err().to_string();
+        assert!(e.contains("listen"), "{e}");
+    }
+
+    #[test]
+    fn durations_read_as_humans_write_them() {
+        let c = parse("[durations]\nprovisioning_delay = \"2s\"\ndeletion_retention = \"7days\"\n").unwrap();
+        assert_eq!(c.durations.provisioning_delay, Duration::from_secs(2));
+        assert_eq!(c.durations.deletion_retention, Duration::from_secs(7 * 86_400));
+    }
+
+    #[test]
+    fn key_lists_take_one_or_many() {
+        let c = parse("[tui.keys]\ndelete = [\"d\", \"Delete\"]\nquit = \"q\"\n").unwrap();
+        assert_eq!(c.tui.keys["delete"].keys(), vec!["d", "Delete"]);
+        assert_eq!(c.tui.keys["quit"].keys(), vec!["q"]);
+    }
+}
