@@ -1,0 +1,97 @@
+//! The invariants every state must keep, whatever sequence of actions led to it. Checked by
+//! `phonedesk check`, the property tests and the crash tests.
+
+use super::*;
+use std::collections::{HashMap, HashSet};
+
+/// The whole state, as far as the invariants need it.
+pub struct Snapshot<'a> {
+    pub numbers: &'a [PhoneNumber],
+    pub users: &'a [User],
+    pub connectors: &'a [VoiceConnector],
+    pub groups: &'a [VoiceConnectorGroup],
+    pub policy: &'a Policy,
+}
+
+/// Every broken invariant, in words; empty when the state is sound.
+pub fn check(s: &Snapshot) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
+    for p in s.numbers {
+        if !seen.insert(&p.number) {
+            problems.push(format!("{} is stored twice", p.number));
+        }
+    }
+    let held = s.numbers.iter().filter(|p| p.status.code().counts_against_limit()).count();
+    if held > s.policy.inventory_limit {
+        problems.push(format!("{held} numbers are held, over the limit of {}", s.policy.inventory_limit));
+    }
+    let users: HashMap<&UserId, &User> = s.users.iter().map(|u| (&u.id, u)).collect();
+    let connectors: HashSet<&VoiceConnectorId> = s.connectors.iter().map(|v| &v.id).collect();
+    let groups: HashSet<&GroupId> = s.groups.iter().map(|g| &g.id).collect();
+    let mut per_user: HashMap<&UserId, usize> = HashMap::new();
+    for p in s.numbers {
+        if p.product_type == ProductType::BusinessCalling && p.number_type == NumberType::TollFree {
+            problems.push(format!("{} is toll-free but Business Calling", p.number));
+        }
+        if p.number_type != p.number.number_type() {
+            problems.push(format!("{} has the wrong number type", p.number));
+        }
+        match (p.product_type, p.assignee()) {
+            (ProductType::BusinessCalling, Some(Assignee::User { user, account })) => {
+                *per_user.entry(user).or_default() += 1;
+                match users.get(user) {
+                    None => problems.push(format!("{} is assigned to a missing user {user}", p.number)),
+                    Some(u) if u.phone_number.as_ref() != Some(&p.number) => {
+                        problems.push(format!("{} is assigned to {user}, who does not list it", p.number))
+                    }
+                    Some(u) if &u.account != account => {
+                        problems.push(format!("{} names the wrong account for {user}", p.number))
+                    }
+                    _ => {}
+                }
+            }
+            (ProductType::VoiceConnector, Some(Assignee::VoiceConnector(id))) => {
+                if !connectors.contains(id) {
+                    problems.push(format!("{} is assigned to a missing voice connector {id}", p.number));
+                }
+            }
+            (ProductType::VoiceConnector, Some(Assignee::VoiceConnectorGroup(id))) => {
+                if !groups.contains(id) {
+                    problems.push(format!("{} is assigned to a missing group {id}", p.number));
+                }
+            }
+            (product, Some(a)) => {
+                problems.push(format!("{} is {product} but assigned to a {}", p.number, a.kind_label()))
+            }
+            (_, None) => {}
+        }
+    }
+    for (user, n) in per_user {
+        if n > 1 {
+            problems.push(format!("{user} has {n} Business Calling numbers"));
+        }
+    }
+    let by_number: HashMap<&E164, &PhoneNumber> = s.numbers.iter().map(|p| (&p.number, p)).collect();
+    for u in s.users {
+        if let Some(n) = &u.phone_number {
+            let ok = by_number
+                .get(n)
+                .and_then(|p| p.assignee())
+                .map(|a| matches!(a, Assignee::User { user, .. } if user == &u.id))
+                .unwrap_or(false);
+            if !ok {
+                problems.push(format!("{} lists {n}, which is not assigned to them", u.id));
+            }
+        }
+    }
+    for g in s.groups {
+        if g.members.len() > MAX_GROUP_MEMBERS {
+            problems.push(format!("group {} has {} members", g.id, g.members.len()));
+        }
+    }
+    if s.groups.len() > MAX_GROUPS {
+        problems.push(format!("{} voice connector groups exist", s.groups.len()));
+    }
+    problems
+}

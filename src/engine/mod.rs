@@ -1,0 +1,191 @@
+//! The engine: the one door for every change. An `Action` from any front end (a key press,
+//! a subcommand, an SSH session) or from the scheduler is decided by the domain rules,
+//! written as one store transaction with its audit entry, and announced as an `Event` so
+//! every console can refresh. Reads go straight to the store.
+
+mod clock;
+mod scheduler;
+
+pub use clock::now;
+pub use scheduler::spawn_scheduler;
+
+use crate::carrier::{Carrier, SimulatedCarrier};
+use crate::config::Config;
+use crate::domain::*;
+use crate::store::{AuditEntry, Store, StoreError, StoreOptions};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Something happened: consoles refresh what they show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub action: &'static str,
+    pub ok: bool,
+    pub message: String,
+}
+
+pub struct Engine {
+    store: Store,
+    carrier: Arc<dyn Carrier>,
+    policy: Policy,
+    write: Mutex<()>,
+    events: broadcast::Sender<Event>,
+    event_seq: AtomicU64,
+    sessions: AtomicUsize,
+}
+
+impl Engine {
+    pub fn new(store: Store, carrier: Arc<dyn Carrier>, policy: Policy) -> Engine {
+        let (events, _) = broadcast::channel(1024);
+        Engine {
+            store,
+            carrier,
+            policy,
+            write: Mutex::new(()),
+            events,
+            event_seq: AtomicU64::new(0),
+            sessions: AtomicUsize::new(0),
+        }
+    }
+
+    /// Opens the database at `db` with the configuration's policy and simulated carrier.
+    pub fn open(config: &Config, db: &Path) -> Result<Engine, EngineError> {
+        let mut options = StoreOptions::new(db);
+        options.cache_bytes = config.database.cache_mb * 1024 * 1024;
+        let store = Store::open(&options)?;
+        let carrier = Arc::new(SimulatedCarrier::new(config.carrier.seed, config.carrier.failure_rate));
+        Ok(Engine::new(store, carrier, config.policy()))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn carrier(&self) -> &dyn Carrier {
+        self.carrier.as_ref()
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Decides and applies one action. A refused action changes nothing but the audit log.
+    pub fn dispatch(&self, actor: &Actor, action: Action, now: Timestamp) -> Result<Outcome, EngineError> {
+        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let decided = decide(actor, &action, &self.store, self.carrier.as_ref(), &self.policy, now);
+        let mut audit = AuditEntry {
+            seq: 0,
+            at: now,
+            actor: actor.name.clone(),
+            role: actor.role,
+            action: action.name().to_string(),
+            detail: action.describe(),
+            result: String::new(),
+            ok: false,
+        };
+        let result = match decided {
+            Ok(decision) => {
+                audit.ok = true;
+                audit.result = decision.outcome.message.clone();
+                self.store.apply(&decision.changes, &mut audit)?;
+                Ok(decision.outcome)
+            }
+            Err(e) => {
+                audit.result = e.to_string();
+                self.store.audit_only(&mut audit)?;
+                Err(EngineError::Rule(e))
+            }
+        };
+        self.announce(actor, action.name(), now, audit.ok, &audit.result);
+        result
+    }
+
+    fn announce(&self, actor: &Actor, action: &'static str, at: Timestamp, ok: bool, message: &str) {
+        let seq = self.event_seq.fetch_add(1, Ordering::Relaxed) + 1;
+        // Nobody listening is fine.
+        let _ = self.events.send(Event { seq, at, actor: actor.name.clone(), action, ok, message: message.to_string() });
+    }
+
+    /// Searches the carrier for numbers we could order; never offers one we hold.
+    pub fn search(&self, query: &SearchQuery) -> Result<Vec<AvailableNumber>, EngineError> {
+        query.validate(self.policy.search_limit)?;
+        let held = |n: &E164| {
+            self.store
+                .number(n)
+                .ok()
+                .flatten()
+                .map(|p| !matches!(p.status, NumberStatus::AcquireFailed { .. }))
+                .unwrap_or(false)
+        };
+        Ok(self.carrier.search(query, &held)?)
+    }
+
+    /// Completes everything due at `now`, oldest first; returns how many items ran.
+    pub fn run_due(&self, now: Timestamp) -> Result<usize, EngineError> {
+        let due = self.store.due_until(now)?;
+        let system = Actor::system();
+        for d in &due {
+            self.dispatch(&system, Action::RunDue(d.clone()), now)?;
+        }
+        Ok(due.len())
+    }
+
+    /// Counts a connected console for the header; the count drops when the guard does.
+    pub fn session_started(self: &Arc<Self>, who: &str, now: Timestamp) -> SessionGuard {
+        self.sessions.fetch_add(1, Ordering::SeqCst);
+        self.announce(&Actor::viewer(who), "session started", now, true, "");
+        SessionGuard { engine: Arc::clone(self), who: who.to_string() }
+    }
+
+    pub fn sessions(&self) -> usize {
+        self.sessions.load(Ordering::SeqCst)
+    }
+
+    /// Every broken invariant and index problem; empty when the store is sound.
+    pub fn check(&self) -> Result<Vec<String>, EngineError> {
+        let numbers = self.store.all_numbers()?;
+        let users = self.store.users()?;
+        let connectors = self.store.voice_connectors()?;
+        let groups = self.store.groups()?;
+        let mut problems = invariants::check(&invariants::Snapshot {
+            numbers: &numbers,
+            users: &users,
+            connectors: &connectors,
+            groups: &groups,
+            policy: &self.policy,
+        });
+        problems.extend(self.store.check_indexes()?);
+        Ok(problems)
+    }
+}
+
+pub struct SessionGuard {
+    engine: Arc<Engine>,
+    who: String,
+}
+
+impl Drop for SessionGuard {
+    fn drop(&mut self) {
+        self.engine.sessions.fetch_sub(1, Ordering::SeqCst);
+        self.engine.announce(&Actor::viewer(&self.who), "session ended", now(), true, "");
+    }
+}

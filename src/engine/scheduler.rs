@@ -1,0 +1,27 @@
+//! The scheduler: a tokio task that completes due work (orders, calling-name updates,
+//! purges, porting steps) through the engine like any other actor. Due work lives in the
+//! store, so what fell due while the program was stopped completes on the next start, and
+//! each item's completion removes it in the same transaction: exactly once.
+
+use super::{now, Engine};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often the due list is looked at. Cheap: one range read of the due tree.
+const TICK: Duration = Duration::from_millis(200);
+
+pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            let e = Arc::clone(&engine);
+            // sled calls block; keep them off the async workers.
+            let ran = tokio::task::spawn_blocking(move || e.run_due(now())).await;
+            if let Ok(Err(err)) = ran {
+                eprintln!("phonedesk: the scheduler could not complete due work: {err}");
+            }
+        }
+    })
+}
