@@ -691,3 +691,6 @@ impl Ctx<'_> {
 }
 
 mod support;
+
+#[cfg(test)]
+mod tests;
