@@ -1,0 +1,96 @@
+//! Shared set-up for the engine-level tests: a real sled database in a temporary directory
+//! and the simulated carrier.
+#![allow(dead_code)]
+
+use phonedesk::carrier::SimulatedCarrier;
+use phonedesk::domain::*;
+use phonedesk::engine::Engine;
+use phonedesk::store::{Store, StoreOptions};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const T0: Timestamp = Timestamp(1_790_000_000_000);
+
+/// The seed's rules with durations in seconds, so a test can run a week in a moment.
+pub fn fast_policy(limit: usize) -> Policy {
+    Policy {
+        inventory_limit: limit,
+        provisioning_delay: Duration::from_secs(10),
+        name_update: Duration::from_secs(72),
+        default_name_cooldown: Duration::from_secs(7 * 24),
+        deletion_retention: Duration::from_secs(7 * 24),
+        support_response: Duration::from_secs(24),
+        porting_min: Duration::from_secs(14 * 24),
+        porting_max: Duration::from_secs(28 * 24),
+        search_limit: 500,
+    }
+}
+
+pub fn open(dir: &Path, policy: Policy, failure_rate: f64) -> Engine {
+    let mut options = StoreOptions::new(dir.join("db"));
+    options.cache_bytes = 4 * 1024 * 1024;
+    let store = Store::open(&options).expect("open store");
+    Engine::new(store, Arc::new(SimulatedCarrier::new(7, failure_rate)), policy)
+}
+
+pub fn admin() -> Actor {
+    Actor::admin("tester")
+}
+
+pub fn secs(n: i64) -> Timestamp {
+    Timestamp(T0.0 + n * 1000)
+}
+
+/// Everything a rule could change, for "a refused action changed nothing".
+#[derive(Debug, PartialEq)]
+pub struct State {
+    pub numbers: Vec<PhoneNumber>,
+    pub orders: Vec<Order>,
+    pub accounts: Vec<Account>,
+    pub users: Vec<User>,
+    pub connectors: Vec<VoiceConnector>,
+    pub groups: Vec<VoiceConnectorGroup>,
+    pub requests: Vec<SupportRequest>,
+    pub settings: Settings,
+    pub scheduled: Vec<Due>,
+}
+
+pub fn state(e: &Engine) -> State {
+    let s = e.store();
+    State {
+        numbers: s.all_numbers().unwrap(),
+        orders: s.orders().unwrap(),
+        accounts: s.accounts().unwrap(),
+        users: s.users().unwrap(),
+        connectors: s.voice_connectors().unwrap(),
+        groups: s.groups().unwrap(),
+        requests: s.requests().unwrap(),
+        settings: s.settings().unwrap(),
+        scheduled: s.scheduled().unwrap(),
+    }
+}
+
+/// Local numbers in Seattle and toll-free 888 numbers the carrier offers.
+pub fn pool(e: &Engine, local: usize, toll_free: usize) -> (Vec<E164>, Vec<E164>) {
+    let l = e
+        .search(&SearchQuery::us().with_area_code(206).with_limit(local))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.number)
+        .collect();
+    if toll_free == 0 {
+        return (l, Vec::new());
+    }
+    let t = e
+        .search(&SearchQuery::us().with_toll_free_prefix(888).with_limit(toll_free))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.number)
+        .collect();
+    (l, t)
+}
+
+pub fn created(o: &Outcome) -> String {
+    o.created.clone().expect("an id")
+}
