@@ -1,0 +1,347 @@
+//! The North American exchanges the simulated carrier sells from: libphonenumber's
+//! geocoding data for +1 (`assets/geocoding/en/1.txt`), parsed once, kept for the 50 states
+//! and DC, and indexed by state, city and area code.
+
+use crate::domain::{us_state, E164, TOLL_FREE_PREFIXES, US_STATES};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// libphonenumber 9.0.33, `resources/geocoding/en/1.txt` (Apache-2.0): see `assets/README.md`.
+const GEOCODING_NANP: &str = include_str!("../../assets/geocoding/en/1.txt");
+
+/// One NPA-NXX block: the first six digits of a ten-digit NANP number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Exchange {
+    pub npa: u16,
+    pub nxx: u16,
+    /// Index into `US_STATES`; `None` for toll-free exchanges.
+    pub state: Option<u8>,
+    /// Index into `Geo::cities`, when the data names the city.
+    pub city: Option<u32>,
+}
+
+impl Exchange {
+    pub fn code(&self) -> u32 {
+        self.npa as u32 * 1000 + self.nxx as u32
+    }
+
+    pub fn is_toll_free(&self) -> bool {
+        self.state.is_none()
+    }
+}
+
+/// A place from the data: a city in a state, or a whole state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    state: u8,
+    city: Option<u32>,
+}
+
+/// The parsed data and its indexes. Built once per process (`geo()`).
+pub(crate) struct Geo {
+    pub exchanges: Vec<Exchange>,
+    pub cities: Vec<String>,
+    by_code: HashMap<u32, u32>,
+    by_state: Vec<Vec<u32>>,
+    by_city: HashMap<(u8, String), Vec<u32>>,
+    by_npa: HashMap<u16, Vec<u32>>,
+    /// Prefixes of the national number (3 to 6 digits) to their place, for `place_of`.
+    places: HashMap<String, Place>,
+    /// City names per state, sorted, for pick lists.
+    state_cities: Vec<Vec<String>>,
+}
+
+pub(crate) fn geo() -> &'static Geo {
+    static GEO: OnceLock<Geo> = OnceLock::new();
+    GEO.get_or_init(|| Geo::parse(GEOCODING_NANP))
+}
+
+/// An exchange code that can hold ordinary numbers: `[2-9]XX`, not an N11 service code, not
+/// 555 (directory and fictional use) and not 950/958/959/976 (carrier access, test, premium).
+pub(crate) fn is_assignable_nxx(nxx: u16) -> bool {
+    (200..=999).contains(&nxx) && nxx % 100 != 11 && !matches!(nxx, 555 | 950 | 958 | 959 | 976)
+}
+
+/// The key of a city in the index: lower case, single spaces.
+pub(crate) fn city_key(city: &str) -> String {
+    city.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+pub(crate) fn state_index(code_or_name: &str) -> Option<u8> {
+    let (code, _) = us_state(code_or_name)?;
+    US_STATES
+        .iter()
+        .position(|(c, _)| *c == code)
+        .map(|i| i as u8)
+}
+
+/// `Seattle, WA` to a place; state names (`New Jersey`, `Washington State`,
+/// `Washington D.C.`) to a whole state; anything outside the 50 states and DC to `None`.
+fn parse_place(text: &str, intern: &mut impl FnMut(&str) -> u32) -> Option<Place> {
+    let text = text.trim();
+    if let Some((city, code)) = text.rsplit_once(", ") {
+        let is_code = code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+        if is_code {
+            let state = US_STATES.iter().position(|(c, _)| *c == code)? as u8;
+            return Some(Place {
+                state,
+                city: Some(intern(city.trim())),
+            });
+        }
+    }
+    let state = match text {
+        "Washington State" => state_index("WA"),
+        "Washington D.C." | "Washington DC" => state_index("DC"),
+        name => state_index(name),
+    }?;
+    Some(Place { state, city: None })
+}
+
+impl Geo {
+    fn parse(data: &str) -> Geo {
+        let mut cities: Vec<String> = Vec::new();
+        let mut city_ids: HashMap<String, u32> = HashMap::new();
+        let mut intern = |name: &str| -> u32 {
+            *city_ids.entry(name.to_string()).or_insert_with(|| {
+                cities.push(name.to_string());
+                (cities.len() - 1) as u32
+            })
+        };
+        let mut places: HashMap<String, Place> = HashMap::new();
+        // Every NPA with an exchange-level entry, US or not: those are never filled in.
+        let mut npas_with_exchanges: HashSet<u16> = HashSet::new();
+        let mut exchanges: Vec<Exchange> = Vec::new();
+        for line in data.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((prefix, place)) = line.split_once('|') else {
+                continue;
+            };
+            let Some(digits) = prefix.strip_prefix('1') else {
+                continue;
+            };
+            if !(3..=6).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            if digits.len() == 6 {
+                npas_with_exchanges.insert(digits[..3].parse().unwrap_or(0));
+            }
+            let Some(place) = parse_place(place, &mut intern) else {
+                continue;
+            };
+            places.insert(digits.to_string(), place);
+            if digits.len() == 6 {
+                let npa: u16 = digits[..3].parse().unwrap_or(0);
+                let nxx: u16 = digits[3..].parse().unwrap_or(0);
+                if (200..=999).contains(&npa) && (200..=999).contains(&nxx) {
+                    exchanges.push(Exchange {
+                        npa,
+                        nxx,
+                        state: Some(place.state),
+                        city: place.city,
+                    });
+                }
+            }
+        }
+        // Area codes the data knows only as a whole (DC's 202, new overlays): every
+        // assignable exchange of the area code, placed by the longest known prefix.
+        // (About a hundred area codes; checking 8 blocks each takes a few milliseconds.)
+        let mut filled: BTreeSet<u16> = BTreeSet::new();
+        for key in places.keys().filter(|k| k.len() < 6) {
+            let npa: u16 = key[..3].parse().unwrap_or(0);
+            if !npas_with_exchanges.contains(&npa) && (200..=999).contains(&npa) {
+                filled.insert(npa);
+            }
+        }
+        for npa in filled {
+            // New area codes open in blocks of a hundred exchanges (274-2XX before 274-3XX):
+            // keep the blocks libphonenumber already knows as valid.
+            let open: Vec<u16> = (2..=9)
+                .filter(|d| E164::parse(&format!("+1{npa:03}{d}234567")).is_ok())
+                .collect();
+            for nxx in (200..=999).filter(|&x| is_assignable_nxx(x) && open.contains(&(x / 100))) {
+                let digits = format!("{npa:03}{nxx:03}");
+                if let Some(place) = longest_place(&places, &digits) {
+                    exchanges.push(Exchange {
+                        npa,
+                        nxx,
+                        state: Some(place.state),
+                        city: place.city,
+                    });
+                }
+            }
+        }
+        for npa in TOLL_FREE_PREFIXES {
+            for nxx in (200..=999).filter(|&x| is_assignable_nxx(x)) {
+                exchanges.push(Exchange {
+                    npa,
+                    nxx,
+                    state: None,
+                    city: None,
+                });
+            }
+        }
+        exchanges.sort_by_key(|e| e.code());
+        exchanges.dedup_by_key(|e| e.code());
+
+        let mut by_code = HashMap::with_capacity(exchanges.len());
+        let mut by_state = vec![Vec::new(); US_STATES.len()];
+        let mut by_city: HashMap<(u8, String), Vec<u32>> = HashMap::new();
+        let mut by_npa: HashMap<u16, Vec<u32>> = HashMap::new();
+        let mut state_city_sets = vec![BTreeSet::new(); US_STATES.len()];
+        for (i, e) in exchanges.iter().enumerate() {
+            let i = i as u32;
+            by_code.insert(e.code(), i);
+            by_npa.entry(e.npa).or_default().push(i);
+            if let Some(s) = e.state {
+                by_state[s as usize].push(i);
+                if let Some(c) = e.city {
+                    by_city
+                        .entry((s, city_key(&cities[c as usize])))
+                        .or_default()
+                        .push(i);
+                    state_city_sets[s as usize].insert(cities[c as usize].clone());
+                }
+            }
+        }
+        let state_cities = state_city_sets
+            .into_iter()
+            .map(|set| {
+                let mut v: Vec<String> = set.into_iter().collect();
+                v.sort_by_key(|c| c.to_lowercase());
+                v.dedup_by_key(|c| city_key(c));
+                v
+            })
+            .collect();
+        Geo {
+            exchanges,
+            cities,
+            by_code,
+            by_state,
+            by_city,
+            by_npa,
+            places,
+            state_cities,
+        }
+    }
+
+    /// The exchange of a number, if the carrier has it.
+    pub fn exchange(&self, npa: u16, nxx: u16) -> Option<&Exchange> {
+        self.by_code
+            .get(&(npa as u32 * 1000 + nxx as u32))
+            .map(|&i| &self.exchanges[i as usize])
+    }
+
+    pub fn in_state(&self, state: u8) -> &[u32] {
+        self.by_state
+            .get(state as usize)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn in_city(&self, state: u8, city: &str) -> &[u32] {
+        self.by_city
+            .get(&(state, city_key(city)))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn in_npa(&self, npa: u16) -> &[u32] {
+        self.by_npa.get(&npa).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    pub fn cities_of(&self, state: u8) -> &[String] {
+        self.state_cities
+            .get(state as usize)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn city_name(&self, e: &Exchange) -> Option<&str> {
+        e.city.map(|c| self.cities[c as usize].as_str())
+    }
+
+    /// Where a US number rings, by the longest prefix the data knows: `Seattle, WA`, or the
+    /// state's name. `None` for toll-free, non-US and unknown numbers.
+    pub fn place_of(&self, n: &E164) -> Option<String> {
+        if !n.is_nanp() {
+            return None;
+        }
+        let national = &n.as_str()[2..];
+        let place = longest_place(&self.places, national)?;
+        let (code, name) = US_STATES[place.state as usize];
+        Some(match place.city {
+            Some(c) => format!("{}, {code}", self.cities[c as usize]),
+            None => name.to_string(),
+        })
+    }
+}
+
+fn longest_place(places: &HashMap<String, Place>, national: &str) -> Option<Place> {
+    (3..=6.min(national.len()))
+        .rev()
+        .find_map(|len| places.get(&national[..len]).copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_data_parses_to_us_exchanges_only() {
+        let g = geo();
+        assert!(g.exchanges.len() > 30_000, "{}", g.exchanges.len());
+        // Seattle is there, with its city.
+        let e = g.exchange(206, 215).expect("206-215");
+        assert_eq!(g.city_name(e), Some("Seattle"));
+        assert_eq!(US_STATES[e.state.unwrap() as usize].0, "WA");
+        // Toronto (416), Calgary (403), Montreal (514), the Bahamas (242), Puerto Rico (787)
+        // and the US Virgin Islands (340) are not.
+        for npa in [416, 403, 514, 242, 787, 340, 905, 604] {
+            assert!(g.in_npa(npa).is_empty(), "{npa}");
+        }
+        // DC's area codes are known only as a whole: their exchanges are filled in.
+        assert!(g.in_npa(202).len() > 700);
+        assert!(g.in_state(state_index("DC").unwrap()).len() > 700);
+        // Every state has numbers.
+        for (code, _) in US_STATES {
+            assert!(!g.in_state(state_index(code).unwrap()).is_empty(), "{code}");
+        }
+    }
+
+    #[test]
+    fn places_use_the_longest_known_prefix() {
+        let g = geo();
+        let p = |s: &str| g.place_of(&E164::parse(s).unwrap());
+        assert_eq!(p("+12062151234").as_deref(), Some("Seattle, WA"));
+        assert_eq!(p("+12025550123").as_deref(), Some("District of Columbia"));
+        assert_eq!(p("+14165550123"), None); // Toronto
+        assert_eq!(p("+18005550199"), None);
+        assert_eq!(p("+442079460123"), None);
+    }
+
+    #[test]
+    fn cities_are_listed_per_state_once_each() {
+        let g = geo();
+        let wa = g.cities_of(state_index("WA").unwrap());
+        assert!(wa.iter().any(|c| c == "Seattle"));
+        let keys: HashSet<String> = wa.iter().map(|c| city_key(c)).collect();
+        assert_eq!(keys.len(), wa.len());
+        assert!(!g
+            .in_city(state_index("wa").unwrap(), "  SEATTLE ")
+            .is_empty());
+    }
+
+    #[test]
+    fn assignable_exchange_codes() {
+        assert!(is_assignable_nxx(215));
+        for bad in [0, 199, 211, 411, 911, 555, 950, 958, 959, 976, 1000] {
+            assert!(!is_assignable_nxx(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Where numbers come from: the `Carrier` trait (search, places, and the `Desk` answers the
+//! rules ask for) and the embedded `SimulatedCarrier`. A real carrier API can sit behind the
+//! same trait. The simulated carrier's rules are written down in `docs/carrier.md`.
+
+mod geo;
+mod simulated;
+
+pub use simulated::SimulatedCarrier;
+
+use crate::domain::{AvailableNumber, Desk, SearchError, SearchQuery, E164};
+
+/// A carrier: searches its available numbers and answers the rules' questions (`Desk`).
+pub trait Carrier: Desk + Send + Sync {
+    /// Up to `q.limit` available numbers that fit the query, never one for which `is_held`
+    /// is true (numbers we already hold); refused with the query's first broken rule.
+    fn search(
+        &self,
+        q: &SearchQuery,
+        is_held: &dyn Fn(&E164) -> bool,
+    ) -> Result<Vec<AvailableNumber>, SearchError>;
+
+    /// Where a number rings: `Seattle, WA`, or a state's name; `None` when unknown.
+    fn place_of(&self, n: &E164) -> Option<String>;
+
+    /// The states with numbers, as (two-letter code, name), for pick lists.
+    fn states(&self) -> Vec<(String, String)>;
+
+    /// The cities of a state (code or name) with numbers, sorted, for completion.
+    fn cities(&self, state: &str) -> Vec<String>;
+}
+
+#[cfg(test)]
+mod tests;
