@@ -7,3 +7,6 @@ pub mod carrier;
 pub mod domain;
 pub mod store;
 pub mod config;
+pub mod engine;
+pub mod cli;
+pub mod tui;

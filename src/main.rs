@@ -1,1 +1,124 @@
-fn main() {}
+//! The `phonedesk` program: read the flags and the configuration, open the database, let
+//! due work complete, then run a command, the console, or the SSH server. Every failure is
+//! one line on stderr and an exit code: 1 for a refused action or an unusable database, 2
+//! for usage and configuration errors. Nothing here panics on bad input.
+
+use clap::Parser;
+use phonedesk::cli::{self, Cli, CliError, Command, EXIT_REFUSED, EXIT_USAGE};
+use phonedesk::config::{Config, Paths};
+use phonedesk::domain::Actor;
+use phonedesk::engine::{now, Engine};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+fn main() {
+    std::process::exit(real_main());
+}
+
+fn real_main() -> i32 {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let parsed = match Cli::try_parse() {
+        Ok(c) => c,
+        // Help, version and usage errors: the same handling as inside a session.
+        Err(_) => return run_command(None, args),
+    };
+    let json = parsed.json;
+    let fail = |e: CliError| {
+        cli::fail(&e, json, &mut std::io::stdout(), &mut std::io::stderr());
+        e.code
+    };
+    let paths = match Paths::resolve(parsed.config.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(CliError::usage(e.to_string())),
+    };
+    let config = match Config::load(&paths.config, paths.config_explicit) {
+        Ok(c) => c,
+        Err(e) => return fail(CliError::usage(e.to_string())),
+    };
+    let db = paths.database(parsed.db.as_deref(), &config);
+    let engine = match Engine::open(&config, &db) {
+        Ok(e) => Arc::new(e),
+        Err(e) => {
+            return fail(CliError {
+                code: EXIT_REFUSED,
+                message: e.to_string(),
+                answered: false,
+            })
+        }
+    };
+    // Work that fell due while phonedesk was stopped completes now (`run-due` reports it).
+    if !matches!(parsed.command, Some(Command::RunDue)) {
+        if let Err(e) = engine.run_due(now()) {
+            return fail(CliError::refused(e.to_string()));
+        }
+    }
+    let actor = Actor::admin(login_name());
+    match parsed.command {
+        None => console(engine, actor, config),
+        Some(Command::Serve) => serve(engine, config, paths),
+        Some(_) => run_command(Some((&engine, &actor)), args),
+    }
+}
+
+/// Runs a subcommand through `cli::run`, the same entry the SSH server uses.
+fn run_command(engine: Option<(&Arc<Engine>, &Actor)>, args: Vec<String>) -> i32 {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let (mut out, mut err) = (stdout.lock(), stderr.lock());
+    let code = match engine {
+        Some((engine, actor)) => {
+            let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            cli::run(engine, actor, args, interactive, &mut out, &mut err)
+        }
+        None => usage_only(args, &mut out, &mut err),
+    };
+    let _ = out.flush();
+    code
+}
+
+/// Help, version or a usage error, before any database is opened.
+fn usage_only(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let argv = std::iter::once("phonedesk".to_string()).chain(args);
+    match Cli::try_parse_from(argv) {
+        Ok(_) => 0,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = write!(out, "{}", e.render());
+                    0
+                }
+                _ => {
+                    let _ = writeln!(err, "phonedesk: {}", cli::usage_line(&e));
+                    EXIT_USAGE
+                }
+            }
+        }
+    }
+}
+
+fn login_name() -> String {
+    std::env::var("USER")
+        .ok()
+        .map(|u| u.chars().filter(|c| !c.is_control()).collect::<String>())
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "admin".into())
+}
+
+/// CONSOLE CALL SITE: no subcommand opens the console (`phonedesk::tui::run_local`).
+fn console(_engine: Arc<Engine>, _actor: Actor, _config: Config) -> i32 {
+    let _ = writeln!(
+        std::io::stderr(),
+        "phonedesk: the console is not built yet; run a command instead (see --help)"
+    );
+    EXIT_USAGE
+}
+
+/// SERVE CALL SITE: `phonedesk serve` runs the SSH server (`phonedesk::ssh::serve`).
+fn serve(_engine: Arc<Engine>, _config: Config, _paths: Paths) -> i32 {
+    let _ = writeln!(
+        std::io::stderr(),
+        "phonedesk: the SSH server is not built yet"
+    );
+    EXIT_USAGE
+}

@@ -1,0 +1,304 @@
+//! The command line: every action of the console as a subcommand, for scripts and for
+//! administrators who prefer a shell. Each command builds an `Action` for the engine (or
+//! reads the store) and writes its result to the writers it is given, never to the
+//! process's own stdout, so the SSH server can run the same commands for a session.
+//! Human-readable text by default; `--json` for scripts. No rule is checked here: the
+//! domain decides, the CLI only parses what was typed and shows what came back.
+
+mod args;
+mod directory;
+mod numbers;
+mod orders;
+mod output;
+mod report;
+mod support;
+
+pub use args::{Cli, Command};
+
+use crate::domain::{Action, Actor, Outcome, Timestamp};
+use crate::engine::{now, Engine, EngineError};
+use clap::Parser;
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+
+/// Exit code for a refused action, an unknown record or a failed check.
+pub const EXIT_REFUSED: i32 = 1;
+/// Exit code for a usage error: bad flags, a missing `--yes`, a bad configuration.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Why a command failed, in one line for the administrator, with its exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError {
+    pub code: i32,
+    pub message: String,
+    /// The command already printed its JSON answer (with the problems in it).
+    pub answered: bool,
+}
+
+impl CliError {
+    pub fn refused(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_REFUSED,
+            message: message.into(),
+            answered: false,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: EXIT_USAGE,
+            message: message.into(),
+            answered: false,
+        }
+    }
+}
+
+impl From<EngineError> for CliError {
+    fn from(e: EngineError) -> Self {
+        CliError::refused(e.to_string())
+    }
+}
+
+impl From<crate::store::StoreError> for CliError {
+    fn from(e: crate::store::StoreError) -> Self {
+        CliError::refused(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::refused(format!("cannot write the output: {e}"))
+    }
+}
+
+type Res<T = ()> = Result<T, CliError>;
+
+/// How a command may reach outside its writers.
+pub struct Access<'a> {
+    /// Where confirmations are read from; `None` when nobody can answer (no terminal):
+    /// destructive commands then need `--yes`.
+    pub input: Option<&'a mut dyn BufRead>,
+    /// Whether commands may write files (`export --output`). Off for remote sessions.
+    pub files: bool,
+}
+
+/// One command's context: who acts, on what, and where its words go.
+pub(crate) struct Ctx<'a, 'i> {
+    pub engine: &'a Arc<Engine>,
+    pub actor: &'a Actor,
+    pub json: bool,
+    pub yes: bool,
+    pub access: Access<'i>,
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+/// Runs one command line (the words after the program name) and returns its exit code.
+/// `interactive` means this process's stdin is a terminal the administrator can answer
+/// confirmations on; without it, destructive commands need `--yes`. Global flags
+/// `--config` and `--db` are accepted and ignored here (the caller opened the engine).
+pub fn run(
+    engine: &Arc<Engine>,
+    actor: &Actor,
+    args: Vec<String>,
+    interactive: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    if interactive {
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        run_with(
+            engine,
+            actor,
+            args,
+            Access {
+                input: Some(&mut lock),
+                files: true,
+            },
+            out,
+            err,
+        )
+    } else {
+        run_with(
+            engine,
+            actor,
+            args,
+            Access {
+                input: None,
+                files: true,
+            },
+            out,
+            err,
+        )
+    }
+}
+
+/// `run` for front ends that are not this process's terminal (the SSH server): the
+/// confirmations come from `access.input`, and `access.files` says whether commands may
+/// write files on this machine.
+pub fn run_with(
+    engine: &Arc<Engine>,
+    actor: &Actor,
+    args: Vec<String>,
+    access: Access<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let argv = std::iter::once("phonedesk".to_string()).chain(args);
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) => return clap_failure(e, out, err),
+    };
+    let json = cli.json;
+    let mut ctx = Ctx {
+        engine,
+        actor,
+        json,
+        yes: cli.yes,
+        access,
+        out,
+        err,
+    };
+    let result = match cli.command {
+        Some(command) => dispatch(&mut ctx, command),
+        None => Err(CliError::usage(
+            "name a command, e.g. `numbers list`; see --help",
+        )),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            fail(&e, json, ctx.out, ctx.err);
+            e.code
+        }
+    }
+}
+
+/// Prints a failure: one line on stderr, and `{"error": ...}` on stdout for scripts.
+pub fn fail(e: &CliError, json: bool, out: &mut dyn Write, err: &mut dyn Write) {
+    let _ = writeln!(err, "phonedesk: {}", output::one_line(&e.message));
+    if json && !e.answered {
+        let _ = writeln!(out, "{}", serde_json::json!({ "error": e.message }));
+    }
+}
+
+/// clap's help and version go to stdout with exit 0; its errors become one line.
+fn clap_failure(e: clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = write!(out, "{}", e.render());
+            0
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = write!(out, "{}", e.render());
+            EXIT_USAGE
+        }
+        _ => {
+            let _ = writeln!(err, "phonedesk: {}", usage_line(&e));
+            EXIT_USAGE
+        }
+    }
+}
+
+/// clap's error as one line: its text before the usage block, joined, with a pointer to
+/// `--help`.
+pub fn usage_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut parts = Vec::new();
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with("Usage:") || l.starts_with("For more information") {
+            break;
+        }
+        if !l.is_empty() {
+            parts.push(l.trim_start_matches("error:").trim().to_string());
+        }
+    }
+    let mut msg = parts.join(" ");
+    if let Some(tip) = text.lines().map(str::trim).find(|l| l.starts_with("tip:")) {
+        if !msg.contains(tip) {
+            msg = format!("{msg} ({tip})");
+        }
+    }
+    format!("{msg}; see --help")
+}
+
+fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
+    match command {
+        Command::Search(a) => numbers::search(ctx, a),
+        Command::Provision(a) => numbers::provision(ctx, a),
+        Command::Orders(a) => orders::run(ctx, a),
+        Command::Numbers(a) => numbers::numbers(ctx, a),
+        Command::Assign(a) => numbers::assign(ctx, a, false),
+        Command::Reassign(a) => numbers::assign(ctx, a, true),
+        Command::Unassign(a) => numbers::unassign(ctx, a),
+        Command::SwitchProductType(a) => numbers::switch(ctx, a),
+        Command::Label(a) => numbers::label(ctx, a),
+        Command::CallingName(a) => numbers::calling_name(ctx, a),
+        Command::Delete(a) => numbers::delete(ctx, a),
+        Command::Restore(a) => numbers::restore(ctx, a),
+        Command::DeletionQueue => numbers::deletion_queue(ctx),
+        Command::Dismiss(a) => numbers::dismiss(ctx, a),
+        Command::Directory(a) => directory::run(ctx, a),
+        Command::Support(a) => support::run(ctx, a),
+        Command::Audit(a) => report::audit(ctx, a),
+        Command::Export(a) => report::export(ctx, a),
+        Command::Check => report::check(ctx),
+        Command::RunDue => report::run_due(ctx),
+        Command::Serve => Err(CliError::usage(
+            "`serve` starts the SSH server and runs only from the command line",
+        )),
+    }
+}
+
+impl Ctx<'_, '_> {
+    pub fn now(&self) -> Timestamp {
+        now()
+    }
+
+    /// Sends an action through the engine, the one door for change.
+    pub fn act(&mut self, action: Action) -> Res<Outcome> {
+        Ok(self.engine.dispatch(self.actor, action, now())?)
+    }
+
+    /// Shows what an accepted action did: its sentence, its note, and when it takes effect.
+    pub fn report(&mut self, o: &Outcome) -> Res {
+        if self.json {
+            return self.print_json(&output::outcome_json(o));
+        }
+        writeln!(self.out, "{}", output::clean(&o.message))?;
+        if let Some(note) = &o.note {
+            writeln!(self.out, "Note: {}", output::clean(note))?;
+        }
+        Ok(())
+    }
+
+    pub fn print_json(&mut self, v: &serde_json::Value) -> Res {
+        let text = serde_json::to_string_pretty(v).map_err(|e| CliError::refused(e.to_string()))?;
+        writeln!(self.out, "{text}")?;
+        Ok(())
+    }
+
+    /// Asks before a destructive action, as the console's check box does. `--yes` answers
+    /// for the administrator; with no terminal to ask on, the command is refused.
+    pub fn confirm(&mut self, question: &str) -> Res {
+        if self.yes {
+            return Ok(());
+        }
+        let Some(input) = self.access.input.as_mut() else {
+            return Err(CliError::usage(format!(
+                "{question} There is no terminal to ask on: add --yes to confirm"
+            )));
+        };
+        write!(self.err, "{question} [y/N] ")?;
+        self.err.flush()?;
+        let mut answer = String::new();
+        input.read_line(&mut answer)?;
+        match answer.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => Ok(()),
+            _ => Err(CliError::refused("cancelled: nothing was changed")),
+        }
+    }
+}

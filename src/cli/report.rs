@@ -1,0 +1,207 @@
+//! Reports and upkeep: the audit log, exports, the consistency check, due work.
+
+use super::args::*;
+use super::numbers::select;
+use super::output::*;
+use super::{CliError, Ctx, Res};
+use serde_json::json;
+
+pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
+    let entries = ctx.engine.store().audit(a.limit)?;
+    if ctx.json {
+        let v: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "seq": e.seq,
+                    "at": e.at.rfc3339(),
+                    "actor": e.actor,
+                    "role": e.role.label(),
+                    "action": e.action,
+                    "detail": e.detail,
+                    "result": e.result,
+                    "ok": e.ok,
+                })
+            })
+            .collect();
+        return ctx.print_json(&json!(v));
+    }
+    if entries.is_empty() {
+        writeln!(ctx.out, "The audit log is empty.")?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.at.short(),
+                e.actor.clone(),
+                if e.ok { "ok" } else { "refused" }.into(),
+                e.detail.clone(),
+                e.result.clone(),
+            ]
+        })
+        .collect();
+    table(
+        ctx.out,
+        &["WHEN", "WHO", "RESULT", "ACTION", "MESSAGE"],
+        &rows,
+    )
+}
+
+const CSV_HEADERS: [&str; 17] = [
+    "number",
+    "number_type",
+    "product_type",
+    "status",
+    "place",
+    "assigned_to_kind",
+    "assigned_to_id",
+    "assigned_to_name",
+    "calls_enabled",
+    "sms_enabled",
+    "calling_name",
+    "calling_name_status",
+    "label",
+    "location",
+    "order",
+    "deleted_at",
+    "updated_at",
+];
+
+pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
+    let format = a.format.trim().to_ascii_lowercase();
+    if format != "csv" && format != "json" {
+        return Err(CliError::usage(format!(
+            "--format is csv or json, not “{}”",
+            one_line(&a.format)
+        )));
+    }
+    if a.output.is_some() && !ctx.access.files {
+        return Err(CliError::usage(
+            "--output writes files on the server and is not available here; export to stdout",
+        ));
+    }
+    let filter = super::args::ListArgs {
+        place: a.place.clone(),
+        ..Default::default()
+    };
+    let numbers = select(ctx, &filter)?;
+    let names = Names::load(ctx.engine)?;
+    let records: Vec<serde_json::Value> = numbers
+        .iter()
+        .map(|p| number_json(ctx.engine, &names, p))
+        .collect();
+    let bytes = if format == "json" {
+        let mut b =
+            serde_json::to_vec_pretty(&records).map_err(|e| CliError::refused(e.to_string()))?;
+        b.push(b'\n');
+        b
+    } else {
+        csv_bytes(&records)?
+    };
+    match &a.output {
+        Some(path) => {
+            std::fs::write(path, &bytes)
+                .map_err(|e| CliError::refused(format!("cannot write {}: {e}", path.display())))?;
+            let msg = format!("Exported {} numbers to {}.", records.len(), path.display());
+            if ctx.json {
+                ctx.print_json(
+                    &json!({ "ok": true, "message": msg, "count": records.len(), "path": path }),
+                )
+            } else {
+                writeln!(ctx.out, "{msg}")?;
+                Ok(())
+            }
+        }
+        None => {
+            ctx.out.write_all(&bytes)?;
+            Ok(())
+        }
+    }
+}
+
+fn csv_bytes(records: &[serde_json::Value]) -> Res<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let err = |e: csv::Error| CliError::refused(format!("cannot write CSV: {e}"));
+    w.write_record(CSV_HEADERS).map_err(err)?;
+    for r in records {
+        let field = |k: &str| match &r[k] {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let a = &r["assigned_to"];
+        let sub = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let row = [
+            field("number"),
+            field("number_type"),
+            field("product_type"),
+            field("status"),
+            field("place"),
+            sub("kind"),
+            sub("id"),
+            sub("name"),
+            field("calls_enabled"),
+            field("sms_enabled"),
+            field("calling_name"),
+            field("calling_name_status"),
+            field("label"),
+            field("location"),
+            field("order"),
+            field("deleted_at"),
+            field("updated_at"),
+        ];
+        w.write_record(&row).map_err(err)?;
+    }
+    w.into_inner()
+        .map_err(|e| CliError::refused(format!("cannot write CSV: {e}")))
+}
+
+pub fn check(ctx: &mut Ctx) -> Res {
+    let problems = ctx.engine.check()?;
+    if ctx.json {
+        ctx.print_json(&json!({ "ok": problems.is_empty(), "problems": problems }))?;
+    } else if problems.is_empty() {
+        let store = ctx.engine.store();
+        writeln!(
+            ctx.out,
+            "The database is sound: {} numbers, {} held of {}.",
+            store.all_numbers()?.len(),
+            store.held(),
+            ctx.engine.policy().inventory_limit
+        )?;
+    } else {
+        for p in &problems {
+            writeln!(ctx.out, "{}", one_line(p))?;
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let mut e = CliError::refused(format!("the check found {} problem(s)", problems.len()));
+        e.answered = ctx.json;
+        Err(e)
+    }
+}
+
+pub fn run_due(ctx: &mut Ctx) -> Res {
+    let ran = ctx.engine.run_due(ctx.now())?;
+    let next = ctx.engine.store().next_due();
+    if ctx.json {
+        return ctx.print_json(&json!({ "ok": true, "completed": ran, "next_due_at": ts(next) }));
+    }
+    match ran {
+        0 => writeln!(ctx.out, "Nothing was due.")?,
+        n => writeln!(ctx.out, "Completed {n} due item(s).")?,
+    }
+    if let Some(t) = next {
+        writeln!(
+            ctx.out,
+            "Next due work: {} (in {}).",
+            t.short(),
+            left(ctx.now(), t)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,314 @@
+//! Support requests: plain ones, port in (with its LOA step) and port out. The service PIN
+//! and account numbers are shown masked; only the port-out PIN that support hands out can
+//! be revealed, on request.
+
+use super::args::*;
+use super::output::*;
+use super::{CliError, Ctx, Res};
+use crate::domain::*;
+use serde_json::json;
+
+pub fn run(ctx: &mut Ctx, cmd: SupportCmd) -> Res {
+    match cmd {
+        SupportCmd::List => list(ctx),
+        SupportCmd::Show { id, reveal } => show(ctx, &id, reveal),
+        SupportCmd::New {
+            category,
+            subject,
+            issue,
+            email,
+        } => {
+            let category = Category::parse(&category).ok_or_else(|| {
+                CliError::usage(format!(
+                    "“{}” is not a category: use General, Billing, Technical or Other",
+                    one_line(&category)
+                ))
+            })?;
+            act(
+                ctx,
+                Action::SubmitRequest(NewRequest::Other {
+                    category,
+                    subject,
+                    issue,
+                    email,
+                }),
+            )
+        }
+        SupportCmd::PortIn(a) => port_in(ctx, a),
+        SupportCmd::PortOut {
+            numbers,
+            product_type,
+            email,
+        } => {
+            let form = PortOut {
+                numbers: parse_numbers(&numbers)?,
+                product_type: parse_product(&product_type)?,
+            };
+            act(
+                ctx,
+                Action::SubmitRequest(NewRequest::PortOut { form, email }),
+            )
+        }
+        SupportCmd::Reply { id, text } => act(
+            ctx,
+            Action::Reply {
+                request: request_id(&id),
+                text,
+            },
+        ),
+        SupportCmd::Loa {
+            id,
+            carrier,
+            authorizing_person,
+            btn,
+            service_address,
+        } => {
+            let loa = Loa {
+                carrier,
+                authorizing_person,
+                btn: parse_number(&btn)?,
+                service_address,
+                submitted_at: ctx.now(),
+            };
+            act(
+                ctx,
+                Action::SubmitLoa {
+                    request: request_id(&id),
+                    loa,
+                },
+            )
+        }
+        SupportCmd::Cancel { id } => {
+            ctx.confirm(&format!("Ask support to cancel {}?", one_line(&id)))?;
+            act(
+                ctx,
+                Action::CancelRequest {
+                    request: request_id(&id),
+                },
+            )
+        }
+        SupportCmd::Close { id } => act(
+            ctx,
+            Action::CloseRequest {
+                request: request_id(&id),
+            },
+        ),
+    }
+}
+
+fn request_id(text: &str) -> RequestId {
+    RequestId(text.trim().to_string())
+}
+
+fn act(ctx: &mut Ctx, action: Action) -> Res {
+    let o = ctx.act(action)?;
+    ctx.report(&o)
+}
+
+fn missing(field: &'static str, flag: &str) -> CliError {
+    CliError::refused(format!("{} (--{flag})", RuleError::MissingField(field)))
+}
+
+fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
+    if a.numbers.is_empty() {
+        return Err(missing("numbers to port", "give them as arguments"));
+    }
+    let numbers = parse_numbers(&a.numbers)?;
+    let product_type = parse_product(
+        a.product_type
+            .as_deref()
+            .ok_or_else(|| missing("product type", "product-type"))?,
+    )?;
+    let btn = parse_number(
+        a.btn
+            .as_deref()
+            .ok_or_else(|| missing("billing telephone number", "btn"))?,
+    )?;
+    let requested = a
+        .requested
+        .as_deref()
+        .ok_or_else(|| missing("requested date and time", "requested"))?;
+    let requested_at = Timestamp::parse(requested).ok_or_else(|| {
+        CliError::refused(format!(
+            "“{}” is not a date and time: write 2026-12-01T09:00 (UTC)",
+            one_line(requested)
+        ))
+    })?;
+    let form = PortIn {
+        numbers,
+        product_type,
+        btn,
+        authorizing_person: a.authorizing_person.unwrap_or_default(),
+        current_carrier: a.current_carrier.filter(|c| !c.trim().is_empty()),
+        service_account_number: a
+            .service_account_number
+            .filter(|s| !s.trim().is_empty())
+            .map(Secret::new),
+        service_pin: a
+            .service_pin
+            .filter(|s| !s.trim().is_empty())
+            .map(Secret::new),
+        service_address: a.service_address.unwrap_or_default(),
+        customer_name: a.customer_name.unwrap_or_default(),
+        requested_at,
+        voice_connector: a
+            .voice_connector
+            .map(|v| VoiceConnectorId(v.trim().to_string())),
+    };
+    let email = a.email.unwrap_or_default();
+    act(
+        ctx,
+        Action::SubmitRequest(NewRequest::PortIn { form, email }),
+    )
+}
+
+fn status_of(r: &SupportRequest) -> &'static str {
+    r.status.label()
+}
+
+fn summary_json(r: &SupportRequest) -> serde_json::Value {
+    json!({
+        "id": r.id.as_str(),
+        "kind": r.kind_label(),
+        "category": r.category.label(),
+        "subject": r.subject,
+        "status": status_of(r),
+        "email": r.email,
+        "numbers": r.numbers().iter().map(|n| n.as_str()).collect::<Vec<_>>(),
+        "foc_date": ts(r.foc_date),
+        "next_step_at": ts(r.next_step_at),
+        "created_at": r.created_at.rfc3339(),
+        "updated_at": r.updated_at.rfc3339(),
+    })
+}
+
+fn list(ctx: &mut Ctx) -> Res {
+    let mut requests = ctx.engine.store().requests()?;
+    requests.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| b.id.as_str().len().cmp(&a.id.as_str().len()))
+            .then_with(|| b.id.cmp(&a.id))
+    });
+    if ctx.json {
+        return ctx.print_json(&json!(requests
+            .iter()
+            .map(summary_json)
+            .collect::<Vec<_>>()));
+    }
+    if requests.is_empty() {
+        writeln!(ctx.out, "No support requests.")?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = requests
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.kind_label().into(),
+                status_of(r).into(),
+                r.subject.clone(),
+                r.updated_at.short(),
+            ]
+        })
+        .collect();
+    table(
+        ctx.out,
+        &["ID", "KIND", "STATUS", "SUBJECT", "UPDATED"],
+        &rows,
+    )
+}
+
+fn masked(s: &Option<Secret>) -> Option<String> {
+    s.as_ref().map(|s| s.masked())
+}
+
+fn show(ctx: &mut Ctx, id: &str, reveal: bool) -> Res {
+    let id = request_id(id);
+    let r =
+        ctx.engine.store().request(&id)?.ok_or_else(|| {
+            CliError::refused(RuleError::UnknownRequest(id.0.clone()).to_string())
+        })?;
+    let pin = r.port_out_pin.as_ref().map(|p| {
+        if reveal {
+            p.reveal().to_string()
+        } else {
+            p.masked()
+        }
+    });
+    if ctx.json {
+        let mut v = summary_json(&r);
+        v["issue"] = json!(r.issue);
+        v["port_out_account"] = json!(r.port_out_account);
+        v["port_out_pin"] = json!(pin);
+        v["thread"] = json!(r
+            .thread
+            .iter()
+            .map(|m| json!({ "author": format!("{:?}", m.author), "name": m.name, "at": m.at.rfc3339(), "text": m.text }))
+            .collect::<Vec<_>>());
+        v["loas"] = json!(r
+            .loas
+            .iter()
+            .map(|l| json!({ "carrier": l.carrier, "authorizing_person": l.authorizing_person, "btn": l.btn.as_str(), "service_address": l.service_address, "submitted_at": l.submitted_at.rfc3339() }))
+            .collect::<Vec<_>>());
+        if let Some(p) = r.port_in() {
+            v["port_in"] = json!({
+                "product_type": p.product_type.api_name(),
+                "btn": p.btn.as_str(),
+                "authorizing_person": p.authorizing_person,
+                "current_carrier": p.current_carrier,
+                "service_account_number": masked(&p.service_account_number),
+                "service_pin": masked(&p.service_pin),
+                "service_address": p.service_address,
+                "customer_name": p.customer_name,
+                "requested_at": p.requested_at.rfc3339(),
+                "voice_connector": p.voice_connector.as_ref().map(|v| v.as_str()),
+            });
+        }
+        return ctx.print_json(&v);
+    }
+    let mut rows = vec![
+        ("Request", format!("{} ({})", r.id, r.kind_label())),
+        ("Category", r.category.label().into()),
+        ("Subject", r.subject.clone()),
+        ("Status", status_of(&r).into()),
+        ("Email", r.email.clone()),
+        ("Created", r.created_at.short()),
+    ];
+    if let Some(t) = r.foc_date {
+        rows.push(("Port date (FOC)", t.short()));
+    }
+    if let Some(t) = r.next_step_at {
+        rows.push(("Support acts by", t.short()));
+    }
+    if let Some(a) = &r.port_out_account {
+        rows.push(("Port-out account ID", a.clone()));
+    }
+    if let Some(p) = pin {
+        let hint = if reveal { "" } else { "  (--reveal to show)" };
+        rows.push(("Port-out PIN", format!("{p}{hint}")));
+    }
+    fields(ctx.out, &rows)?;
+    writeln!(ctx.out, "\n{}", clean(&r.issue))?;
+    for l in &r.loas {
+        writeln!(
+            ctx.out,
+            "\nLOA {} for {}: {}, BTN {}, {}",
+            l.submitted_at.short(),
+            clean(&l.carrier),
+            clean(&l.authorizing_person),
+            l.btn,
+            clean(&l.service_address)
+        )?;
+    }
+    for m in &r.thread {
+        writeln!(
+            ctx.out,
+            "\n--- {} ({}) ---\n{}",
+            clean(&m.name),
+            m.at.short(),
+            clean(&m.text)
+        )?;
+    }
+    Ok(())
+}
