@@ -10,3 +10,4 @@ pub mod config;
 pub mod engine;
 pub mod cli;
 pub mod tui;
+pub mod ssh;

@@ -115,10 +115,19 @@ fn console(_engine: Arc<Engine>, _actor: Actor, _config: Config) -> i32 {
 }
 
 /// SERVE CALL SITE: `phonedesk serve` runs the SSH server (`phonedesk::ssh::serve`).
-fn serve(_engine: Arc<Engine>, _config: Config, _paths: Paths) -> i32 {
-    let _ = writeln!(
-        std::io::stderr(),
-        "phonedesk: the SSH server is not built yet"
-    );
-    EXIT_USAGE
+fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "phonedesk: cannot start the server: {e}");
+            return EXIT_REFUSED;
+        }
+    };
+    match rt.block_on(phonedesk::ssh::serve(engine, config, paths)) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "phonedesk: {e:#}");
+            EXIT_REFUSED
+        }
+    }
 }

@@ -1,0 +1,282 @@
+//! One console per SSH session with a pty: its own app state, its own terminal size, its own
+//! key parser, all on the shared engine.
+//!
+//! Each console runs on its own thread (the app may block on the store, and need not be
+//! `Send`). Everything that can wake it arrives on one channel: input bytes and resizes from
+//! the SSH handler, engine events from a small forwarding task, shutdown from the server.
+//! Frames are drawn by ratatui into a byte buffer the size of the client's window and sent as
+//! one channel write each, wrapped in synchronized-output markers so the client paints a whole
+//! frame at once.
+
+use super::keys::{KeyParser, ESC_TIMEOUT};
+use crate::domain::{Actor, Timestamp};
+use crate::engine::{now, Engine, Event};
+use crossterm::event::KeyEvent;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Frame, Terminal, TerminalOptions, Viewport};
+use russh::server::Handle;
+use russh::ChannelId;
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a console shows: the real console app, or a stand-in.
+pub trait Front {
+    fn handle_key(&mut self, key: KeyEvent, now: Timestamp);
+    fn handle_event(&mut self, event: &Event, now: Timestamp);
+    /// Time passed; true when the screen should be drawn again.
+    fn tick(&mut self, now: Timestamp) -> bool;
+    fn draw(&mut self, frame: &mut Frame);
+    fn needs_redraw(&self) -> bool;
+    fn should_quit(&self) -> bool;
+}
+
+/// Makes the front end of a new console.
+pub type FrontFactory = fn(Arc<Engine>, Actor, Timestamp) -> Box<dyn Front>;
+
+/// Everything that can wake a console.
+#[derive(Debug)]
+pub enum Input {
+    Bytes(Vec<u8>),
+    Resize(u16, u16),
+    Engine(Event),
+    /// The server is stopping: say so and close.
+    Shutdown(String),
+    /// The client went away: stop, dispatching nothing.
+    Closed,
+}
+
+/// How often the app's clock-driven state ("restorable for 6 d") is refreshed.
+const TICK: Duration = Duration::from_millis(500);
+
+pub const ENTER_SCREEN: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[2J\x1b[H";
+pub const LEAVE_SCREEN: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
+const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
+const SYNC_END: &[u8] = b"\x1b[?2026l";
+
+/// Writes to one SSH channel from a plain thread.
+#[derive(Clone)]
+pub struct Output {
+    pub handle: Handle,
+    pub channel: ChannelId,
+    pub rt: tokio::runtime::Handle,
+}
+
+impl Output {
+    /// One write; false when the client is gone.
+    pub fn send(&self, bytes: Vec<u8>) -> bool {
+        self.rt
+            .block_on(self.handle.data(self.channel, bytes))
+            .is_ok()
+    }
+
+    /// Exit status, EOF, close: the client's `ssh` exits.
+    pub fn finish(&self, status: u32) {
+        let h = &self.handle;
+        let c = self.channel;
+        self.rt.block_on(async {
+            let _ = h.exit_status_request(c, status).await;
+            let _ = h.eof(c).await;
+            let _ = h.close(c).await;
+        });
+    }
+}
+
+pub struct ConsoleParams {
+    pub engine: Arc<Engine>,
+    pub actor: Actor,
+    pub cols: u16,
+    pub rows: u16,
+    pub idle_timeout: Duration,
+    pub out: Output,
+    pub input: Receiver<Input>,
+    pub front: FrontFactory,
+}
+
+/// Why a console ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    Quit,
+    Idle,
+    Shutdown,
+    Disconnected,
+}
+
+fn rect(cols: u16, rows: u16) -> Rect {
+    Rect::new(0, 0, cols.max(1), rows.max(1))
+}
+
+/// Runs one console until the user quits, the client goes away, the session idles out, or
+/// the server stops. Never dispatches anything on its own: an unfinished form just vanishes.
+pub fn run(p: ConsoleParams) -> Ending {
+    let ConsoleParams {
+        engine,
+        actor,
+        cols,
+        rows,
+        idle_timeout,
+        out,
+        input,
+        front,
+    } = p;
+    let _counted = engine.session_started(&actor.name, now());
+    let mut app = front(Arc::clone(&engine), actor, now());
+    let buf = FrameBuf::default();
+    let backend = CrosstermBackend::new(buf.clone());
+    let options = TerminalOptions {
+        viewport: Viewport::Fixed(rect(cols, rows)),
+    };
+    let Ok(mut term) = Terminal::with_options(backend, options) else {
+        return Ending::Disconnected;
+    };
+    let mut parser = KeyParser::new();
+    let mut last_input = Instant::now();
+    let mut last_bytes = Instant::now();
+    let mut last_tick = Instant::now();
+    let mut first = true;
+    let mut force = true;
+
+    let ending = 'run: loop {
+        if force || app.needs_redraw() {
+            if !send_frame(&mut term, &buf, app.as_mut(), &out, first) {
+                break 'run Ending::Disconnected;
+            }
+            first = false;
+            force = false;
+        }
+        let wait = if parser.has_pending() {
+            ESC_TIMEOUT.saturating_sub(last_bytes.elapsed())
+        } else {
+            TICK.saturating_sub(last_tick.elapsed())
+        };
+        let mut next = match input.recv_timeout(wait) {
+            Ok(msg) => Some(msg),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => break 'run Ending::Disconnected,
+        };
+        // Take everything already waiting before drawing: one frame for a burst.
+        loop {
+            match next.take() {
+                Some(Input::Bytes(bytes)) => {
+                    last_input = Instant::now();
+                    last_bytes = last_input;
+                    for key in parser.feed(&bytes) {
+                        app.handle_key(key, now());
+                        if app.should_quit() {
+                            break 'run Ending::Quit;
+                        }
+                    }
+                }
+                Some(Input::Resize(c, r)) => {
+                    if term.resize(rect(c, r)).is_err() {
+                        break 'run Ending::Disconnected;
+                    }
+                    // A full repaint at the new size, from a cleared screen.
+                    let _ = term.clear();
+                    force = true;
+                }
+                Some(Input::Engine(ev)) => app.handle_event(&ev, now()),
+                Some(Input::Shutdown(message)) => {
+                    leave(&out, &message);
+                    break 'run Ending::Shutdown;
+                }
+                Some(Input::Closed) => break 'run Ending::Disconnected,
+                None => {}
+            }
+            match input.try_recv() {
+                Ok(msg) => next = Some(msg),
+                Err(_) => break,
+            }
+        }
+        if parser.has_pending() && last_bytes.elapsed() >= ESC_TIMEOUT {
+            for key in parser.flush() {
+                app.handle_key(key, now());
+                if app.should_quit() {
+                    break 'run Ending::Quit;
+                }
+            }
+        }
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            if app.tick(now()) {
+                force = true;
+            }
+            if last_input.elapsed() >= idle_timeout {
+                let mins = idle_timeout.as_secs() / 60;
+                let span = if mins >= 1 {
+                    format!("{mins} min")
+                } else {
+                    format!("{} s", idle_timeout.as_secs())
+                };
+                leave(
+                    &out,
+                    &format!("phonedesk: closed after {span} without input; reconnect any time."),
+                );
+                break 'run Ending::Idle;
+            }
+        }
+    };
+    if ending == Ending::Quit {
+        leave(&out, "");
+    }
+    if ending != Ending::Disconnected {
+        out.finish(0);
+    }
+    ending
+}
+
+/// Restores the client's screen and prints `message` below where the shell was.
+fn leave(out: &Output, message: &str) {
+    let mut bytes = LEAVE_SCREEN.to_vec();
+    if !message.is_empty() {
+        bytes.extend_from_slice(message.as_bytes());
+        bytes.extend_from_slice(b"\r\n");
+    }
+    out.send(bytes);
+}
+
+/// Draws one frame into the buffer and sends what changed as one write.
+fn send_frame(
+    term: &mut Terminal<CrosstermBackend<FrameBuf>>,
+    buf: &FrameBuf,
+    app: &mut dyn Front,
+    out: &Output,
+    first: bool,
+) -> bool {
+    if term.draw(|f| app.draw(f)).is_err() {
+        return false;
+    }
+    let mut body = buf.0.borrow_mut();
+    if body.is_empty() && !first {
+        return true;
+    }
+    let mut frame = Vec::with_capacity(body.len() + 64);
+    if first {
+        frame.extend_from_slice(ENTER_SCREEN);
+    }
+    frame.extend_from_slice(SYNC_BEGIN);
+    frame.extend_from_slice(&body);
+    frame.extend_from_slice(SYNC_END);
+    body.clear();
+    drop(body);
+    out.send(frame)
+}
+
+/// Where ratatui's backend writes a frame; shared so the console can take it.
+#[derive(Clone, Default)]
+struct FrameBuf(Rc<RefCell<Vec<u8>>>);
+
+impl Write for FrameBuf {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,286 @@
+//! `phonedesk serve`: one process owns the store; administrators reach it over SSH.
+//!
+//! Every SSH session with a pty gets its own console on the shared engine and sees the other
+//! sessions' changes live; a session that names a command runs the CLI; keys and roles come
+//! from phonedesk's own authorized-keys file (see `auth`). Set-up and limits: docs/ssh.md.
+
+pub mod auth;
+pub mod console;
+pub mod exec;
+pub mod keys;
+mod server;
+pub mod standin;
+
+use crate::config::{Config, Paths};
+use crate::engine::{spawn_scheduler, Engine};
+use crate::store::ServerMarker;
+use anyhow::{Context, Result};
+use auth::{fingerprint, load_or_create_host_key, AuthorizedKeys};
+use console::{FrontFactory, Input};
+use exec::CliRunner;
+use russh::{MethodKind, MethodSet};
+use server::{Connection, Shared};
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// Where the host key lives: the config's `ssh.host_key`, else the data directory.
+pub fn host_key_path(config: &Config, paths: &Paths) -> PathBuf {
+    config
+        .ssh
+        .host_key
+        .clone()
+        .unwrap_or_else(|| paths.data_dir.join("ssh_host_ed25519_key"))
+}
+
+/// Where the authorized keys live: the config's `ssh.authorized_keys`, else the config
+/// directory.
+pub fn authorized_keys_path(config: &Config, paths: &Paths) -> PathBuf {
+    config
+        .ssh
+        .authorized_keys
+        .clone()
+        .unwrap_or_else(|| paths.config_dir.join("authorized_keys"))
+}
+
+/// Runs the SSH server until SIGTERM or SIGINT, with the real console and CLI.
+pub async fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> Result<()> {
+    serve_with(engine, config, paths, front(), cli()).await
+}
+
+/// The console each pty session gets.
+fn front() -> FrontFactory {
+    standin::make
+}
+
+/// What runs `ssh host COMMAND`: the CLI, with nobody to answer confirmations (destructive
+/// commands need `--yes`) and no file writes on the server.
+fn cli() -> CliRunner {
+    |engine, actor, args, _pty, out, err| {
+        let access = crate::cli::Access {
+            input: None,
+            files: false,
+        };
+        crate::cli::run_with(engine, actor, args, access, out, err)
+    }
+}
+
+/// [`serve`] with a chosen console and command runner (tests use stand-ins).
+pub async fn serve_with(
+    engine: Arc<Engine>,
+    config: Config,
+    paths: Paths,
+    front: FrontFactory,
+    cli: CliRunner,
+) -> Result<()> {
+    let settings = config.ssh.clone();
+    let keys_path = authorized_keys_path(&config, &paths);
+    let keys = AuthorizedKeys::load(&keys_path)?;
+    let key_path = host_key_path(&config, &paths);
+    let (host_key, created) = load_or_create_host_key(&key_path)?;
+
+    let listen: SocketAddr = settings.listen.parse().with_context(|| {
+        format!(
+            "`ssh.listen` = {:?} is not an address and port",
+            settings.listen
+        )
+    })?;
+    let listener = TcpListener::bind(listen).await.with_context(|| {
+        format!("cannot listen on {listen} (`ssh.listen` in the configuration)")
+    })?;
+    let bound = listener.local_addr()?;
+    let host = connect_host(bound);
+    ServerMarker::write(engine.store().path(), &host, bound.port()).with_context(|| {
+        format!(
+            "cannot record the server in {}",
+            engine.store().path().display()
+        )
+    })?;
+    let how_to_connect = if bound.port() == 22 {
+        format!("ssh {host}")
+    } else {
+        format!("ssh -p {} {host}", bound.port())
+    };
+
+    let fp = fingerprint(host_key.public_key());
+    println!("phonedesk serve: listening on {bound}");
+    println!(
+        "phonedesk serve: host key {fp} ({}{})",
+        key_path.display(),
+        if created { ", created now" } else { "" }
+    );
+    println!(
+        "phonedesk serve: {} authorized keys from {}",
+        keys.len(),
+        keys_path.display()
+    );
+    println!(
+        "phonedesk serve: database {}",
+        engine.store().path().display()
+    );
+    println!("phonedesk serve: connect with: {how_to_connect}");
+    let _ = std::io::stdout().flush();
+
+    let ssh_config = Arc::new(russh::server::Config {
+        server_id: russh::SshId::Standard(
+            concat!("SSH-2.0-phonedesk_", env!("CARGO_PKG_VERSION")).into(),
+        ),
+        methods: MethodSet::from(&[MethodKind::PublicKey][..]),
+        auth_rejection_time: Duration::from_millis(300),
+        auth_rejection_time_initial: Some(Duration::ZERO),
+        keys: vec![host_key],
+        // +1: OpenSSH's first "none" probe is counted by russh.
+        max_auth_attempts: settings.auth_attempts + 1,
+        // Consoles close themselves after `idle_timeout` with a message; this catches the rest.
+        inactivity_timeout: Some(settings.idle_timeout + Duration::from_secs(30)),
+        keepalive_interval: Some(Duration::from_secs(60)),
+        nodelay: true,
+        ..Default::default()
+    });
+
+    let shared = Arc::new(Shared {
+        engine: Arc::clone(&engine),
+        keys,
+        settings,
+        front,
+        cli,
+        how_to_connect,
+        rt: tokio::runtime::Handle::current(),
+        active: AtomicUsize::new(0),
+        consoles: Mutex::new(HashMap::new()),
+        next_id: AtomicU64::new(1),
+        stopping: AtomicBool::new(false),
+    });
+
+    let scheduler = spawn_scheduler(Arc::clone(&engine));
+    let mut connections = tokio::task::JoinSet::new();
+    let stop = shutdown_signal();
+    tokio::pin!(stop);
+    let signal = loop {
+        tokio::select! {
+            signal = &mut stop => break signal,
+            accepted = listener.accept() => {
+                let (socket, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        eprintln!("phonedesk serve: accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                let _ = socket.set_nodelay(true);
+                let handler = Connection::new(Arc::clone(&shared), Some(peer));
+                let config = Arc::clone(&ssh_config);
+                connections.spawn(async move {
+                    match russh::server::run_stream(config, socket, handler).await {
+                        Ok(session) => {
+                            if let Err(e) = session.await {
+                                let msg = e.to_string();
+                                if !msg.contains("too many failed") {
+                                    eprintln!("phonedesk serve: connection from {peer} ended: {msg}");
+                                }
+                            }
+                        }
+                        Err(e) => eprintln!("phonedesk serve: connection from {peer} failed: {e}"),
+                    }
+                });
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    };
+
+    eprintln!("phonedesk serve: {signal}: telling sessions, then stopping");
+    shared.stopping.store(true, Ordering::SeqCst);
+    drop(listener);
+    let inboxes: Vec<_> = shared
+        .consoles
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .values()
+        .cloned()
+        .collect();
+    for tx in inboxes {
+        let _ = tx.send(Input::Shutdown(
+            "phonedesk: the server is shutting down; your completed changes are saved. Reconnect when it is back.".into(),
+        ));
+    }
+    // Consoles say goodbye and close; commands finish. Wait a little for both.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline
+        && (shared.active.load(Ordering::SeqCst) > 0
+            || !shared.consoles.lock().map(|c| c.is_empty()).unwrap_or(true))
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    scheduler.abort();
+    // Let the last goodbyes leave before the connections go.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    connections.abort_all();
+    engine
+        .store()
+        .flush()
+        .context("cannot flush the database")?;
+    eprintln!("phonedesk serve: stopped; the database is flushed");
+    Ok(())
+}
+
+/// The host name to put in `ssh -p PORT HOST`: the address we listen on, or this machine's
+/// name when we listen on every address.
+fn connect_host(bound: SocketAddr) -> String {
+    let ip = bound.ip();
+    if ip.is_unspecified() {
+        hostname().unwrap_or_else(|| "localhost".into())
+    } else if ip.is_ipv6() {
+        format!("{ip}")
+    } else {
+        ip.to_string()
+    }
+}
+
+#[cfg(unix)]
+fn hostname() -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it or
+    // fails.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    if rc != 0 {
+        return None;
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let name = String::from_utf8_lossy(&buf[..end]).to_string();
+    (!name.is_empty()).then_some(name)
+}
+
+#[cfg(not(unix))]
+fn hostname() -> Option<String> {
+    None
+}
+
+/// Resolves on SIGTERM or SIGINT (Ctrl-C) with the signal's name.
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                return "SIGINT";
+            }
+        };
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}

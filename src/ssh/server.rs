@@ -1,0 +1,567 @@
+//! One SSH connection: public-key authentication against the authorized-keys file, then
+//! session channels that are consoles (with a pty), CLI commands (exec without a pty), or a
+//! short note on how to connect (neither).
+
+use super::auth::{fingerprint, AuthorizedKeys};
+use super::console::{self, ConsoleParams, FrontFactory, Input, Output};
+use super::exec::{self, CliRunner};
+use crate::config::SshConfig;
+use crate::domain::Actor;
+use crate::engine::Engine;
+use russh::keys::ssh_key::PublicKey;
+use russh::server::{
+    Auth, ChannelOpenHandle, Handler, Msg, PublicKeyOffer, Session, VerifiedPublicKey,
+};
+use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+/// What every connection shares.
+pub struct Shared {
+    pub engine: Arc<Engine>,
+    pub keys: AuthorizedKeys,
+    pub settings: SshConfig,
+    pub front: FrontFactory,
+    pub cli: CliRunner,
+    /// `ssh -p PORT HOST`, for the note shown to sessions without pty or command.
+    pub how_to_connect: String,
+    pub rt: tokio::runtime::Handle,
+    /// Sessions (consoles and commands) running now.
+    pub active: AtomicUsize,
+    /// The consoles' inboxes, to tell them the server stops.
+    pub consoles: Mutex<HashMap<u64, std::sync::mpsc::Sender<Input>>>,
+    pub next_id: AtomicU64,
+    pub stopping: AtomicBool,
+}
+
+impl Shared {
+    /// Takes a session slot, or None when `max_sessions` are running.
+    fn slot(self: &Arc<Self>) -> Option<Slot> {
+        let max = self.settings.max_sessions;
+        let mut cur = self.active.load(Ordering::SeqCst);
+        loop {
+            if cur >= max {
+                return None;
+            }
+            match self
+                .active
+                .compare_exchange(cur, cur + 1, Ordering::SeqCst, Ordering::SeqCst)
+            {
+                Ok(_) => return Some(Slot(Arc::clone(self))),
+                Err(now) => cur = now,
+            }
+        }
+    }
+}
+
+struct Slot(Arc<Shared>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.active.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[derive(Default)]
+struct Chan {
+    pty: Option<(u16, u16)>,
+    console: Option<std::sync::mpsc::Sender<Input>>,
+    started: bool,
+}
+
+pub struct Connection {
+    shared: Arc<Shared>,
+    peer: String,
+    actor: Option<Actor>,
+    failures: usize,
+    channels: HashMap<ChannelId, Chan>,
+}
+
+impl Connection {
+    pub fn new(shared: Arc<Shared>, peer: Option<SocketAddr>) -> Connection {
+        Connection {
+            shared,
+            peer: peer
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "unknown".into()),
+            actor: None,
+            failures: 0,
+            channels: HashMap::new(),
+        }
+    }
+
+    /// Logs a refused attempt and slows the next one down: 0.5 s, 1 s, 2 s, ... After
+    /// `auth_attempts` refusals the connection is closed.
+    async fn refuse(&mut self, user: &str, what: &str) -> Result<Auth, anyhow::Error> {
+        self.failures += 1;
+        let max = self.shared.settings.auth_attempts;
+        eprintln!(
+            "phonedesk serve: refused {what} for user `{}` from {} (attempt {} of {max})",
+            clean(user),
+            self.peer,
+            self.failures
+        );
+        let delay = Duration::from_millis(500u64.saturating_mul(1 << (self.failures - 1).min(5)));
+        tokio::time::sleep(delay).await;
+        if self.failures >= max {
+            eprintln!(
+                "phonedesk serve: closing the connection from {}: too many failed attempts",
+                self.peer
+            );
+            anyhow::bail!("too many failed authentication attempts");
+        }
+        Ok(Auth::Reject {
+            proceed_with_methods: Some(MethodSet::from(&[MethodKind::PublicKey][..])),
+            partial_success: false,
+        })
+    }
+
+    fn known(&self, key: &PublicKey) -> Option<Actor> {
+        self.shared.keys.find(key).map(|k| k.actor())
+    }
+
+    fn send_now(
+        session: &mut Session,
+        channel: ChannelId,
+        text: &str,
+        status: u32,
+    ) -> Result<(), anyhow::Error> {
+        session.data(channel, text.replace('\n', "\r\n").into_bytes())?;
+        session.exit_status_request(channel, status)?;
+        session.eof(channel)?;
+        session.close(channel)?;
+        Ok(())
+    }
+
+    fn busy_text(&self) -> String {
+        format!(
+            "phonedesk: the server already has {} sessions, its limit; try again later.\n",
+            self.shared.settings.max_sessions
+        )
+    }
+
+    fn start_console(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), anyhow::Error> {
+        let Some(actor) = self.actor.clone() else {
+            return Ok(());
+        };
+        let (cols, rows) = self
+            .channels
+            .get(&channel)
+            .and_then(|c| c.pty)
+            .unwrap_or((80, 24));
+        let Some(slot) = self.shared.slot() else {
+            return Self::send_now(session, channel, &self.busy_text(), 1);
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shared = Arc::clone(&self.shared);
+        let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
+        shared
+            .consoles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, tx.clone());
+        if let Some(c) = self.channels.get_mut(&channel) {
+            c.console = Some(tx.clone());
+            c.started = true;
+        }
+        // Engine events into the console's inbox.
+        let mut events = shared.engine.subscribe();
+        let events_tx = tx.clone();
+        shared.rt.spawn(async move {
+            loop {
+                let ev = match events.recv().await {
+                    Ok(ev) => ev,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => break,
+                };
+                if events_tx.send(Input::Engine(ev)).is_err() {
+                    break;
+                }
+            }
+        });
+        let params = ConsoleParams {
+            engine: Arc::clone(&shared.engine),
+            actor: actor.clone(),
+            cols,
+            rows,
+            idle_timeout: shared.settings.idle_timeout,
+            out: Output {
+                handle: session.handle(),
+                channel,
+                rt: shared.rt.clone(),
+            },
+            input: rx,
+            front: shared.front,
+        };
+        let peer = self.peer.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("console-{id}"))
+            .spawn(move || {
+                eprintln!(
+                    "phonedesk serve: {} ({}) opened a console from {peer}",
+                    actor.name,
+                    actor.role.label()
+                );
+                let ending = console::run(params);
+                eprintln!(
+                    "phonedesk serve: {}'s console ended ({ending:?})",
+                    actor.name
+                );
+                shared
+                    .consoles
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+                drop(slot);
+            });
+        if let Err(e) = spawned {
+            self.shared
+                .consoles
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&id);
+            return Self::send_now(
+                session,
+                channel,
+                &format!("phonedesk: cannot start a console: {e}\n"),
+                1,
+            );
+        }
+        Ok(())
+    }
+
+    fn start_command(
+        &mut self,
+        channel: ChannelId,
+        command: String,
+        session: &mut Session,
+    ) -> Result<(), anyhow::Error> {
+        let Some(actor) = self.actor.clone() else {
+            return Ok(());
+        };
+        let pty = self
+            .channels
+            .get(&channel)
+            .map(|c| c.pty.is_some())
+            .unwrap_or(false);
+        if let Some(c) = self.channels.get_mut(&channel) {
+            c.started = true;
+        }
+        let Some(slot) = self.shared.slot() else {
+            return Self::send_now(session, channel, &self.busy_text(), 1);
+        };
+        let shared = Arc::clone(&self.shared);
+        let handle = session.handle();
+        eprintln!(
+            "phonedesk serve: {} ({}) runs `{}`",
+            actor.name,
+            actor.role.label(),
+            clean(&command)
+        );
+        self.shared.rt.spawn(async move {
+            let engine = Arc::clone(&shared.engine);
+            let cli = shared.cli;
+            let ran =
+                tokio::task::spawn_blocking(move || exec::run(cli, &engine, &actor, &command, pty))
+                    .await;
+            let ran = ran.unwrap_or_else(|_| exec::Ran {
+                out: Vec::new(),
+                err: b"phonedesk: the command failed unexpectedly\n".to_vec(),
+                status: 70,
+            });
+            if !ran.out.is_empty() {
+                let _ = handle.data(channel, ran.out).await;
+            }
+            if !ran.err.is_empty() {
+                let _ = handle.extended_data(channel, 1, ran.err).await;
+            }
+            let _ = handle.exit_status_request(channel, ran.status as u32).await;
+            let _ = handle.eof(channel).await;
+            let _ = handle.close(channel).await;
+            drop(slot);
+        });
+        Ok(())
+    }
+
+    fn note(&self) -> String {
+        format!(
+            "phonedesk: this server opens a console for an interactive terminal.\n\
+             Connect with a terminal:   {}\n\
+             or run one command:        {} numbers list --json\n",
+            self.shared.how_to_connect, self.shared.how_to_connect
+        )
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        for chan in self.channels.values() {
+            if let Some(tx) = &chan.console {
+                let _ = tx.send(Input::Closed);
+            }
+        }
+    }
+}
+
+impl Handler for Connection {
+    type Error = anyhow::Error;
+
+    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        Ok(Auth::Reject {
+            proceed_with_methods: Some(MethodSet::from(&[MethodKind::PublicKey][..])),
+            partial_success: false,
+        })
+    }
+
+    async fn auth_password(&mut self, user: &str, _password: &str) -> Result<Auth, Self::Error> {
+        self.refuse(user, "a password (only keys are accepted)")
+            .await
+    }
+
+    async fn auth_keyboard_interactive<'a>(
+        &'a mut self,
+        user: &str,
+        _submethods: &str,
+        _response: Option<russh::server::Response<'a>>,
+    ) -> Result<Auth, Self::Error> {
+        self.refuse(user, "keyboard-interactive (only keys are accepted)")
+            .await
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        if self.known(offer.public_key).is_some() {
+            return Ok(Auth::Accept);
+        }
+        let what = format!("unknown key {}", fingerprint(offer.public_key));
+        self.refuse(user, &what).await
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        match self.known(key.public_key) {
+            Some(actor) => {
+                eprintln!(
+                    "phonedesk serve: {} ({}) signed in with {} from {}",
+                    actor.name,
+                    actor.role.label(),
+                    fingerprint(key.public_key),
+                    self.peer
+                );
+                self.actor = Some(actor);
+                Ok(Auth::Accept)
+            }
+            None => {
+                let what = format!("unknown key {}", fingerprint(key.public_key));
+                self.refuse(user, &what).await
+            }
+        }
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.actor.is_none() || self.shared.stopping.load(Ordering::SeqCst) {
+            drop(reply);
+            return Ok(());
+        }
+        // Input reaches us through `data`; the channel object is not read, so drop it.
+        self.channels.insert(channel.id(), Chan::default());
+        drop(channel);
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        _term: &str,
+        col_width: u32,
+        row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        match self.channels.get_mut(&channel) {
+            Some(c) if !c.started => {
+                c.pty = Some((clamp(col_width), clamp(row_height)));
+                session.channel_success(channel)?;
+            }
+            _ => session.channel_failure(channel)?,
+        }
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        channel: ChannelId,
+        col_width: u32,
+        row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(c) = self.channels.get_mut(&channel) {
+            let size = (clamp(col_width), clamp(row_height));
+            if c.pty.is_some() {
+                c.pty = Some(size);
+            }
+            if let Some(tx) = &c.console {
+                let _ = tx.send(Input::Resize(size.0, size.1));
+            }
+        }
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let Some(c) = self.channels.get(&channel) else {
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
+        if c.started {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
+        session.channel_success(channel)?;
+        if c.pty.is_some() {
+            self.start_console(channel, session)
+        } else {
+            if let Some(c) = self.channels.get_mut(&channel) {
+                c.started = true;
+            }
+            Self::send_now(session, channel, &self.note(), 0)
+        }
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let started = self.channels.get(&channel).map(|c| c.started);
+        if started != Some(false) {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
+        session.channel_success(channel)?;
+        let command = String::from_utf8_lossy(data).trim().to_string();
+        if command.is_empty() {
+            return self.shell_request_inner(channel, session);
+        }
+        self.start_command(channel, command, session)
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        _value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(tx) = self.channels.get(&channel).and_then(|c| c.console.as_ref()) {
+            let _ = tx.send(Input::Bytes(data.to_vec()));
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(
+        &mut self,
+        channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(tx) = self.channels.get(&channel).and_then(|c| c.console.as_ref()) {
+            let _ = tx.send(Input::Closed);
+        }
+        Ok(())
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if let Some(c) = self.channels.remove(&channel) {
+            if let Some(tx) = c.console {
+                let _ = tx.send(Input::Closed);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Connection {
+    fn shell_request_inner(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), anyhow::Error> {
+        let pty = self
+            .channels
+            .get(&channel)
+            .map(|c| c.pty.is_some())
+            .unwrap_or(false);
+        if pty {
+            self.start_console(channel, session)
+        } else {
+            if let Some(c) = self.channels.get_mut(&channel) {
+                c.started = true;
+            }
+            Self::send_now(session, channel, &self.note(), 0)
+        }
+    }
+}
+
+fn clamp(v: u32) -> u16 {
+    v.clamp(1, 1000) as u16
+}
+
+/// Untrusted text for the log: no control characters, at most 200 characters.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .take(200)
+        .collect()
+}
