@@ -1,0 +1,231 @@
+//! Shared helpers for the CLI tests: a temporary database and configuration with short
+//! durations, running the real binary, and snapshots of the whole store for "nothing
+//! changed" checks.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_phonedesk");
+
+/// The test durations: everything completes within a few seconds.
+pub const FAST: &str = r#"
+[durations]
+provisioning_delay = "1s"
+name_update = "2s"
+default_name_cooldown = "3s"
+deletion_retention = "3s"
+support_response = "1s"
+porting_min = "2s"
+porting_max = "3s"
+
+[carrier]
+failure_rate = 0.0
+"#;
+
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub db: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+impl Desk {
+    /// A desk with the fast durations.
+    pub fn new() -> Desk {
+        Desk::with_config(FAST)
+    }
+
+    /// A desk with this configuration text.
+    pub fn with_config(text: &str) -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(&config, text).unwrap();
+        let db = dir.path().join("db");
+        Desk { dir, config, db }
+    }
+
+    /// The fast durations with some keys replaced: `[("provisioning_delay", "1h")]`.
+    pub fn with(overrides: &[(&str, &str)], extra: &str) -> Desk {
+        let mut text = FAST.to_string();
+        for (k, v) in overrides {
+            let start = text
+                .find(&format!("{k} = "))
+                .unwrap_or_else(|| panic!("no key {k}"));
+            let end = start + text[start..].find('\n').unwrap();
+            text.replace_range(start..end, &format!("{k} = \"{v}\""));
+        }
+        text.push_str(extra);
+        Desk::with_config(&text)
+    }
+
+    pub fn run(&self, args: &[&str]) -> Out {
+        let output = Command::new(BIN)
+            .arg("--config")
+            .arg(&self.config)
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env_remove("PHONEDESK_CONFIG")
+            .env_remove("PHONEDESK_DB")
+            .env("USER", "tester")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run phonedesk");
+        Out {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "phonedesk {args:?} failed: {out:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "phonedesk {args:?} wrote to stderr: {out:?}"
+        );
+        out.stdout
+    }
+
+    /// Runs a command with --json that must succeed; returns its JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        let out = self.run(&a);
+        assert_eq!(out.code, 0, "phonedesk {args:?} failed: {out:?}");
+        out.json()
+    }
+
+    /// Runs a command that must be refused with `code`, a one-line message containing
+    /// `needle`, and no change to the database.
+    pub fn refused_with(&self, code: i32, args: &[&str], needle: &str) -> String {
+        let before = self.snapshot();
+        let out = self.run(args);
+        assert_eq!(
+            out.code, code,
+            "phonedesk {args:?}: expected exit {code}: {out:?}"
+        );
+        assert_one_line(&out.stderr, needle);
+        let after = self.snapshot();
+        assert!(
+            before == after,
+            "phonedesk {args:?} was refused but changed the database"
+        );
+        // With --json, scripts get the error on stdout too.
+        if code == 1 {
+            let mut a = vec!["--json"];
+            a.extend_from_slice(args);
+            let j = self.run(&a);
+            assert_eq!(j.code, code, "{j:?}");
+            assert!(
+                j.json()["error"].as_str().unwrap_or("").contains(needle),
+                "{j:?}"
+            );
+            assert!(
+                self.snapshot() == after,
+                "phonedesk --json {args:?} changed the database"
+            );
+        }
+        out.stderr
+    }
+
+    pub fn refused(&self, args: &[&str], needle: &str) -> String {
+        self.refused_with(1, args, needle)
+    }
+
+    /// Everything in the store, as text: numbers, orders, directory, requests, settings,
+    /// due work. Read in this process while no phonedesk runs.
+    pub fn snapshot(&self) -> String {
+        if !self.db.exists() {
+            return String::new();
+        }
+        let store =
+            phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(&self.db)).unwrap();
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            store.all_numbers().unwrap(),
+            store.orders().unwrap(),
+            store.accounts().unwrap(),
+            store.users().unwrap(),
+            store.voice_connectors().unwrap(),
+            store.groups().unwrap(),
+            store.requests().unwrap(),
+            store.settings().unwrap(),
+            store.scheduled().unwrap(),
+        )
+    }
+
+    /// Searches and returns `n` available numbers.
+    pub fn available(&self, flags: &[&str], n: usize) -> Vec<String> {
+        let limit = n.to_string();
+        let mut args = vec!["search", "--limit", &limit];
+        args.extend_from_slice(flags);
+        let v = self.json(&args);
+        let found: Vec<String> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["number"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(found.len(), n, "not enough numbers for {flags:?}");
+        found
+    }
+
+    /// Provisions numbers and waits until the order has completed.
+    pub fn provisioned(&self, product: &str, numbers: &[String]) {
+        let mut args = vec!["provision", "--product-type", product];
+        args.extend(numbers.iter().map(String::as_str));
+        self.ok(&args);
+        sleep_ms(1100);
+        self.ok(&["run-due"]);
+    }
+
+    /// The status of a number, from `numbers show --json`.
+    pub fn status(&self, number: &str) -> String {
+        self.json(&["numbers", "show", number])["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn check_sound(&self) {
+        let out = self.ok(&["check"]);
+        assert!(out.contains("sound"), "{out}");
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+pub fn sleep_ms(ms: u64) {
+    std::thread::sleep(Duration::from_millis(ms));
+}
+
+/// A failure message: exactly one line, `phonedesk: ...`, containing `needle`, no panic.
+pub fn assert_one_line(stderr: &str, needle: &str) {
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    assert!(
+        stderr.ends_with('\n') && stderr.lines().count() == 1,
+        "not one line: {stderr:?}"
+    );
+    assert!(stderr.starts_with("phonedesk: "), "{stderr:?}");
+    assert!(stderr.contains(needle), "expected “{needle}” in {stderr:?}");
+}
