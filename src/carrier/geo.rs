@@ -41,12 +41,13 @@ struct Place {
 pub(crate) struct Geo {
     pub exchanges: Vec<Exchange>,
     pub cities: Vec<String>,
-    by_code: HashMap<u32, u32>,
     by_state: Vec<Vec<u32>>,
     by_city: HashMap<(u8, String), Vec<u32>>,
-    by_npa: HashMap<u16, Vec<u32>>,
-    /// Prefixes of the national number (3 to 6 digits) to their place, for `place_of`.
-    places: HashMap<String, Place>,
+    /// Indexed by area code (0 to 999).
+    by_npa: Vec<Vec<u32>>,
+    /// Prefixes of the national number (3 to 6 digits, as (length, value)) to their place,
+    /// for `place_of`.
+    places: HashMap<(u8, u32), Place>,
     /// City names per state, sorted, for pick lists.
     state_cities: Vec<Vec<String>>,
 }
@@ -110,7 +111,7 @@ impl Geo {
                 (cities.len() - 1) as u32
             })
         };
-        let mut places: HashMap<String, Place> = HashMap::new();
+        let mut places: HashMap<(u8, u32), Place> = HashMap::new();
         // Every NPA with an exchange-level entry, US or not: those are never filled in.
         let mut npas_with_exchanges: HashSet<u16> = HashSet::new();
         let mut exchanges: Vec<Exchange> = Vec::new();
@@ -134,7 +135,7 @@ impl Geo {
             let Some(place) = parse_place(place, &mut intern) else {
                 continue;
             };
-            places.insert(digits.to_string(), place);
+            places.insert((digits.len() as u8, digits.parse().unwrap_or(0)), place);
             if digits.len() == 6 {
                 let npa: u16 = digits[..3].parse().unwrap_or(0);
                 let nxx: u16 = digits[3..].parse().unwrap_or(0);
@@ -152,8 +153,8 @@ impl Geo {
         // assignable exchange of the area code, placed by the longest known prefix.
         // (About a hundred area codes; checking 8 blocks each takes a few milliseconds.)
         let mut filled: BTreeSet<u16> = BTreeSet::new();
-        for key in places.keys().filter(|k| k.len() < 6) {
-            let npa: u16 = key[..3].parse().unwrap_or(0);
+        for &(len, value) in places.keys().filter(|(len, _)| *len < 6) {
+            let npa = (value / 10u32.pow(len as u32 - 3)) as u16;
             if !npas_with_exchanges.contains(&npa) && (200..=999).contains(&npa) {
                 filled.insert(npa);
             }
@@ -164,9 +165,16 @@ impl Geo {
             let open: Vec<u16> = (2..=9)
                 .filter(|d| E164::parse(&format!("+1{npa:03}{d}234567")).is_ok())
                 .collect();
+            // No exchange-level entries here: the place depends on the first two NXX digits.
+            let mut block = (u16::MAX, None);
             for nxx in (200..=999).filter(|&x| is_assignable_nxx(x) && open.contains(&(x / 100))) {
-                let digits = format!("{npa:03}{nxx:03}");
-                if let Some(place) = longest_place(&places, &digits) {
+                if block.0 != nxx / 10 {
+                    block = (
+                        nxx / 10,
+                        longest_place(&places, npa as u32 * 1000 + nxx as u32),
+                    );
+                }
+                if let Some(place) = block.1 {
                     exchanges.push(Exchange {
                         npa,
                         nxx,
@@ -189,39 +197,41 @@ impl Geo {
         exchanges.sort_by_key(|e| e.code());
         exchanges.dedup_by_key(|e| e.code());
 
-        let mut by_code = HashMap::with_capacity(exchanges.len());
         let mut by_state = vec![Vec::new(); US_STATES.len()];
-        let mut by_city: HashMap<(u8, String), Vec<u32>> = HashMap::new();
-        let mut by_npa: HashMap<u16, Vec<u32>> = HashMap::new();
-        let mut state_city_sets = vec![BTreeSet::new(); US_STATES.len()];
+        let mut by_city_id: HashMap<(u8, u32), Vec<u32>> = HashMap::new();
+        let mut by_npa: Vec<Vec<u32>> = vec![Vec::new(); 1000];
         for (i, e) in exchanges.iter().enumerate() {
             let i = i as u32;
-            by_code.insert(e.code(), i);
-            by_npa.entry(e.npa).or_default().push(i);
+            by_npa[e.npa as usize].push(i);
             if let Some(s) = e.state {
                 by_state[s as usize].push(i);
                 if let Some(c) = e.city {
-                    by_city
-                        .entry((s, city_key(&cities[c as usize])))
-                        .or_default()
-                        .push(i);
-                    state_city_sets[s as usize].insert(cities[c as usize].clone());
+                    by_city_id.entry((s, c)).or_default().push(i);
                 }
             }
         }
-        let state_cities = state_city_sets
-            .into_iter()
-            .map(|set| {
-                let mut v: Vec<String> = set.into_iter().collect();
-                v.sort_by_key(|c| c.to_lowercase());
-                v.dedup_by_key(|c| city_key(c));
-                v
-            })
-            .collect();
+        // Spellings that differ only in case or spacing are one city.
+        let mut by_city: HashMap<(u8, String), Vec<u32>> = HashMap::new();
+        let mut state_cities: Vec<Vec<String>> = vec![Vec::new(); US_STATES.len()];
+        let mut groups: Vec<((u8, u32), Vec<u32>)> = by_city_id.into_iter().collect();
+        groups.sort_unstable_by_key(|(key, _)| *key);
+        for ((s, c), ids) in groups {
+            let name = &cities[c as usize];
+            let list = by_city.entry((s, city_key(name))).or_default();
+            if list.is_empty() {
+                state_cities[s as usize].push(name.clone());
+            }
+            list.extend(ids);
+        }
+        for list in by_city.values_mut() {
+            list.sort_unstable();
+        }
+        for names in &mut state_cities {
+            names.sort_by_cached_key(|c| (city_key(c), c.clone()));
+        }
         Geo {
             exchanges,
             cities,
-            by_code,
             by_state,
             by_city,
             by_npa,
@@ -232,9 +242,13 @@ impl Geo {
 
     /// The exchange of a number, if the carrier has it.
     pub fn exchange(&self, npa: u16, nxx: u16) -> Option<&Exchange> {
-        self.by_code
-            .get(&(npa as u32 * 1000 + nxx as u32))
-            .map(|&i| &self.exchanges[i as usize])
+        // The exchanges are sorted by code.
+        let code = npa as u32 * 1000 + nxx as u32;
+        let i = self
+            .exchanges
+            .binary_search_by_key(&code, |e| e.code())
+            .ok()?;
+        Some(&self.exchanges[i])
     }
 
     pub fn in_state(&self, state: u8) -> &[u32] {
@@ -252,7 +266,10 @@ impl Geo {
     }
 
     pub fn in_npa(&self, npa: u16) -> &[u32] {
-        self.by_npa.get(&npa).map(|v| v.as_slice()).unwrap_or(&[])
+        self.by_npa
+            .get(npa as usize)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 
     pub fn cities_of(&self, state: u8) -> &[String] {
@@ -272,8 +289,8 @@ impl Geo {
         if !n.is_nanp() {
             return None;
         }
-        let national = &n.as_str()[2..];
-        let place = longest_place(&self.places, national)?;
+        let exchange: u32 = n.as_str()[2..8].parse().ok()?;
+        let place = longest_place(&self.places, exchange)?;
         let (code, name) = US_STATES[place.state as usize];
         Some(match place.city {
             Some(c) => format!("{}, {code}", self.cities[c as usize]),
@@ -282,10 +299,13 @@ impl Geo {
     }
 }
 
-fn longest_place(places: &HashMap<String, Place>, national: &str) -> Option<Place> {
-    (3..=6.min(national.len()))
-        .rev()
-        .find_map(|len| places.get(&national[..len]).copied())
+/// The place of the longest known prefix of a six-digit NPA-NXX.
+fn longest_place(places: &HashMap<(u8, u32), Place>, npa_nxx: u32) -> Option<Place> {
+    (3..=6u32).rev().find_map(|len| {
+        places
+            .get(&(len as u8, npa_nxx / 10u32.pow(6 - len)))
+            .copied()
+    })
 }
 
 #[cfg(test)]

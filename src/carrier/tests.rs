@@ -561,6 +561,9 @@ fn the_desk_answers_plain_requests_by_fixed_rules() {
 #[ignore]
 fn search_timing() {
     let start = Instant::now();
+    let _ = E164::parse("+12062151234");
+    println!("libphonenumber's first use: {:?}", start.elapsed());
+    let start = Instant::now();
     let _ = geo::geo();
     println!("parsing and indexing the data: {:?}", start.elapsed());
     let c = carrier();
