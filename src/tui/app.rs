@@ -1,0 +1,734 @@
+//! The app: state, `update(msg) -> effects`, and the view. Front-end agnostic: the local
+//! terminal loop (`run_local`) and each SSH session feed it key presses, engine events and
+//! ticks, and draw it into whatever `Frame` they own.
+
+use super::keys::{self, Cmd, KeyMap, KeyMapError, Scope};
+use super::screens::{self, Cx, DrawCx, Effect, Screen, ScreenId};
+use super::theme::{Theme, ThemeError};
+use super::widgets::help::{draw_help, help_lines};
+use super::widgets::line::LineInput;
+use super::widgets::status::{draw_status, Status};
+use super::widgets::{block, centered};
+use crate::config::{KeyList, TuiConfig};
+use crate::domain::{format_duration, Actor, StatusCode, Timestamp};
+use crate::engine::{Engine, Event};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Below this the console shows "terminal too small" instead of its screens.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// How the console looks and which keys it answers to.
+#[derive(Debug, Clone, Default)]
+pub struct UiOptions {
+    /// `[tui.keys]`: action name → keys.
+    pub keys: BTreeMap<String, KeyList>,
+    /// An optional theme file.
+    pub theme: Option<PathBuf>,
+    pub ascii: bool,
+    pub no_color: bool,
+    /// Where `export` writes its CSV file (default: the current directory).
+    pub export_dir: PathBuf,
+}
+
+impl UiOptions {
+    /// The configuration's `[tui]` section, with `NO_COLOR` from the environment.
+    pub fn from_config(tui: &TuiConfig) -> UiOptions {
+        UiOptions {
+            keys: tui.keys.clone(),
+            theme: tui.theme.clone(),
+            ascii: tui.ascii_borders,
+            no_color: Theme::no_color_from_env(),
+            export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error(transparent)]
+    Keys(#[from] KeyMapError),
+    #[error(transparent)]
+    Theme(#[from] ThemeError),
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Engine(Event),
+    Tick(Timestamp),
+    Resize(u16, u16),
+}
+
+enum Overlay {
+    None,
+    Help { scroll: usize },
+    Command(LineInput),
+    Filter(LineInput),
+    ConfirmQuit,
+}
+
+/// The header's facts, reloaded on engine events.
+#[derive(Debug, Clone, Default)]
+struct Header {
+    held: usize,
+    limit: usize,
+    pending: usize,
+    name: String,
+    name_completes: Option<Timestamp>,
+}
+
+pub struct App {
+    engine: Arc<Engine>,
+    actor: Actor,
+    keys: KeyMap,
+    theme: Theme,
+    export_dir: PathBuf,
+    now: Timestamp,
+    current: ScreenId,
+    previous: ScreenId,
+    screens: Vec<Box<dyn Screen + Send>>,
+    stale: HashSet<ScreenId>,
+    overlay: Overlay,
+    status: Status,
+    header: Header,
+    sessions_label: Option<String>,
+    /// The terminal size last seen (0x0 before the first frame).
+    size: (u16, u16),
+    dirty: bool,
+    quit: bool,
+}
+
+impl App {
+    /// A console for `actor` on `engine`, opening on the Inventory screen.
+    pub fn new(
+        engine: Arc<Engine>,
+        actor: Actor,
+        ui: UiOptions,
+        now: Timestamp,
+    ) -> Result<App, UiError> {
+        let keys = KeyMap::new(&ui.keys)?;
+        let mut theme = Theme::new(ui.no_color, ui.ascii);
+        if let Some(path) = &ui.theme {
+            theme = theme.load_file(path, ui.no_color)?;
+        }
+        let screens: Vec<Box<dyn Screen + Send>> = vec![
+            Box::new(screens::orders::Orders::new()),
+            Box::new(screens::pending::Pending::new()),
+            Box::new(screens::inventory::Inventory::new()),
+            Box::new(screens::placeholder::Placeholder::new(
+                ScreenId::DeletionQueue,
+                Scope::DeletionQueue,
+            )),
+            Box::new(screens::placeholder::Placeholder::new(
+                ScreenId::Support,
+                Scope::Support,
+            )),
+            Box::new(screens::placeholder::Placeholder::new(
+                ScreenId::Directory,
+                Scope::Directory,
+            )),
+            Box::new(screens::placeholder::Placeholder::new(
+                ScreenId::Audit,
+                Scope::Audit,
+            )),
+            Box::new(screens::provision::Provision::new()),
+        ];
+        let mut app = App {
+            engine,
+            actor,
+            keys,
+            theme,
+            export_dir: ui.export_dir,
+            now,
+            current: ScreenId::Inventory,
+            previous: ScreenId::Inventory,
+            screens,
+            stale: ScreenId::TABS
+                .iter()
+                .copied()
+                .chain([ScreenId::Provision])
+                .collect(),
+            overlay: Overlay::None,
+            status: Status::info(
+                "Welcome. Press ? for the keys of this screen, : to type a command.",
+            ),
+            header: Header::default(),
+            sessions_label: None,
+            size: (0, 0),
+            dirty: true,
+            quit: false,
+        };
+        app.refresh_header();
+        app.refresh_screen(ScreenId::Inventory);
+        Ok(app)
+    }
+
+    // --- The API for front ends -----------------------------------------------------------
+
+    pub fn handle_key(&mut self, key: KeyEvent, now: Timestamp) {
+        self.now = now;
+        let effects = self.update(Msg::Key(key));
+        self.apply(effects);
+    }
+
+    pub fn handle_event(&mut self, event: Event, now: Timestamp) {
+        self.now = now;
+        let effects = self.update(Msg::Engine(event));
+        self.apply(effects);
+    }
+
+    /// Time passed; true when something on screen changed (a countdown second).
+    pub fn tick(&mut self, now: Timestamp) -> bool {
+        let was = self.dirty;
+        let effects = self.update(Msg::Tick(now));
+        self.apply(effects);
+        self.dirty && !was
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        let effects = self.update(Msg::Resize(width, height));
+        self.apply(effects);
+    }
+
+    /// Work deferred past the first frame (long key lists); true when the screen changed.
+    pub fn idle(&mut self) -> bool {
+        let id = self.current;
+        let changed = self.with_screen(id, |s, cx| s.idle(cx));
+        self.dirty |= changed;
+        changed
+    }
+
+    pub fn needs_redraw(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn has_unsaved_input(&self) -> bool {
+        self.screens.iter().any(|s| s.has_unsaved_input())
+    }
+
+    /// Overrides the header's "N admins connected" (the SSH server knows who is on).
+    pub fn set_sessions_label(&mut self, label: Option<String>) {
+        if self.sessions_label != label {
+            self.sessions_label = label;
+            self.dirty = true;
+        }
+    }
+
+    pub fn current_screen(&self) -> ScreenId {
+        self.current
+    }
+
+    pub fn status_text(&self) -> &str {
+        &self.status.text
+    }
+
+    // --- Update -------------------------------------------------------------------------
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+            Msg::Key(key) => {
+                self.dirty = true;
+                self.on_key(key)
+            }
+            Msg::Engine(event) => {
+                self.on_engine_event(&event);
+                Vec::new()
+            }
+            Msg::Tick(now) => {
+                let before = self.now;
+                self.now = now;
+                let id = self.current;
+                let mut changed = self.with_screen(id, |s, _| s.tick(before, now));
+                if let Some(at) = self.header.name_completes {
+                    changed |= screens::any_countdown_changed(std::iter::once(at), before, now);
+                }
+                changed |= self.idle();
+                self.dirty |= changed;
+                Vec::new()
+            }
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.dirty = true;
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let ctrl_c =
+            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        match &mut self.overlay {
+            Overlay::None => {}
+            Overlay::ConfirmQuit => {
+                match key.code {
+                    KeyCode::Char('y') | KeyCode::Enter => return vec![Effect::Quit],
+                    KeyCode::Char('n') | KeyCode::Esc => self.overlay = Overlay::None,
+                    _ if ctrl_c => return vec![Effect::Quit],
+                    _ => {}
+                }
+                return Vec::new();
+            }
+            Overlay::Help { scroll } => {
+                match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
+                    KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
+                    KeyCode::PageDown => *scroll += 10,
+                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                    KeyCode::Char('g') | KeyCode::Home => *scroll = 0,
+                    _ => self.overlay = Overlay::None,
+                }
+                return Vec::new();
+            }
+            Overlay::Filter(line) => {
+                match key.code {
+                    KeyCode::Esc => {
+                        self.overlay = Overlay::None;
+                        self.set_filter(String::new());
+                    }
+                    KeyCode::Enter => self.overlay = Overlay::None,
+                    _ => {
+                        if line.edit(key) {
+                            let text = line.value().to_string();
+                            self.set_filter(text);
+                        }
+                    }
+                }
+                return Vec::new();
+            }
+            Overlay::Command(line) => {
+                let scope = self.screens[index(self.current)].scope();
+                match key.code {
+                    KeyCode::Esc => self.overlay = Overlay::None,
+                    KeyCode::Tab => {
+                        let options = keys::complete(scope, line.value());
+                        if let Some(common) = common_prefix(&options) {
+                            line.set(&common);
+                        }
+                        line.hints = keys::complete(scope, line.value());
+                    }
+                    KeyCode::Enter => {
+                        let text = line.value().trim().to_string();
+                        self.overlay = Overlay::None;
+                        return self.run_named(scope, &text);
+                    }
+                    _ => {
+                        line.edit(key);
+                        line.hints = if line.value().is_empty() {
+                            Vec::new()
+                        } else {
+                            keys::complete(scope, line.value())
+                        };
+                    }
+                }
+                return Vec::new();
+            }
+        }
+        if self.too_small_for_screens() {
+            return match key.code {
+                KeyCode::Char('q') => self.request_quit(),
+                _ if ctrl_c => self.request_quit(),
+                _ => Vec::new(),
+            };
+        }
+        if ctrl_c {
+            return self.request_quit();
+        }
+        let id = self.current;
+        if self.screens[index(id)].is_modal() {
+            return self.with_screen_effects(id, |s, cx| {
+                s.on_key(key, cx);
+            });
+        }
+        let scope = self.screens[index(id)].scope();
+        match self.keys.lookup(scope, &key) {
+            Some(cmd) => self.run_cmd(cmd),
+            None => self.with_screen_effects(id, |s, cx| {
+                s.on_key(key, cx);
+            }),
+        }
+    }
+
+    fn run_named(&mut self, scope: Scope, text: &str) -> Vec<Effect> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let name = match text {
+            "q" | "q!" | "exit" => "quit",
+            "h" => "help",
+            other => other,
+        };
+        match keys::command_named(scope, name) {
+            Some(info) => self.run_cmd(info.cmd),
+            None => {
+                let shown = super::sanitize(text).chars().take(30).collect::<String>();
+                self.status = if keys::COMMANDS.iter().any(|i| i.name == name) {
+                    Status::error(format!(
+                        ":{shown} is not available on the {} screen",
+                        self.current.title()
+                    ))
+                } else {
+                    Status::error(format!(
+                        "there is no command :{shown}; press : then Tab to list them"
+                    ))
+                };
+                Vec::new()
+            }
+        }
+    }
+
+    /// A command, by key or by name: the screen first, then the app's own.
+    fn run_cmd(&mut self, cmd: Cmd) -> Vec<Effect> {
+        let id = self.current;
+        let mut handled = false;
+        let mut effects = self.with_screen_effects(id, |s, cx| handled = s.on_cmd(cmd, cx));
+        if handled {
+            return effects;
+        }
+        let tabs = ScreenId::TABS;
+        let pos = tabs.iter().position(|t| *t == id.tab()).unwrap_or(0);
+        match cmd {
+            Cmd::Quit => effects.extend(self.request_quit()),
+            Cmd::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Cmd::CommandLine => self.overlay = Overlay::Command(LineInput::new(":", "")),
+            Cmd::Filter => {
+                let current = self.screens[index(id)].filter().to_string();
+                self.overlay = Overlay::Filter(LineInput::new("/", &current));
+            }
+            Cmd::NextTab | Cmd::Right => effects.push(Effect::Go(tabs[(pos + 1) % tabs.len()])),
+            Cmd::PrevTab | Cmd::Left => {
+                effects.push(Effect::Go(tabs[(pos + tabs.len() - 1) % tabs.len()]))
+            }
+            Cmd::GoOrders => effects.push(Effect::Go(ScreenId::Orders)),
+            Cmd::GoPending => effects.push(Effect::Go(ScreenId::Pending)),
+            Cmd::GoInventory => effects.push(Effect::Go(ScreenId::Inventory)),
+            Cmd::GoDeletionQueue => effects.push(Effect::Go(ScreenId::DeletionQueue)),
+            Cmd::GoSupport => effects.push(Effect::Go(ScreenId::Support)),
+            Cmd::GoDirectory => effects.push(Effect::Go(ScreenId::Directory)),
+            Cmd::GoAudit => effects.push(Effect::Go(ScreenId::Audit)),
+            Cmd::Provision => effects.push(Effect::Go(ScreenId::Provision)),
+            Cmd::Back => {
+                if !self.screens[index(id)].filter().is_empty() {
+                    self.set_filter(String::new());
+                }
+            }
+            Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {}
+            other => {
+                let info = keys::info(other);
+                self.status = Status::info(format!(
+                    ":{} is not available on the {} screen",
+                    info.name,
+                    id.title()
+                ));
+            }
+        }
+        effects
+    }
+
+    fn request_quit(&mut self) -> Vec<Effect> {
+        if self.has_unsaved_input() {
+            self.overlay = Overlay::ConfirmQuit;
+            Vec::new()
+        } else {
+            vec![Effect::Quit]
+        }
+    }
+
+    fn set_filter(&mut self, text: String) {
+        let id = self.current;
+        self.with_screen(id, |s, cx| s.set_filter(&text, cx));
+        self.dirty = true;
+    }
+
+    fn on_engine_event(&mut self, event: &Event) {
+        self.dirty = true;
+        self.refresh_header();
+        if event.action == "session started" || event.action == "session ended" {
+            return;
+        }
+        if event.actor != self.actor.name && event.ok && !event.message.is_empty() {
+            self.status = Status::info(format!("{}: {}", event.actor, event.message));
+        }
+        self.refresh_all();
+    }
+
+    /// Reloads the current screen now and the others when they are next shown.
+    fn refresh_all(&mut self) {
+        for id in ScreenId::TABS.iter().copied().chain([ScreenId::Provision]) {
+            self.stale.insert(id);
+        }
+        self.refresh_screen(self.current);
+        self.refresh_header();
+    }
+
+    fn refresh_screen(&mut self, id: ScreenId) {
+        self.stale.remove(&id);
+        self.with_screen(id, |s, cx| s.refresh(cx));
+    }
+
+    fn refresh_header(&mut self) {
+        let store = self.engine.store();
+        let settings = store.settings().unwrap_or_default();
+        let name = &settings.default_calling_name;
+        let shown = name
+            .shown()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "not set".into());
+        self.header = Header {
+            held: store.held(),
+            limit: self.engine.policy().inventory_limit,
+            pending: store.count(StatusCode::AcquireInProgress)
+                + store.count(StatusCode::PortinInProgress),
+            name: format!("{} ({})", super::sanitize(&shown), name.status.label()),
+            name_completes: name.pending.as_ref().map(|p| p.completes_at),
+        };
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Quit => self.quit = true,
+                Effect::Go(id) => self.go(id),
+                Effect::Back => {
+                    let to = self.previous;
+                    self.go(if to == ScreenId::Provision {
+                        ScreenId::Inventory
+                    } else {
+                        to
+                    });
+                }
+            }
+            self.dirty = true;
+        }
+    }
+
+    fn go(&mut self, id: ScreenId) {
+        if id != self.current {
+            if id == ScreenId::Provision {
+                self.previous = self.current;
+            }
+            self.current = id;
+        }
+        self.overlay = Overlay::None;
+        if self.stale.contains(&id) {
+            self.refresh_screen(id);
+        }
+    }
+
+    /// Runs `f` on a screen with a fresh `Cx`, then takes the status and effects it left.
+    fn with_screen<R>(&mut self, id: ScreenId, f: impl FnOnce(&mut dyn Screen, &mut Cx) -> R) -> R {
+        let (r, effects) = self.with_screen_inner(id, |s, cx| f(s, cx));
+        self.apply(effects);
+        r
+    }
+
+    fn with_screen_effects(
+        &mut self,
+        id: ScreenId,
+        f: impl FnOnce(&mut (dyn Screen + Send), &mut Cx),
+    ) -> Vec<Effect> {
+        self.with_screen_inner(id, |s, cx| f(s, cx)).1
+    }
+
+    fn with_screen_inner<R>(
+        &mut self,
+        id: ScreenId,
+        f: impl FnOnce(&mut (dyn Screen + Send), &mut Cx) -> R,
+    ) -> (R, Vec<Effect>) {
+        let engine = Arc::clone(&self.engine);
+        let mut cx = Cx::new(&engine, &self.actor, self.now, &self.keys, &self.export_dir);
+        let r = f(self.screens[index(id)].as_mut(), &mut cx);
+        let Cx {
+            effects,
+            status,
+            changed,
+            ..
+        } = cx;
+        if let Some(s) = status {
+            self.status = s;
+        }
+        if changed {
+            self.refresh_all();
+        }
+        (r, effects)
+    }
+
+    fn too_small_for_screens(&self) -> bool {
+        let (w, h) = self.size;
+        w > 0 && (w < MIN_WIDTH || h < MIN_HEIGHT)
+    }
+
+    // --- View ---------------------------------------------------------------------------
+
+    /// Draws the whole console into the frame.
+    pub fn draw(&mut self, f: &mut Frame) {
+        self.dirty = false;
+        let area = f.area();
+        self.size = (area.width, area.height);
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            self.draw_too_small(f, area);
+            return;
+        }
+        let [header, tabs, body, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.draw_header(f, header);
+        self.draw_tabs(f, tabs);
+        let engine = Arc::clone(&self.engine);
+        let dcx = DrawCx {
+            theme: &self.theme,
+            now: self.now,
+            engine: &engine,
+            keys: &self.keys,
+        };
+        self.screens[index(self.current)].draw(f, body, &dcx);
+        match &self.overlay {
+            Overlay::Command(line) | Overlay::Filter(line) => line.draw(f, status, &self.theme),
+            _ => {
+                let activity = (self.header.pending > 0).then(|| {
+                    let glyph = if self.theme.ascii { "~" } else { "⧗" };
+                    format!("{glyph} {} pending", self.header.pending)
+                });
+                draw_status(f, status, &self.theme, &self.status, activity.as_deref());
+            }
+        }
+        match &self.overlay {
+            Overlay::Help { scroll } => {
+                let scope = self.screens[index(self.current)].scope();
+                let lines = help_lines(&self.keys, scope, &self.theme);
+                let max = lines.len().saturating_sub(1);
+                draw_help(f, area, &self.theme, &lines, (*scroll).min(max));
+            }
+            Overlay::ConfirmQuit => self.draw_confirm_quit(f, area),
+            _ => {}
+        }
+    }
+
+    fn draw_too_small(&self, f: &mut Frame, area: Rect) {
+        f.render_widget(Clear, area);
+        let text = format!(
+            "Terminal too small: {}x{}. phonedesk needs at least {}x{}. Enlarge the window, or press q to quit.",
+            area.width, area.height, MIN_WIDTH, MIN_HEIGHT
+        );
+        f.render_widget(
+            Paragraph::new(text)
+                .style(self.theme.warn)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+    }
+
+    fn draw_header(&self, f: &mut Frame, area: Rect) {
+        let t = &self.theme;
+        let sep = if t.ascii { " | " } else { " │ " };
+        let h = &self.header;
+        let held_style = if h.held >= h.limit { t.warn } else { t.accent };
+        let mut spans = vec![
+            Span::styled(" phonedesk", t.title),
+            Span::styled(sep, t.dim),
+            Span::raw("Held "),
+            Span::styled(format!("{}/{}", h.held, h.limit), held_style),
+            Span::styled(sep, t.dim),
+            Span::raw("Default calling name: "),
+            Span::styled(h.name.clone(), t.text),
+        ];
+        if let Some(at) = h.name_completes {
+            spans.push(Span::styled(
+                format!(", completes in {}", format_duration(self.now.until(at))),
+                t.dim,
+            ));
+        }
+        let sessions = self.sessions_label.clone().or_else(|| {
+            let n = self.engine.sessions();
+            (n > 1).then(|| format!("{n} admins connected"))
+        });
+        if let Some(s) = sessions {
+            spans.push(Span::styled(sep, t.dim));
+            spans.push(Span::styled(super::sanitize(&s).into_owned(), t.dim));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn draw_tabs(&self, f: &mut Frame, area: Rect) {
+        let t = &self.theme;
+        let mut spans = Vec::new();
+        let narrow = area.width < 100;
+        for (i, id) in ScreenId::TABS.iter().enumerate() {
+            let active = *id == self.current.tab();
+            let title = match (narrow, id) {
+                (true, ScreenId::DeletionQueue) => "Deletion q.",
+                (true, ScreenId::Directory) => "Directory",
+                _ => id.title(),
+            };
+            spans.push(Span::styled(
+                format!(" {} {} ", i + 1, title),
+                if active { t.tab_active } else { t.tab },
+            ));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn draw_confirm_quit(&self, f: &mut Frame, area: Rect) {
+        let rect = centered(area, 56, 6);
+        f.render_widget(Clear, rect);
+        let b = block(&self.theme, " Quit? ");
+        let inner = b.inner(rect);
+        f.render_widget(b, rect);
+        let lines = vec![
+            Line::from("A form holds text you have not saved."),
+            Line::from("Quit anyway and lose it?"),
+            Line::from(vec![
+                Span::styled("y", self.theme.accent),
+                Span::raw(" quit   "),
+                Span::styled("n", self.theme.accent),
+                Span::raw(" or Esc: stay"),
+            ]),
+        ];
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
+}
+
+fn index(id: ScreenId) -> usize {
+    match id {
+        ScreenId::Orders => 0,
+        ScreenId::Pending => 1,
+        ScreenId::Inventory => 2,
+        ScreenId::DeletionQueue => 3,
+        ScreenId::Support => 4,
+        ScreenId::Directory => 5,
+        ScreenId::Audit => 6,
+        ScreenId::Provision => 7,
+    }
+}
+
+fn common_prefix(options: &[&str]) -> Option<String> {
+    let first = options.first()?;
+    let mut len = first.len();
+    for o in &options[1..] {
+        len = len.min(
+            first
+                .bytes()
+                .zip(o.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
+    }
+    Some(first[..len].to_string())
+}

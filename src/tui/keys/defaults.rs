@@ -1,0 +1,283 @@
+//! The console's vocabulary: every command, its name, its default keys and its help line.
+//! Add a screen's commands here (with a new `Scope`) and they appear in `?` and `:`.
+
+use super::CmdInfo;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// Everywhere outside text input.
+    Global,
+    /// Moving in tables and lists.
+    Navigation,
+    Orders,
+    Pending,
+    Inventory,
+    Provision,
+    DeletionQueue,
+    Support,
+    Directory,
+    Audit,
+}
+
+impl Scope {
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Global => "every",
+            Scope::Navigation => "table",
+            Scope::Orders => "Orders",
+            Scope::Pending => "Pending",
+            Scope::Inventory => "Inventory",
+            Scope::Provision => "Provision",
+            Scope::DeletionQueue => "Deletion queue",
+            Scope::Support => "Support",
+            Scope::Directory => "Directory",
+            Scope::Audit => "Audit",
+        }
+    }
+
+    /// Whether keys of the two scopes can be pressed on the same screen.
+    pub fn overlaps(self, other: Scope) -> bool {
+        self == other
+            || matches!(self, Scope::Global | Scope::Navigation)
+            || matches!(other, Scope::Global | Scope::Navigation)
+    }
+
+    /// The screen's scope of the two, for messages.
+    pub fn narrower(self, other: Scope) -> Scope {
+        if matches!(self, Scope::Global | Scope::Navigation) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Everything the console can be asked to do from a key, the help or the `:` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cmd {
+    // Global
+    Quit,
+    Help,
+    CommandLine,
+    Filter,
+    Back,
+    NextTab,
+    PrevTab,
+    GoOrders,
+    GoPending,
+    GoInventory,
+    GoDeletionQueue,
+    GoSupport,
+    GoDirectory,
+    GoAudit,
+    // Navigation
+    Up,
+    Down,
+    Left,
+    Right,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Mark,
+    MarkAll,
+    Details,
+    Provision,
+    // Inventory
+    Assign,
+    Reassign,
+    Unassign,
+    SwitchProductType,
+    DefaultCallingName,
+    UniqueCallingName,
+    Delete,
+    Export,
+    // Pending
+    DismissFailed,
+    // Provision wizard
+    Search,
+}
+
+macro_rules! cmd {
+    ($cmd:ident, $name:literal, $scope:ident, [$($key:literal),*], $help:literal) => {
+        CmdInfo { cmd: Cmd::$cmd, name: $name, scope: Scope::$scope, keys: &[$($key),*], help: $help }
+    };
+}
+
+pub const COMMANDS: &[CmdInfo] = &[
+    cmd!(
+        Quit,
+        "quit",
+        Global,
+        ["q", "ctrl-c"],
+        "Quit (asks first when a form holds unsaved input)"
+    ),
+    cmd!(
+        Help,
+        "help",
+        Global,
+        ["?", "F1"],
+        "Show the keys of this screen"
+    ),
+    cmd!(
+        CommandLine,
+        "command",
+        Global,
+        [":"],
+        "Type a command by name, Tab completes"
+    ),
+    cmd!(
+        Filter,
+        "filter",
+        Global,
+        ["/"],
+        "Filter the table as you type; Esc clears"
+    ),
+    cmd!(
+        Back,
+        "back",
+        Global,
+        ["Esc"],
+        "Go back, close, clear the filter"
+    ),
+    cmd!(NextTab, "next-tab", Global, ["Tab"], "Next screen"),
+    cmd!(
+        PrevTab,
+        "prev-tab",
+        Global,
+        ["shift-tab"],
+        "Previous screen"
+    ),
+    cmd!(GoOrders, "orders", Global, ["1"], "Orders"),
+    cmd!(GoPending, "pending", Global, ["2"], "Pending"),
+    cmd!(GoInventory, "inventory", Global, ["3"], "Inventory"),
+    cmd!(
+        GoDeletionQueue,
+        "deletion-queue",
+        Global,
+        ["4"],
+        "Deletion queue"
+    ),
+    cmd!(GoSupport, "support", Global, ["5"], "Support"),
+    cmd!(GoDirectory, "directory", Global, ["6"], "Directory"),
+    cmd!(GoAudit, "audit", Global, ["7"], "Audit log"),
+    cmd!(
+        Provision,
+        "provision",
+        Global,
+        ["p"],
+        "Provision phone numbers (in the wizard: order the marked numbers)"
+    ),
+    cmd!(Up, "up", Navigation, ["k", "Up"], "Move up"),
+    cmd!(Down, "down", Navigation, ["j", "Down"], "Move down"),
+    cmd!(
+        Left,
+        "left",
+        Navigation,
+        ["h", "Left"],
+        "Previous screen (or step)"
+    ),
+    cmd!(
+        Right,
+        "right",
+        Navigation,
+        ["l", "Right"],
+        "Next screen (or step)"
+    ),
+    cmd!(Top, "top", Navigation, ["g", "Home"], "First row"),
+    cmd!(Bottom, "bottom", Navigation, ["G", "End"], "Last row"),
+    cmd!(PageUp, "page-up", Navigation, ["PgUp", "ctrl-b"], "Page up"),
+    cmd!(
+        PageDown,
+        "page-down",
+        Navigation,
+        ["PgDn", "ctrl-f"],
+        "Page down"
+    ),
+    cmd!(
+        Mark,
+        "mark",
+        Navigation,
+        ["Space"],
+        "Mark or unmark the row"
+    ),
+    cmd!(
+        MarkAll,
+        "mark-all",
+        Navigation,
+        ["*", "ctrl-a"],
+        "Mark all visible rows (again: unmark all)"
+    ),
+    cmd!(
+        Details,
+        "details",
+        Navigation,
+        ["Enter"],
+        "Open the row's details"
+    ),
+    cmd!(
+        Assign,
+        "assign",
+        Inventory,
+        ["a"],
+        "Assign to a user, voice connector or group"
+    ),
+    cmd!(
+        Reassign,
+        "reassign",
+        Inventory,
+        ["r"],
+        "Reassign Voice Connector numbers"
+    ),
+    cmd!(
+        Unassign,
+        "unassign",
+        Inventory,
+        ["u"],
+        "Unassign (asks to confirm)"
+    ),
+    cmd!(
+        SwitchProductType,
+        "product-type",
+        Inventory,
+        ["t"],
+        "Switch the product type of unassigned numbers"
+    ),
+    cmd!(
+        DefaultCallingName,
+        "default-name",
+        Inventory,
+        ["N"],
+        "Update the default calling name"
+    ),
+    cmd!(
+        UniqueCallingName,
+        "calling-name",
+        Inventory,
+        ["n"],
+        "Update the unique calling name of a number"
+    ),
+    cmd!(
+        Delete,
+        "delete",
+        Inventory,
+        ["d", "Delete"],
+        "Delete unassigned numbers (asks to confirm)"
+    ),
+    cmd!(
+        Export,
+        "export",
+        Inventory,
+        ["e"],
+        "Export the inventory to a CSV file"
+    ),
+    cmd!(
+        DismissFailed,
+        "dismiss",
+        Pending,
+        ["x"],
+        "Dismiss failed acquisitions"
+    ),
+    cmd!(Search, "search", Provision, ["s"], "Edit the search"),
+];

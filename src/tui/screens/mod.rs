@@ -1,0 +1,226 @@
+//! The screens, one file each. A screen holds its state, turns commands and keys into
+//! engine actions through `Cx::dispatch`, reloads from the store in `refresh`, and draws
+//! only its visible rows. See docs/tui.md for how to add one.
+
+pub mod inventory;
+pub mod names;
+pub mod orders;
+pub mod pending;
+pub mod placeholder;
+pub mod provision;
+
+use super::keys::{Cmd, KeyMap, Scope};
+use super::theme::Theme;
+use super::widgets::status::Status;
+use crate::domain::{format_duration, Action, Actor, Outcome, Timestamp};
+use crate::engine::{Engine, EngineError};
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+use std::path::Path;
+
+/// The screens, in tab order; `Provision` is the wizard opened from Orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScreenId {
+    Orders,
+    Pending,
+    Inventory,
+    DeletionQueue,
+    Support,
+    Directory,
+    Audit,
+    Provision,
+}
+
+impl ScreenId {
+    pub const TABS: [ScreenId; 7] = [
+        ScreenId::Orders,
+        ScreenId::Pending,
+        ScreenId::Inventory,
+        ScreenId::DeletionQueue,
+        ScreenId::Support,
+        ScreenId::Directory,
+        ScreenId::Audit,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ScreenId::Orders => "Orders",
+            ScreenId::Pending => "Pending",
+            ScreenId::Inventory => "Inventory",
+            ScreenId::DeletionQueue => "Deletion queue",
+            ScreenId::Support => "Support",
+            ScreenId::Directory => "Directory",
+            ScreenId::Audit => "Audit",
+            ScreenId::Provision => "Provision phone numbers",
+        }
+    }
+
+    /// The tab a screen belongs to (the wizard lives under Orders, as in the seed).
+    pub fn tab(self) -> ScreenId {
+        match self {
+            ScreenId::Provision => ScreenId::Orders,
+            s => s,
+        }
+    }
+}
+
+/// What a screen asks of the app besides engine actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Go(ScreenId),
+    /// The wizard closes: back to where it was opened from.
+    Back,
+    Quit,
+}
+
+/// What a screen may use while handling a key: the engine (reads, and `dispatch` for
+/// every change), who acts, the time, and the status line.
+pub struct Cx<'a> {
+    pub engine: &'a Engine,
+    pub actor: &'a Actor,
+    pub now: Timestamp,
+    pub keys: &'a KeyMap,
+    pub export_dir: &'a Path,
+    pub(crate) effects: Vec<Effect>,
+    pub(crate) status: Option<Status>,
+    /// Set when an action went through: every screen reloads.
+    pub(crate) changed: bool,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(
+        engine: &'a Engine,
+        actor: &'a Actor,
+        now: Timestamp,
+        keys: &'a KeyMap,
+        export_dir: &'a Path,
+    ) -> Cx<'a> {
+        Cx {
+            engine,
+            actor,
+            now,
+            keys,
+            export_dir,
+            effects: Vec::new(),
+            status: None,
+            changed: false,
+        }
+    }
+
+    /// Sends an action through the engine (the one door for change) and puts its result
+    /// on the status line: the outcome's message, its note and when it takes effect, or
+    /// the refusal in words. Returns the refusal's text for a form to show by its fields.
+    pub fn dispatch(&mut self, action: Action) -> Result<Outcome, String> {
+        match self.engine.dispatch(self.actor, action, self.now) {
+            Ok(outcome) => {
+                let mut text = outcome.message.clone();
+                if let Some(at) = outcome.takes_effect_at {
+                    text.push_str(&format!(
+                        " Takes effect in {} ({}).",
+                        format_duration(self.now.until(at)),
+                        at.short()
+                    ));
+                }
+                if let Some(note) = &outcome.note {
+                    text.push(' ');
+                    text.push_str(note);
+                }
+                self.status = Some(Status::ok(text));
+                self.changed = true;
+                Ok(outcome)
+            }
+            Err(e) => {
+                let text = match &e {
+                    EngineError::Store(s) => format!("the database failed: {s}"),
+                    other => other.to_string(),
+                };
+                self.status = Some(Status::error(text.clone()));
+                Err(text)
+            }
+        }
+    }
+
+    pub fn say(&mut self, status: Status) {
+        self.status = Some(status);
+    }
+
+    pub fn go(&mut self, screen: ScreenId) {
+        self.effects.push(Effect::Go(screen));
+    }
+
+    pub fn emit(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+}
+
+/// What drawing may read.
+pub struct DrawCx<'a> {
+    pub theme: &'a Theme,
+    pub now: Timestamp,
+    pub engine: &'a Engine,
+    pub keys: &'a KeyMap,
+}
+
+/// One screen of the console.
+pub trait Screen {
+    fn id(&self) -> ScreenId;
+
+    /// The key map scope of the screen's own commands (shown first in `?`).
+    fn scope(&self) -> Scope;
+
+    /// Reloads what the screen shows from the store (after an engine event or an action).
+    fn refresh(&mut self, cx: &mut Cx);
+
+    /// A command from the key map or the `:` line; `false` lets the app handle it
+    /// (tabs, quit, help...).
+    fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool;
+
+    /// True while a dialog or form is open: every key goes to `on_key` first.
+    fn is_modal(&self) -> bool {
+        false
+    }
+
+    /// Raw keys while modal (text input, dialogs), or keys the key map does not bind.
+    fn on_key(&mut self, _key: KeyEvent, _cx: &mut Cx) -> bool {
+        false
+    }
+
+    /// The `/` filter changed.
+    fn set_filter(&mut self, _text: &str, _cx: &mut Cx) {}
+
+    fn filter(&self) -> &str {
+        ""
+    }
+
+    /// Time passed from `before` to `now`: true when something on screen reads differently
+    /// (a countdown second). Must be cheap: only look at what is visible.
+    fn tick(&mut self, _before: Timestamp, _now: Timestamp) -> bool {
+        false
+    }
+
+    /// Deferred work that should not delay the first frame (loading long key lists).
+    fn idle(&mut self, _cx: &mut Cx) -> bool {
+        false
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        false
+    }
+
+    /// Draws into `area`; `&mut` so the screen can fetch the rows that became visible
+    /// (the view reads state, it does not change what the state means).
+    fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx);
+}
+
+/// True when a duration shown as `format_duration(from → to)` reads differently at `now`
+/// than at `before`, for any of `times` (deadlines in the future or origins in the past).
+pub fn any_countdown_changed(
+    times: impl Iterator<Item = Timestamp>,
+    before: Timestamp,
+    now: Timestamp,
+) -> bool {
+    let text =
+        |a: Timestamp, b: Timestamp| format_duration(if a <= b { a.until(b) } else { b.until(a) });
+    times.into_iter().any(|t| text(before, t) != text(now, t))
+}

@@ -1,0 +1,63 @@
+//! Display names for ids (users, accounts, voice connectors, groups), loaded once per
+//! refresh so drawing a row never reads the store; all sanitized here.
+
+use crate::domain::{Account, Assignee, User, VoiceConnector, VoiceConnectorGroup};
+use crate::engine::Engine;
+use crate::tui::sanitize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub accounts: Vec<Account>,
+    pub users: Vec<User>,
+    pub connectors: Vec<VoiceConnector>,
+    pub groups: Vec<VoiceConnectorGroup>,
+    by_id: HashMap<String, String>,
+}
+
+impl Names {
+    pub fn load(engine: &Engine) -> Names {
+        let s = engine.store();
+        let mut n = Names {
+            accounts: s.accounts().unwrap_or_default(),
+            users: s.users().unwrap_or_default(),
+            connectors: s.voice_connectors().unwrap_or_default(),
+            groups: s.groups().unwrap_or_default(),
+            by_id: HashMap::new(),
+        };
+        for a in &n.accounts {
+            n.by_id
+                .insert(a.id.0.clone(), sanitize(&a.name).into_owned());
+        }
+        for u in &n.users {
+            n.by_id
+                .insert(u.id.0.clone(), sanitize(&u.name).into_owned());
+        }
+        for c in &n.connectors {
+            n.by_id
+                .insert(c.id.0.clone(), sanitize(&c.name).into_owned());
+        }
+        for g in &n.groups {
+            n.by_id
+                .insert(g.id.0.clone(), sanitize(&g.name).into_owned());
+        }
+        n
+    }
+
+    /// The name of an account, user, connector or group id; the id itself if unknown.
+    pub fn of(&self, id: &str) -> String {
+        self.by_id
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// `Ana Lima`, `vc: Trunk East`, `group: Main`.
+    pub fn assignee(&self, a: &Assignee) -> String {
+        match a {
+            Assignee::User { user, .. } => self.of(&user.0),
+            Assignee::VoiceConnector(id) => format!("vc: {}", self.of(&id.0)),
+            Assignee::VoiceConnectorGroup(id) => format!("group: {}", self.of(&id.0)),
+        }
+    }
+}

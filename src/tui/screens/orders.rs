@@ -1,0 +1,243 @@
+//! Orders: provisioning and porting orders, newest first; Enter opens an order with the
+//! status of each of its numbers. `p` opens the provisioning wizard (as the seed's
+//! "Orders, Provision phone numbers").
+
+use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
+use crate::domain::*;
+use crate::tui::keys::{Cmd, Scope};
+use crate::tui::sanitize;
+use crate::tui::widgets::filter::Fuzzy;
+use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Row};
+use ratatui::Frame;
+
+#[derive(Default)]
+pub struct Orders {
+    all: Vec<Order>,
+    shown: Vec<usize>,
+    filter: String,
+    nav: Nav,
+    open: Option<OrderId>,
+    detail_nav: Nav,
+}
+
+impl Orders {
+    pub fn new() -> Orders {
+        Orders::default()
+    }
+
+    fn apply_filter(&mut self) {
+        let mut fz = Fuzzy::new(&self.filter);
+        self.shown = (0..self.all.len())
+            .filter(|i| {
+                let o = &self.all[*i];
+                let nums: Vec<&str> = o.numbers.iter().map(|n| n.number.as_str()).collect();
+                fz.matches(&format!(
+                    "{} {} {} {}",
+                    o.id,
+                    o.product_type,
+                    o.status().label(),
+                    nums.join(" ")
+                ))
+            })
+            .collect();
+        self.nav.set_len(self.shown.len());
+    }
+
+    fn current(&self) -> Option<&Order> {
+        self.shown
+            .get(self.nav.cursor)
+            .and_then(|i| self.all.get(*i))
+    }
+
+    fn opened(&self) -> Option<&Order> {
+        let id = self.open.as_ref()?;
+        self.all.iter().find(|o| &o.id == id)
+    }
+}
+
+fn order_type(t: OrderType) -> &'static str {
+    match t {
+        OrderType::New => "New",
+        OrderType::Porting => "Porting",
+    }
+}
+
+impl Screen for Orders {
+    fn id(&self) -> ScreenId {
+        ScreenId::Orders
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Orders
+    }
+
+    fn refresh(&mut self, cx: &mut Cx) {
+        self.all = cx.engine.store().orders().unwrap_or_default();
+        self.apply_filter();
+        if self.opened().is_none() {
+            self.open = None;
+        }
+    }
+
+    fn on_cmd(&mut self, cmd: Cmd, _cx: &mut Cx) -> bool {
+        if self.open.is_some() {
+            return match cmd {
+                Cmd::Back => {
+                    self.open = None;
+                    true
+                }
+                c => self.detail_nav.apply(c),
+            };
+        }
+        match cmd {
+            Cmd::Details => {
+                self.open = self.current().map(|o| o.id.clone());
+                self.detail_nav = Nav::default();
+                true
+            }
+            c => self.nav.apply(c),
+        }
+    }
+
+    fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
+        self.filter = text.to_string();
+        self.open = None;
+        self.apply_filter();
+        self.nav.top();
+    }
+
+    fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
+        let due = self
+            .nav
+            .visible()
+            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
+            .filter(|o| o.status() == OrderStatus::Processing)
+            .filter_map(|o| o.completes_at);
+        any_countdown_changed(due, before, now)
+    }
+
+    fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        let t = cx.theme;
+        if let Some(o) = self.opened().cloned() {
+            self.detail_nav.set_height(body_height(area));
+            self.detail_nav.set_len(o.numbers.len());
+            let rows = o.numbers[self.detail_nav.visible()]
+                .iter()
+                .map(|n| {
+                    let status = match n.status {
+                        OrderedNumberStatus::Processing => "Processing",
+                        OrderedNumberStatus::Acquired => "Acquired",
+                        OrderedNumberStatus::Failed => "Failed",
+                    };
+                    let style = if n.status == OrderedNumberStatus::Failed {
+                        t.error
+                    } else {
+                        t.text
+                    };
+                    Row::new(vec![
+                        Cell::from(n.number.national()),
+                        Cell::from(n.number.to_string()),
+                        Cell::from(status).style(style),
+                        Cell::from(sanitize(n.reason.as_deref().unwrap_or("")).into_owned()),
+                    ])
+                })
+                .collect();
+            let title = Line::from(format!(
+                " Orders › {} ({}, {}, {}) ",
+                o.id,
+                order_type(o.order_type),
+                o.product_type,
+                o.status().label()
+            ));
+            let widths = [
+                Constraint::Length(14),
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Fill(1),
+            ];
+            draw_table(
+                f,
+                area,
+                t,
+                title,
+                vec!["Number", "E.164", "Status", "Reason"],
+                &widths,
+                rows,
+                &self.detail_nav,
+                "No numbers.",
+            );
+            return;
+        }
+        self.nav.set_height(body_height(area));
+        self.nav.set_len(self.shown.len());
+        let rows = self
+            .nav
+            .visible()
+            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
+            .map(|o| {
+                let status = o.status();
+                let style = match status {
+                    OrderStatus::Failed => t.error,
+                    OrderStatus::Partial => t.warn,
+                    OrderStatus::Successful => t.ok,
+                    OrderStatus::Processing => t.accent,
+                };
+                let when = match (status, o.completes_at) {
+                    (OrderStatus::Processing, Some(at)) => {
+                        format!("in {}", format_duration(cx.now.until(at)))
+                    }
+                    _ => o.updated_at.short(),
+                };
+                Row::new(vec![
+                    Cell::from(o.id.to_string()),
+                    Cell::from(order_type(o.order_type)),
+                    Cell::from(o.product_type.label()),
+                    Cell::from(status.label()).style(style),
+                    Cell::from(o.created_at.short()),
+                    Cell::from(o.numbers.len().to_string()),
+                    Cell::from(when),
+                ])
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(10),
+            Constraint::Length(7),
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(16),
+            Constraint::Length(7),
+            Constraint::Fill(1),
+        ];
+        let title = if self.filter.is_empty() {
+            Line::from(" Orders ")
+        } else {
+            Line::from(format!(" Orders /{} ", sanitize(&self.filter)))
+        };
+        draw_table(
+            f,
+            area,
+            t,
+            title,
+            vec![
+                "Order",
+                "Type",
+                "Product type",
+                "Status",
+                "Created",
+                "Numbers",
+                "Completed",
+            ],
+            &widths,
+            rows,
+            &self.nav,
+            "No orders yet. Press p to provision phone numbers.",
+        );
+    }
+}

@@ -1,0 +1,412 @@
+//! The provisioning wizard, as in the seed: product type, then a search by country,
+//! state, city, area code, toll-free prefix or digit pattern, then the numbers to order
+//! (Space marks), then Provision. The order then shows in Orders and Pending.
+
+use super::{Cx, DrawCx, Effect, Screen, ScreenId};
+use crate::domain::*;
+use crate::tui::keys::{Cmd, Scope};
+use crate::tui::sanitize;
+use crate::tui::widgets::form::{Check, Field, Form};
+use crate::tui::widgets::status::Status;
+use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::{block, DialogEvent};
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::Frame;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    ProductType,
+    Search,
+    Results,
+}
+
+pub struct Provision {
+    step: Step,
+    product: usize,
+    form: Form,
+    results: Vec<AvailableNumber>,
+    nav: Nav,
+    marks: BTreeSet<E164>,
+}
+
+impl Default for Provision {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// Field positions in the search form.
+const COUNTRY: usize = 0;
+const STATE: usize = 1;
+const CITY: usize = 2;
+const AREA: usize = 3;
+const TOLL_FREE: usize = 4;
+const DIGITS: usize = 5;
+const HOW_MANY: usize = 6;
+
+impl Provision {
+    pub fn new() -> Provision {
+        Provision {
+            step: Step::ProductType,
+            product: 0,
+            form: search_form(500),
+            results: Vec::new(),
+            nav: Nav::default(),
+            marks: BTreeSet::new(),
+        }
+    }
+
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    fn product_type(&self) -> ProductType {
+        ProductType::ALL[self.product.min(1)]
+    }
+
+    fn query(&self) -> Result<SearchQuery, String> {
+        let v = |i| self.form.value(i).trim().to_string();
+        let opt = |s: String| (!s.is_empty()).then_some(s);
+        let num = |i: usize, what: &str| -> Result<Option<u16>, String> {
+            let s = v(i);
+            if s.is_empty() {
+                return Ok(None);
+            }
+            s.parse()
+                .map(Some)
+                .map_err(|_| format!("the {what} is digits only, not “{}”", sanitize(&s)))
+        };
+        let limit: usize = v(HOW_MANY)
+            .parse()
+            .map_err(|_| "how many: give a number, e.g. 10".to_string())?;
+        let mut q = SearchQuery::us();
+        q.country = v(COUNTRY);
+        q.state = opt(v(STATE));
+        q.city = opt(v(CITY));
+        q.area_code = num(AREA, "area code")?;
+        q.toll_free_prefix = num(TOLL_FREE, "toll-free prefix")?;
+        q.contains = opt(v(DIGITS));
+        q.limit = limit;
+        if self.product_type() == ProductType::BusinessCalling {
+            // Toll-free numbers can never be Business Calling numbers.
+            q.number_type = Some(NumberType::Local);
+        }
+        Ok(q.normalized())
+    }
+
+    fn search(&mut self, cx: &mut Cx) {
+        let q = match self.query() {
+            Ok(q) => q,
+            Err(e) => {
+                self.form.error = Some(e);
+                return;
+            }
+        };
+        match cx.engine.search(&q) {
+            Ok(found) => {
+                let n = found.len();
+                self.results = found;
+                self.marks.clear();
+                self.nav = Nav::default();
+                self.nav.set_len(n);
+                self.step = Step::Results;
+                cx.say(Status::info(format!(
+                    "{n} numbers available. Space marks, p provisions the marked numbers."
+                )));
+            }
+            Err(e) => self.form.error = Some(e.to_string()),
+        }
+    }
+
+    fn provision(&mut self, cx: &mut Cx) {
+        let numbers: Vec<E164> = if self.marks.is_empty() {
+            self.results
+                .get(self.nav.cursor)
+                .map(|a| a.number.clone())
+                .into_iter()
+                .collect()
+        } else {
+            self.marks.iter().cloned().collect()
+        };
+        if numbers.is_empty() {
+            cx.say(Status::error(RuleError::NothingSelected.to_string()));
+            return;
+        }
+        if cx
+            .dispatch(Action::Provision {
+                product_type: self.product_type(),
+                numbers,
+            })
+            .is_ok()
+        {
+            *self = Provision::new();
+            cx.emit(Effect::Go(ScreenId::Orders));
+        }
+    }
+
+    fn draw_product(&self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        let t = cx.theme;
+        let mut lines = vec![
+            Line::from("Step 1 of 3: choose the product type, then Enter."),
+            Line::from(""),
+        ];
+        let about = [
+            "Numbers for your users: assign each to one user of an account.",
+            "Numbers for a SIP trunk: assign to a voice connector or group. Toll-free numbers are Voice Connector only.",
+        ];
+        for (i, p) in ProductType::ALL.iter().enumerate() {
+            let sel = i == self.product;
+            let mark = if sel { "(*) " } else { "( ) " };
+            lines.push(Line::from(vec![
+                Span::styled(mark, t.accent),
+                Span::styled(p.label(), if sel { t.selected } else { t.text }),
+            ]));
+            lines.push(Line::from(format!("    {}", about[i])).style(t.dim));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from("j/k choose  Enter next  Esc cancel").style(t.dim));
+        let b = block(t, " Orders › Provision phone numbers ");
+        f.render_widget(
+            Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
+            area,
+        );
+    }
+
+    fn draw_results(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        let t = cx.theme;
+        self.nav.set_height(body_height(area));
+        self.nav.set_len(self.results.len());
+        let rows = self.results[self.nav.visible()]
+            .iter()
+            .map(|a| {
+                let marked = self.marks.contains(&a.number);
+                let row = Row::new(vec![
+                    Cell::from(if marked { "*" } else { " " }),
+                    Cell::from(a.number.national()),
+                    Cell::from(a.number.to_string()),
+                    Cell::from(a.number_type.label()),
+                    Cell::from(sanitize(&a.place()).into_owned()),
+                ]);
+                if marked {
+                    row.style(t.marked)
+                } else {
+                    row
+                }
+            })
+            .collect();
+        let widths = [
+            Constraint::Length(1),
+            Constraint::Length(14),
+            Constraint::Length(12),
+            Constraint::Length(9),
+            Constraint::Fill(1),
+        ];
+        let title = Line::from(format!(
+            " Provision › {} › step 3 of 3: {} marked; p provisions, s edits the search ",
+            self.product_type(),
+            self.marks.len()
+        ));
+        draw_table(
+            f,
+            area,
+            t,
+            title,
+            vec!["", "Number", "E.164", "Type", "Where"],
+            &widths,
+            rows,
+            &self.nav,
+            "No numbers match. Press s to change the search.",
+        );
+    }
+}
+
+fn search_form(limit: usize) -> Form {
+    let check_state: Check = Box::new(|s| {
+        if s.trim().is_empty() || us_state(s).is_some() {
+            Ok(())
+        } else {
+            Err(SearchError::UnknownState(sanitize(s).into_owned()).to_string())
+        }
+    });
+    let check_country: Check = Box::new(|s| {
+        SearchQuery {
+            country: s.to_string(),
+            ..SearchQuery::us().with_area_code(206)
+        }
+        .validate(MAX_SEARCH_RESULTS)
+        .map_err(|e| e.to_string())
+    });
+    let check_area: Check = Box::new(|s| match s.trim() {
+        "" => Ok(()),
+        t => match t.parse::<u16>() {
+            Ok(n) => SearchQuery::us()
+                .with_area_code(n)
+                .validate(MAX_SEARCH_RESULTS)
+                .map_err(|e| e.to_string()),
+            Err(_) => Err("an area code is 3 digits, e.g. 206".into()),
+        },
+    });
+    let check_toll_free: Check = Box::new(|s| match s.trim() {
+        "" => Ok(()),
+        t => match t.parse::<u16>() {
+            Ok(n) => SearchQuery::us()
+                .with_toll_free_prefix(n)
+                .validate(MAX_SEARCH_RESULTS)
+                .map_err(|e| e.to_string()),
+            Err(_) => Err(SearchError::BadTollFreePrefix(0)
+                .to_string()
+                .replace(" 0 ", " that ")),
+        },
+    });
+    let check_digits: Check = Box::new(|s| {
+        if s.trim().is_empty() {
+            return Ok(());
+        }
+        SearchQuery::us()
+            .with_area_code(206)
+            .with_contains(s)
+            .normalized()
+            .validate(MAX_SEARCH_RESULTS)
+            .map_err(|e| e.to_string())
+    });
+    let check_limit: Check = Box::new(move |s| match s.trim().parse::<usize>() {
+        Ok(n) => SearchQuery::us()
+            .with_area_code(206)
+            .with_limit(n)
+            .validate(limit)
+            .map_err(|e| e.to_string()),
+        Err(_) => Err(format!("give a number from 1 to {limit}")),
+    });
+    Form::new(
+        "Provision › step 2 of 3: search available numbers",
+        "search",
+    )
+    .intro("Give an area code, a state, a city with its state, or a toll-free prefix.")
+    .field(Field::new(
+        "Country",
+        "US",
+        "United States numbers only",
+        check_country,
+    ))
+    .field(Field::new(
+        "State",
+        "",
+        "two-letter code or name, e.g. WA",
+        check_state,
+    ))
+    .field(Field::new(
+        "City",
+        "",
+        "needs its state, e.g. Seattle",
+        Box::new(|_| Ok(())),
+    ))
+    .field(Field::new("Area code", "", "e.g. 206", check_area))
+    .field(Field::new(
+        "Toll-free prefix",
+        "",
+        "800, 833, 844, 855, 866, 877 or 888",
+        check_toll_free,
+    ))
+    .field(Field::new(
+        "Digits contain",
+        "",
+        "digits anywhere in the number, e.g. 555",
+        check_digits,
+    ))
+    .field(Field::new(
+        "How many",
+        &DEFAULT_SEARCH_RESULTS.to_string(),
+        "results to show",
+        check_limit,
+    ))
+}
+
+impl Screen for Provision {
+    fn id(&self) -> ScreenId {
+        ScreenId::Provision
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Provision
+    }
+
+    fn refresh(&mut self, cx: &mut Cx) {
+        if self.step == Step::ProductType && !self.form.is_dirty() {
+            self.form = search_form(cx.engine.policy().search_limit);
+        }
+    }
+
+    fn is_modal(&self) -> bool {
+        self.step == Step::Search
+    }
+
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        if self.step != Step::Search {
+            return false;
+        }
+        match self.form.handle_key(key) {
+            DialogEvent::Cancel => self.step = Step::ProductType,
+            DialogEvent::Done => self.search(cx),
+            _ => {}
+        }
+        true
+    }
+
+    fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
+        match (self.step, cmd) {
+            (Step::ProductType, Cmd::Up) => self.product = 0,
+            (Step::ProductType, Cmd::Down) => self.product = 1,
+            (Step::ProductType, Cmd::Details | Cmd::Right) => self.step = Step::Search,
+            (Step::ProductType, Cmd::Back | Cmd::Left) => {
+                cx.emit(Effect::Back);
+            }
+            (Step::ProductType, Cmd::Provision) => {}
+            (Step::Results, Cmd::Provision) => self.provision(cx),
+            (Step::Results, Cmd::Search | Cmd::Back | Cmd::Left) => self.step = Step::Search,
+            (Step::Results, Cmd::Mark) => {
+                if let Some(a) = self.results.get(self.nav.cursor) {
+                    if !self.marks.remove(&a.number) {
+                        self.marks.insert(a.number.clone());
+                    }
+                    self.nav.down(1);
+                }
+            }
+            (Step::Results, Cmd::MarkAll) => {
+                if self.marks.len() == self.results.len() {
+                    self.marks.clear();
+                } else {
+                    self.marks = self.results.iter().map(|a| a.number.clone()).collect();
+                }
+            }
+            (Step::Results, c) => return self.nav.apply(c),
+            _ => return false,
+        }
+        true
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        self.form.is_dirty() || !self.marks.is_empty()
+    }
+
+    fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        match self.step {
+            Step::ProductType => self.draw_product(f, area, cx),
+            Step::Search => {
+                let b = block(
+                    cx.theme,
+                    format!(
+                        " Orders › Provision phone numbers › {} ",
+                        self.product_type()
+                    ),
+                );
+                f.render_widget(b, area);
+                self.form.draw(f, area, cx.theme);
+            }
+            Step::Results => self.draw_results(f, area, cx),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! The local terminal and nothing else: raw mode and the alternate screen on, and always
+//! off again: on quit, on error (the guard's `Drop`), on a panic (the hook), and on
+//! SIGTERM/SIGHUP (the loop in `run_local` stops and the guard drops).
+
+use crossterm::cursor::{Hide, Show};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{execute, queue};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::{self, Stdout, Write};
+use std::sync::Once;
+
+pub type LocalTerminal = Terminal<CrosstermBackend<Stdout>>;
+
+/// Owns the terminal while the console runs; restores it when dropped.
+pub struct TerminalGuard {
+    pub terminal: LocalTerminal,
+}
+
+impl TerminalGuard {
+    pub fn enter() -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        terminal::enable_raw_mode()?;
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, EnterAlternateScreen, Hide) {
+            restore();
+            return Err(e);
+        }
+        match Terminal::new(CrosstermBackend::new(out)) {
+            Ok(mut terminal) => {
+                terminal.clear()?;
+                Ok(TerminalGuard { terminal })
+            }
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Leaves the alternate screen and raw mode; safe to call more than once.
+pub fn restore() {
+    let mut out = io::stdout();
+    let _ = queue!(
+        out,
+        crossterm::terminal::EndSynchronizedUpdate,
+        LeaveAlternateScreen,
+        Show
+    );
+    let _ = out.flush();
+    let _ = terminal::disable_raw_mode();
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}

@@ -1,0 +1,243 @@
+//! Forms: text fields with a cursor (`tui-input`), each checked as you type by the same
+//! domain parser the engine and the CLI use, with the message beside the field.
+
+use super::{block, centered, fit, DialogEvent};
+use crate::tui::theme::Theme;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+/// A field's check: `Ok` or the message to show beside it.
+pub type Check = Box<dyn Fn(&str) -> Result<(), String> + Send>;
+
+pub struct Field {
+    pub label: &'static str,
+    pub input: Input,
+    pub hint: &'static str,
+    pub check: Check,
+    /// Shown as dots (service PIN, account numbers).
+    pub secret: bool,
+    initial: String,
+}
+
+impl Field {
+    pub fn new(label: &'static str, value: &str, hint: &'static str, check: Check) -> Field {
+        Field {
+            label,
+            input: Input::new(value.to_string()),
+            hint,
+            check,
+            secret: false,
+            initial: value.to_string(),
+        }
+    }
+
+    pub fn secret(mut self) -> Field {
+        self.secret = true;
+        self
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub fn error(&self) -> Option<String> {
+        (self.check)(self.input.value()).err()
+    }
+}
+
+pub struct Form {
+    pub title: String,
+    /// Lines above the fields: what the form does and when it takes effect.
+    pub intro: Vec<String>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// The engine's answer when it refused the form.
+    pub error: Option<String>,
+    pub submit: &'static str,
+}
+
+impl Form {
+    pub fn new(title: impl Into<String>, submit: &'static str) -> Form {
+        Form {
+            title: title.into(),
+            intro: Vec::new(),
+            fields: Vec::new(),
+            focus: 0,
+            error: None,
+            submit,
+        }
+    }
+
+    pub fn intro(mut self, line: impl Into<String>) -> Form {
+        self.intro.push(line.into());
+        self
+    }
+
+    pub fn field(mut self, f: Field) -> Form {
+        self.fields.push(f);
+        self
+    }
+
+    pub fn value(&self, i: usize) -> &str {
+        self.fields.get(i).map(|f| f.value()).unwrap_or("")
+    }
+
+    /// True when something was typed that would be lost.
+    pub fn is_dirty(&self) -> bool {
+        self.fields.iter().any(|f| f.input.value() != f.initial)
+    }
+
+    pub fn first_invalid(&self) -> Option<usize> {
+        self.fields.iter().position(|f| f.error().is_some())
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> DialogEvent {
+        let n = self.fields.len().max(1);
+        match (key.code, key.modifiers) {
+            (KeyCode::Esc, _) => return DialogEvent::Cancel,
+            (KeyCode::Tab, _) | (KeyCode::Down, _) => self.focus = (self.focus + 1) % n,
+            (KeyCode::BackTab, _) | (KeyCode::Up, _) => self.focus = (self.focus + n - 1) % n,
+            (KeyCode::Enter, _) => match self.first_invalid() {
+                Some(i) => self.focus = i,
+                None => return DialogEvent::Done,
+            },
+            (KeyCode::Char('s'), KeyModifiers::CONTROL) => {
+                if self.first_invalid().is_none() {
+                    return DialogEvent::Done;
+                }
+            }
+            _ => {
+                if let Some(f) = self.fields.get_mut(self.focus) {
+                    if f.input.handle_event(&Event::Key(key)).is_some() {
+                        self.error = None;
+                    }
+                }
+            }
+        }
+        DialogEvent::Open
+    }
+
+    /// Lines the form needs: intro, two per field, the error and the key hint.
+    fn height(&self) -> u16 {
+        (self.intro.len() + self.fields.len() * 2 + 4 + self.error.is_some() as usize) as u16
+    }
+
+    pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let rect = centered(area, 76, self.height() + 1);
+        f.render_widget(Clear, rect);
+        let outer = block(theme, format!(" {} ", self.title));
+        let inner = outer.inner(rect);
+        f.render_widget(outer, rect);
+        let label_w = self
+            .fields
+            .iter()
+            .map(|f| f.label.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(24)
+            + 2;
+        let input_w = (inner.width as usize)
+            .saturating_sub(label_w + 3)
+            .clamp(4, 30);
+        let mut lines: Vec<Line> = self
+            .intro
+            .iter()
+            .map(|l| Line::from(l.clone()).style(theme.dim))
+            .collect();
+        let mut cursor = None;
+        for (i, field) in self.fields.iter().enumerate() {
+            let focused = i == self.focus;
+            let scroll = field.input.visual_scroll(input_w);
+            let shown: String = if field.secret {
+                "•".repeat(field.value().chars().count())
+            } else {
+                field.value().to_string()
+            };
+            let visible: String = shown.chars().skip(scroll).take(input_w).collect();
+            let pad = input_w.saturating_sub(visible.chars().count());
+            let fill = if theme.ascii { "_" } else { "_" };
+            let marker = if focused { "> " } else { "  " };
+            let error = field.error();
+            let mark = match (&error, field.value().is_empty()) {
+                (Some(_), _) => Span::styled(" ✗", theme.error),
+                (None, true) => Span::raw(""),
+                (None, false) => Span::styled(" ✓", theme.ok),
+            };
+            let input_style = if focused { theme.accent } else { theme.text };
+            lines.push(Line::from(vec![
+                Span::styled(marker, theme.accent),
+                Span::styled(format!("{:<w$}", field.label, w = label_w - 2), theme.text),
+                Span::styled(format!("{visible}{}", fill.repeat(pad)), input_style),
+                mark,
+            ]));
+            let below = match error {
+                Some(e) if !field.value().is_empty() || focused => Span::styled(e, theme.error),
+                _ => Span::styled(field.hint, theme.dim),
+            };
+            let text = fit(
+                &below.content,
+                (inner.width as usize).saturating_sub(label_w),
+                theme.ascii,
+            );
+            lines.push(Line::from(vec![
+                Span::raw(" ".repeat(label_w)),
+                Span::styled(text, below.style),
+            ]));
+            if focused {
+                let cur = field.input.visual_cursor().saturating_sub(scroll) as u16;
+                let y = inner.y + (lines.len() as u16).saturating_sub(2);
+                let x = inner.x + label_w as u16 + cur;
+                if y < inner.bottom() && x < inner.right() {
+                    cursor = Some(Position::new(x, y));
+                }
+            }
+        }
+        if let Some(e) = &self.error {
+            lines.push(Line::from(e.clone()).style(theme.error));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(vec![
+            Span::styled("Enter", theme.accent),
+            Span::raw(format!(" {}  ", self.submit)),
+            Span::styled("Tab", theme.accent),
+            Span::raw(" next field  "),
+            Span::styled("Esc", theme.accent),
+            Span::raw(" cancel"),
+        ]));
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        if let Some(p) = cursor {
+            f.set_cursor_position(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::CallingName;
+
+    fn key(c: KeyCode) -> KeyEvent {
+        KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn validates_as_you_type_and_submits_only_when_valid() {
+        let check: Check =
+            Box::new(|s| CallingName::parse(s).map(|_| ()).map_err(|e| e.to_string()));
+        let mut form = Form::new("Name", "Save").field(Field::new("Calling name", "", "", check));
+        assert!(!form.is_dirty());
+        form.handle_key(key(KeyCode::Char('A')));
+        assert!(form.is_dirty());
+        assert!(form.fields[0].error().unwrap().contains("at least 2"));
+        assert_eq!(form.handle_key(key(KeyCode::Enter)), DialogEvent::Open);
+        form.handle_key(key(KeyCode::Char('b')));
+        assert_eq!(form.fields[0].error(), None);
+        assert_eq!(form.handle_key(key(KeyCode::Enter)), DialogEvent::Done);
+        assert_eq!(form.value(0), "Ab");
+    }
+}

@@ -1,0 +1,102 @@
+//! Shared widgets, each in its own file: the table's cursor and drawing, forms with
+//! validation as you type, the confirm dialog, pick lists, the help overlay, the status
+//! line, the `:`/`/` input line and the fuzzy filter.
+
+pub mod confirm;
+pub mod filter;
+pub mod form;
+pub mod help;
+pub mod line;
+pub mod picker;
+pub mod status;
+pub mod table;
+
+use super::theme::Theme;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders};
+
+/// A dialog's rectangle: `w` x `h` centred in `area`, clamped to it.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// A bordered block in the theme's border set.
+pub fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>) -> Block<'a> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_set(theme.borders)
+        .border_style(theme.border)
+        .title(title.into().style(theme.title))
+}
+
+/// Cuts `s` to `width` characters, ending in `…` (or `~` with ASCII borders) when cut.
+pub fn fit(s: &str, width: usize, ascii: bool) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push(if ascii { '~' } else { '…' });
+    out
+}
+
+/// What a dialog did with a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialogEvent {
+    /// Still open.
+    Open,
+    Cancel,
+    /// Confirmed or submitted.
+    Done,
+    /// A pick list's chosen index.
+    Picked(usize),
+}
+
+/// A dialog a screen holds open above its table.
+pub enum Dialog {
+    Confirm(confirm::Confirm),
+    Form(form::Form),
+    Pick(picker::Picker),
+}
+
+impl Dialog {
+    pub fn handle_key(&mut self, key: crossterm::event::KeyEvent) -> DialogEvent {
+        match self {
+            Dialog::Confirm(d) => d.handle_key(key),
+            Dialog::Form(d) => d.handle_key(key),
+            Dialog::Pick(d) => d.handle_key(key),
+        }
+    }
+
+    pub fn draw(&self, f: &mut ratatui::Frame, area: Rect, theme: &Theme) {
+        match self {
+            Dialog::Confirm(d) => d.draw(f, area, theme),
+            Dialog::Form(d) => d.draw(f, area, theme),
+            Dialog::Pick(d) => d.draw(f, area, theme),
+        }
+    }
+
+    /// True when closing it would lose typed text.
+    pub fn is_dirty(&self) -> bool {
+        matches!(self, Dialog::Form(f) if f.is_dirty())
+    }
+
+    /// Shows the engine's refusal: beside a form's fields, or `false` when the dialog
+    /// cannot show it (the status line will).
+    pub fn show_error(&mut self, message: &str) -> bool {
+        match self {
+            Dialog::Form(f) => {
+                f.error = Some(message.to_string());
+                true
+            }
+            _ => false,
+        }
+    }
+}
