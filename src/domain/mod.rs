@@ -6,6 +6,7 @@ mod action;
 mod calling_name;
 mod directory;
 mod error;
+pub mod invariants;
 mod number;
 mod order;
 mod phone;

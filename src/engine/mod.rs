@@ -127,6 +127,8 @@ impl Engine {
 
     /// Searches the carrier for numbers we could order; never offers one we hold.
     pub fn search(&self, query: &SearchQuery) -> Result<Vec<AvailableNumber>, EngineError> {
+        // Tidy first ("washington" → WA, "555-01" → 55501), then apply the configured limit.
+        let query = &query.normalized();
         query.validate(self.policy.search_limit)?;
         let held = |n: &E164| {
             self.store
