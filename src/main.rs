@@ -106,12 +106,28 @@ fn login_name() -> String {
 }
 
 /// CONSOLE CALL SITE: no subcommand opens the console (`phonedesk::tui::run_local`).
-fn console(_engine: Arc<Engine>, _actor: Actor, _config: Config) -> i32 {
-    let _ = writeln!(
-        std::io::stderr(),
-        "phonedesk: the console is not built yet; run a command instead (see --help)"
-    );
-    EXIT_USAGE
+fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "phonedesk: cannot start the console: {e}");
+            return EXIT_REFUSED;
+        }
+    };
+    let result = rt.block_on(async {
+        // Orders, name updates and purges complete on screen while the console runs.
+        let scheduler = phonedesk::engine::spawn_scheduler(Arc::clone(&engine));
+        let r = phonedesk::tui::run_local(engine, actor, &config).await;
+        scheduler.abort();
+        r
+    });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "phonedesk: {e:#}");
+            EXIT_USAGE
+        }
+    }
 }
 
 /// SERVE CALL SITE: `phonedesk serve` runs the SSH server (`phonedesk::ssh::serve`).
