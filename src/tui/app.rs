@@ -10,7 +10,7 @@ use super::widgets::line::LineInput;
 use super::widgets::status::{draw_status, Status};
 use super::widgets::{block, centered};
 use crate::config::{KeyList, TuiConfig};
-use crate::domain::{format_duration, Actor, StatusCode, Timestamp};
+use crate::domain::{format_duration, Actor, CallingNameStatus, StatusCode, Timestamp};
 use crate::engine::{Engine, Event};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -492,7 +492,12 @@ impl App {
             limit: self.engine.policy().inventory_limit,
             pending: store.count(StatusCode::AcquireInProgress)
                 + store.count(StatusCode::PortinInProgress),
-            name: format!("{} ({})", super::sanitize(&shown), name.status.label()),
+            name: match name.status {
+                CallingNameStatus::Unassigned if name.pending.is_none() => {
+                    super::sanitize(&shown).into_owned()
+                }
+                status => format!("{} ({})", super::sanitize(&shown), status.label()),
+            },
             name_completes: name.pending.as_ref().map(|p| p.completes_at),
         };
     }
@@ -677,8 +682,17 @@ impl App {
                 (true, ScreenId::Directory) => "Directory",
                 _ => id.title(),
             };
+            // At 80 columns the seven tabs fit only with single spaces.
+            let text = if narrow {
+                format!("{} {} ", i + 1, title)
+            } else {
+                format!(" {} {} ", i + 1, title)
+            };
+            if narrow && i == 0 {
+                spans.push(Span::raw(" "));
+            }
             spans.push(Span::styled(
-                format!(" {} {} ", i + 1, title),
+                text,
                 if active { t.tab_active } else { t.tab },
             ));
         }

@@ -919,14 +919,24 @@ impl Screen for Inventory {
     }
 
     fn idle(&mut self, cx: &mut Cx) -> bool {
+        // Loading the key list changes nothing on screen.
         if self.keys.is_none() {
             self.ensure_keys(cx);
-            return true;
         }
         false
     }
 
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
+        // Before the first frame only the first page is known; commands past it need keys.
+        if self.keys.is_none()
+            && self.filtered.is_none()
+            && self.nav.cursor + self.nav.height.max(1) > self.first_page.len()
+        {
+            match cmd {
+                Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {}
+                _ => self.ensure_keys(cx),
+            }
+        }
         match cmd {
             Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {
                 if self.details.is_some() {

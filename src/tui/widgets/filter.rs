@@ -1,33 +1,51 @@
-//! The `/` filter: fuzzy matching with `nucleo-matcher`, case-insensitive.
+//! The `/` filter with `nucleo-matcher`: every word typed must appear (case-insensitive);
+//! a word starting with `~` matches fuzzily instead.
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 pub struct Fuzzy {
     matcher: Matcher,
-    pattern: Option<Pattern>,
+    atoms: Vec<Atom>,
     buf: Vec<char>,
 }
 
 impl Fuzzy {
     pub fn new(text: &str) -> Fuzzy {
-        let pattern = (!text.trim().is_empty())
-            .then(|| Pattern::parse(text, CaseMatching::Ignore, Normalization::Smart));
+        let atoms = text
+            .split_whitespace()
+            .filter_map(|word| {
+                let (kind, word) = match word.strip_prefix('~') {
+                    Some(w) => (AtomKind::Fuzzy, w),
+                    None => (AtomKind::Substring, word),
+                };
+                (!word.is_empty()).then(|| {
+                    Atom::new(
+                        word,
+                        CaseMatching::Ignore,
+                        Normalization::Smart,
+                        kind,
+                        false,
+                    )
+                })
+            })
+            .collect();
         Fuzzy {
             matcher: Matcher::new(Config::DEFAULT),
-            pattern,
+            atoms,
             buf: Vec::new(),
         }
     }
 
-    /// True when the filter is empty or `haystack` matches it.
+    /// True when the filter is empty or `haystack` matches every word of it.
     pub fn matches(&mut self, haystack: &str) -> bool {
-        match &self.pattern {
-            None => true,
-            Some(p) => p
-                .score(Utf32Str::new(haystack, &mut self.buf), &mut self.matcher)
-                .is_some(),
+        if self.atoms.is_empty() {
+            return true;
         }
+        let hay = Utf32Str::new(haystack, &mut self.buf);
+        self.atoms
+            .iter()
+            .all(|a| a.score(hay, &mut self.matcher).is_some())
     }
 }
 
@@ -36,10 +54,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn matches_fuzzily_and_ignores_case() {
+    fn every_word_must_appear() {
         let mut f = Fuzzy::new("ana 206");
         assert!(f.matches("+12065550123 Ana Lima"));
         assert!(!f.matches("+13125550123 Bo Chen"));
+        assert!(!Fuzzy::new("lima").matches("Calling Unassigned Acme Sales"));
+        assert!(Fuzzy::new("~lma").matches("Ana Lima"));
         assert!(Fuzzy::new("").matches("anything"));
     }
 }
