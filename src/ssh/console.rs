@@ -27,16 +27,23 @@ use std::time::{Duration, Instant};
 /// What a console shows: the real console app, or a stand-in.
 pub trait Front {
     fn handle_key(&mut self, key: KeyEvent, now: Timestamp);
-    fn handle_event(&mut self, event: &Event, now: Timestamp);
+    fn handle_event(&mut self, event: Event, now: Timestamp);
     /// Time passed; true when the screen should be drawn again.
     fn tick(&mut self, now: Timestamp) -> bool;
     fn draw(&mut self, frame: &mut Frame);
     fn needs_redraw(&self) -> bool;
     fn should_quit(&self) -> bool;
+    /// The client's window changed size.
+    fn resize(&mut self, _width: u16, _height: u16) {}
+    /// Nothing else to do: deferred work; true when the screen changed.
+    fn idle(&mut self) -> bool {
+        false
+    }
 }
 
-/// Makes the front end of a new console.
-pub type FrontFactory = fn(Arc<Engine>, Actor, Timestamp) -> Box<dyn Front>;
+/// Makes the front end of a new console, or says why it cannot.
+pub type FrontFactory =
+    Arc<dyn Fn(Arc<Engine>, Actor, Timestamp) -> Result<Box<dyn Front>, String> + Send + Sync>;
 
 /// Everything that can wake a console.
 #[derive(Debug)]
@@ -124,7 +131,15 @@ pub fn run(p: ConsoleParams) -> Ending {
         front,
     } = p;
     let _counted = engine.session_started(&actor.name, now());
-    let mut app = front(Arc::clone(&engine), actor, now());
+    let mut app = match front(Arc::clone(&engine), actor, now()) {
+        Ok(app) => app,
+        Err(why) => {
+            out.send(format!("phonedesk: cannot open the console: {why}\r\n").into_bytes());
+            out.finish(1);
+            return Ending::Disconnected;
+        }
+    };
+    app.resize(cols.max(1), rows.max(1));
     let buf = FrameBuf::default();
     let backend = CrosstermBackend::new(buf.clone());
     let options = TerminalOptions {
@@ -147,6 +162,10 @@ pub fn run(p: ConsoleParams) -> Ending {
             }
             first = false;
             force = false;
+            // Work the app deferred past this frame (long lists): draw again if it changed.
+            if app.idle() {
+                continue;
+            }
         }
         let wait = if parser.has_pending() {
             ESC_TIMEOUT.saturating_sub(last_bytes.elapsed())
@@ -177,9 +196,10 @@ pub fn run(p: ConsoleParams) -> Ending {
                     }
                     // A full repaint at the new size, from a cleared screen.
                     let _ = term.clear();
+                    app.resize(c.max(1), r.max(1));
                     force = true;
                 }
-                Some(Input::Engine(ev)) => app.handle_event(&ev, now()),
+                Some(Input::Engine(ev)) => app.handle_event(ev, now()),
                 Some(Input::Shutdown(message)) => {
                     leave(&out, &message);
                     break 'run Ending::Shutdown;
@@ -278,5 +298,40 @@ impl Write for FrameBuf {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// The real console.
+impl Front for crate::tui::App {
+    fn handle_key(&mut self, key: KeyEvent, now: Timestamp) {
+        crate::tui::App::handle_key(self, key, now)
+    }
+
+    fn handle_event(&mut self, event: Event, now: Timestamp) {
+        crate::tui::App::handle_event(self, event, now)
+    }
+
+    fn tick(&mut self, now: Timestamp) -> bool {
+        crate::tui::App::tick(self, now)
+    }
+
+    fn draw(&mut self, frame: &mut Frame) {
+        crate::tui::App::draw(self, frame)
+    }
+
+    fn needs_redraw(&self) -> bool {
+        crate::tui::App::needs_redraw(self)
+    }
+
+    fn should_quit(&self) -> bool {
+        crate::tui::App::should_quit(self)
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        crate::tui::App::resize(self, width, height)
+    }
+
+    fn idle(&mut self) -> bool {
+        crate::tui::App::idle(self)
     }
 }

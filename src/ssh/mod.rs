@@ -50,12 +50,20 @@ pub fn authorized_keys_path(config: &Config, paths: &Paths) -> PathBuf {
 
 /// Runs the SSH server until SIGTERM or SIGINT, with the real console and CLI.
 pub async fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> Result<()> {
-    serve_with(engine, config, paths, front(), cli()).await
+    let front = front(&config);
+    serve_with(engine, config, paths, front, cli()).await
 }
 
-/// The console each pty session gets.
-fn front() -> FrontFactory {
-    standin::make
+/// The console each pty session gets: the real one, with the configuration's `[tui]`.
+fn front(config: &Config) -> FrontFactory {
+    let tui = config.tui.clone();
+    Arc::new(move |engine, actor, now| {
+        let ui = crate::tui::UiOptions::from_config(&tui);
+        match crate::tui::App::new(engine, actor, ui, now) {
+            Ok(app) => Ok(Box::new(app) as Box<dyn console::Front>),
+            Err(e) => Err(e.to_string()),
+        }
+    })
 }
 
 /// What runs `ssh host COMMAND`: the CLI, with nobody to answer confirmations (destructive

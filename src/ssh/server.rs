@@ -199,7 +199,7 @@ impl Connection {
                 rt: shared.rt.clone(),
             },
             input: rx,
-            front: shared.front,
+            front: Arc::clone(&shared.front),
         };
         let peer = self.peer.clone();
         let spawned = std::thread::Builder::new()

@@ -19,15 +19,15 @@ pub struct StandIn {
     quit: bool,
 }
 
-pub fn make(engine: Arc<Engine>, actor: Actor, _now: Timestamp) -> Box<dyn Front> {
-    Box::new(StandIn {
+pub fn make(engine: Arc<Engine>, actor: Actor, _now: Timestamp) -> Result<Box<dyn Front>, String> {
+    Ok(Box::new(StandIn {
         engine,
         actor,
         last_key: String::new(),
         last_event: String::new(),
         dirty: true,
         quit: false,
-    })
+    }))
 }
 
 impl Front for StandIn {
@@ -39,7 +39,7 @@ impl Front for StandIn {
         self.dirty = true;
     }
 
-    fn handle_event(&mut self, event: &Event, _now: Timestamp) {
+    fn handle_event(&mut self, event: Event, _now: Timestamp) {
         self.last_event = format!("{} by {}: {}", event.action, event.actor, event.message);
         self.dirty = true;
     }

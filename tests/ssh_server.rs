@@ -1,0 +1,625 @@
+//! `phonedesk serve` driven by the real OpenSSH client. Each test starts the built binary on a
+//! free loopback port with its own database, keys and configuration, and opens consoles in
+//! tmux panes (a real pseudo-terminal on the client side) to read what the screen shows.
+//!
+//! Needs `ssh`, `ssh-keygen` and `tmux` (`.ci/run` installs them).
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_phonedesk");
+
+fn need(tool: &str) {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .map(|o| o.status.success());
+    assert!(
+        found.unwrap_or(false),
+        "`{tool}` is needed by the SSH tests (apt-get install -y tmux openssh-client)"
+    );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Rig {
+    dir: tempfile::TempDir,
+    port: u16,
+    server: Option<Child>,
+    stdout: Option<mpsc::Receiver<String>>,
+    stderr_path: PathBuf,
+}
+
+impl Rig {
+    /// Keys `admin` (alice), `viewer` (noc) and `stranger` (not authorized); a database with
+    /// three Unassigned numbers; `ssh_extra` lines go into the `[ssh]` section.
+    fn new(ssh_extra: &str) -> Rig {
+        need("ssh");
+        need("ssh-keygen");
+        need("tmux");
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for name in ["admin", "viewer", "stranger"] {
+            let ok = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+                .arg(d.join(name))
+                .status()
+                .unwrap();
+            assert!(ok.success());
+        }
+        let pubkey = |n: &str| std::fs::read_to_string(d.join(format!("{n}.pub"))).unwrap();
+        let authorized = format!(
+            "# role name key\nadmin alice {}viewer noc {}",
+            pubkey("admin"),
+            pubkey("viewer")
+        );
+        std::fs::write(d.join("authorized_keys"), authorized).unwrap();
+        let port = free_port();
+        let config = format!(
+            "[ssh]\nlisten = \"127.0.0.1:{port}\"\nhost_key = \"{}\"\nauthorized_keys = \"{}\"\n{ssh_extra}\n\
+             [durations]\nprovisioning_delay = \"1s\"\n[carrier]\nfailure_rate = 0.0\n",
+            d.join("host_key").display(),
+            d.join("authorized_keys").display(),
+        );
+        std::fs::write(d.join("config.toml"), config).unwrap();
+        let rig = Rig {
+            stderr_path: d.join("serve.err"),
+            dir,
+            port,
+            server: None,
+            stdout: None,
+        };
+        let out = rig.local(&[
+            "provision",
+            "--product-type",
+            "vc",
+            "--area-code",
+            "206",
+            "--limit",
+            "3",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(1100));
+        let out = rig.local(&["run-due"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        rig
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `phonedesk` on this machine, on the rig's database.
+    fn local(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .arg("--config")
+            .arg(self.path("config.toml"))
+            .arg("--db")
+            .arg(self.path("db"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn start(&mut self) {
+        let mut child = Command::new(BIN)
+            .arg("--config")
+            .arg(self.path("config.toml"))
+            .arg("--db")
+            .arg(self.path("db"))
+            .arg("serve")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&self.stderr_path).unwrap())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        self.server = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut seen = Vec::new();
+        loop {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(line) => {
+                    let ready = line.contains("connect with:");
+                    seen.push(line);
+                    if ready {
+                        break;
+                    }
+                }
+                Err(_) if Instant::now() > deadline => {
+                    panic!("the server did not start: {seen:?}\n{}", self.server_log())
+                }
+                Err(_) => {
+                    if let Some(status) = self.server.as_mut().unwrap().try_wait().unwrap() {
+                        panic!(
+                            "the server exited ({status}): {seen:?}\n{}",
+                            self.server_log()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            seen.iter().any(|l| l.contains("host key SHA256:")),
+            "{seen:?}"
+        );
+        self.stdout = Some(rx);
+    }
+
+    fn server_log(&self) -> String {
+        std::fs::read_to_string(&self.stderr_path).unwrap_or_default()
+    }
+
+    /// SIGTERM; waits for the server to exit and returns its exit status.
+    fn stop(&mut self) -> std::process::ExitStatus {
+        let mut child = self.server.take().expect("the server runs");
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("the server did not stop on SIGTERM\n{}", self.server_log());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn ssh_base(&self, key: &str) -> Vec<String> {
+        [
+            "-F",
+            "/dev/null",
+            "-i",
+            &self.path(key).display().to_string(),
+            "-p",
+            &self.port.to_string(),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "ConnectTimeout=10",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    /// `ssh ... admin@127.0.0.1 COMMAND` without a pty.
+    fn ssh(&self, key: &str, command: &[&str]) -> Output {
+        Command::new("ssh")
+            .args(self.ssh_base(key))
+            .arg("-T")
+            .arg("admin@127.0.0.1")
+            .args(command)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn tmux(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.arg("-S")
+            .arg(self.path("tmux.sock"))
+            .arg("-f")
+            .arg("/dev/null")
+            .env("TERM", "xterm-256color");
+        c
+    }
+
+    fn tmux_ok(&self, args: &[&str]) {
+        let out = self.tmux().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Opens a console for `key` in a tmux pane of `w`x`h`. When ssh exits the pane stays,
+    /// showing `[ssh exited N]` under what the server printed last.
+    fn open(&self, pane: &str, key: &str, w: u16, h: u16) {
+        let mut cmd: Vec<String> = vec!["ssh".into(), "-tt".into()];
+        cmd.extend(self.ssh_base(key));
+        cmd.push("admin@127.0.0.1".into());
+        let line = format!("{}; echo \"[ssh exited $?]\"; sleep 120", cmd.join(" "));
+        self.tmux_ok(&[
+            "new-session",
+            "-d",
+            "-s",
+            pane,
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+            &line,
+        ]);
+    }
+
+    fn screen(&self, pane: &str) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-t", pane])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// tmux key names: `j`, `Enter`, `Escape`, `Up`, `C-c`; `-l` text is sent literally.
+    fn keys(&self, pane: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", pane];
+        args.extend_from_slice(keys);
+        self.tmux_ok(&args);
+    }
+
+    fn text(&self, pane: &str, text: &str) {
+        self.tmux_ok(&["send-keys", "-t", pane, "-l", text]);
+    }
+
+    fn wait_for(&self, pane: &str, what: &str) -> String {
+        self.wait_until(pane, what, |s| s.contains(what))
+    }
+
+    fn wait_until(&self, pane: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let s = self.screen(pane);
+            if ok(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "pane {pane}: waited for {what:?}; the screen shows:\n{s}\n--- server log:\n{}",
+                    self.server_log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn numbers(&self) -> Vec<serde_json::Value> {
+        let out = self.ssh("admin", &["numbers", "list", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+    }
+
+    fn audit(&self) -> Vec<serde_json::Value> {
+        let out = self.ssh("admin", &["audit", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        match v {
+            serde_json::Value::Array(a) => a,
+            other => other
+                .get("entries")
+                .and_then(|e| e.as_array())
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Drop for Rig {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").output();
+        if let Some(mut child) = self.server.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn first_number(rig: &Rig) -> String {
+    rig.numbers()[0]["number"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn ssh_cli_command_returns_json_with_the_callers_role() {
+    let mut rig = Rig::new("");
+    rig.start();
+    let numbers = rig.numbers();
+    assert_eq!(numbers.len(), 3);
+    let n = numbers[0]["number"].as_str().unwrap().to_string();
+
+    // An admin's change is made, and the audit log names the key's name.
+    let out = rig.ssh("admin", &["label", &n, "'front desk'"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = rig.numbers();
+    assert_eq!(
+        after.iter().find(|x| x["number"] == n.as_str()).unwrap()["label"],
+        "front desk"
+    );
+    let audit = serde_json::to_string(&rig.audit()).unwrap();
+    assert!(audit.contains("alice"), "{audit}");
+
+    // A viewer's is refused: exit 1, the reason on stderr, nothing changed.
+    let out = rig.ssh("viewer", &["label", &n, "other"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(err.contains("noc") || err.contains("read"), "{err}");
+    assert_eq!(
+        rig.numbers()
+            .iter()
+            .find(|x| x["number"] == n.as_str())
+            .unwrap()["label"],
+        "front desk"
+    );
+
+    // Usage errors keep the CLI's exit code.
+    let out = rig.ssh("admin", &["numbers", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // No pty and no command: a note on how to connect.
+    let out = rig.ssh("admin", &[]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!("ssh -p {} 127.0.0.1", rig.port))
+    );
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_unknown_key_and_passwords_are_refused() {
+    let mut rig = Rig::new("auth_attempts = 2");
+    rig.start();
+    let out = rig.ssh("stranger", &["numbers", "list"]);
+    assert_eq!(out.status.code(), Some(255));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Permission denied"),
+        "{out:?}"
+    );
+    // Without a key, the client has nothing the server accepts.
+    let out = Command::new("ssh")
+        .args(rig.ssh_base("stranger"))
+        .args([
+            "-o",
+            "PubkeyAuthentication=no",
+            "-o",
+            "PreferredAuthentications=password,keyboard-interactive",
+        ])
+        .arg("admin@127.0.0.1")
+        .arg("true")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(255));
+    let fp = Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(rig.path("stranger.pub"))
+        .output()
+        .unwrap();
+    let fp = String::from_utf8_lossy(&fp.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let log = rig.server_log();
+    assert!(log.contains(&format!("refused unknown key {fp}")), "{log}");
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_local_phonedesk_says_the_server_holds_the_database() {
+    let mut rig = Rig::new("");
+    rig.start();
+    let out = rig.local(&["numbers", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("held by `phonedesk serve`"), "{err}");
+    assert!(
+        err.contains(&format!("ssh -p {} 127.0.0.1", rig.port)),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // After the server stops, the database is free again and intact.
+    assert!(rig.stop().success());
+    let out = rig.local(&["numbers", "list", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn calling_name(rig: &Rig, number: &str) -> serde_json::Value {
+    rig.numbers()
+        .into_iter()
+        .find(|x| x["number"] == number)
+        .unwrap()["calling_name"]
+        .clone()
+}
+
+#[test]
+fn ssh_two_consoles_see_each_others_changes() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("a", "admin", 100, 30);
+    rig.open("b", "viewer", 80, 24);
+    rig.wait_for("a", "2 admins connected");
+    rig.wait_for("b", "2 admins conn");
+    // Alice gives the first number a calling name in her console ...
+    rig.keys("a", &["n"]);
+    rig.wait_for("a", "Unique calling name");
+    rig.text("a", "Front Desk");
+    let started = Instant::now();
+    rig.keys("a", &["Enter"]);
+    // ... and it shows in noc's console without a key press there.
+    rig.wait_for("b", "Front Desk");
+    eprintln!(
+        "the other console showed the change {:?} after Enter was sent",
+        started.elapsed()
+    );
+    rig.wait_for("a", "Front Desk");
+    let n = first_number(&rig);
+    assert_eq!(calling_name(&rig, &n), "Front Desk");
+    let audit = serde_json::to_string(&rig.audit()).unwrap();
+    assert!(audit.contains("alice"), "{audit}");
+    // Quitting closes the session cleanly, and the count in the other header drops.
+    rig.keys("a", &["q"]);
+    rig.wait_for("a", "[ssh exited 0]");
+    rig.wait_until("b", "the count of admins to drop", |s| {
+        !s.contains("2 admins conn")
+    });
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_viewer_is_refused_a_change_in_the_status_line() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("v", "viewer", 90, 26);
+    rig.wait_for("v", "Inventory");
+    let before = rig.numbers();
+    rig.keys("v", &["n"]);
+    rig.wait_for("v", "Unique calling name");
+    rig.text("v", "Noc Try");
+    rig.keys("v", &["Enter"]);
+    let s = rig.wait_for("v", "read-only");
+    let status = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    assert!(
+        status.contains("noc has read-only access"),
+        "status line: {status}\n{s}"
+    );
+    assert_eq!(rig.numbers(), before);
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_disconnect_in_the_middle_of_a_form_changes_nothing() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("f", "admin", 100, 30);
+    rig.wait_for("f", "Inventory");
+    let numbers = rig.numbers();
+    let audit = rig.audit();
+    rig.keys("f", &["n"]);
+    rig.wait_for("f", "Unique calling name");
+    rig.text("f", "Half Done");
+    rig.wait_for("f", "Half Done");
+    // The client goes away without a word (its terminal closed).
+    rig.tmux_ok(&["kill-session", "-t", "f"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !rig.server_log().contains("console ended (Disconnected)") {
+        assert!(Instant::now() < deadline, "{}", rig.server_log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(rig.numbers(), numbers);
+    assert_eq!(rig.audit().len(), audit.len());
+    assert!(rig.stop().success());
+    // And the database is sound afterwards.
+    let out = rig.local(&["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn ssh_resize_redraws_at_the_new_size() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("r", "admin", 100, 30);
+    rig.wait_for("r", "Inventory");
+    // The frame's right border and the status line's `? help` sit at the window's edge.
+    let edge = |s: &str, w: usize, h: usize| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() >= h
+            && lines[h - 1].trim_end().ends_with("? help")
+            && (w - 2..=w).contains(&lines[h - 1].trim_end().chars().count())
+            && lines[2].trim_end().chars().count() == w
+    };
+    rig.wait_until("r", "a frame of 100x30", |s| edge(s, 100, 30));
+    rig.tmux_ok(&["resize-window", "-t", "r", "-x", "70", "-y", "20"]);
+    rig.wait_until("r", "a frame of 70x20", |s| edge(s, 70, 20));
+    rig.tmux_ok(&["resize-window", "-t", "r", "-x", "120", "-y", "40"]);
+    rig.wait_until("r", "a frame of 120x40", |s| edge(s, 120, 40));
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_sigterm_tells_sessions_and_frees_the_database() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("s", "admin", 90, 25);
+    rig.wait_for("s", "Inventory");
+    assert!(rig.stop().success(), "{}", rig.server_log());
+    let s = rig.wait_for("s", "[ssh exited");
+    assert!(s.contains("shutting down"), "{s}");
+    assert!(rig.server_log().contains("flushed"), "{}", rig.server_log());
+    let out = rig.local(&["numbers", "list", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn ssh_limits_sessions_and_idle_time() {
+    let mut rig = Rig::new("max_sessions = 1\nidle_timeout = \"3s\"");
+    rig.start();
+    rig.open("one", "admin", 80, 24);
+    rig.wait_for("one", "Inventory");
+    // A second session is refused with a message while the first is open.
+    let out = rig.ssh("admin", &["numbers", "list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("limit"),
+        "{out:?}"
+    );
+    // The idle console closes itself with a message, freeing the slot.
+    let s = rig.wait_for("one", "[ssh exited");
+    assert!(s.contains("without input"), "{s}");
+    let out = rig.ssh("admin", &["numbers", "list"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(rig.stop().success());
+}
