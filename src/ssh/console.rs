@@ -39,11 +39,25 @@ pub trait Front {
     fn idle(&mut self) -> bool {
         false
     }
+    /// A form holds input that was not submitted.
+    fn has_unsaved_input(&self) -> bool {
+        false
+    }
+}
+
+/// What the client told us about its terminal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientPrefs {
+    /// The client sent `NO_COLOR` (`ssh -o SetEnv=NO_COLOR=1`): no colours in this console.
+    pub no_color: bool,
 }
 
 /// Makes the front end of a new console, or says why it cannot.
-pub type FrontFactory =
-    Arc<dyn Fn(Arc<Engine>, Actor, Timestamp) -> Result<Box<dyn Front>, String> + Send + Sync>;
+pub type FrontFactory = Arc<
+    dyn Fn(Arc<Engine>, Actor, &ClientPrefs, Timestamp) -> Result<Box<dyn Front>, String>
+        + Send
+        + Sync,
+>;
 
 /// Everything that can wake a console.
 #[derive(Debug)]
@@ -102,6 +116,7 @@ pub struct ConsoleParams {
     pub out: Output,
     pub input: Receiver<Input>,
     pub front: FrontFactory,
+    pub prefs: ClientPrefs,
 }
 
 /// Why a console ended.
@@ -129,9 +144,10 @@ pub fn run(p: ConsoleParams) -> Ending {
         out,
         input,
         front,
+        prefs,
     } = p;
     let _counted = engine.session_started(&actor.name, now());
-    let mut app = match front(Arc::clone(&engine), actor, now()) {
+    let mut app = match front(Arc::clone(&engine), actor, &prefs, now()) {
         Ok(app) => app,
         Err(why) => {
             out.send(format!("phonedesk: cannot open the console: {why}\r\n").into_bytes());
@@ -201,6 +217,10 @@ pub fn run(p: ConsoleParams) -> Ending {
                 }
                 Some(Input::Engine(ev)) => app.handle_event(ev, now()),
                 Some(Input::Shutdown(message)) => {
+                    let mut message = message;
+                    if app.has_unsaved_input() {
+                        message.push_str("\r\nThe form you were filling in was not submitted.");
+                    }
                     leave(&out, &message);
                     break 'run Ending::Shutdown;
                 }
@@ -333,5 +353,9 @@ impl Front for crate::tui::App {
 
     fn idle(&mut self) -> bool {
         crate::tui::App::idle(self)
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        crate::tui::App::has_unsaved_input(self)
     }
 }

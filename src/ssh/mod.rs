@@ -57,8 +57,9 @@ pub async fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> Result<
 /// The console each pty session gets: the real one, with the configuration's `[tui]`.
 fn front(config: &Config) -> FrontFactory {
     let tui = config.tui.clone();
-    Arc::new(move |engine, actor, now| {
-        let ui = crate::tui::UiOptions::from_config(&tui);
+    Arc::new(move |engine, actor, prefs: &console::ClientPrefs, now| {
+        let mut ui = crate::tui::UiOptions::from_config(&tui);
+        ui.no_color |= prefs.no_color;
         match crate::tui::App::new(engine, actor, ui, now) {
             Ok(app) => Ok(Box::new(app) as Box<dyn console::Front>),
             Err(e) => Err(e.to_string()),
@@ -189,7 +190,8 @@ pub async fn serve_with(
                         Ok(session) => {
                             if let Err(e) = session.await {
                                 let msg = e.to_string();
-                                if !msg.contains("too many failed") {
+                                // A client that gives up after a refusal just hangs up.
+                                if !msg.contains("too many failed") && !msg.contains("early eof") {
                                     eprintln!("phonedesk serve: connection from {peer} ended: {msg}");
                                 }
                             }

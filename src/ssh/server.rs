@@ -3,7 +3,7 @@
 //! short note on how to connect (neither).
 
 use super::auth::{fingerprint, AuthorizedKeys};
-use super::console::{self, ConsoleParams, FrontFactory, Input, Output};
+use super::console::{self, ClientPrefs, ConsoleParams, FrontFactory, Input, Output};
 use super::exec::{self, CliRunner};
 use crate::config::SshConfig;
 use crate::domain::Actor;
@@ -69,6 +69,7 @@ impl Drop for Slot {
 #[derive(Default)]
 struct Chan {
     pty: Option<(u16, u16)>,
+    prefs: ClientPrefs,
     console: Option<std::sync::mpsc::Sender<Input>>,
     started: bool,
 }
@@ -157,6 +158,11 @@ impl Connection {
             .get(&channel)
             .and_then(|c| c.pty)
             .unwrap_or((80, 24));
+        let prefs = self
+            .channels
+            .get(&channel)
+            .map(|c| c.prefs.clone())
+            .unwrap_or_default();
         let Some(slot) = self.shared.slot() else {
             return Self::send_now(session, channel, &self.busy_text(), 1);
         };
@@ -200,6 +206,7 @@ impl Connection {
             },
             input: rx,
             front: Arc::clone(&shared.front),
+            prefs,
         };
         let peer = self.peer.clone();
         let spawned = std::thread::Builder::new()
@@ -445,14 +452,7 @@ impl Handler for Connection {
             return Ok(());
         }
         session.channel_success(channel)?;
-        if c.pty.is_some() {
-            self.start_console(channel, session)
-        } else {
-            if let Some(c) = self.channels.get_mut(&channel) {
-                c.started = true;
-            }
-            Self::send_now(session, channel, &self.note(), 0)
-        }
+        self.shell_request_inner(channel, session)
     }
 
     async fn exec_request(
@@ -484,14 +484,21 @@ impl Handler for Connection {
         Ok(())
     }
 
+    /// Only `NO_COLOR` is taken (`ssh -o SetEnv=NO_COLOR=1`); every other variable is refused.
     async fn env_request(
         &mut self,
         channel: ChannelId,
-        _name: &str,
+        name: &str,
         _value: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        session.channel_failure(channel)?;
+        match self.channels.get_mut(&channel) {
+            Some(c) if name == "NO_COLOR" && !c.started => {
+                c.prefs.no_color = true;
+                session.channel_success(channel)?;
+            }
+            _ => session.channel_failure(channel)?,
+        }
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! A minimal console used until (and as a fallback to) the real one: who you are, how many
 //! administrators are connected, the last key and the last change anyone made.
 
-use super::console::Front;
+use super::console::{ClientPrefs, Front};
 use crate::domain::{Actor, Timestamp};
 use crate::engine::{Engine, Event};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -19,7 +19,12 @@ pub struct StandIn {
     quit: bool,
 }
 
-pub fn make(engine: Arc<Engine>, actor: Actor, _now: Timestamp) -> Result<Box<dyn Front>, String> {
+pub fn make(
+    engine: Arc<Engine>,
+    actor: Actor,
+    _prefs: &ClientPrefs,
+    _now: Timestamp,
+) -> Result<Box<dyn Front>, String> {
     Ok(Box::new(StandIn {
         engine,
         actor,
