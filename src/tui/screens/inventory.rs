@@ -482,7 +482,7 @@ impl Inventory {
         let Some(numbers) = self.need_targets(cx) else {
             return;
         };
-        let days = format_duration(cx.engine.policy().deletion_retention);
+        let days = long_duration(cx.engine.policy().deletion_retention);
         let mut c = Confirm::new(
             "Delete phone numbers",
             "delete",
@@ -521,11 +521,11 @@ impl Inventory {
         let current = s.shown().map(|n| n.to_string()).unwrap_or_default();
         let policy = cx.engine.policy();
         let mut form = Form::new("Update default calling name", "save")
-            .intro(format!("Now: {} ({})", if current.is_empty() { "not set".into() } else { sanitize(&current).into_owned() }, s.status.label()))
+            .intro(if current.is_empty() { "Now: not set".to_string() } else { format!("Now: {} ({})", sanitize(&current), s.status.label()) })
             .intro(format!(
                 "Shown to recipients of outbound calls from every number. Changes once every {}; takes effect within {}.",
-                format_duration(policy.default_name_cooldown),
-                format_duration(policy.name_update)
+                long_duration(policy.default_name_cooldown),
+                long_duration(policy.name_update)
             ));
         form = form.field(Field::new(
             "Default calling name",
@@ -555,7 +555,7 @@ impl Inventory {
         )
         .intro(format!(
             "Takes effect within {}; it cannot change again until that update completes.",
-            format_duration(cx.engine.policy().name_update)
+            long_duration(cx.engine.policy().name_update)
         ))
         .field(Field::new(
             "Unique calling name",
@@ -1075,6 +1075,17 @@ fn first_page(engine: &crate::engine::Engine, n: usize) -> Vec<E164> {
     v.sort();
     v.truncate(n);
     v
+}
+
+/// "7 days", "72 hours": configured durations as the seed words them.
+fn long_duration(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        s if s % 86_400 == 0 && s >= 4 * 86_400 => format!("{} days", s / 86_400),
+        s if s % 3600 == 0 && s >= 3600 => format!("{} hours", s / 3600),
+        s if s % 60 == 0 && s >= 60 => format!("{} minutes", s / 60),
+        s => format!("{s} seconds"),
+    }
 }
 
 fn name_check() -> crate::tui::widgets::form::Check {

@@ -140,7 +140,8 @@ impl Form {
             .max()
             .unwrap_or(0)
             .min(24)
-            + 2;
+            + 2
+            + 1;
         let input_w = (inner.width as usize)
             .saturating_sub(label_w + 3)
             .clamp(4, 30);
@@ -160,7 +161,7 @@ impl Form {
             };
             let visible: String = shown.chars().skip(scroll).take(input_w).collect();
             let pad = input_w.saturating_sub(visible.chars().count());
-            let fill = if theme.ascii { "_" } else { "_" };
+            let fill = "_";
             let marker = if focused { "> " } else { "  " };
             let error = field.error();
             let mark = match (&error, field.value().is_empty()) {
@@ -179,13 +180,20 @@ impl Form {
                 Some(e) if !field.value().is_empty() || focused => Span::styled(e, theme.error),
                 _ => Span::styled(field.hint, theme.dim),
             };
+            // Under the input when it fits there, else from the left edge: never cut a rule.
+            let room = (inner.width as usize).saturating_sub(label_w);
+            let indent = if below.content.chars().count() <= room {
+                label_w
+            } else {
+                2
+            };
             let text = fit(
                 &below.content,
-                (inner.width as usize).saturating_sub(label_w),
+                (inner.width as usize).saturating_sub(indent),
                 theme.ascii,
             );
             lines.push(Line::from(vec![
-                Span::raw(" ".repeat(label_w)),
+                Span::raw(" ".repeat(indent)),
                 Span::styled(text, below.style),
             ]));
             if focused {
