@@ -3,7 +3,7 @@
 //! SIGTERM/SIGHUP (the loop in `run_local` stops and the guard drops).
 
 use crossterm::cursor::{Hide, Show};
-use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{execute, queue};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
@@ -22,15 +22,14 @@ impl TerminalGuard {
         install_panic_hook();
         terminal::enable_raw_mode()?;
         let mut out = io::stdout();
-        if let Err(e) = execute!(out, EnterAlternateScreen, Hide) {
+        // A plain clear: ratatui's `Terminal::clear` asks the terminal for the cursor
+        // position, which races the input thread and fails on terminals that do not answer.
+        if let Err(e) = execute!(out, EnterAlternateScreen, Hide, Clear(ClearType::All)) {
             restore();
             return Err(e);
         }
         match Terminal::new(CrosstermBackend::new(out)) {
-            Ok(mut terminal) => {
-                terminal.clear()?;
-                Ok(TerminalGuard { terminal })
-            }
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore();
                 Err(e)
