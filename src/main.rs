@@ -54,6 +54,11 @@ fn real_main() -> i32 {
     }
     let actor = Actor::admin(login_name());
     match parsed.command {
+        None if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
+            fail(CliError::usage(
+                "the console needs a terminal; without one, run a command instead (see --help)",
+            ))
+        }
         None => console(engine, actor, config),
         Some(Command::Serve) => serve(engine, config, paths),
         Some(_) => run_command(Some((&engine, &actor)), args),
@@ -107,10 +112,16 @@ fn login_name() -> String {
 
 /// CONSOLE CALL SITE: no subcommand opens the console (`phonedesk::tui::run_local`).
 fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "phonedesk: cannot start the console: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "phonedesk: cannot start the console: {e}"
+            );
             return EXIT_REFUSED;
         }
     };
@@ -132,7 +143,10 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
 
 /// SERVE CALL SITE: `phonedesk serve` runs the SSH server (`phonedesk::ssh::serve`).
 fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "phonedesk: cannot start the server: {e}");

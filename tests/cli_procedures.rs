@@ -71,7 +71,12 @@ fn directory(d: &Desk) {
 
 #[test]
 fn provision_assign_reassign_unassign_switch_delete_restore() {
-    let d = Desk::new();
+    // A little slower than the fast durations, so a loaded machine still sees Pending and
+    // the deletion queue before they move on.
+    let d = Desk::with(
+        &[("provisioning_delay", "3s"), ("deletion_retention", "5s")],
+        "",
+    );
     let local = d.available(&["--area-code", "206"], 3);
     let vc = d.available(&["--state", "OR"], 2);
 
@@ -92,7 +97,7 @@ fn provision_assign_reassign_unassign_switch_delete_restore() {
     let orders = d.json(&["orders", "list"]);
     assert_eq!(orders[0]["status"], "Processing");
     d.ok(&["provision", "--product-type", "vc", &vc[0], &vc[1]]);
-    sleep_ms(1100);
+    sleep_ms(3100);
     let inventory = d.json(&["numbers", "list", "--place", "inventory"]);
     assert_eq!(inventory.as_array().unwrap().len(), 5);
     assert!(inventory
@@ -219,7 +224,7 @@ fn provision_assign_reassign_unassign_switch_delete_restore() {
     d.ok(&["restore", &local[2]]);
     assert_eq!(d.status(&local[2]), "Unassigned");
     // After the window the number is purged for good and cannot be restored.
-    sleep_ms(3100);
+    sleep_ms(5100);
     d.ok(&["run-due"]);
     d.refused(&["restore", &local[1]], "not in the deletion queue");
     d.refused(
@@ -231,41 +236,56 @@ fn provision_assign_reassign_unassign_switch_delete_restore() {
 
 #[test]
 fn calling_names_default_and_unique() {
-    let d = Desk::new();
+    // Longer than the other fast durations, so a loaded machine still sees the update in
+    // progress. (Nothing-changed checks for these refusals live in cli_bad_input.)
+    let d = Desk::with(
+        &[("name_update", "3s"), ("default_name_cooldown", "6s")],
+        "",
+    );
     let n = d.available(&["--area-code", "312"], 1);
     d.provisioned("bc", &n);
     let out = d.ok(&["calling-name", "default", "Example Corp"]);
     assert!(out.contains("Example Corp") && out.contains("by"), "{out}");
+    let o = d.json(&["calling-name", "set", &n[0], "Front Desk"]);
+    assert!(o["takes_effect_at"].is_string());
+    let refused = |args: &[&str], needle: &str| {
+        let out = d.run(args);
+        assert_eq!(out.code, 1, "{out:?}");
+        assert_one_line(&out.stderr, needle);
+    };
+    // While the unique name rolls out it cannot change; the default neither.
+    refused(
+        &["calling-name", "set", &n[0], "Reception"],
+        "still being updated",
+    );
+    refused(
+        &["calling-name", "default", "New Name"],
+        "still in progress",
+    );
     let show = d.json(&["calling-name", "show"]);
     assert_eq!(show["default"]["status"], "UpdateInProgress");
     assert!(show["default"]["completes_at"].is_string());
-    let o = d.json(&["calling-name", "set", &n[0], "Front Desk"]);
-    assert!(o["takes_effect_at"].is_string());
+    assert_eq!(show["numbers"][0]["name"], "Front Desk");
     let details = d.ok(&["numbers", "show", &n[0]]);
     assert!(
         details.contains("update in progress, completes at"),
         "{details}"
     );
-    // While the unique name rolls out it cannot change; the default has its cooldown.
-    d.refused(
-        &["calling-name", "set", &n[0], "Reception"],
-        "still being updated",
-    );
-    d.refused(
-        &["calling-name", "default", "New Name"],
-        "still in progress",
-    );
-    sleep_ms(2100);
+    sleep_ms(3100);
     assert_eq!(
         d.json(&["numbers", "show", &n[0]])["calling_name_status"],
         "UpdateSucceeded"
     );
-    d.refused(
+    // Updated, but the default's cooldown still runs.
+    refused(
         &["calling-name", "default", "New Name"],
         "once every 7 days",
     );
+    assert!(d
+        .ok(&["calling-name", "show"])
+        .contains("can change again at"));
     d.ok(&["calling-name", "set", &n[0], "--clear"]);
-    sleep_ms(1000);
+    sleep_ms(3000);
     let out = d.ok(&["calling-name", "default", "--clear"]);
     assert!(out.contains("nothing"), "{out}");
     d.check_sound();
@@ -541,5 +561,5 @@ fn help_and_usage_errors() {
     assert_one_line(&out.stderr, "NUMBERS");
     let out = d.run(&[]);
     assert_eq!(out.code, 2);
-    assert_one_line(&out.stderr, "console");
+    assert_one_line(&out.stderr, "the console needs a terminal");
 }

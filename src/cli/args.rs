@@ -79,6 +79,9 @@ pub enum Command {
     RunDue,
     /// Serve consoles over SSH on the configured address.
     Serve,
+    /// Print every record of the database in debugging form (secrets stay masked).
+    #[command(hide = true)]
+    Dump,
 }
 
 #[derive(Debug, Args, Default, Clone)]

@@ -247,6 +247,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         Command::Export(a) => report::export(ctx, a),
         Command::Check => report::check(ctx),
         Command::RunDue => report::run_due(ctx),
+        Command::Dump => report::dump(ctx),
         Command::Serve => Err(CliError::usage(
             "`serve` starts the SSH server and runs only from the command line",
         )),

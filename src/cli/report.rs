@@ -205,3 +205,24 @@ pub fn run_due(ctx: &mut Ctx) -> Res {
     }
     Ok(())
 }
+
+/// Every record, in Rust's debugging form: for support and for tests that check that a
+/// refused action changed nothing. Secrets print masked. Administrators only.
+pub fn dump(ctx: &mut Ctx) -> Res {
+    if ctx.actor.role != crate::domain::Role::Admin {
+        return Err(CliError::refused(
+            "only administrators can dump the database",
+        ));
+    }
+    let s = ctx.engine.store();
+    writeln!(ctx.out, "numbers: {:?}", s.all_numbers()?)?;
+    writeln!(ctx.out, "orders: {:?}", s.orders()?)?;
+    writeln!(ctx.out, "accounts: {:?}", s.accounts()?)?;
+    writeln!(ctx.out, "users: {:?}", s.users()?)?;
+    writeln!(ctx.out, "voice connectors: {:?}", s.voice_connectors()?)?;
+    writeln!(ctx.out, "groups: {:?}", s.groups()?)?;
+    writeln!(ctx.out, "requests: {:?}", s.requests()?)?;
+    writeln!(ctx.out, "settings: {:?}", s.settings()?)?;
+    writeln!(ctx.out, "due: {:?}", s.scheduled()?)?;
+    Ok(())
+}

@@ -111,7 +111,10 @@ fn missing(field: &'static str, flag: &str) -> CliError {
 
 fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
     if a.numbers.is_empty() {
-        return Err(missing("numbers to port", "give them as arguments"));
+        return Err(CliError::refused(format!(
+            "{} (give them after port-in)",
+            RuleError::MissingField("numbers to port")
+        )));
     }
     let numbers = parse_numbers(&a.numbers)?;
     let product_type = parse_product(

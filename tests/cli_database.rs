@@ -1,0 +1,94 @@
+//! The database and the configuration as the binary meets them: held by another process,
+//! written by a newer phonedesk, or configured wrongly. Each is one line and a non-zero
+//! exit, never a panic.
+
+mod cli_common;
+use cli_common::*;
+
+#[test]
+fn a_database_held_by_another_process_is_refused_in_words() {
+    let d = Desk::new();
+    d.ok(&["directory", "accounts", "create", "Example Corp"]);
+    let store = phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(&d.db)).unwrap();
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(&out.stderr, "is in use by another phonedesk process");
+    assert!(
+        out.stderr.contains(&format!("pid {}", std::process::id())),
+        "{}",
+        out.stderr
+    );
+    let out = d.run(&["--json", "check"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.json()["error"].as_str().unwrap().contains("in use"));
+    // A server's marker says how to connect instead.
+    phonedesk::store::ServerMarker::write(&d.db, "desk.example.com", 2222).unwrap();
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(&out.stderr, "connect with: ssh -p 2222 desk.example.com");
+    drop(store);
+    // Once released, the database opens again and nothing was lost.
+    let accounts = d.json(&["directory", "accounts"]);
+    assert_eq!(accounts[0]["name"], "Example Corp");
+}
+
+#[test]
+fn a_database_from_a_newer_phonedesk_is_refused() {
+    let d = Desk::new();
+    d.ok(&["directory", "accounts", "create", "Example Corp"]);
+    {
+        let db = sled::open(&d.db).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("schema_version", &99u32.to_be_bytes())
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(&out.stderr, "was written by a newer phonedesk (schema 99");
+    assert!(out.stderr.contains("upgrade phonedesk"), "{}", out.stderr);
+}
+
+#[test]
+fn a_bad_configuration_names_the_key_and_line() {
+    let d = Desk::with_config("[inventory]\nlimit = 25\nlimmit = 3\n");
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "limmit");
+    assert!(out.stderr.contains("line 3"), "{}", out.stderr);
+
+    let d = Desk::with_config("[carrier]\nfailure_rate = 1.5\n");
+    let out = d.run(&["--json", "numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "`failure_rate` must be between 0.0 and 1.0");
+    assert!(out.stderr.contains("line 2"), "{}", out.stderr);
+    assert!(out.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("failure_rate"));
+
+    let d = Desk::with_config("[durations]\nname_update = \"soon\"\n");
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "line 2");
+
+    // A configuration named explicitly must exist.
+    let d = Desk::new();
+    std::fs::remove_file(&d.config).unwrap();
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "cannot read the configuration");
+}
+
+#[test]
+fn work_that_fell_due_while_stopped_completes_on_the_next_start() {
+    let d = Desk::new();
+    let n = d.available(&["--area-code", "206"], 1);
+    d.ok(&["provision", "--product-type", "vc", &n[0]]);
+    sleep_ms(1100);
+    // Any command completes what fell due before it runs.
+    assert_eq!(d.json(&["numbers", "show", &n[0]])["status"], "Unassigned");
+    let out = d.json(&["run-due"]);
+    assert_eq!(out["completed"], 0);
+}
