@@ -23,6 +23,8 @@ use std::sync::Mutex;
 pub const SCHEMA_VERSION: u32 = 1;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const SETTINGS_KEY: &[u8] = b"settings";
+/// Numbers per status, written with every transaction so opening a big store is instant.
+const COUNTS_KEY: &[u8] = b"status_counts";
 
 /// One line of the audit log: who did what, when, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,10 +145,15 @@ impl Store {
     }
 
     fn load_counts(&self) -> Result<(), StoreError> {
-        let mut counts = HashMap::new();
-        for s in StatusCode::ALL {
-            counts.insert(s, self.trees[BY_STATUS].scan_prefix([s.byte()]).count());
-        }
+        let stored: Option<Vec<(StatusCode, usize)>> = self.get(META, COUNTS_KEY)?;
+        let counts: HashMap<StatusCode, usize> = match stored {
+            Some(list) => list.into_iter().collect(),
+            // A store written before counts were kept: count once from the index.
+            None => StatusCode::ALL
+                .into_iter()
+                .map(|s| (s, self.trees[BY_STATUS].scan_prefix([s.byte()]).count()))
+                .collect(),
+        };
         *self.counts.lock().unwrap() = counts;
         let last = self.trees[AUDIT].last().map_err(|e| self.sled(e))?;
         *self.audit_seq.lock().unwrap() =
@@ -222,14 +229,17 @@ impl Store {
         let mut seq_guard = self.audit_seq.lock().unwrap();
         audit.seq = *seq_guard + 1;
         ops.push((AUDIT, audit.seq.to_be_bytes().to_vec(), Some(encode(audit))));
-        self.commit(&ops)?;
-        *seq_guard = audit.seq;
-        drop(seq_guard);
         let mut counts = self.counts.lock().unwrap();
+        let mut new_counts = counts.clone();
         for (s, d) in count_delta {
-            let c = counts.entry(s).or_default();
+            let c = new_counts.entry(s).or_default();
             *c = (*c as isize + d).max(0) as usize;
         }
+        let list: Vec<(StatusCode, usize)> = StatusCode::ALL.iter().map(|s| (*s, new_counts.get(s).copied().unwrap_or(0))).collect();
+        ops.push((META, COUNTS_KEY.to_vec(), Some(encode(&list))));
+        self.commit(&ops)?;
+        *seq_guard = audit.seq;
+        *counts = new_counts;
         Ok(())
     }
 

@@ -1,0 +1,245 @@
+//! Core benchmarks and a seeding tool, run in release mode:
+//!
+//!     cargo run --release --bin bench -- core            # the figures in the README
+//!     cargo run --release --bin bench -- seed --db DIR --numbers 100000
+//!
+//! `seed` fills a database through the engine (real orders, completed by the scheduler's
+//! path) for the console and SSH benchmarks; open it with a config whose inventory limit is
+//! at least the number count.
+
+use phonedesk::carrier::SimulatedCarrier;
+use phonedesk::domain::*;
+use phonedesk::engine::Engine;
+use phonedesk::store::{Store, StoreOptions};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("core") => core(),
+        Some("measure") => measure(&flag(&args, "--db").map(PathBuf::from).unwrap_or_else(|| usage())),
+        Some("seed") => {
+            let db = flag(&args, "--db").map(PathBuf::from).unwrap_or_else(|| usage());
+            let n = flag(&args, "--numbers").and_then(|s| s.parse().ok()).unwrap_or(100_000);
+            seed_at(&db, n).map(|_| ())
+        }
+        _ => usage(),
+    };
+    if let Err(e) = result {
+        eprintln!("bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: bench core | bench seed --db DIR [--numbers N]");
+    std::process::exit(2)
+}
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn policy(limit: usize) -> Policy {
+    Policy { inventory_limit: limit, provisioning_delay: Duration::from_secs(1), ..Policy::default() }
+}
+
+fn engine_at(db: &Path, limit: usize) -> Result<Engine, Box<dyn std::error::Error>> {
+    let store = Store::open(&StoreOptions::new(db))?;
+    Ok(Engine::new(store, Arc::new(SimulatedCarrier::new(2026, 0.0)), policy(limit)))
+}
+
+const T0: Timestamp = Timestamp(1_790_000_000_000);
+
+/// Fills the store with `count` numbers: orders of up to 1,000 numbers from every state,
+/// completed, then a third assigned to voice connectors.
+fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>> {
+    let engine = engine_at(db, count.max(25))?;
+    let admin = Actor::admin("bench");
+    let mut now = T0;
+    let states: Vec<String> = engine.carrier().states().into_iter().map(|(code, _)| code).collect();
+    let mut held = engine.store().held();
+    let mut round = 0;
+    while held < count {
+        let mut batch = Vec::new();
+        for state in &states {
+            let want = (count - held - batch.len()).min(500);
+            if want == 0 {
+                break;
+            }
+            let found = engine.search(&SearchQuery::us().with_state(state.clone()).with_limit(want))?;
+            batch.extend(found.into_iter().map(|a| a.number));
+            if batch.len() >= 1_000 {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            return Err(format!("the carrier ran out of numbers at {held}").into());
+        }
+        batch.truncate((count - held).min(1_000));
+        let product = if round % 3 == 0 { ProductType::BusinessCalling } else { ProductType::VoiceConnector };
+        engine.dispatch(&admin, Action::Provision { product_type: product, numbers: batch }, now)?;
+        now = now.plus(Duration::from_secs(2));
+        engine.run_due(now)?;
+        held = engine.store().held();
+        round += 1;
+    }
+    let vc = engine.dispatch(
+        &admin,
+        Action::CreateVoiceConnector { name: "Main trunk".into(), region: "us-east-1".into(), encryption: true },
+        now,
+    )?;
+    let vc = VoiceConnectorId(vc.created.unwrap_or_default());
+    let vc_numbers: Vec<E164> = engine
+        .store()
+        .numbers_at(&engine.store().numbers_in(&[StatusCode::Unassigned]))?
+        .into_iter()
+        .filter(|p| p.product_type == ProductType::VoiceConnector)
+        .map(|p| p.number)
+        .step_by(2)
+        .collect();
+    for chunk in vc_numbers.chunks(1_000) {
+        engine.dispatch(&admin, Action::Assign { numbers: chunk.to_vec(), to: Assignee::VoiceConnector(vc.clone()) }, now)?;
+    }
+    engine.store().flush()?;
+    eprintln!("seeded {} numbers into {}", engine.store().held(), db.display());
+    Ok(engine)
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.to_string()))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn core() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = ScratchDir::new()?;
+    let admin = Actor::admin("bench");
+
+    // 1. Applying a 1,000-number order: the provision and its completion, each one transaction.
+    let mut order_ms = Vec::new();
+    let mut complete_ms = Vec::new();
+    for i in 0..5 {
+        let e = engine_at(&dir.path().join(format!("order{i}")), 1_000)?;
+        let mut numbers = Vec::new();
+        for state in ["CA", "TX", "NY", "WA"] {
+            numbers.extend(e.search(&SearchQuery::us().with_state(state).with_limit(250))?.into_iter().map(|a| a.number));
+        }
+        let t = Instant::now();
+        e.dispatch(&admin, Action::Provision { product_type: ProductType::VoiceConnector, numbers }, T0)?;
+        order_ms.push(ms(t.elapsed()));
+        let t = Instant::now();
+        e.run_due(T0.plus(Duration::from_secs(2)))?;
+        complete_ms.push(ms(t.elapsed()));
+    }
+
+    // 2. Searches.
+    let e = engine_at(&dir.path().join("search"), 25)?;
+    let queries = [
+        ("state CA, 10 results", SearchQuery::us().with_state("CA")),
+        ("Seattle, WA, 10 results", SearchQuery::us().with_city("Seattle", "WA")),
+        ("area code 212, 100 results", SearchQuery::us().with_area_code(212).with_limit(100)),
+        ("toll-free 888 containing 77", SearchQuery::us().with_toll_free_prefix(888).with_contains("77")),
+    ];
+    e.search(&queries[0].1)?; // the carrier's data is indexed on first use
+    let mut search_lines = Vec::new();
+    for (label, q) in &queries {
+        let runs: Vec<f64> = (0..50)
+            .map(|_| {
+                let t = Instant::now();
+                let _ = e.search(q);
+                ms(t.elapsed())
+            })
+            .collect();
+        search_lines.push(format!("| available-number search: {label} | {:.3} ms | < 5 ms |", median(runs)));
+    }
+    drop(e);
+
+    // 3. 100,000 numbers: seeded here, measured in a fresh process so memory is its own.
+    let db = dir.path().join("big");
+    let t = Instant::now();
+    drop(seed_at(&db, 100_000)?);
+    let seed_s = t.elapsed().as_secs_f64();
+    let measured = std::process::Command::new(std::env::current_exe()?).args(["measure", "--db"]).arg(&db).output()?;
+    if !measured.status.success() {
+        return Err(String::from_utf8_lossy(&measured.stderr).to_string().into());
+    }
+
+    println!("| figure | measured | target |");
+    println!("|---|---|---|");
+    println!("| applying a 1,000-number order (provision, one transaction + flush) | {:.1} ms | < 200 ms |", median(order_ms));
+    println!("| completing that order (1,000 numbers to the inventory) | {:.1} ms | < 200 ms |", median(complete_ms));
+    for l in search_lines {
+        println!("{l}");
+    }
+    println!("| seeding 100,000 numbers through the engine | {seed_s:.1} s | |");
+    print!("{}", String::from_utf8_lossy(&measured.stdout));
+    Ok(())
+}
+
+/// Figures for a store of 100,000 numbers, from a fresh process.
+fn measure(db: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let rss_before = rss_mb();
+    let t = Instant::now();
+    let e = engine_at(db, 100_000)?;
+    let open_ms = ms(t.elapsed());
+    let t = Instant::now();
+    let page = e.store().numbers_page(StatusCode::Unassigned, 40);
+    let page_records = e.store().numbers_at(&page)?;
+    let page_ms = ms(t.elapsed());
+    let t = Instant::now();
+    let keys = e.store().numbers_in(&[StatusCode::Unassigned]);
+    let keys_ms = ms(t.elapsed());
+    let t = Instant::now();
+    let records = e.store().numbers_at(&keys)?;
+    let records_ms = ms(t.elapsed());
+    let rss_listing = rss_mb();
+    drop(records);
+    let t = Instant::now();
+    let assigned = e.store().numbers_in(&[StatusCode::Assigned]);
+    let assigned_ms = ms(t.elapsed());
+    let size_mb = e.store().size_on_disk() as f64 / 1e6;
+    println!("| opening the store with 100,000 numbers | {open_ms:.1} ms | |");
+    println!("| first screen: {} Unassigned numbers with their records | {page_ms:.2} ms | |", page_records.len());
+    println!("| listing the keys of {} Unassigned numbers (status index) | {keys_ms:.1} ms | |", keys.len());
+    println!("| listing the keys of {} Assigned numbers (status index) | {assigned_ms:.1} ms | |", assigned.len());
+    println!("| reading all {} Unassigned records | {records_ms:.1} ms | |", keys.len());
+    println!("| store size on disk, 100,000 numbers | {size_mb:.1} MB | |");
+    println!("| process memory (RSS): started / after reading every record | {rss_before:.1} MB / {rss_listing:.1} MB | < 60 MB |");
+    Ok(())
+}
+
+/// A directory under the system's temp dir, removed on drop.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> std::io::Result<ScratchDir> {
+        let p = std::env::temp_dir().join(format!("phonedesk-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&p)?;
+        Ok(ScratchDir(p))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
