@@ -10,42 +10,111 @@ use support::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Provision { bc: bool, picks: Vec<usize>, toll_free: bool },
-    AssignUser { number: usize, user: usize },
-    AssignConnector { number: usize, connector: usize, group: bool },
-    Reassign { number: usize, connector: usize, group: bool },
-    Unassign { number: usize },
-    Switch { number: usize, bc: bool },
-    Delete { picks: Vec<usize> },
-    Restore { picks: Vec<usize> },
-    UniqueName { number: usize, name: usize },
-    DefaultName { name: usize },
-    CreateGroup { members: Vec<usize> },
-    DeleteConnector { connector: usize },
-    DeleteGroup { group: usize },
-    PortIn { picks: Vec<usize>, bc: bool, toll_free: bool },
-    Advance { seconds: i64 },
+    Provision {
+        bc: bool,
+        picks: Vec<usize>,
+        toll_free: bool,
+    },
+    AssignUser {
+        number: usize,
+        user: usize,
+    },
+    AssignConnector {
+        number: usize,
+        connector: usize,
+        group: bool,
+    },
+    Reassign {
+        number: usize,
+        connector: usize,
+        group: bool,
+    },
+    Unassign {
+        number: usize,
+    },
+    Switch {
+        number: usize,
+        bc: bool,
+    },
+    Delete {
+        picks: Vec<usize>,
+    },
+    Restore {
+        picks: Vec<usize>,
+    },
+    UniqueName {
+        number: usize,
+        name: usize,
+    },
+    DefaultName {
+        name: usize,
+    },
+    CreateGroup {
+        members: Vec<usize>,
+    },
+    DeleteConnector {
+        connector: usize,
+    },
+    DeleteGroup {
+        group: usize,
+    },
+    PortIn {
+        picks: Vec<usize>,
+        bc: bool,
+        toll_free: bool,
+    },
+    Advance {
+        seconds: i64,
+    },
 }
 
-const NAMES: [&str; 6] = ["Acme", "Front Desk", "A", "ABCDEFGHIJKLMNOP", "Bad,Name", ""];
+const NAMES: [&str; 6] = [
+    "Acme",
+    "Front Desk",
+    "A",
+    "ABCDEFGHIJKLMNOP",
+    "Bad,Name",
+    "",
+];
 
 fn op() -> impl Strategy<Value = Op> {
     let picks = || proptest::collection::vec(0usize..12, 1..4);
     prop_oneof![
-        (any::<bool>(), picks(), any::<bool>()).prop_map(|(bc, picks, toll_free)| Op::Provision { bc, picks, toll_free }),
+        (any::<bool>(), picks(), any::<bool>()).prop_map(|(bc, picks, toll_free)| Op::Provision {
+            bc,
+            picks,
+            toll_free
+        }),
         (0usize..12, 0usize..3).prop_map(|(number, user)| Op::AssignUser { number, user }),
-        (0usize..12, 0usize..3, any::<bool>()).prop_map(|(number, connector, group)| Op::AssignConnector { number, connector, group }),
-        (0usize..12, 0usize..3, any::<bool>()).prop_map(|(number, connector, group)| Op::Reassign { number, connector, group }),
+        (0usize..12, 0usize..3, any::<bool>()).prop_map(|(number, connector, group)| {
+            Op::AssignConnector {
+                number,
+                connector,
+                group,
+            }
+        }),
+        (0usize..12, 0usize..3, any::<bool>()).prop_map(|(number, connector, group)| {
+            Op::Reassign {
+                number,
+                connector,
+                group,
+            }
+        }),
         (0usize..12).prop_map(|number| Op::Unassign { number }),
         (0usize..12, any::<bool>()).prop_map(|(number, bc)| Op::Switch { number, bc }),
         picks().prop_map(|picks| Op::Delete { picks }),
         picks().prop_map(|picks| Op::Restore { picks }),
-        (0usize..12, 0usize..NAMES.len()).prop_map(|(number, name)| Op::UniqueName { number, name }),
+        (0usize..12, 0usize..NAMES.len())
+            .prop_map(|(number, name)| Op::UniqueName { number, name }),
         (0usize..NAMES.len()).prop_map(|name| Op::DefaultName { name }),
         proptest::collection::vec(0usize..3, 1..5).prop_map(|members| Op::CreateGroup { members }),
         (0usize..3).prop_map(|connector| Op::DeleteConnector { connector }),
         (0usize..4).prop_map(|group| Op::DeleteGroup { group }),
-        (picks(), any::<bool>(), any::<bool>()).prop_map(|(picks, bc, toll_free)| Op::PortIn { picks, bc, toll_free }),
+        (picks(), any::<bool>(), any::<bool>()).prop_map(|(picks, bc, toll_free)| Op::PortIn {
+            picks,
+            bc,
+            toll_free
+        }),
         (1i64..200).prop_map(|seconds| Op::Advance { seconds }),
     ]
 }
@@ -66,13 +135,20 @@ impl World {
     }
 
     fn numbers(&self, picks: &[usize], toll_free: bool) -> Vec<E164> {
-        let from = if toll_free { &self.toll_free } else { &self.local };
+        let from = if toll_free {
+            &self.toll_free
+        } else {
+            &self.local
+        };
         picks.iter().map(|i| from[i % from.len()].clone()).collect()
     }
 
     fn group(&self, i: usize) -> GroupId {
         let groups = self.engine.store().groups().unwrap();
-        groups.get(i).map(|g| g.id.clone()).unwrap_or(GroupId("vcg-404".into()))
+        groups
+            .get(i)
+            .map(|g| g.id.clone())
+            .unwrap_or(GroupId("vcg-404".into()))
     }
 
     fn target(&self, connector: usize, group: bool) -> Assignee {
@@ -84,29 +160,63 @@ impl World {
     }
 
     fn action(&mut self, op: &Op) -> Option<Action> {
-        let product = |bc: bool| if bc { ProductType::BusinessCalling } else { ProductType::VoiceConnector };
-        Some(match op.clone() {
-            Op::Provision { bc, picks, toll_free } => {
-                Action::Provision { product_type: product(bc), numbers: self.numbers(&picks, toll_free) }
+        let product = |bc: bool| {
+            if bc {
+                ProductType::BusinessCalling
+            } else {
+                ProductType::VoiceConnector
             }
+        };
+        Some(match op.clone() {
+            Op::Provision {
+                bc,
+                picks,
+                toll_free,
+            } => Action::Provision {
+                product_type: product(bc),
+                numbers: self.numbers(&picks, toll_free),
+            },
             Op::AssignUser { number, user } => {
                 let (account, user) = self.users[user % self.users.len()].clone();
-                Action::Assign { numbers: vec![self.number(number)], to: Assignee::User { account, user } }
+                Action::Assign {
+                    numbers: vec![self.number(number)],
+                    to: Assignee::User { account, user },
+                }
             }
-            Op::AssignConnector { number, connector, group } => {
-                Action::Assign { numbers: vec![self.number(number)], to: self.target(connector, group) }
-            }
-            Op::Reassign { number, connector, group } => {
-                Action::Reassign { numbers: vec![self.number(number)], to: self.target(connector, group) }
-            }
-            Op::Unassign { number } => Action::Unassign { numbers: vec![self.number(number)] },
-            Op::Switch { number, bc } => {
-                Action::SwitchProductType { numbers: vec![self.number(number)], product_type: product(bc) }
-            }
-            Op::Delete { picks } => Action::Delete { numbers: picks.iter().map(|i| self.number(*i)).collect() },
-            Op::Restore { picks } => Action::Restore { numbers: picks.iter().map(|i| self.number(*i)).collect() },
+            Op::AssignConnector {
+                number,
+                connector,
+                group,
+            } => Action::Assign {
+                numbers: vec![self.number(number)],
+                to: self.target(connector, group),
+            },
+            Op::Reassign {
+                number,
+                connector,
+                group,
+            } => Action::Reassign {
+                numbers: vec![self.number(number)],
+                to: self.target(connector, group),
+            },
+            Op::Unassign { number } => Action::Unassign {
+                numbers: vec![self.number(number)],
+            },
+            Op::Switch { number, bc } => Action::SwitchProductType {
+                numbers: vec![self.number(number)],
+                product_type: product(bc),
+            },
+            Op::Delete { picks } => Action::Delete {
+                numbers: picks.iter().map(|i| self.number(*i)).collect(),
+            },
+            Op::Restore { picks } => Action::Restore {
+                numbers: picks.iter().map(|i| self.number(*i)).collect(),
+            },
             Op::UniqueName { number, name } => match CallingName::parse(NAMES[name]) {
-                Ok(name) => Action::SetUniqueCallingName { number: self.number(number), name },
+                Ok(name) => Action::SetUniqueCallingName {
+                    number: self.number(number),
+                    name,
+                },
                 Err(_) => return None,
             },
             Op::DefaultName { name } => match CallingName::parse(NAMES[name]) {
@@ -118,14 +228,23 @@ impl World {
                 members: members
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| GroupMember { connector: self.connectors[c % self.connectors.len()].clone(), priority: i as u8 + 1 })
+                    .map(|(i, c)| GroupMember {
+                        connector: self.connectors[c % self.connectors.len()].clone(),
+                        priority: i as u8 + 1,
+                    })
                     .collect(),
             },
-            Op::DeleteConnector { connector } => {
-                Action::DeleteVoiceConnector { connector: self.connectors[connector % self.connectors.len()].clone() }
-            }
-            Op::DeleteGroup { group } => Action::DeleteGroup { group: self.group(group) },
-            Op::PortIn { picks, bc, toll_free } => {
+            Op::DeleteConnector { connector } => Action::DeleteVoiceConnector {
+                connector: self.connectors[connector % self.connectors.len()].clone(),
+            },
+            Op::DeleteGroup { group } => Action::DeleteGroup {
+                group: self.group(group),
+            },
+            Op::PortIn {
+                picks,
+                bc,
+                toll_free,
+            } => {
                 let mut numbers = self.numbers(&picks, toll_free);
                 numbers.dedup();
                 Action::SubmitRequest(NewRequest::PortIn {
@@ -157,13 +276,27 @@ fn setup(dir: &std::path::Path) -> World {
     let engine = open(dir, fast_policy(8), 0.2);
     let (local, toll_free) = pool(&engine, 8, 4);
     let a = admin();
-    let account = AccountId(created(&engine.dispatch(&a, Action::CreateAccount { name: "Acme".into() }, secs(0)).unwrap()));
+    let account = AccountId(created(
+        &engine
+            .dispatch(
+                &a,
+                Action::CreateAccount {
+                    name: "Acme".into(),
+                },
+                secs(0),
+            )
+            .unwrap(),
+    ));
     let users = (0..3)
         .map(|i| {
             let o = engine
                 .dispatch(
                     &a,
-                    Action::CreateUser { account: account.clone(), name: format!("User {i}"), email: format!("u{i}@example.com") },
+                    Action::CreateUser {
+                        account: account.clone(),
+                        name: format!("User {i}"),
+                        email: format!("u{i}@example.com"),
+                    },
                     secs(0),
                 )
                 .unwrap();
@@ -175,14 +308,25 @@ fn setup(dir: &std::path::Path) -> World {
             let o = engine
                 .dispatch(
                     &a,
-                    Action::CreateVoiceConnector { name: format!("vc {i}"), region: "us-east-1".into(), encryption: true },
+                    Action::CreateVoiceConnector {
+                        name: format!("vc {i}"),
+                        region: "us-east-1".into(),
+                        encryption: true,
+                    },
                     secs(0),
                 )
                 .unwrap();
             VoiceConnectorId(created(&o))
         })
         .collect();
-    World { engine, local, toll_free, users, connectors, now: 0 }
+    World {
+        engine,
+        local,
+        toll_free,
+        users,
+        connectors,
+        now: 0,
+    }
 }
 
 proptest! {

@@ -12,9 +12,23 @@ fn state_survives_close_and_reopen() {
     let before = {
         let e = open(dir.path(), fast_policy(25), 0.0);
         let (local, _) = pool(&e, 3, 0);
-        e.dispatch(&admin(), Action::Provision { product_type: ProductType::VoiceConnector, numbers: local }, secs(0))
-            .unwrap();
-        e.dispatch(&admin(), Action::CreateAccount { name: "Acme".into() }, secs(1)).unwrap();
+        e.dispatch(
+            &admin(),
+            Action::Provision {
+                product_type: ProductType::VoiceConnector,
+                numbers: local,
+            },
+            secs(0),
+        )
+        .unwrap();
+        e.dispatch(
+            &admin(),
+            Action::CreateAccount {
+                name: "Acme".into(),
+            },
+            secs(1),
+        )
+        .unwrap();
         state(&e)
     };
     let e = open(dir.path(), fast_policy(25), 0.0);
@@ -30,7 +44,14 @@ fn work_due_while_stopped_completes_on_the_next_start_once() {
         let e = open(dir.path(), fast_policy(25), 0.0);
         let (local, _) = pool(&e, 2, 0);
         let out = e
-            .dispatch(&admin(), Action::Provision { product_type: ProductType::VoiceConnector, numbers: local.clone() }, secs(0))
+            .dispatch(
+                &admin(),
+                Action::Provision {
+                    product_type: ProductType::VoiceConnector,
+                    numbers: local.clone(),
+                },
+                secs(0),
+            )
             .unwrap();
         (local, out.order.unwrap())
     };
@@ -38,14 +59,26 @@ fn work_due_while_stopped_completes_on_the_next_start_once() {
     {
         let e = open(dir.path(), fast_policy(25), 0.0);
         assert_eq!(e.run_due(secs(100)).unwrap(), 1);
-        assert_eq!(e.store().order(&order).unwrap().unwrap().status(), OrderStatus::Successful);
+        assert_eq!(
+            e.store().order(&order).unwrap().unwrap().status(),
+            OrderStatus::Successful
+        );
         for n in &numbers {
-            assert_eq!(e.store().number(n).unwrap().unwrap().status, NumberStatus::Unassigned);
+            assert_eq!(
+                e.store().number(n).unwrap().unwrap().status,
+                NumberStatus::Unassigned
+            );
         }
     }
     let e = open(dir.path(), fast_policy(25), 0.0);
     assert_eq!(e.run_due(secs(200)).unwrap(), 0, "nothing runs twice");
-    let completions = e.store().audit(100).unwrap().iter().filter(|a| a.action == "complete due work").count();
+    let completions = e
+        .store()
+        .audit(100)
+        .unwrap()
+        .iter()
+        .filter(|a| a.action == "complete due work")
+        .count();
     assert_eq!(completions, 1);
 }
 
@@ -56,16 +89,33 @@ fn purges_and_name_updates_wait_for_their_time_across_restarts() {
         let e = open(dir.path(), fast_policy(25), 0.0);
         let (local, _) = pool(&e, 1, 0);
         let n = local[0].clone();
-        e.dispatch(&admin(), Action::Provision { product_type: ProductType::VoiceConnector, numbers: local }, secs(0))
-            .unwrap();
+        e.dispatch(
+            &admin(),
+            Action::Provision {
+                product_type: ProductType::VoiceConnector,
+                numbers: local,
+            },
+            secs(0),
+        )
+        .unwrap();
         e.run_due(secs(10)).unwrap();
         e.dispatch(
             &admin(),
-            Action::SetUniqueCallingName { number: n.clone(), name: CallingName::parse("Front Desk").unwrap() },
+            Action::SetUniqueCallingName {
+                number: n.clone(),
+                name: CallingName::parse("Front Desk").unwrap(),
+            },
             secs(11),
         )
         .unwrap();
-        e.dispatch(&admin(), Action::Delete { numbers: vec![n.clone()] }, secs(12)).unwrap();
+        e.dispatch(
+            &admin(),
+            Action::Delete {
+                numbers: vec![n.clone()],
+            },
+            secs(12),
+        )
+        .unwrap();
         n
     };
     {
@@ -86,9 +136,13 @@ fn purges_and_name_updates_wait_for_their_time_across_restarts() {
 fn a_second_process_is_told_the_database_is_in_use() {
     let dir = tempfile::tempdir().unwrap();
     let _held = open(dir.path(), fast_policy(25), 0.0);
-    let second = phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(dir.path().join("db")));
+    let second =
+        phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(dir.path().join("db")));
     let message = second.err().expect("refused").to_string();
-    assert!(message.contains("in use by another phonedesk process"), "{message}");
+    assert!(
+        message.contains("in use by another phonedesk process"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -97,10 +151,17 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
     drop(open(dir.path(), fast_policy(25), 0.0));
     {
         let db = sled::open(dir.path().join("db")).unwrap();
-        db.open_tree("meta").unwrap().insert("schema_version", &99u32.to_be_bytes()).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert("schema_version", &99u32.to_be_bytes())
+            .unwrap();
         db.flush().unwrap();
     }
-    let e = phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(dir.path().join("db")));
+    let e =
+        phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(dir.path().join("db")));
     let message = e.err().expect("refused").to_string();
-    assert!(message.contains("newer phonedesk") && message.contains("99"), "{message}");
+    assert!(
+        message.contains("newer phonedesk") && message.contains("99"),
+        "{message}"
+    );
 }

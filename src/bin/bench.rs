@@ -19,10 +19,18 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("core") => core(),
-        Some("measure") => measure(&flag(&args, "--db").map(PathBuf::from).unwrap_or_else(|| usage())),
+        Some("measure") => measure(
+            &flag(&args, "--db")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| usage()),
+        ),
         Some("seed") => {
-            let db = flag(&args, "--db").map(PathBuf::from).unwrap_or_else(|| usage());
-            let n = flag(&args, "--numbers").and_then(|s| s.parse().ok()).unwrap_or(100_000);
+            let db = flag(&args, "--db")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| usage());
+            let n = flag(&args, "--numbers")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(100_000);
             seed_at(&db, n).map(|_| ())
         }
         _ => usage(),
@@ -39,16 +47,27 @@ fn usage() -> ! {
 }
 
 fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
 }
 
 fn policy(limit: usize) -> Policy {
-    Policy { inventory_limit: limit, provisioning_delay: Duration::from_secs(1), ..Policy::default() }
+    Policy {
+        inventory_limit: limit,
+        provisioning_delay: Duration::from_secs(1),
+        ..Policy::default()
+    }
 }
 
 fn engine_at(db: &Path, limit: usize) -> Result<Engine, Box<dyn std::error::Error>> {
     let store = Store::open(&StoreOptions::new(db))?;
-    Ok(Engine::new(store, Arc::new(SimulatedCarrier::new(2026, 0.0)), policy(limit)))
+    Ok(Engine::new(
+        store,
+        Arc::new(SimulatedCarrier::new(2026, 0.0)),
+        policy(limit),
+    ))
 }
 
 const T0: Timestamp = Timestamp(1_790_000_000_000);
@@ -59,7 +78,12 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
     let engine = engine_at(db, count.max(25))?;
     let admin = Actor::admin("bench");
     let mut now = T0;
-    let states: Vec<String> = engine.carrier().states().into_iter().map(|(code, _)| code).collect();
+    let states: Vec<String> = engine
+        .carrier()
+        .states()
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
     let mut held = engine.store().held();
     let mut round = 0;
     while held < count {
@@ -69,7 +93,8 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
             if want == 0 {
                 break;
             }
-            let found = engine.search(&SearchQuery::us().with_state(state.clone()).with_limit(want))?;
+            let found =
+                engine.search(&SearchQuery::us().with_state(state.clone()).with_limit(want))?;
             batch.extend(found.into_iter().map(|a| a.number));
             if batch.len() >= 1_000 {
                 break;
@@ -79,8 +104,19 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
             return Err(format!("the carrier ran out of numbers at {held}").into());
         }
         batch.truncate((count - held).min(1_000));
-        let product = if round % 3 == 0 { ProductType::BusinessCalling } else { ProductType::VoiceConnector };
-        engine.dispatch(&admin, Action::Provision { product_type: product, numbers: batch }, now)?;
+        let product = if round % 3 == 0 {
+            ProductType::BusinessCalling
+        } else {
+            ProductType::VoiceConnector
+        };
+        engine.dispatch(
+            &admin,
+            Action::Provision {
+                product_type: product,
+                numbers: batch,
+            },
+            now,
+        )?;
         now = now.plus(Duration::from_secs(2));
         engine.run_due(now)?;
         held = engine.store().held();
@@ -88,7 +124,11 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
     }
     let vc = engine.dispatch(
         &admin,
-        Action::CreateVoiceConnector { name: "Main trunk".into(), region: "us-east-1".into(), encryption: true },
+        Action::CreateVoiceConnector {
+            name: "Main trunk".into(),
+            region: "us-east-1".into(),
+            encryption: true,
+        },
         now,
     )?;
     let vc = VoiceConnectorId(vc.created.unwrap_or_default());
@@ -101,18 +141,37 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
         .step_by(2)
         .collect();
     for chunk in vc_numbers.chunks(1_000) {
-        engine.dispatch(&admin, Action::Assign { numbers: chunk.to_vec(), to: Assignee::VoiceConnector(vc.clone()) }, now)?;
+        engine.dispatch(
+            &admin,
+            Action::Assign {
+                numbers: chunk.to_vec(),
+                to: Assignee::VoiceConnector(vc.clone()),
+            },
+            now,
+        )?;
     }
     engine.store().flush()?;
-    eprintln!("seeded {} numbers into {}", engine.store().held(), db.display());
+    eprintln!(
+        "seeded {} numbers into {}",
+        engine.store().held(),
+        db.display()
+    );
     Ok(engine)
 }
 
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.to_string()))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l.to_string())
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
@@ -137,10 +196,21 @@ fn core() -> Result<(), Box<dyn std::error::Error>> {
         let e = engine_at(&dir.path().join(format!("order{i}")), 1_000)?;
         let mut numbers = Vec::new();
         for state in ["CA", "TX", "NY", "WA"] {
-            numbers.extend(e.search(&SearchQuery::us().with_state(state).with_limit(250))?.into_iter().map(|a| a.number));
+            numbers.extend(
+                e.search(&SearchQuery::us().with_state(state).with_limit(250))?
+                    .into_iter()
+                    .map(|a| a.number),
+            );
         }
         let t = Instant::now();
-        e.dispatch(&admin, Action::Provision { product_type: ProductType::VoiceConnector, numbers }, T0)?;
+        e.dispatch(
+            &admin,
+            Action::Provision {
+                product_type: ProductType::VoiceConnector,
+                numbers,
+            },
+            T0,
+        )?;
         order_ms.push(ms(t.elapsed()));
         let t = Instant::now();
         e.run_due(T0.plus(Duration::from_secs(2)))?;
@@ -151,9 +221,20 @@ fn core() -> Result<(), Box<dyn std::error::Error>> {
     let e = engine_at(&dir.path().join("search"), 25)?;
     let queries = [
         ("state CA, 10 results", SearchQuery::us().with_state("CA")),
-        ("Seattle, WA, 10 results", SearchQuery::us().with_city("Seattle", "WA")),
-        ("area code 212, 100 results", SearchQuery::us().with_area_code(212).with_limit(100)),
-        ("toll-free 888 containing 77", SearchQuery::us().with_toll_free_prefix(888).with_contains("77")),
+        (
+            "Seattle, WA, 10 results",
+            SearchQuery::us().with_city("Seattle", "WA"),
+        ),
+        (
+            "area code 212, 100 results",
+            SearchQuery::us().with_area_code(212).with_limit(100),
+        ),
+        (
+            "toll-free 888 containing 77",
+            SearchQuery::us()
+                .with_toll_free_prefix(888)
+                .with_contains("77"),
+        ),
     ];
     e.search(&queries[0].1)?; // the carrier's data is indexed on first use
     let mut search_lines = Vec::new();
@@ -165,7 +246,10 @@ fn core() -> Result<(), Box<dyn std::error::Error>> {
                 ms(t.elapsed())
             })
             .collect();
-        search_lines.push(format!("| available-number search: {label} | {:.3} ms | < 5 ms |", median(runs)));
+        search_lines.push(format!(
+            "| available-number search: {label} | {:.3} ms | < 5 ms |",
+            median(runs)
+        ));
     }
     drop(e);
 
@@ -174,7 +258,10 @@ fn core() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     drop(seed_at(&db, 100_000)?);
     let seed_s = t.elapsed().as_secs_f64();
-    let measured = std::process::Command::new(std::env::current_exe()?).args(["measure", "--db"]).arg(&db).output()?;
+    let measured = std::process::Command::new(std::env::current_exe()?)
+        .args(["measure", "--db"])
+        .arg(&db)
+        .output()?;
     if !measured.status.success() {
         return Err(String::from_utf8_lossy(&measured.stderr).to_string().into());
     }
@@ -182,7 +269,10 @@ fn core() -> Result<(), Box<dyn std::error::Error>> {
     println!("| figure | measured | target |");
     println!("|---|---|---|");
     println!("| applying a 1,000-number order (provision, one transaction + flush) | {:.1} ms | < 200 ms |", median(order_ms));
-    println!("| completing that order (1,000 numbers to the inventory) | {:.1} ms | < 200 ms |", median(complete_ms));
+    println!(
+        "| completing that order (1,000 numbers to the inventory) | {:.1} ms | < 200 ms |",
+        median(complete_ms)
+    );
     for l in search_lines {
         println!("{l}");
     }
@@ -214,10 +304,22 @@ fn measure(db: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let assigned_ms = ms(t.elapsed());
     let size_mb = e.store().size_on_disk() as f64 / 1e6;
     println!("| opening the store with 100,000 numbers | {open_ms:.1} ms | |");
-    println!("| first screen: {} Unassigned numbers with their records | {page_ms:.2} ms | |", page_records.len());
-    println!("| listing the keys of {} Unassigned numbers (status index) | {keys_ms:.1} ms | |", keys.len());
-    println!("| listing the keys of {} Assigned numbers (status index) | {assigned_ms:.1} ms | |", assigned.len());
-    println!("| reading all {} Unassigned records | {records_ms:.1} ms | |", keys.len());
+    println!(
+        "| first screen: {} Unassigned numbers with their records | {page_ms:.2} ms | |",
+        page_records.len()
+    );
+    println!(
+        "| listing the keys of {} Unassigned numbers (status index) | {keys_ms:.1} ms | |",
+        keys.len()
+    );
+    println!(
+        "| listing the keys of {} Assigned numbers (status index) | {assigned_ms:.1} ms | |",
+        assigned.len()
+    );
+    println!(
+        "| reading all {} Unassigned records | {records_ms:.1} ms | |",
+        keys.len()
+    );
     println!("| store size on disk, 100,000 numbers | {size_mb:.1} MB | |");
     println!("| process memory (RSS): started / after reading every record | {rss_before:.1} MB / {rss_listing:.1} MB | < 60 MB |");
     Ok(())

@@ -31,7 +31,11 @@ pub fn open(dir: &Path, policy: Policy, failure_rate: f64) -> Engine {
     let mut options = StoreOptions::new(dir.join("db"));
     options.cache_bytes = 4 * 1024 * 1024;
     let store = Store::open(&options).expect("open store");
-    Engine::new(store, Arc::new(SimulatedCarrier::new(7, failure_rate)), policy)
+    Engine::new(
+        store,
+        Arc::new(SimulatedCarrier::new(7, failure_rate)),
+        policy,
+    )
 }
 
 pub fn admin() -> Actor {
@@ -83,7 +87,11 @@ pub fn pool(e: &Engine, local: usize, toll_free: usize) -> (Vec<E164>, Vec<E164>
         return (l, Vec::new());
     }
     let t = e
-        .search(&SearchQuery::us().with_toll_free_prefix(888).with_limit(toll_free))
+        .search(
+            &SearchQuery::us()
+                .with_toll_free_prefix(888)
+                .with_limit(toll_free),
+        )
         .unwrap()
         .into_iter()
         .map(|a| a.number)

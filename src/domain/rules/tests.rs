@@ -64,12 +64,23 @@ fn toll_free(i: u16) -> E164 {
 
 impl World {
     fn new() -> World {
-        World { view: MemoryView::default(), policy: Policy::default(), now: T }
+        World {
+            view: MemoryView::default(),
+            policy: Policy::default(),
+            now: T,
+        }
     }
 
     fn act_as(&mut self, actor: &Actor, action: Action) -> Result<Outcome, RuleError> {
         let before = format!("{:?}", self.view);
-        match decide(actor, &action, &self.view, &FakeDesk, &self.policy, self.now) {
+        match decide(
+            actor,
+            &action,
+            &self.view,
+            &FakeDesk,
+            &self.policy,
+            self.now,
+        ) {
             Ok(d) => {
                 self.view.apply(&d.changes);
                 Ok(d.outcome)
@@ -102,7 +113,15 @@ impl World {
             d
         };
         for d in due {
-            let out = decide(&Actor::system(), &Action::RunDue(d), &self.view, &FakeDesk, &self.policy, self.now).unwrap();
+            let out = decide(
+                &Actor::system(),
+                &Action::RunDue(d),
+                &self.view,
+                &FakeDesk,
+                &self.policy,
+                self.now,
+            )
+            .unwrap();
             self.view.apply(&out.changes);
         }
     }
@@ -112,30 +131,48 @@ impl World {
         let mut out = Vec::new();
         for o in self.view.orders.values() {
             if o.status() == OrderStatus::Processing && o.order_type == OrderType::New {
-                out.push(Due { at: o.completes_at.unwrap(), task: Task::CompleteOrder(o.id.clone()) });
+                out.push(Due {
+                    at: o.completes_at.unwrap(),
+                    task: Task::CompleteOrder(o.id.clone()),
+                });
             }
         }
         for p in self.view.numbers.values() {
             if let Some(pn) = &p.calling_name.pending {
-                out.push(Due { at: pn.completes_at, task: Task::CompleteNumberName(p.number.clone()) });
+                out.push(Due {
+                    at: pn.completes_at,
+                    task: Task::CompleteNumberName(p.number.clone()),
+                });
             }
             if let Some(d) = p.deleted_at() {
-                out.push(Due { at: d.plus(self.policy.deletion_retention), task: Task::Purge(p.number.clone()) });
+                out.push(Due {
+                    at: d.plus(self.policy.deletion_retention),
+                    task: Task::Purge(p.number.clone()),
+                });
             }
         }
         if let Some(pn) = &self.view.settings.default_calling_name.pending {
-            out.push(Due { at: pn.completes_at, task: Task::CompleteDefaultName });
+            out.push(Due {
+                at: pn.completes_at,
+                task: Task::CompleteDefaultName,
+            });
         }
         for r in self.view.requests.values() {
             if let Some(at) = r.next_step_at {
-                out.push(Due { at, task: Task::SupportStep(r.id.clone()) });
+                out.push(Due {
+                    at,
+                    task: Task::SupportStep(r.id.clone()),
+                });
             }
         }
         out
     }
 
     fn inventory(&mut self, product: ProductType, numbers: Vec<E164>) {
-        self.ok(Action::Provision { product_type: product, numbers });
+        self.ok(Action::Provision {
+            product_type: product,
+            numbers,
+        });
         self.advance(self.policy.provisioning_delay.as_millis() as i64);
     }
 
@@ -144,20 +181,34 @@ impl World {
     }
 
     fn user(&mut self) -> (AccountId, UserId) {
-        let a = AccountId(self.ok(Action::CreateAccount { name: "Acme".into() }).created.unwrap());
+        let a = AccountId(
+            self.ok(Action::CreateAccount {
+                name: "Acme".into(),
+            })
+            .created
+            .unwrap(),
+        );
         let u = UserId(
-            self.ok(Action::CreateUser { account: a.clone(), name: "Ana Lima".into(), email: "ana@example.com".into() })
-                .created
-                .unwrap(),
+            self.ok(Action::CreateUser {
+                account: a.clone(),
+                name: "Ana Lima".into(),
+                email: "ana@example.com".into(),
+            })
+            .created
+            .unwrap(),
         );
         (a, u)
     }
 
     fn connector(&mut self, name: &str) -> VoiceConnectorId {
         VoiceConnectorId(
-            self.ok(Action::CreateVoiceConnector { name: name.into(), region: "us-east-1".into(), encryption: true })
-                .created
-                .unwrap(),
+            self.ok(Action::CreateVoiceConnector {
+                name: name.into(),
+                region: "us-east-1".into(),
+                encryption: true,
+            })
+            .created
+            .unwrap(),
         )
     }
 }
@@ -183,7 +234,10 @@ fn port_form(numbers: Vec<E164>, product: ProductType, vc: Option<VoiceConnector
 #[test]
 fn provisioning_puts_numbers_in_pending_then_inventory() {
     let mut w = World::new();
-    let out = w.ok(Action::Provision { product_type: ProductType::BusinessCalling, numbers: vec![local(1), local(2)] });
+    let out = w.ok(Action::Provision {
+        product_type: ProductType::BusinessCalling,
+        numbers: vec![local(1), local(2)],
+    });
     let order = out.order.unwrap();
     assert_eq!(w.status(&local(1)), Some(StatusCode::AcquireInProgress));
     assert_eq!(w.view.orders[&order].status(), OrderStatus::Processing);
@@ -196,13 +250,21 @@ fn provisioning_puts_numbers_in_pending_then_inventory() {
 fn a_failed_acquisition_makes_a_partial_order() {
     let mut w = World::new();
     let bad = E164::nanp(206, 215, 666);
-    let out = w.ok(Action::Provision { product_type: ProductType::VoiceConnector, numbers: vec![local(1), bad.clone()] });
+    let out = w.ok(Action::Provision {
+        product_type: ProductType::VoiceConnector,
+        numbers: vec![local(1), bad.clone()],
+    });
     w.advance(60_000);
-    assert_eq!(w.view.orders[&out.order.unwrap()].status(), OrderStatus::Partial);
+    assert_eq!(
+        w.view.orders[&out.order.unwrap()].status(),
+        OrderStatus::Partial
+    );
     assert_eq!(w.status(&bad), Some(StatusCode::AcquireFailed));
     // Failed numbers do not count and can be dismissed.
     assert_eq!(w.view.held_count(), 1);
-    w.ok(Action::DismissFailed { numbers: vec![bad.clone()] });
+    w.ok(Action::DismissFailed {
+        numbers: vec![bad.clone()],
+    });
     assert_eq!(w.status(&bad), None);
 }
 
@@ -210,10 +272,23 @@ fn a_failed_acquisition_makes_a_partial_order() {
 fn the_inventory_is_limited_to_25_and_an_order_past_it_is_refused_whole() {
     let mut w = World::new();
     w.inventory(ProductType::VoiceConnector, (0..24).map(local).collect());
-    let e = w.act(Action::Provision { product_type: ProductType::VoiceConnector, numbers: vec![local(30), local(31)] });
-    assert!(matches!(e, Err(RuleError::LimitExceeded { limit: 25, held: 24, adding: 2 })));
+    let e = w.act(Action::Provision {
+        product_type: ProductType::VoiceConnector,
+        numbers: vec![local(30), local(31)],
+    });
+    assert!(matches!(
+        e,
+        Err(RuleError::LimitExceeded {
+            limit: 25,
+            held: 24,
+            adding: 2
+        })
+    ));
     assert_eq!(w.status(&local(30)), None);
-    w.ok(Action::Provision { product_type: ProductType::VoiceConnector, numbers: vec![local(30)] });
+    w.ok(Action::Provision {
+        product_type: ProductType::VoiceConnector,
+        numbers: vec![local(30)],
+    });
     assert_eq!(w.view.held_count(), 25);
 }
 
@@ -222,15 +297,24 @@ fn numbers_already_held_or_not_offered_cannot_be_ordered() {
     let mut w = World::new();
     w.inventory(ProductType::VoiceConnector, vec![local(1)]);
     assert!(matches!(
-        w.act(Action::Provision { product_type: ProductType::VoiceConnector, numbers: vec![local(1)] }),
+        w.act(Action::Provision {
+            product_type: ProductType::VoiceConnector,
+            numbers: vec![local(1)]
+        }),
         Err(RuleError::AlreadyHeld(_))
     ));
     assert!(matches!(
-        w.act(Action::Provision { product_type: ProductType::VoiceConnector, numbers: vec![E164::nanp(206, 215, 9999)] }),
+        w.act(Action::Provision {
+            product_type: ProductType::VoiceConnector,
+            numbers: vec![E164::nanp(206, 215, 9999)]
+        }),
         Err(RuleError::NotOffered(_))
     ));
     assert!(matches!(
-        w.act(Action::Provision { product_type: ProductType::VoiceConnector, numbers: vec![] }),
+        w.act(Action::Provision {
+            product_type: ProductType::VoiceConnector,
+            numbers: vec![]
+        }),
         Err(RuleError::NothingSelected)
     ));
 }
@@ -239,18 +323,27 @@ fn numbers_already_held_or_not_offered_cannot_be_ordered() {
 fn toll_free_numbers_are_never_business_calling() {
     let mut w = World::new();
     assert!(matches!(
-        w.act(Action::Provision { product_type: ProductType::BusinessCalling, numbers: vec![toll_free(1)] }),
+        w.act(Action::Provision {
+            product_type: ProductType::BusinessCalling,
+            numbers: vec![toll_free(1)]
+        }),
         Err(RuleError::TollFreeBusinessCalling(_))
     ));
     w.inventory(ProductType::VoiceConnector, vec![toll_free(1)]);
     assert!(matches!(
-        w.act(Action::SwitchProductType { numbers: vec![toll_free(1)], product_type: ProductType::BusinessCalling }),
+        w.act(Action::SwitchProductType {
+            numbers: vec![toll_free(1)],
+            product_type: ProductType::BusinessCalling
+        }),
         Err(RuleError::TollFreeBusinessCalling(_))
     ));
     let vc = w.connector("trunk");
     let form = port_form(vec![toll_free(2)], ProductType::BusinessCalling, Some(vc));
     assert!(matches!(
-        w.act(Action::SubmitRequest(NewRequest::PortIn { form, email: "a@b.co".into() })),
+        w.act(Action::SubmitRequest(NewRequest::PortIn {
+            form,
+            email: "a@b.co".into()
+        })),
         Err(RuleError::TollFreeBusinessCalling(_))
     ));
 }
@@ -262,14 +355,30 @@ fn business_calling_numbers_go_to_users_one_each_with_permissions_off() {
     let mut w = World::new();
     w.inventory(ProductType::BusinessCalling, vec![local(1), local(2)]);
     let (a, u) = w.user();
-    w.ok(Action::SetUserPermissions { user: u.clone(), calling: true, sms: true });
-    let out = w.ok(Action::Assign { numbers: vec![local(1)], to: Assignee::User { account: a.clone(), user: u.clone() } });
+    w.ok(Action::SetUserPermissions {
+        user: u.clone(),
+        calling: true,
+        sms: true,
+    });
+    let out = w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::User {
+            account: a.clone(),
+            user: u.clone(),
+        },
+    });
     assert!(out.note.unwrap().contains("sign out"));
     let user = &w.view.users[&u];
     assert_eq!(user.phone_number, Some(local(1)));
     assert!(!user.calling_enabled && !user.sms_enabled);
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(2)], to: Assignee::User { account: a, user: u } }),
+        w.act(Action::Assign {
+            numbers: vec![local(2)],
+            to: Assignee::User {
+                account: a,
+                user: u
+            }
+        }),
         Err(RuleError::UserHasNumber { .. })
     ));
 }
@@ -282,11 +391,20 @@ fn product_types_decide_who_numbers_can_go_to() {
     let (a, u) = w.user();
     let vc = w.connector("trunk");
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(1)], to: Assignee::VoiceConnector(vc.clone()) }),
+        w.act(Action::Assign {
+            numbers: vec![local(1)],
+            to: Assignee::VoiceConnector(vc.clone())
+        }),
         Err(RuleError::WrongAssignee { .. })
     ));
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(2)], to: Assignee::User { account: a, user: u } }),
+        w.act(Action::Assign {
+            numbers: vec![local(2)],
+            to: Assignee::User {
+                account: a,
+                user: u
+            }
+        }),
         Err(RuleError::WrongAssignee { .. })
     ));
 }
@@ -297,24 +415,57 @@ fn assigning_to_someone_who_does_not_exist_is_refused() {
     w.inventory(ProductType::BusinessCalling, vec![local(1)]);
     w.inventory(ProductType::VoiceConnector, vec![local(2)]);
     let (a, u) = w.user();
-    let other = AccountId(w.ok(Action::CreateAccount { name: "Other".into() }).created.unwrap());
-    let to = |account: &AccountId, user: &str| Assignee::User { account: account.clone(), user: UserId(user.into()) };
-    assert!(matches!(w.act(Action::Assign { numbers: vec![local(1)], to: to(&a, "user-99") }), Err(RuleError::UnknownUser(_))));
+    let other = AccountId(
+        w.ok(Action::CreateAccount {
+            name: "Other".into(),
+        })
+        .created
+        .unwrap(),
+    );
+    let to = |account: &AccountId, user: &str| Assignee::User {
+        account: account.clone(),
+        user: UserId(user.into()),
+    };
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(1)], to: to(&AccountId("acct-9".into()), u.as_str()) }),
+        w.act(Action::Assign {
+            numbers: vec![local(1)],
+            to: to(&a, "user-99")
+        }),
+        Err(RuleError::UnknownUser(_))
+    ));
+    assert!(matches!(
+        w.act(Action::Assign {
+            numbers: vec![local(1)],
+            to: to(&AccountId("acct-9".into()), u.as_str())
+        }),
         Err(RuleError::UnknownAccount(_))
     ));
-    assert!(matches!(w.act(Action::Assign { numbers: vec![local(1)], to: to(&other, u.as_str()) }), Err(RuleError::UserNotInAccount { .. })));
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(2)], to: Assignee::VoiceConnector(VoiceConnectorId("vc-9".into())) }),
+        w.act(Action::Assign {
+            numbers: vec![local(1)],
+            to: to(&other, u.as_str())
+        }),
+        Err(RuleError::UserNotInAccount { .. })
+    ));
+    assert!(matches!(
+        w.act(Action::Assign {
+            numbers: vec![local(2)],
+            to: Assignee::VoiceConnector(VoiceConnectorId("vc-9".into()))
+        }),
         Err(RuleError::UnknownVoiceConnector(_))
     ));
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(2)], to: Assignee::VoiceConnectorGroup(GroupId("vcg-9".into())) }),
+        w.act(Action::Assign {
+            numbers: vec![local(2)],
+            to: Assignee::VoiceConnectorGroup(GroupId("vcg-9".into()))
+        }),
         Err(RuleError::UnknownGroup(_))
     ));
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(7)], to: Assignee::VoiceConnector(VoiceConnectorId("vc-9".into())) }),
+        w.act(Action::Assign {
+            numbers: vec![local(7)],
+            to: Assignee::VoiceConnector(VoiceConnectorId("vc-9".into()))
+        }),
         Err(RuleError::UnknownVoiceConnector(_))
     ));
 }
@@ -322,13 +473,24 @@ fn assigning_to_someone_who_does_not_exist_is_refused() {
 #[test]
 fn pending_numbers_are_not_in_the_inventory_yet() {
     let mut w = World::new();
-    w.ok(Action::Provision { product_type: ProductType::VoiceConnector, numbers: vec![local(1)] });
+    w.ok(Action::Provision {
+        product_type: ProductType::VoiceConnector,
+        numbers: vec![local(1)],
+    });
     let vc = w.connector("trunk");
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(1)], to: Assignee::VoiceConnector(vc) }),
+        w.act(Action::Assign {
+            numbers: vec![local(1)],
+            to: Assignee::VoiceConnector(vc)
+        }),
         Err(RuleError::NotInInventory { .. })
     ));
-    assert!(matches!(w.act(Action::Delete { numbers: vec![local(5)] }), Err(RuleError::UnknownNumber(_))));
+    assert!(matches!(
+        w.act(Action::Delete {
+            numbers: vec![local(5)]
+        }),
+        Err(RuleError::UnknownNumber(_))
+    ));
 }
 
 #[test]
@@ -340,20 +502,50 @@ fn voice_connector_numbers_reassign_in_one_step_business_calling_ones_do_not() {
     let one = w.connector("one");
     let two = w.connector("two");
     let group = GroupId(
-        w.ok(Action::CreateGroup { name: "g".into(), members: vec![GroupMember { connector: two.clone(), priority: 1 }] })
-            .created
-            .unwrap(),
+        w.ok(Action::CreateGroup {
+            name: "g".into(),
+            members: vec![GroupMember {
+                connector: two.clone(),
+                priority: 1,
+            }],
+        })
+        .created
+        .unwrap(),
     );
-    w.ok(Action::Assign { numbers: vec![local(1), local(2)], to: Assignee::VoiceConnector(one.clone()) });
-    w.ok(Action::Reassign { numbers: vec![local(1)], to: Assignee::VoiceConnectorGroup(group.clone()) });
-    assert_eq!(w.view.numbers[&local(1)].assignee(), Some(&Assignee::VoiceConnectorGroup(group)));
+    w.ok(Action::Assign {
+        numbers: vec![local(1), local(2)],
+        to: Assignee::VoiceConnector(one.clone()),
+    });
+    w.ok(Action::Reassign {
+        numbers: vec![local(1)],
+        to: Assignee::VoiceConnectorGroup(group.clone()),
+    });
+    assert_eq!(
+        w.view.numbers[&local(1)].assignee(),
+        Some(&Assignee::VoiceConnectorGroup(group))
+    );
     assert!(matches!(
-        w.act(Action::Assign { numbers: vec![local(2)], to: Assignee::VoiceConnector(two) }),
+        w.act(Action::Assign {
+            numbers: vec![local(2)],
+            to: Assignee::VoiceConnector(two)
+        }),
         Err(RuleError::IsAssigned { .. })
     ));
-    w.ok(Action::Assign { numbers: vec![local(3)], to: Assignee::User { account: a.clone(), user: u.clone() } });
+    w.ok(Action::Assign {
+        numbers: vec![local(3)],
+        to: Assignee::User {
+            account: a.clone(),
+            user: u.clone(),
+        },
+    });
     assert!(matches!(
-        w.act(Action::Reassign { numbers: vec![local(3)], to: Assignee::User { account: a, user: u } }),
+        w.act(Action::Reassign {
+            numbers: vec![local(3)],
+            to: Assignee::User {
+                account: a,
+                user: u
+            }
+        }),
         Err(RuleError::ReassignBusinessCalling(_))
     ));
 }
@@ -363,11 +555,24 @@ fn unassigning_frees_the_user_and_the_number() {
     let mut w = World::new();
     w.inventory(ProductType::BusinessCalling, vec![local(1)]);
     let (a, u) = w.user();
-    w.ok(Action::Assign { numbers: vec![local(1)], to: Assignee::User { account: a, user: u.clone() } });
-    w.ok(Action::Unassign { numbers: vec![local(1)] });
+    w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::User {
+            account: a,
+            user: u.clone(),
+        },
+    });
+    w.ok(Action::Unassign {
+        numbers: vec![local(1)],
+    });
     assert_eq!(w.status(&local(1)), Some(StatusCode::Unassigned));
     assert_eq!(w.view.users[&u].phone_number, None);
-    assert!(matches!(w.act(Action::Unassign { numbers: vec![local(1)] }), Err(RuleError::NotAssigned(_))));
+    assert!(matches!(
+        w.act(Action::Unassign {
+            numbers: vec![local(1)]
+        }),
+        Err(RuleError::NotAssigned(_))
+    ));
 }
 
 #[test]
@@ -375,16 +580,37 @@ fn only_unassigned_numbers_switch_product_type_or_get_deleted() {
     let mut w = World::new();
     w.inventory(ProductType::VoiceConnector, vec![local(1), local(2)]);
     let vc = w.connector("trunk");
-    w.ok(Action::Assign { numbers: vec![local(1)], to: Assignee::VoiceConnector(vc) });
+    w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::VoiceConnector(vc),
+    });
     assert!(matches!(
-        w.act(Action::SwitchProductType { numbers: vec![local(2), local(1)], product_type: ProductType::BusinessCalling }),
+        w.act(Action::SwitchProductType {
+            numbers: vec![local(2), local(1)],
+            product_type: ProductType::BusinessCalling
+        }),
         Err(RuleError::IsAssigned { .. })
     ));
-    assert_eq!(w.view.numbers[&local(2)].product_type, ProductType::VoiceConnector, "refused whole");
-    assert!(matches!(w.act(Action::Delete { numbers: vec![local(1)] }), Err(RuleError::IsAssigned { .. })));
-    w.ok(Action::SwitchProductType { numbers: vec![local(2)], product_type: ProductType::BusinessCalling });
+    assert_eq!(
+        w.view.numbers[&local(2)].product_type,
+        ProductType::VoiceConnector,
+        "refused whole"
+    );
     assert!(matches!(
-        w.act(Action::SwitchProductType { numbers: vec![local(2)], product_type: ProductType::BusinessCalling }),
+        w.act(Action::Delete {
+            numbers: vec![local(1)]
+        }),
+        Err(RuleError::IsAssigned { .. })
+    ));
+    w.ok(Action::SwitchProductType {
+        numbers: vec![local(2)],
+        product_type: ProductType::BusinessCalling,
+    });
+    assert!(matches!(
+        w.act(Action::SwitchProductType {
+            numbers: vec![local(2)],
+            product_type: ProductType::BusinessCalling
+        }),
         Err(RuleError::SameProductType { .. })
     ));
 }
@@ -396,15 +622,24 @@ fn the_default_calling_name_changes_once_in_seven_days_and_takes_72_hours() {
     let mut w = World::new();
     let name = CallingName::parse("Acme Corp").unwrap();
     let out = w.ok(Action::SetDefaultCallingName { name: name.clone() });
-    assert_eq!(out.takes_effect_at, Some(T.plus(Duration::from_secs(72 * 3600))));
+    assert_eq!(
+        out.takes_effect_at,
+        Some(T.plus(Duration::from_secs(72 * 3600)))
+    );
     assert!(matches!(
         w.act(Action::SetDefaultCallingName { name: None }),
         Err(RuleError::DefaultNameInProgress { .. })
     ));
     w.advance(72 * 3600 * 1000);
     assert_eq!(w.view.settings.default_calling_name.current, name);
-    assert_eq!(w.view.settings.default_calling_name.status, CallingNameStatus::UpdateSucceeded);
-    assert!(matches!(w.act(Action::SetDefaultCallingName { name: None }), Err(RuleError::DefaultNameCooldown { .. })));
+    assert_eq!(
+        w.view.settings.default_calling_name.status,
+        CallingNameStatus::UpdateSucceeded
+    );
+    assert!(matches!(
+        w.act(Action::SetDefaultCallingName { name: None }),
+        Err(RuleError::DefaultNameCooldown { .. })
+    ));
     w.advance(4 * DAY);
     w.ok(Action::SetDefaultCallingName { name: None });
 }
@@ -413,16 +648,33 @@ fn the_default_calling_name_changes_once_in_seven_days_and_takes_72_hours() {
 fn a_unique_name_cannot_change_while_its_update_is_in_progress() {
     let mut w = World::new();
     w.inventory(ProductType::VoiceConnector, vec![local(1)]);
-    w.ok(Action::SetUniqueCallingName { number: local(1), name: CallingName::parse("Front Desk").unwrap() });
+    w.ok(Action::SetUniqueCallingName {
+        number: local(1),
+        name: CallingName::parse("Front Desk").unwrap(),
+    });
     let p = &w.view.numbers[&local(1)].calling_name;
     assert_eq!(p.status, CallingNameStatus::UpdateInProgress);
     assert!(matches!(
-        w.act(Action::SetUniqueCallingName { number: local(1), name: None }),
+        w.act(Action::SetUniqueCallingName {
+            number: local(1),
+            name: None
+        }),
         Err(RuleError::NameUpdateInProgress { .. })
     ));
     w.advance(72 * 3600 * 1000);
-    assert_eq!(w.view.numbers[&local(1)].calling_name.current.as_ref().unwrap().as_str(), "Front Desk");
-    w.ok(Action::SetUniqueCallingName { number: local(1), name: None });
+    assert_eq!(
+        w.view.numbers[&local(1)]
+            .calling_name
+            .current
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "Front Desk"
+    );
+    w.ok(Action::SetUniqueCallingName {
+        number: local(1),
+        name: None,
+    });
 }
 
 // --- Deletion queue -------------------------------------------------------------------
@@ -431,25 +683,45 @@ fn a_unique_name_cannot_change_while_its_update_is_in_progress() {
 fn deleted_numbers_restore_within_seven_days_and_are_purged_after() {
     let mut w = World::new();
     w.inventory(ProductType::VoiceConnector, vec![local(1), local(2)]);
-    w.ok(Action::Delete { numbers: vec![local(1), local(2)] });
+    w.ok(Action::Delete {
+        numbers: vec![local(1), local(2)],
+    });
     assert_eq!(w.status(&local(1)), Some(StatusCode::DeleteInProgress));
     assert_eq!(w.view.held_count(), 0);
     w.advance(6 * DAY);
-    w.ok(Action::Restore { numbers: vec![local(1)] });
+    w.ok(Action::Restore {
+        numbers: vec![local(1)],
+    });
     assert_eq!(w.status(&local(1)), Some(StatusCode::Unassigned));
     w.advance(DAY);
     assert_eq!(w.status(&local(2)), None, "purged after 7 days");
-    assert!(matches!(w.act(Action::Restore { numbers: vec![local(2)] }), Err(RuleError::NotInDeletionQueue(_))));
-    assert_eq!(w.status(&local(1)), Some(StatusCode::Unassigned), "the restored one stays");
+    assert!(matches!(
+        w.act(Action::Restore {
+            numbers: vec![local(2)]
+        }),
+        Err(RuleError::NotInDeletionQueue(_))
+    ));
+    assert_eq!(
+        w.status(&local(1)),
+        Some(StatusCode::Unassigned),
+        "the restored one stays"
+    );
 }
 
 #[test]
 fn restoring_after_the_window_is_refused_even_before_the_purge_runs() {
     let mut w = World::new();
     w.inventory(ProductType::VoiceConnector, vec![local(1)]);
-    w.ok(Action::Delete { numbers: vec![local(1)] });
+    w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
     w.now = Timestamp(w.now.0 + 7 * DAY);
-    assert!(matches!(w.act(Action::Restore { numbers: vec![local(1)] }), Err(RuleError::RestoreWindowClosed { .. })));
+    assert!(matches!(
+        w.act(Action::Restore {
+            numbers: vec![local(1)]
+        }),
+        Err(RuleError::RestoreWindowClosed { .. })
+    ));
 }
 
 #[test]
@@ -457,9 +729,16 @@ fn a_restore_past_the_limit_is_refused() {
     let mut w = World::new();
     w.policy.inventory_limit = 2;
     w.inventory(ProductType::VoiceConnector, vec![local(1), local(2)]);
-    w.ok(Action::Delete { numbers: vec![local(1)] });
+    w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
     w.inventory(ProductType::VoiceConnector, vec![local(3)]);
-    assert!(matches!(w.act(Action::Restore { numbers: vec![local(1)] }), Err(RuleError::LimitExceeded { limit: 2, .. })));
+    assert!(matches!(
+        w.act(Action::Restore {
+            numbers: vec![local(1)]
+        }),
+        Err(RuleError::LimitExceeded { limit: 2, .. })
+    ));
 }
 
 // --- Directory ---------------------------------------------------------------------------
@@ -468,24 +747,61 @@ fn a_restore_past_the_limit_is_refused() {
 fn groups_hold_three_connectors_and_there_are_three_groups_at_most() {
     let mut w = World::new();
     let vcs: Vec<_> = (0..4).map(|i| w.connector(&format!("vc{i}"))).collect();
-    let member = |i: usize, p: u8| GroupMember { connector: vcs[i].clone(), priority: p };
+    let member = |i: usize, p: u8| GroupMember {
+        connector: vcs[i].clone(),
+        priority: p,
+    };
     assert!(matches!(
-        w.act(Action::CreateGroup { name: "big".into(), members: vec![member(0, 1), member(1, 2), member(2, 3), member(3, 4)] }),
+        w.act(Action::CreateGroup {
+            name: "big".into(),
+            members: vec![member(0, 1), member(1, 2), member(2, 3), member(3, 4)]
+        }),
         Err(RuleError::TooManyMembers)
     ));
-    assert!(matches!(w.act(Action::CreateGroup { name: "p".into(), members: vec![member(0, 100)] }), Err(RuleError::BadPriority(100))));
-    assert!(matches!(w.act(Action::CreateGroup { name: "p".into(), members: vec![member(0, 0)] }), Err(RuleError::BadPriority(0))));
     assert!(matches!(
-        w.act(Action::CreateGroup { name: "d".into(), members: vec![member(0, 1), member(0, 2)] }),
+        w.act(Action::CreateGroup {
+            name: "p".into(),
+            members: vec![member(0, 100)]
+        }),
+        Err(RuleError::BadPriority(100))
+    ));
+    assert!(matches!(
+        w.act(Action::CreateGroup {
+            name: "p".into(),
+            members: vec![member(0, 0)]
+        }),
+        Err(RuleError::BadPriority(0))
+    ));
+    assert!(matches!(
+        w.act(Action::CreateGroup {
+            name: "d".into(),
+            members: vec![member(0, 1), member(0, 2)]
+        }),
         Err(RuleError::DuplicateMember(_))
     ));
     for i in 0..3 {
-        w.ok(Action::CreateGroup { name: format!("g{i}"), members: vec![member(i, 1)] });
+        w.ok(Action::CreateGroup {
+            name: format!("g{i}"),
+            members: vec![member(i, 1)],
+        });
     }
-    assert!(matches!(w.act(Action::CreateGroup { name: "g4".into(), members: vec![member(3, 1)] }), Err(RuleError::TooManyGroups)));
+    assert!(matches!(
+        w.act(Action::CreateGroup {
+            name: "g4".into(),
+            members: vec![member(3, 1)]
+        }),
+        Err(RuleError::TooManyGroups)
+    ));
     let g = &w.view.groups.values().next().unwrap().clone();
-    w.ok(Action::UpdateGroup { group: g.id.clone(), name: "renamed".into(), members: vec![member(3, 5), member(0, 1)] });
-    assert_eq!(w.view.groups[&g.id].members[0].connector, vcs[0], "ordered by priority");
+    w.ok(Action::UpdateGroup {
+        group: g.id.clone(),
+        name: "renamed".into(),
+        members: vec![member(3, 5), member(0, 1)],
+    });
+    assert_eq!(
+        w.view.groups[&g.id].members[0].connector, vcs[0],
+        "ordered by priority"
+    );
 }
 
 #[test]
@@ -494,36 +810,87 @@ fn connectors_and_groups_with_numbers_cannot_be_deleted() {
     w.inventory(ProductType::VoiceConnector, vec![local(1)]);
     let vc = w.connector("trunk");
     let other = w.connector("spare");
-    w.ok(Action::Assign { numbers: vec![local(1)], to: Assignee::VoiceConnector(vc.clone()) });
-    assert!(matches!(w.act(Action::DeleteVoiceConnector { connector: vc.clone() }), Err(RuleError::HasNumbers { count: 1, .. })));
+    w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::VoiceConnector(vc.clone()),
+    });
+    assert!(matches!(
+        w.act(Action::DeleteVoiceConnector {
+            connector: vc.clone()
+        }),
+        Err(RuleError::HasNumbers { count: 1, .. })
+    ));
     let g = GroupId(
-        w.ok(Action::CreateGroup { name: "g".into(), members: vec![GroupMember { connector: other.clone(), priority: 1 }] })
-            .created
-            .unwrap(),
+        w.ok(Action::CreateGroup {
+            name: "g".into(),
+            members: vec![GroupMember {
+                connector: other.clone(),
+                priority: 1,
+            }],
+        })
+        .created
+        .unwrap(),
     );
-    assert!(matches!(w.act(Action::DeleteVoiceConnector { connector: other }), Err(RuleError::InGroup { .. })));
-    w.ok(Action::Reassign { numbers: vec![local(1)], to: Assignee::VoiceConnectorGroup(g.clone()) });
-    assert!(matches!(w.act(Action::DeleteGroup { group: g.clone() }), Err(RuleError::HasNumbers { .. })));
+    assert!(matches!(
+        w.act(Action::DeleteVoiceConnector { connector: other }),
+        Err(RuleError::InGroup { .. })
+    ));
+    w.ok(Action::Reassign {
+        numbers: vec![local(1)],
+        to: Assignee::VoiceConnectorGroup(g.clone()),
+    });
+    assert!(matches!(
+        w.act(Action::DeleteGroup { group: g.clone() }),
+        Err(RuleError::HasNumbers { .. })
+    ));
     w.ok(Action::DeleteVoiceConnector { connector: vc });
-    w.ok(Action::Unassign { numbers: vec![local(1)] });
+    w.ok(Action::Unassign {
+        numbers: vec![local(1)],
+    });
     w.ok(Action::DeleteGroup { group: g });
 }
 
 #[test]
 fn directory_input_is_checked() {
     let mut w = World::new();
-    assert!(matches!(w.act(Action::CreateAccount { name: "  ".into() }), Err(RuleError::Empty { .. })));
     assert!(matches!(
-        w.act(Action::CreateVoiceConnector { name: "x".into(), region: "mars-1".into(), encryption: true }),
+        w.act(Action::CreateAccount { name: "  ".into() }),
+        Err(RuleError::Empty { .. })
+    ));
+    assert!(matches!(
+        w.act(Action::CreateVoiceConnector {
+            name: "x".into(),
+            region: "mars-1".into(),
+            encryption: true
+        }),
         Err(RuleError::UnknownRegion(_))
     ));
-    let a = AccountId(w.ok(Action::CreateAccount { name: "A".into() }).created.unwrap());
+    let a = AccountId(
+        w.ok(Action::CreateAccount { name: "A".into() })
+            .created
+            .unwrap(),
+    );
     assert!(matches!(
-        w.act(Action::CreateUser { account: a.clone(), name: "Bo".into(), email: "nope".into() }),
+        w.act(Action::CreateUser {
+            account: a.clone(),
+            name: "Bo".into(),
+            email: "nope".into()
+        }),
         Err(RuleError::BadEmail(_))
     ));
-    let u = UserId(w.ok(Action::CreateUser { account: a.clone(), name: "Bo".into(), email: "bo@x.io".into() }).created.unwrap());
-    assert!(matches!(w.act(Action::DeleteAccount { account: a }), Err(RuleError::AccountHasUsers { .. })));
+    let u = UserId(
+        w.ok(Action::CreateUser {
+            account: a.clone(),
+            name: "Bo".into(),
+            email: "bo@x.io".into(),
+        })
+        .created
+        .unwrap(),
+    );
+    assert!(matches!(
+        w.act(Action::DeleteAccount { account: a }),
+        Err(RuleError::AccountHasUsers { .. })
+    ));
     w.ok(Action::DeleteUser { user: u });
 }
 
@@ -531,11 +898,17 @@ fn directory_input_is_checked() {
 fn viewers_read_only_and_only_the_scheduler_completes_work() {
     let mut w = World::new();
     assert!(matches!(
-        w.act_as(&Actor::viewer("val"), Action::CreateAccount { name: "A".into() }),
+        w.act_as(
+            &Actor::viewer("val"),
+            Action::CreateAccount { name: "A".into() }
+        ),
         Err(RuleError::ReadOnly { .. })
     ));
     assert!(matches!(
-        w.act(Action::RunDue(Due { at: T, task: Task::CompleteDefaultName })),
+        w.act(Action::RunDue(Due {
+            at: T,
+            task: Task::CompleteDefaultName
+        })),
         Err(RuleError::NotScheduler)
     ));
 }
@@ -548,7 +921,10 @@ fn a_port_in_goes_from_submitted_to_completed_with_an_loa() {
     let vc = w.connector("trunk");
     let numbers = vec![n("+12062151234"), n("+18882151234")];
     let form = port_form(numbers.clone(), ProductType::VoiceConnector, Some(vc));
-    let out = w.ok(Action::SubmitRequest(NewRequest::PortIn { form: form.clone(), email: "ana@example.com".into() }));
+    let out = w.ok(Action::SubmitRequest(NewRequest::PortIn {
+        form: form.clone(),
+        email: "ana@example.com".into(),
+    }));
     let id = out.request.unwrap();
     assert_eq!(w.status(&numbers[0]), Some(StatusCode::PortinInProgress));
     assert_eq!(w.view.held_count(), 2);
@@ -560,12 +936,31 @@ fn a_port_in_goes_from_submitted_to_completed_with_an_loa() {
         service_address: form.service_address.clone(),
         submitted_at: T,
     };
-    assert!(matches!(w.act(Action::SubmitLoa { request: id.clone(), loa: loa.clone() }), Err(RuleError::WrongRequestState { .. })));
+    assert!(matches!(
+        w.act(Action::SubmitLoa {
+            request: id.clone(),
+            loa: loa.clone()
+        }),
+        Err(RuleError::WrongRequestState { .. })
+    ));
     w.advance(DAY);
     assert_eq!(w.view.requests[&id].status, RequestStatus::PendingDocuments);
-    w.ok(Action::SubmitLoa { request: id.clone(), loa: loa.clone() });
-    assert_eq!(w.view.requests[&id].status, RequestStatus::ChangeRequested, "a mismatch sends it back");
-    w.ok(Action::SubmitLoa { request: id.clone(), loa: Loa { authorizing_person: "Ana Lima".into(), ..loa } });
+    w.ok(Action::SubmitLoa {
+        request: id.clone(),
+        loa: loa.clone(),
+    });
+    assert_eq!(
+        w.view.requests[&id].status,
+        RequestStatus::ChangeRequested,
+        "a mismatch sends it back"
+    );
+    w.ok(Action::SubmitLoa {
+        request: id.clone(),
+        loa: Loa {
+            authorizing_person: "Ana Lima".into(),
+            ..loa
+        },
+    });
     let r = &w.view.requests[&id];
     assert_eq!(r.status, RequestStatus::Foc);
     let foc = r.foc_date.unwrap();
@@ -583,27 +978,53 @@ fn a_port_in_goes_from_submitted_to_completed_with_an_loa() {
 fn port_in_rules() {
     let mut w = World::new();
     let email = || "ana@example.com".to_string();
-    let submit = |w: &mut World, form: PortIn| w.act(Action::SubmitRequest(NewRequest::PortIn { form, email: email() }));
+    let submit = |w: &mut World, form: PortIn| {
+        w.act(Action::SubmitRequest(NewRequest::PortIn {
+            form,
+            email: email(),
+        }))
+    };
     // Voice Connector ports need a voice connector first.
-    let e = submit(&mut w, port_form(vec![local(1)], ProductType::VoiceConnector, None));
+    let e = submit(
+        &mut w,
+        port_form(vec![local(1)], ProductType::VoiceConnector, None),
+    );
     assert!(matches!(e, Err(RuleError::PortInNeedsVoiceConnector)));
     // US numbers only.
-    let e = submit(&mut w, port_form(vec![n("+14165550123")], ProductType::BusinessCalling, None));
+    let e = submit(
+        &mut w,
+        port_form(vec![n("+14165550123")], ProductType::BusinessCalling, None),
+    );
     assert!(matches!(e, Err(RuleError::PortInNotUs(_))));
-    let e = submit(&mut w, port_form(vec![n("+442079460123")], ProductType::BusinessCalling, None));
+    let e = submit(
+        &mut w,
+        port_form(vec![n("+442079460123")], ProductType::BusinessCalling, None),
+    );
     assert!(matches!(e, Err(RuleError::PortInNotUs(_))));
     // Required fields.
     let mut f = port_form(vec![local(1)], ProductType::BusinessCalling, None);
     f.authorizing_person = " ".into();
-    assert!(matches!(submit(&mut w, f), Err(RuleError::MissingField("authorizing person"))));
+    assert!(matches!(
+        submit(&mut w, f),
+        Err(RuleError::MissingField("authorizing person"))
+    ));
     let mut f = port_form(vec![local(1)], ProductType::BusinessCalling, None);
     f.service_address.clear();
-    assert!(matches!(submit(&mut w, f), Err(RuleError::MissingField("service address"))));
+    assert!(matches!(
+        submit(&mut w, f),
+        Err(RuleError::MissingField("service address"))
+    ));
     let mut f = port_form(vec![local(1)], ProductType::BusinessCalling, None);
     f.customer_name.clear();
-    assert!(matches!(submit(&mut w, f), Err(RuleError::MissingField("customer name"))));
     assert!(matches!(
-        submit(&mut w, port_form(vec![], ProductType::BusinessCalling, None)),
+        submit(&mut w, f),
+        Err(RuleError::MissingField("customer name"))
+    ));
+    assert!(matches!(
+        submit(
+            &mut w,
+            port_form(vec![], ProductType::BusinessCalling, None)
+        ),
         Err(RuleError::MissingField(_))
     ));
     let e = w.act(Action::SubmitRequest(NewRequest::PortIn {
@@ -614,13 +1035,19 @@ fn port_in_rules() {
     // Numbers we hold cannot be ported in.
     w.inventory(ProductType::BusinessCalling, vec![local(2)]);
     assert!(matches!(
-        submit(&mut w, port_form(vec![local(2)], ProductType::BusinessCalling, None)),
+        submit(
+            &mut w,
+            port_form(vec![local(2)], ProductType::BusinessCalling, None)
+        ),
         Err(RuleError::AlreadyHeld(_))
     ));
     // The limit counts ports too.
     w.policy.inventory_limit = 2;
     assert!(matches!(
-        submit(&mut w, port_form(vec![local(3), local(4)], ProductType::BusinessCalling, None)),
+        submit(
+            &mut w,
+            port_form(vec![local(3), local(4)], ProductType::BusinessCalling, None)
+        ),
         Err(RuleError::LimitExceeded { .. })
     ));
 }
@@ -629,7 +1056,13 @@ fn port_in_rules() {
 fn an_unportable_request_releases_its_numbers() {
     let mut w = World::new();
     let form = port_form(vec![n("+12065550123")], ProductType::BusinessCalling, None);
-    let id = w.ok(Action::SubmitRequest(NewRequest::PortIn { form, email: "a@b.co".into() })).request.unwrap();
+    let id = w
+        .ok(Action::SubmitRequest(NewRequest::PortIn {
+            form,
+            email: "a@b.co".into(),
+        }))
+        .request
+        .unwrap();
     w.advance(DAY);
     assert_eq!(w.view.requests[&id].status, RequestStatus::Exception);
     assert_eq!(w.status(&n("+12065550123")), None);
@@ -640,27 +1073,53 @@ fn an_unportable_request_releases_its_numbers() {
 fn a_port_out_gets_credentials_then_marks_the_numbers_ported() {
     let mut w = World::new();
     w.inventory(ProductType::VoiceConnector, vec![local(1)]);
-    let form = PortOut { numbers: vec![local(1)], product_type: ProductType::BusinessCalling };
+    let form = PortOut {
+        numbers: vec![local(1)],
+        product_type: ProductType::BusinessCalling,
+    };
     assert!(matches!(
-        w.act(Action::SubmitRequest(NewRequest::PortOut { form, email: "a@b.co".into() })),
+        w.act(Action::SubmitRequest(NewRequest::PortOut {
+            form,
+            email: "a@b.co".into()
+        })),
         Err(RuleError::ProductMismatch { .. })
     ));
-    let form = PortOut { numbers: vec![local(9)], product_type: ProductType::VoiceConnector };
+    let form = PortOut {
+        numbers: vec![local(9)],
+        product_type: ProductType::VoiceConnector,
+    };
     assert!(matches!(
-        w.act(Action::SubmitRequest(NewRequest::PortOut { form, email: "a@b.co".into() })),
+        w.act(Action::SubmitRequest(NewRequest::PortOut {
+            form,
+            email: "a@b.co".into()
+        })),
         Err(RuleError::NotOursToPortOut(_))
     ));
-    let form = PortOut { numbers: vec![local(1)], product_type: ProductType::VoiceConnector };
-    let id = w.ok(Action::SubmitRequest(NewRequest::PortOut { form, email: "a@b.co".into() })).request.unwrap();
+    let form = PortOut {
+        numbers: vec![local(1)],
+        product_type: ProductType::VoiceConnector,
+    };
+    let id = w
+        .ok(Action::SubmitRequest(NewRequest::PortOut {
+            form,
+            email: "a@b.co".into(),
+        }))
+        .request
+        .unwrap();
     w.advance(DAY);
     let r = &w.view.requests[&id];
     assert_eq!(r.port_out_account.as_deref(), Some("PD-TEST"));
-    assert!(r.thread.iter().all(|m| !m.text.contains("123456")), "the PIN is not in the thread");
+    assert!(
+        r.thread.iter().all(|m| !m.text.contains("123456")),
+        "the PIN is not in the thread"
+    );
     let foc = r.foc_date.unwrap();
     w.now = foc;
     w.advance(0);
     assert!(w.view.numbers[&local(1)].ported_out);
-    w.ok(Action::Delete { numbers: vec![local(1)] });
+    w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
 }
 
 #[test]
@@ -674,23 +1133,48 @@ fn plain_requests_are_answered_and_closed() {
             email: email.into(),
         })
     };
-    assert!(matches!(w.act(new("", "a@b.co")), Err(RuleError::Empty { .. })));
-    assert!(matches!(w.act(new("Dropped calls", "ab.co")), Err(RuleError::BadEmail(_))));
+    assert!(matches!(
+        w.act(new("", "a@b.co")),
+        Err(RuleError::Empty { .. })
+    ));
+    assert!(matches!(
+        w.act(new("Dropped calls", "ab.co")),
+        Err(RuleError::BadEmail(_))
+    ));
     let id = w.ok(new("Dropped calls", "a@b.co")).request.unwrap();
     w.advance(DAY);
     assert_eq!(w.view.requests[&id].status, RequestStatus::Answered);
-    w.ok(Action::Reply { request: id.clone(), text: "Thanks, still happening".into() });
+    w.ok(Action::Reply {
+        request: id.clone(),
+        text: "Thanks, still happening".into(),
+    });
     assert_eq!(w.view.requests[&id].status, RequestStatus::Submitted);
-    w.ok(Action::CloseRequest { request: id.clone() });
-    assert!(matches!(w.act(Action::Reply { request: id, text: "hello".into() }), Err(RuleError::WrongRequestState { .. })));
+    w.ok(Action::CloseRequest {
+        request: id.clone(),
+    });
+    assert!(matches!(
+        w.act(Action::Reply {
+            request: id,
+            text: "hello".into()
+        }),
+        Err(RuleError::WrongRequestState { .. })
+    ));
 }
 
 #[test]
 fn cancelling_a_port_releases_its_numbers_after_support_confirms() {
     let mut w = World::new();
     let form = port_form(vec![local(1)], ProductType::BusinessCalling, None);
-    let id = w.ok(Action::SubmitRequest(NewRequest::PortIn { form, email: "a@b.co".into() })).request.unwrap();
-    w.ok(Action::CancelRequest { request: id.clone() });
+    let id = w
+        .ok(Action::SubmitRequest(NewRequest::PortIn {
+            form,
+            email: "a@b.co".into(),
+        }))
+        .request
+        .unwrap();
+    w.ok(Action::CancelRequest {
+        request: id.clone(),
+    });
     assert_eq!(w.view.requests[&id].status, RequestStatus::CancelRequested);
     w.advance(DAY);
     assert_eq!(w.view.requests[&id].status, RequestStatus::Cancelled);
@@ -702,7 +1186,13 @@ fn every_rejection_leaves_the_invariants_whole() {
     let mut w = World::new();
     w.inventory(ProductType::BusinessCalling, vec![local(1)]);
     let (a, u) = w.user();
-    w.ok(Action::Assign { numbers: vec![local(1)], to: Assignee::User { account: a, user: u } });
+    w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::User {
+            account: a,
+            user: u,
+        },
+    });
     let numbers: Vec<_> = w.view.numbers.values().cloned().collect();
     let users: Vec<_> = w.view.users.values().cloned().collect();
     let problems = invariants::check(&invariants::Snapshot {
