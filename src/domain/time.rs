@@ -70,9 +70,10 @@ impl Timestamp {
     }
 }
 
+/// For messages: `2026-11-28 07:06 UTC`. Scripts get `rfc3339()` or the raw millis.
 impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.rfc3339())
+        write!(f, "{} UTC", self.short())
     }
 }
 
