@@ -23,8 +23,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("PERF_DIR", os.path.join(os.path.dirname(ROOT), "shared", "perf"))
 
 
-def sh(*cmd, **kw):
-    return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+def sh(*cmd, cwd=ROOT):
+    return subprocess.run(cmd, check=True, cwd=cwd)
 
 
 def ensure_pyte():
@@ -38,11 +38,10 @@ def ensure_pyte():
 def build(numbers):
     src = os.path.join(ROOT, "target", "perf-baseline", "src")
     os.makedirs(src, exist_ok=True)
-    for name in ("Cargo.toml", "Cargo.lock"):
-        shutil.copy2(os.path.join(SHARED, "baseline", name), os.path.join(src, name))
-    shutil.copytree(os.path.join(SHARED, "baseline", "src"), os.path.join(src, "src"), dirs_exist_ok=True)
-    for d in (src, os.path.join(src, "src")):
-        os.chmod(d, 0o755)
+    # Plain copies (the shared files are read-only; their modes are not kept).
+    os.makedirs(os.path.join(src, "src"), exist_ok=True)
+    for name in ("Cargo.toml", "Cargo.lock", os.path.join("src", "main.rs")):
+        shutil.copyfile(os.path.join(SHARED, "baseline", name), os.path.join(src, name))
     print("building the floor (target/perf-baseline/src) ...", file=sys.stderr)
     sh("cargo", "build", "--release", "--quiet", cwd=src)
     print("building phonedesk (release) ...", file=sys.stderr)
