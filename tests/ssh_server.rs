@@ -256,9 +256,15 @@ impl Rig {
     /// Opens a console for `key` in a tmux pane of `w`x`h`. When ssh exits the pane stays,
     /// showing `[ssh exited N]` under what the server printed last.
     fn open(&self, pane: &str, key: &str, w: u16, h: u16) {
+        self.open_with(pane, key, w, h, &[]);
+    }
+
+    /// `ssh -tt ... COMMAND` in a tmux pane: a command with a terminal.
+    fn open_with(&self, pane: &str, key: &str, w: u16, h: u16, command: &[&str]) {
         let mut cmd: Vec<String> = vec!["ssh".into(), "-tt".into()];
         cmd.extend(self.ssh_base(key));
         cmd.push("admin@127.0.0.1".into());
+        cmd.extend(command.iter().map(|s| s.to_string()));
         let line = format!("{}; echo \"[ssh exited $?]\"; sleep 120", cmd.join(" "));
         self.tmux_ok(&[
             "new-session",
@@ -621,5 +627,45 @@ fn ssh_limits_sessions_and_idle_time() {
     assert!(s.contains("without input"), "{s}");
     let out = rig.ssh("admin", &["numbers", "list"]);
     assert!(out.status.success(), "{out:?}");
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_command_with_a_terminal_asks_to_confirm_on_it() {
+    let mut rig = Rig::new("");
+    rig.start();
+    let numbers = rig.numbers();
+    let (n1, n2) = (
+        numbers[0]["number"].as_str().unwrap(),
+        numbers[1]["number"].as_str().unwrap(),
+    );
+    // Without a terminal nobody can answer: refused, with the way out.
+    let out = rig.ssh("admin", &["delete", n1]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--yes"),
+        "{out:?}"
+    );
+    // With one, the question is asked there; "n" keeps the number ...
+    rig.open_with("no", "admin", 100, 10, &["delete", n1]);
+    rig.wait_for("no", "[y/N]");
+    rig.keys("no", &["n", "Enter"]);
+    let s = rig.wait_for("no", "[ssh exited");
+    assert!(
+        s.contains("[ssh exited 1]") && s.contains("cancelled"),
+        "{s}"
+    );
+    // ... and "yes", typed with a correction, deletes it.
+    rig.open_with("yes", "admin", 100, 10, &["delete", n2]);
+    rig.wait_for("yes", "[y/N]");
+    rig.text("yes", "yx");
+    rig.keys("yes", &["BSpace"]);
+    rig.text("yes", "es");
+    rig.keys("yes", &["Enter"]);
+    rig.wait_for("yes", "[ssh exited 0]");
+    let after = rig.numbers();
+    let place = |n: &str| after.iter().find(|x| x["number"] == n).unwrap()["place"].clone();
+    assert_eq!(place(n1), "inventory");
+    assert_eq!(place(n2), "deletion-queue");
     assert!(rig.stop().success());
 }

@@ -95,6 +95,13 @@ impl Output {
             .is_ok()
     }
 
+    /// One write to an extended stream (1: standard error); false when the client is gone.
+    pub fn send_ext(&self, ext: u32, bytes: Vec<u8>) -> bool {
+        self.rt
+            .block_on(self.handle.extended_data(self.channel, ext, bytes))
+            .is_ok()
+    }
+
     /// Exit status, EOF, close: the client's `ssh` exits.
     pub fn finish(&self, status: u32) {
         let h = &self.handle;

@@ -2,14 +2,23 @@
 //! with the caller's role. Standard output goes to the channel, standard error to its
 //! extended-data stream, then the exit status; the client's `ssh` exits with it.
 
+use super::console::{Input, Output};
 use crate::domain::Actor;
 use crate::engine::Engine;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
-/// Runs one CLI command: `(engine, actor, args, interactive, out, err) -> exit code`.
-pub type CliRunner =
-    fn(&Arc<Engine>, &Actor, Vec<String>, bool, &mut dyn Write, &mut dyn Write) -> i32;
+/// Runs one CLI command: `(engine, actor, args, input, out, err) -> exit code`; `input` is
+/// where confirmations are answered, `None` when nobody can answer.
+pub type CliRunner = fn(
+    &Arc<Engine>,
+    &Actor,
+    Vec<String>,
+    Option<&mut dyn BufRead>,
+    &mut dyn Write,
+    &mut dyn Write,
+) -> i32;
 
 /// Splits a command line the way a POSIX shell would split words: blanks separate words,
 /// single quotes keep everything, double quotes keep everything but `\"` and `\\`, a
@@ -75,58 +84,179 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
-/// The result of one command, ready to send.
-pub struct Ran {
-    pub out: Vec<u8>,
-    pub err: Vec<u8>,
-    pub status: i32,
-}
-
-/// Runs `command` with the CLI; `pty` means the client's terminal is raw, so line ends
-/// become CR LF.
-pub fn run(cli: CliRunner, engine: &Arc<Engine>, actor: &Actor, command: &str, pty: bool) -> Ran {
-    let mut out = Vec::new();
-    let mut err = Vec::new();
+/// Runs `command` with the CLI, streaming its output to the channel: standard output as
+/// data, standard error as extended data 1. With a pty (`ssh -t host delete ...`) the client's
+/// terminal is raw, so line ends become CR LF, and confirmations are asked on it: typed
+/// characters are echoed, Enter answers, Ctrl-C or Ctrl-D answers no. Returns the exit code.
+pub fn run(
+    cli: CliRunner,
+    engine: &Arc<Engine>,
+    actor: &Actor,
+    command: &str,
+    out: &Output,
+    input: Option<Receiver<Input>>,
+) -> i32 {
+    let pty = input.is_some();
+    let mut stdout = ChannelWriter::new(out.clone(), None, pty);
+    let mut stderr = ChannelWriter::new(out.clone(), Some(1), pty);
     let status = match split_words(command) {
         Ok(mut args) => {
             // `ssh host phonedesk numbers list` works as well as `ssh host numbers list`.
             if args.first().map(|a| a == "phonedesk").unwrap_or(false) {
                 args.remove(0);
             }
+            let mut reader = input.map(|rx| {
+                BufReader::new(PtyLine {
+                    rx,
+                    out: out.clone(),
+                    done: false,
+                })
+            });
             let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                cli(engine, actor, args, pty, &mut out, &mut err)
+                let input = reader.as_mut().map(|r| r as &mut dyn BufRead);
+                cli(engine, actor, args, input, &mut stdout, &mut stderr)
             }));
             match run {
                 Ok(status) => status,
                 Err(_) => {
-                    let _ = writeln!(err, "phonedesk: the command failed unexpectedly");
+                    let _ = writeln!(stderr, "phonedesk: the command failed unexpectedly");
                     70
                 }
             }
         }
         Err(why) => {
-            let _ = writeln!(err, "phonedesk: cannot read the command: {why}");
+            let _ = writeln!(stderr, "phonedesk: cannot read the command: {why}");
             2
         }
     };
-    if pty {
-        out = crlf(&out);
-        err = crlf(&err);
-    }
-    Ran { out, err, status }
+    let _ = stdout.flush();
+    let _ = stderr.flush();
+    status
 }
 
-fn crlf(bytes: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(bytes.len() + bytes.len() / 16);
-    let mut prev = 0u8;
-    for &b in bytes {
-        if b == b'\n' && prev != b'\r' {
-            v.push(b'\r');
+/// Output to one stream of the channel: collected up to 64 KiB, sent on flush; with a pty,
+/// sent at once (a prompt must show before its answer is read).
+struct ChannelWriter {
+    out: Output,
+    ext: Option<u32>,
+    crlf: bool,
+    prev: u8,
+    buf: Vec<u8>,
+    broken: bool,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl ChannelWriter {
+    fn new(out: Output, ext: Option<u32>, pty: bool) -> ChannelWriter {
+        ChannelWriter {
+            out,
+            ext,
+            crlf: pty,
+            prev: 0,
+            buf: Vec::new(),
+            broken: false,
         }
-        v.push(b);
-        prev = b;
     }
-    v
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.broken {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let bytes = std::mem::take(&mut self.buf);
+        let ok = match self.ext {
+            None => self.out.send(bytes),
+            Some(ext) => self.out.send_ext(ext, bytes),
+        };
+        if ok {
+            Ok(())
+        } else {
+            self.broken = true;
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.broken {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        if self.crlf {
+            for &b in bytes {
+                if b == b'\n' && self.prev != b'\r' {
+                    self.buf.push(b'\r');
+                }
+                self.buf.push(b);
+                self.prev = b;
+            }
+        } else {
+            self.buf.extend_from_slice(bytes);
+        }
+        if self.crlf || self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send()
+    }
+}
+
+/// Lines typed on the client's raw terminal, echoed as they are typed.
+struct PtyLine {
+    rx: Receiver<Input>,
+    out: Output,
+    done: bool,
+}
+
+impl Read for PtyLine {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut line: Vec<u8> = Vec::new();
+        while !self.done {
+            let bytes = match self.rx.recv() {
+                Ok(Input::Bytes(b)) => b,
+                Ok(Input::Resize(..)) | Ok(Input::Engine(_)) => continue,
+                Ok(Input::Shutdown(_)) | Ok(Input::Closed) | Err(_) => {
+                    self.done = true;
+                    break;
+                }
+            };
+            let mut echo = Vec::new();
+            for b in bytes {
+                match b {
+                    b'\r' | b'\n' => {
+                        echo.extend_from_slice(b"\r\n");
+                        self.out.send(echo);
+                        line.push(b'\n');
+                        let n = line.len().min(buf.len());
+                        buf[..n].copy_from_slice(&line[..n]);
+                        return Ok(n);
+                    }
+                    0x03 | 0x04 => {
+                        echo.extend_from_slice(if b == 0x03 { b"^C\r\n" } else { b"\r\n" });
+                        self.out.send(echo);
+                        self.done = true;
+                        return Ok(0);
+                    }
+                    0x7f | 0x08 if line.pop().is_some() => echo.extend_from_slice(b"\x08 \x08"),
+                    b if b >= 0x20 && b != 0x7f && line.len() < 256 => {
+                        line.push(b);
+                        echo.push(b);
+                    }
+                    _ => {}
+                }
+            }
+            if !echo.is_empty() {
+                self.out.send(echo);
+            }
+        }
+        Ok(0)
+    }
 }
 
 #[cfg(test)]
@@ -152,10 +282,5 @@ mod tests {
         assert_eq!(w(""), Vec::<String>::new());
         assert!(split_words("a 'b").is_err());
         assert!(split_words("a \"b").is_err());
-    }
-
-    #[test]
-    fn crlf_only_where_missing() {
-        assert_eq!(crlf(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
     }
 }

@@ -67,12 +67,13 @@ fn front(config: &Config) -> FrontFactory {
     })
 }
 
-/// What runs `ssh host COMMAND`: the CLI, with nobody to answer confirmations (destructive
-/// commands need `--yes`) and no file writes on the server.
+/// What runs `ssh host COMMAND`: the CLI, with confirmations asked on the client's terminal
+/// when it has one (else destructive commands need `--yes`), and no file writes on the
+/// server.
 fn cli() -> CliRunner {
-    |engine, actor, args, _pty, out, err| {
+    |engine, actor, args, input, out, err| {
         let access = crate::cli::Access {
-            input: None,
+            input,
             files: false,
         };
         crate::cli::run_with(engine, actor, args, access, out, err)

@@ -266,35 +266,42 @@ impl Connection {
             return Self::send_now(session, channel, &self.busy_text(), 1);
         };
         let shared = Arc::clone(&self.shared);
-        let handle = session.handle();
+        let out = Output {
+            handle: session.handle(),
+            channel,
+            rt: shared.rt.clone(),
+        };
+        // With a pty, what the client types answers the command's confirmations.
+        let input = if pty {
+            let (tx, rx) = std::sync::mpsc::channel();
+            if let Some(c) = self.channels.get_mut(&channel) {
+                c.console = Some(tx);
+            }
+            Some(rx)
+        } else {
+            None
+        };
         eprintln!(
             "phonedesk serve: {} ({}) runs `{}`",
             actor.name,
             actor.role.label(),
             clean(&command)
         );
-        self.shared.rt.spawn(async move {
-            let engine = Arc::clone(&shared.engine);
-            let cli = shared.cli;
-            let ran =
-                tokio::task::spawn_blocking(move || exec::run(cli, &engine, &actor, &command, pty))
-                    .await;
-            let ran = ran.unwrap_or_else(|_| exec::Ran {
-                out: Vec::new(),
-                err: b"phonedesk: the command failed unexpectedly\n".to_vec(),
-                status: 70,
+        let spawned = std::thread::Builder::new()
+            .name("command".into())
+            .spawn(move || {
+                let status = exec::run(shared.cli, &shared.engine, &actor, &command, &out, input);
+                out.finish(status as u32);
+                drop(slot);
             });
-            if !ran.out.is_empty() {
-                let _ = handle.data(channel, ran.out).await;
-            }
-            if !ran.err.is_empty() {
-                let _ = handle.extended_data(channel, 1, ran.err).await;
-            }
-            let _ = handle.exit_status_request(channel, ran.status as u32).await;
-            let _ = handle.eof(channel).await;
-            let _ = handle.close(channel).await;
-            drop(slot);
-        });
+        if let Err(e) = spawned {
+            return Self::send_now(
+                session,
+                channel,
+                &format!("phonedesk: cannot run the command: {e}\n"),
+                1,
+            );
+        }
         Ok(())
     }
 
