@@ -223,3 +223,99 @@ fn export_writes_a_csv_and_says_where() {
     let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
     assert_eq!(text.lines().count(), 7);
 }
+
+// --- Deletion queue -------------------------------------------------------------------
+
+fn days(d: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(d * 86_400)
+}
+
+#[test]
+fn restore_marked_numbers_from_the_deletion_queue_with_a_live_countdown() {
+    let w = world();
+    let mut a = app(&w);
+    // Delete rows 2 and 3 in the inventory, then restore both from the queue.
+    press(&mut a, w.now, "j<Space><Space>d<Space><Enter>4");
+    assert_eq!(a.current_screen(), ScreenId::DeletionQueue);
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("7 d 0 h"), "{text}");
+    assert!(text.contains(&w.inventory[1].national()), "{text}");
+    // The countdown ticks without a key press.
+    let secs = |s: u64| w.now.plus(std::time::Duration::from_secs(s));
+    assert!(a.tick(secs(1)), "7 d 0 h becomes 6 d 23 h");
+    render(&mut a, 120, 40);
+    assert!(!a.tick(secs(60)), "no redraw while the text stays the same");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("6 d 23 h"), "{text}");
+    let later = w
+        .now
+        .plus(days(6) + std::time::Duration::from_secs(23 * 3600 + 30 * 60));
+    assert!(a.tick(later));
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("30 m 0 s"), "{text}");
+    press(&mut a, later, "<Space><Space>r");
+    for n in &w.inventory[1..3] {
+        assert_eq!(number(&w, n).status, NumberStatus::Unassigned, "{n}");
+    }
+    assert!(
+        a.status_text().contains("back to the inventory"),
+        "{}",
+        a.status_text()
+    );
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("deletion queue is empty"), "{text}");
+}
+
+#[test]
+fn restore_refusals_show_on_the_status_line() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "jd<Space><Enter>");
+    // After the window closed (the purge has not run yet): refused, nothing changes.
+    let late = w.now.plus(days(8));
+    press(&mut a, late, "4r");
+    assert!(
+        a.status_text().contains("can no longer be restored"),
+        "{}",
+        a.status_text()
+    );
+    assert!(matches!(
+        number(&w, &w.inventory[1]).status,
+        NumberStatus::DeleteInProgress { .. }
+    ));
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("window closed"), "{text}");
+
+    // Within the window but over the inventory limit.
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "jd<Space><Enter>");
+    let held = w.engine.store().held();
+    let fill: Vec<E164> = w
+        .engine
+        .search(&SearchQuery::us().with_area_code(503).with_limit(25 - held))
+        .unwrap()
+        .into_iter()
+        .map(|f| f.number)
+        .collect();
+    w.engine
+        .dispatch(
+            &admin(),
+            Action::Provision {
+                product_type: ProductType::BusinessCalling,
+                numbers: fill,
+            },
+            w.now,
+        )
+        .unwrap();
+    press(&mut a, w.now, "4r");
+    assert!(
+        a.status_text().contains("limited to 25"),
+        "{}",
+        a.status_text()
+    );
+    assert!(matches!(
+        number(&w, &w.inventory[1]).status,
+        NumberStatus::DeleteInProgress { .. }
+    ));
+}

@@ -124,14 +124,8 @@ impl App {
             Box::new(screens::orders::Orders::new()),
             Box::new(screens::pending::Pending::new()),
             Box::new(screens::inventory::Inventory::new()),
-            Box::new(screens::placeholder::Placeholder::new(
-                ScreenId::DeletionQueue,
-                Scope::DeletionQueue,
-            )),
-            Box::new(screens::placeholder::Placeholder::new(
-                ScreenId::Support,
-                Scope::Support,
-            )),
+            Box::new(screens::deletion_queue::DeletionQueue::new()),
+            Box::new(screens::support::Support::new()),
             Box::new(screens::placeholder::Placeholder::new(
                 ScreenId::Directory,
                 Scope::Directory,

@@ -97,6 +97,27 @@ pub enum Cmd {
     DismissFailed,
     // Provision wizard
     Search,
+    // Deletion queue
+    Restore,
+    // Support
+    NewRequest,
+    PortInRequest,
+    PortOutRequest,
+    Reply,
+    SubmitLoa,
+    CancelRequest,
+    CloseRequest,
+    Reveal,
+    // Directory
+    NextSection,
+    PrevSection,
+    Create,
+    CreateAccount,
+    Edit,
+    Remove,
+    ToggleCalling,
+    ToggleSms,
+    ToggleEncryption,
 }
 
 macro_rules! cmd {
@@ -280,4 +301,124 @@ pub const COMMANDS: &[CmdInfo] = &[
         "Dismiss failed acquisitions"
     ),
     cmd!(Search, "search", Provision, ["s"], "Edit the search"),
+    cmd!(
+        Restore,
+        "restore",
+        DeletionQueue,
+        ["r", "m"],
+        "Move to inventory: restore the marked numbers (or the one under the cursor)"
+    ),
+    cmd!(
+        NewRequest,
+        "new-request",
+        Support,
+        ["n"],
+        "Submit a support request (category, subject, issue, email)"
+    ),
+    cmd!(
+        PortInRequest,
+        "port-in",
+        Support,
+        ["i"],
+        "Request to port existing numbers in"
+    ),
+    cmd!(
+        PortOutRequest,
+        "port-out",
+        Support,
+        ["o"],
+        "Request to port numbers out"
+    ),
+    cmd!(Reply, "reply", Support, ["r"], "Reply to the request"),
+    cmd!(
+        SubmitLoa,
+        "loa",
+        Support,
+        ["L"],
+        "Submit the Letter of Authorization of a port-in request"
+    ),
+    cmd!(
+        CancelRequest,
+        "cancel-request",
+        Support,
+        ["c"],
+        "Cancel the request (asks to confirm)"
+    ),
+    cmd!(
+        CloseRequest,
+        "close-request",
+        Support,
+        ["x"],
+        "Close a plain request"
+    ),
+    cmd!(
+        Reveal,
+        "reveal",
+        Support,
+        ["v"],
+        "Show or hide the port-out account ID and PIN"
+    ),
+    cmd!(
+        NextSection,
+        "next-section",
+        Directory,
+        ["]"],
+        "Next section: users, voice connectors, groups"
+    ),
+    cmd!(
+        PrevSection,
+        "prev-section",
+        Directory,
+        ["["],
+        "Previous section"
+    ),
+    cmd!(
+        Create,
+        "new",
+        Directory,
+        ["n"],
+        "Create a user (in the account under the cursor), voice connector or group"
+    ),
+    cmd!(
+        CreateAccount,
+        "new-account",
+        Directory,
+        ["A"],
+        "Create an account"
+    ),
+    cmd!(
+        Edit,
+        "edit",
+        Directory,
+        ["e"],
+        "Edit the voice connector or group"
+    ),
+    cmd!(
+        Remove,
+        "remove",
+        Directory,
+        ["d", "Delete"],
+        "Delete the user, account, voice connector or group (asks to confirm)"
+    ),
+    cmd!(
+        ToggleCalling,
+        "calling",
+        Directory,
+        ["c"],
+        "Turn the user's calling permission on or off"
+    ),
+    cmd!(
+        ToggleSms,
+        "sms",
+        Directory,
+        ["s"],
+        "Turn the user's SMS permission on or off"
+    ),
+    cmd!(
+        ToggleEncryption,
+        "encryption",
+        Directory,
+        ["t"],
+        "Turn the voice connector's encryption on or off"
+    ),
 ];

@@ -2,12 +2,15 @@
 //! engine actions through `Cx::dispatch`, reloads from the store in `refresh`, and draws
 //! only its visible rows. See docs/tui.md for how to add one.
 
+pub mod deletion_queue;
 pub mod inventory;
 pub mod names;
 pub mod orders;
 pub mod pending;
 pub mod placeholder;
 pub mod provision;
+pub mod support;
+pub mod support_forms;
 
 use super::keys::{Cmd, KeyMap, Scope};
 use super::theme::Theme;

@@ -1,0 +1,494 @@
+//! Support: requests newest first; Enter opens one with its fields (secrets masked), its
+//! status and next step, and its thread. Actions: a new plain request, the port-in and
+//! port-out forms (support_forms.rs), reply, the LOA step, cancel (confirmed) and close.
+//! The port-out account ID and PIN show only while `v` has revealed them.
+
+use super::support_forms::{self as forms, FormDialog, FormStep};
+use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
+use crate::domain::*;
+use crate::tui::keys::{Cmd, Scope};
+use crate::tui::sanitize;
+use crate::tui::widgets::confirm::Confirm;
+use crate::tui::widgets::filter::Fuzzy;
+use crate::tui::widgets::status::Status;
+use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::{block, DialogEvent};
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::Frame;
+
+#[derive(Default)]
+pub struct Support {
+    all: Vec<SupportRequest>,
+    shown: Vec<usize>,
+    connectors: Vec<VoiceConnector>,
+    filter: String,
+    nav: Nav,
+    open: Option<RequestId>,
+    scroll: u16,
+    /// The port-out account ID and PIN are shown in full.
+    reveal: bool,
+    form: Option<FormDialog>,
+    confirm: Option<(Confirm, RequestId)>,
+}
+
+impl Support {
+    pub fn new() -> Support {
+        Support::default()
+    }
+
+    fn apply_filter(&mut self) {
+        let mut fz = Fuzzy::new(&self.filter);
+        self.shown = (0..self.all.len())
+            .filter(|i| {
+                let r = &self.all[*i];
+                let nums: Vec<&str> = r.numbers().iter().map(|n| n.as_str()).collect();
+                fz.matches(&format!(
+                    "{} {} {} {} {}",
+                    r.id,
+                    r.kind_label(),
+                    sanitize(&r.subject),
+                    r.status.label(),
+                    nums.join(" ")
+                ))
+            })
+            .collect();
+        self.nav.set_len(self.shown.len());
+    }
+
+    fn opened(&self) -> Option<&SupportRequest> {
+        let id = self.open.as_ref()?;
+        self.all.iter().find(|r| &r.id == id)
+    }
+
+    /// The opened request, else the one under the cursor.
+    fn target(&self, cx: &mut Cx) -> Option<SupportRequest> {
+        let r = self.opened().or_else(|| {
+            self.shown
+                .get(self.nav.cursor)
+                .and_then(|i| self.all.get(*i))
+        });
+        if r.is_none() {
+            cx.say(Status::error(
+                "no request selected: press n, i or o to submit one",
+            ));
+        }
+        r.cloned()
+    }
+
+    fn start_loa(&mut self, cx: &mut Cx) {
+        let Some(r) = self.target(cx) else { return };
+        match r.port_in() {
+            Some(p) => self.form = Some(forms::loa_form(&r, p)),
+            None => cx.say(Status::error(
+                RuleError::NotPortIn {
+                    request: r.id.0.clone(),
+                }
+                .to_string(),
+            )),
+        }
+    }
+
+    fn start_cancel(&mut self, cx: &mut Cx) {
+        let Some(r) = self.target(cx) else { return };
+        let c = Confirm::new(
+            "Cancel support request",
+            "cancel the request",
+            format!("Cancel {}", r.id),
+        )
+        .line(format!("{}: {}", r.id, sanitize(&r.subject)))
+        .line("Support confirms the cancellation; a port in progress stops.");
+        self.confirm = Some((c, r.id));
+    }
+
+    fn submitted(&mut self, action: Action, cx: &mut Cx) -> Result<(), String> {
+        let new = matches!(action, Action::SubmitRequest(_));
+        let outcome = cx.dispatch(action)?;
+        if new {
+            self.open = outcome.request;
+            self.scroll = 0;
+            self.reveal = false;
+        }
+        Ok(())
+    }
+
+    fn next_step(&self, r: &SupportRequest, now: Timestamp) -> String {
+        let when =
+            |at: Timestamp| format!("in {} ({})", format_duration(now.until(at)), at.short());
+        match (r.status, r.next_step_at) {
+            (RequestStatus::Submitted, Some(at)) => format!("support answers {}", when(at)),
+            (RequestStatus::CancelRequested, Some(at)) => {
+                format!("support confirms the cancellation {}", when(at))
+            }
+            (RequestStatus::PendingDocuments, _) => "submit the LOA: press L".into(),
+            (RequestStatus::ChangeRequested, _) => "submit a corrected LOA: press L".into(),
+            (RequestStatus::Foc, Some(at)) => format!("the port completes {}", when(at)),
+            (RequestStatus::Answered, _) => "reply (r) or close the request (x)".into(),
+            (s, _) if s.is_final() => "nothing: the request is finished".into(),
+            _ => "waiting for support".into(),
+        }
+    }
+
+    fn detail_lines(&self, r: &SupportRequest, cx: &DrawCx) -> Vec<Line<'static>> {
+        let t = cx.theme;
+        let kv = |k: &str, v: String| {
+            Line::from(vec![
+                Span::styled(format!("{k:<24}"), t.dim),
+                Span::raw(sanitize(&v).into_owned()),
+            ])
+        };
+        let mut lines = vec![
+            kv("Request", format!("{} ({})", r.id, r.kind_label())),
+            kv("Subject", r.subject.clone()),
+            kv("Category", r.category.label().into()),
+            kv("Status", r.status.label().into()),
+        ];
+        if let Some(foc) = r.foc_date {
+            lines.push(kv("FOC date (port date)", foc.short()));
+        }
+        lines.push(kv("Next step", self.next_step(r, cx.now)));
+        lines.push(kv("Email", r.email.clone()));
+        lines.push(kv(
+            "Created / updated",
+            format!("{} / {}", r.created_at.short(), r.updated_at.short()),
+        ));
+        let list = |ns: &[E164]| ns.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
+        let masked = |s: &Option<Secret>| {
+            s.as_ref()
+                .map(|s| s.masked())
+                .unwrap_or_else(|| "not given".into())
+        };
+        match &r.kind {
+            RequestKind::Other => {
+                lines.push(Line::from(""));
+                lines.push(Line::from("Issue").style(t.title));
+                for l in r.issue.lines() {
+                    lines.push(Line::from(format!("  {}", sanitize(l))));
+                }
+            }
+            RequestKind::PortIn(p) => {
+                lines.push(Line::from(""));
+                lines.push(Line::from("Port in").style(t.title));
+                let vc = p
+                    .voice_connector
+                    .as_ref()
+                    .map(|id| {
+                        self.connectors
+                            .iter()
+                            .find(|c| &c.id == id)
+                            .map(|c| format!("{} ({id})", c.name))
+                            .unwrap_or_else(|| id.to_string())
+                    })
+                    .unwrap_or_else(|| "-".into());
+                lines.extend([
+                    kv("Numbers", list(&p.numbers)),
+                    kv("Product type", p.product_type.label().into()),
+                    kv("Billing number (BTN)", p.btn.to_string()),
+                    kv("Authorizing person", p.authorizing_person.clone()),
+                    kv(
+                        "Current carrier",
+                        p.current_carrier
+                            .clone()
+                            .unwrap_or_else(|| "unknown".into()),
+                    ),
+                    kv("Service account number", masked(&p.service_account_number)),
+                    kv("Service PIN", masked(&p.service_pin)),
+                    kv("Service address", p.service_address.clone()),
+                    kv("Customer name", p.customer_name.clone()),
+                    kv("Requested port date", p.requested_at.short()),
+                    kv("Voice connector", vc),
+                ]);
+                for l in &r.loas {
+                    lines.push(kv(
+                        "LOA",
+                        format!(
+                            "{}, signed by {}, submitted {}",
+                            l.carrier,
+                            l.authorizing_person,
+                            l.submitted_at.short()
+                        ),
+                    ));
+                }
+            }
+            RequestKind::PortOut(p) => {
+                lines.push(Line::from(""));
+                lines.push(Line::from("Port out").style(t.title));
+                lines.push(kv("Numbers", list(&p.numbers)));
+                lines.push(kv("Product type", p.product_type.label().into()));
+                match (&r.port_out_account, &r.port_out_pin) {
+                    (None, None) => lines.push(kv(
+                        "Account ID and PIN",
+                        "support sends them with its answer".into(),
+                    )),
+                    (account, pin) => {
+                        let account = account.clone().map(Secret::new);
+                        let show = |s: &Option<Secret>| match s {
+                            Some(s) if self.reveal => s.reveal().to_string(),
+                            Some(s) => s.masked(),
+                            None => "-".into(),
+                        };
+                        lines.push(kv("Account ID", show(&account)));
+                        lines.push(kv("PIN", show(pin)));
+                        lines.push(if self.reveal {
+                            Line::from("  Shown in full: press v to hide them again.").style(t.warn)
+                        } else {
+                            Line::from("  Masked: press v to show them while you copy them.")
+                                .style(t.dim)
+                        });
+                    }
+                }
+            }
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(format!("Thread ({})", r.thread.len())).style(t.title));
+        if r.thread.is_empty() {
+            lines.push(Line::from("  No replies yet.").style(t.dim));
+        }
+        for reply in &r.thread {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}", sanitize(&reply.name)), t.accent),
+                Span::styled(format!("  {}", reply.at.short()), t.dim),
+            ]));
+            for l in reply.text.lines() {
+                lines.push(Line::from(format!("    {}", sanitize(l))));
+            }
+        }
+        lines
+    }
+
+    fn draw_detail(&self, f: &mut Frame, area: Rect, cx: &DrawCx, r: &SupportRequest) {
+        let t = cx.theme;
+        let mut keys = String::from(" r reply ");
+        match &r.kind {
+            RequestKind::PortIn(_) => keys.push_str(" L LOA  c cancel "),
+            RequestKind::PortOut(_) => keys.push_str(" v reveal  c cancel "),
+            RequestKind::Other => keys.push_str(" c cancel  x close "),
+        }
+        keys.push_str(" j/k scroll  Esc back ");
+        let b = block(t, format!(" Support › {} {} ", r.id, sanitize(&r.subject)))
+            .title_bottom(Line::from(keys).style(t.dim));
+        let lines = self.detail_lines(r, cx);
+        f.render_widget(
+            Paragraph::new(lines)
+                .block(b)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            area,
+        );
+    }
+
+    fn draw_list(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        let t = cx.theme;
+        self.nav.set_height(body_height(area));
+        self.nav.set_len(self.shown.len());
+        let wide = area.width >= 110;
+        let rows = self
+            .nav
+            .visible()
+            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
+            .map(|r| {
+                let style = match r.status {
+                    RequestStatus::Exception | RequestStatus::ChangeRequested => t.error,
+                    RequestStatus::PendingDocuments | RequestStatus::Answered => t.warn,
+                    RequestStatus::Completed => t.ok,
+                    _ => t.text,
+                };
+                let mut cells = vec![
+                    Cell::from(r.id.to_string()),
+                    Cell::from(r.kind_label()),
+                    Cell::from(sanitize(&r.subject).into_owned()),
+                    Cell::from(r.status.label()).style(style),
+                    Cell::from(r.updated_at.short()),
+                ];
+                if wide {
+                    cells.push(Cell::from(r.numbers().len().to_string()));
+                }
+                Row::new(cells)
+            })
+            .collect();
+        let mut header = vec!["Request", "Kind", "Subject", "Status", "Updated"];
+        let mut widths = vec![
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Fill(1),
+            Constraint::Length(16),
+            Constraint::Length(16),
+        ];
+        if wide {
+            header.push("Numbers");
+            widths.push(Constraint::Length(7));
+        }
+        let title = if self.filter.is_empty() {
+            Line::from(" Support requests ")
+        } else {
+            Line::from(format!(" Support requests /{} ", sanitize(&self.filter)))
+        };
+        draw_table(
+            f,
+            area,
+            t,
+            title,
+            header,
+            &widths,
+            rows,
+            &self.nav,
+            "No support requests. n submits one; i ports numbers in, o ports numbers out.",
+        );
+    }
+}
+
+impl Screen for Support {
+    fn id(&self) -> ScreenId {
+        ScreenId::Support
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Support
+    }
+
+    fn refresh(&mut self, cx: &mut Cx) {
+        let store = cx.engine.store();
+        self.all = store.requests().unwrap_or_default();
+        self.connectors = store.voice_connectors().unwrap_or_default();
+        self.apply_filter();
+        if self.opened().is_none() {
+            self.open = None;
+        }
+    }
+
+    fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
+        match cmd {
+            Cmd::NewRequest => self.form = Some(forms::plain_form()),
+            Cmd::PortInRequest => {
+                self.form = Some(forms::port_in_form(
+                    &self.connectors,
+                    cx.engine.policy(),
+                    cx.now,
+                ))
+            }
+            Cmd::PortOutRequest => self.form = Some(forms::port_out_form()),
+            Cmd::Reply => {
+                if let Some(r) = self.target(cx) {
+                    self.form = Some(forms::reply_form(&r.id));
+                }
+            }
+            Cmd::SubmitLoa => self.start_loa(cx),
+            Cmd::CancelRequest => self.start_cancel(cx),
+            Cmd::CloseRequest => {
+                if let Some(r) = self.target(cx) {
+                    let _ = cx.dispatch(Action::CloseRequest { request: r.id });
+                }
+            }
+            Cmd::Reveal => match self.opened() {
+                Some(r) if matches!(r.kind, RequestKind::PortOut(_)) => {
+                    self.reveal = !self.reveal;
+                    cx.say(Status::info(if self.reveal {
+                        "The account ID and PIN are shown in full; v hides them."
+                    } else {
+                        "The account ID and PIN are masked again."
+                    }));
+                }
+                _ => cx.say(Status::info(
+                    "v reveals the account ID and PIN of an opened port-out request.",
+                )),
+            },
+            Cmd::Details if self.open.is_none() => {
+                self.open = self
+                    .shown
+                    .get(self.nav.cursor)
+                    .and_then(|i| self.all.get(*i))
+                    .map(|r| r.id.clone());
+                self.scroll = 0;
+                self.reveal = false;
+            }
+            Cmd::Back if self.open.is_some() => {
+                self.open = None;
+                self.reveal = false;
+            }
+            Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown
+                if self.open.is_some() =>
+            {
+                self.scroll = match cmd {
+                    Cmd::Up => self.scroll.saturating_sub(1),
+                    Cmd::Down => self.scroll.saturating_add(1).min(200),
+                    Cmd::PageUp => self.scroll.saturating_sub(10),
+                    Cmd::PageDown => self.scroll.saturating_add(10).min(200),
+                    Cmd::Top => 0,
+                    _ => 200,
+                };
+            }
+            c if self.open.is_none() => return self.nav.apply(c),
+            _ => return false,
+        }
+        true
+    }
+
+    fn is_modal(&self) -> bool {
+        self.form.is_some() || self.confirm.is_some()
+    }
+
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        if let Some((mut c, id)) = self.confirm.take() {
+            match c.handle_key(key) {
+                DialogEvent::Done => {
+                    let _ = cx.dispatch(Action::CancelRequest { request: id });
+                }
+                DialogEvent::Cancel => {}
+                _ => self.confirm = Some((c, id)),
+            }
+            return true;
+        }
+        let Some(mut form) = self.form.take() else {
+            return false;
+        };
+        match form.handle_key(key, cx.now) {
+            FormStep::Open | FormStep::Next => self.form = Some(form),
+            FormStep::Cancelled => {}
+            FormStep::Submit(action) => {
+                if let Err(e) = self.submitted(action, cx) {
+                    form.form.error = Some(e);
+                    self.form = Some(form);
+                }
+            }
+        }
+        true
+    }
+
+    fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
+        self.filter = text.to_string();
+        self.open = None;
+        self.apply_filter();
+        self.nav.top();
+    }
+
+    fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
+        let times = self
+            .opened()
+            .map(|r| r.next_step_at.into_iter().chain(r.foc_date).collect())
+            .unwrap_or_else(Vec::new);
+        any_countdown_changed(times.into_iter(), before, now)
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.is_dirty())
+    }
+
+    fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        match self.opened().cloned() {
+            Some(r) => self.draw_detail(f, area, cx, &r),
+            None => self.draw_list(f, area, cx),
+        }
+        if let Some(form) = &self.form {
+            form.draw(f, area, cx.theme);
+        }
+        if let Some((c, _)) = &self.confirm {
+            c.draw(f, area, cx.theme);
+        }
+    }
+}

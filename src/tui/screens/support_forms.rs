@@ -1,0 +1,503 @@
+//! The Support screen's forms: a plain request, the port-in form in two steps (the numbers,
+//! then the current carrier's records: 13 fields do not fit 24 rows at once), the port-out
+//! form, a reply and the LOA. Each field is checked as you type by the domain's parsers;
+//! `Choices` makes a field a pick list (Space or Left/Right), used by the Directory too.
+
+use crate::domain::*;
+use crate::tui::sanitize;
+use crate::tui::widgets::form::{Check, Field, Form};
+use crate::tui::widgets::DialogEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+
+/// Form fields whose value is chosen from a list rather than typed.
+#[derive(Default)]
+pub struct Choices(Vec<(usize, Vec<String>)>);
+
+impl Choices {
+    pub fn add(mut self, field: usize, options: Vec<String>) -> Choices {
+        self.0.push((field, options));
+        self
+    }
+
+    /// The position of a choice field's value in its options.
+    pub fn index(&self, form: &Form, field: usize) -> usize {
+        self.options(field)
+            .and_then(|o| o.iter().position(|x| x == form.value(field)))
+            .unwrap_or(0)
+    }
+
+    fn options(&self, field: usize) -> Option<&[String]> {
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, o)| o.as_slice())
+    }
+
+    /// Space and Left/Right cycle the focused choice field; other typing is ignored
+    /// there. True when the key was for a choice field.
+    pub fn handle(&self, form: &mut Form, key: KeyEvent) -> bool {
+        let Some(options) = self.options(form.focus) else {
+            return false;
+        };
+        if options.is_empty() || key.modifiers.contains(KeyModifiers::CONTROL) {
+            return false;
+        }
+        let i = self.index(form, form.focus);
+        let n = options.len();
+        let next = match key.code {
+            KeyCode::Left => (i + n - 1) % n,
+            KeyCode::Right | KeyCode::Char(' ') => (i + 1) % n,
+            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete => return true,
+            _ => return false,
+        };
+        form.fields[form.focus].input = Input::new(options[next].clone());
+        form.error = None;
+        true
+    }
+}
+
+/// A check that accepts anything (optional free text, choice fields).
+pub fn any() -> Check {
+    Box::new(|_| Ok(()))
+}
+
+pub fn required(what: &'static str) -> Check {
+    Box::new(move |s| {
+        if s.trim().is_empty() {
+            Err(format!("enter the {what}"))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+pub fn email_check() -> Check {
+    Box::new(|s| {
+        if is_plausible_email(s) {
+            Ok(())
+        } else {
+            Err("the email address of your administrator account, e.g. ana@example.com".into())
+        }
+    })
+}
+
+fn number_check() -> Check {
+    Box::new(|s| E164::parse(s).map(|_| ()).map_err(|e| e.to_string()))
+}
+
+fn numbers_check() -> Check {
+    Box::new(|s| parse_numbers(s).map(|_| ()))
+}
+
+fn date_check() -> Check {
+    Box::new(|s| match Timestamp::parse(s) {
+        Some(_) => Ok(()),
+        None => Err("a date and time in UTC, e.g. 2026-12-15 09:00".into()),
+    })
+}
+
+/// Numbers separated by commas or spaces. A part that reads as one number with spaces in
+/// it (`+1 206 555 0123`) is one number.
+pub fn parse_numbers(text: &str) -> Result<Vec<E164>, String> {
+    let mut out = Vec::new();
+    for part in text
+        .split([',', ';', '\n'])
+        .filter(|p| !p.trim().is_empty())
+    {
+        match E164::parse(part) {
+            Ok(n) => out.push(n),
+            Err(_) => {
+                for word in part.split_whitespace() {
+                    out.push(E164::parse(word).map_err(|e| e.to_string())?);
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err("enter one or more numbers, e.g. +12065550123, +12065550124".into());
+    }
+    Ok(out)
+}
+
+fn product_options() -> Vec<String> {
+    ProductType::ALL
+        .iter()
+        .map(|p| p.label().to_string())
+        .collect()
+}
+
+fn product_of(choices: &Choices, form: &Form, field: usize) -> ProductType {
+    ProductType::ALL[choices.index(form, field).min(1)]
+}
+
+/// What a form is for.
+pub enum FormKind {
+    Plain,
+    /// Step 1 of the port-in form; the connectors behind the pick list's entries.
+    PortInNumbers {
+        connectors: Vec<VoiceConnectorId>,
+    },
+    PortInRecords,
+    PortOut,
+    Reply(RequestId),
+    Loa(RequestId),
+}
+
+/// An open form with its pick lists; step 2 of the port-in form keeps step 1 to go back to.
+pub struct FormDialog {
+    pub form: Form,
+    pub kind: FormKind,
+    pub choices: Choices,
+    pub back: Option<Box<FormDialog>>,
+}
+
+/// What a key did to the form.
+pub enum FormStep {
+    Open,
+    Cancelled,
+    /// Step 1 of the port-in form is filled: step 2 opened.
+    Next,
+    Submit(Action),
+}
+
+impl FormDialog {
+    fn new(form: Form, kind: FormKind, choices: Choices) -> FormDialog {
+        FormDialog {
+            form,
+            kind,
+            choices,
+            back: None,
+        }
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.form.is_dirty() || self.back.as_ref().is_some_and(|b| b.is_dirty())
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, now: Timestamp) -> FormStep {
+        if self.choices.handle(&mut self.form, key) {
+            return FormStep::Open;
+        }
+        match self.form.handle_key(key) {
+            DialogEvent::Cancel => match self.back.take() {
+                Some(first) => {
+                    *self = *first;
+                    FormStep::Open
+                }
+                None => FormStep::Cancelled,
+            },
+            DialogEvent::Done => self.submit(now),
+            _ => FormStep::Open,
+        }
+    }
+
+    fn submit(&mut self, now: Timestamp) -> FormStep {
+        let v = |i: usize| self.form.value(i).trim().to_string();
+        let result = match &self.kind {
+            FormKind::Plain => Ok(Action::SubmitRequest(NewRequest::Other {
+                category: Category::ALL[self.choices.index(&self.form, 0).min(3)],
+                subject: v(1),
+                issue: v(2),
+                email: v(3),
+            })),
+            FormKind::PortInNumbers { .. } => {
+                let first = std::mem::replace(
+                    self,
+                    FormDialog::new(records_form(), FormKind::PortInRecords, Choices::default()),
+                );
+                self.back = Some(Box::new(first));
+                return FormStep::Next;
+            }
+            FormKind::PortInRecords => self.port_in(),
+            FormKind::PortOut => parse_numbers(&v(0)).map(|numbers| {
+                Action::SubmitRequest(NewRequest::PortOut {
+                    form: PortOut {
+                        numbers,
+                        product_type: product_of(&self.choices, &self.form, 1),
+                    },
+                    email: v(2),
+                })
+            }),
+            FormKind::Reply(id) => Ok(Action::Reply {
+                request: id.clone(),
+                text: self.form.value(0).to_string(),
+            }),
+            FormKind::Loa(id) => {
+                E164::parse(&v(2))
+                    .map_err(|e| e.to_string())
+                    .map(|btn| Action::SubmitLoa {
+                        request: id.clone(),
+                        loa: Loa {
+                            carrier: v(0),
+                            authorizing_person: v(1),
+                            btn,
+                            service_address: v(3),
+                            submitted_at: now,
+                        },
+                    })
+            }
+        };
+        match result {
+            Ok(a) => FormStep::Submit(a),
+            Err(e) => {
+                self.form.error = Some(e);
+                FormStep::Open
+            }
+        }
+    }
+
+    /// Both steps of the port-in form as the domain's `PortIn`.
+    fn port_in(&self) -> Result<Action, String> {
+        let Some(first) = &self.back else {
+            return Err("the port-in form lost its first step; open it again".into());
+        };
+        let FormKind::PortInNumbers { connectors } = &first.kind else {
+            return Err("the port-in form lost its first step; open it again".into());
+        };
+        let a = |i: usize| first.form.value(i).trim().to_string();
+        let b = |i: usize| self.form.value(i).trim().to_string();
+        let opt = |s: String| (!s.is_empty()).then_some(s);
+        let secret = |s: String| opt(s).map(Secret::new);
+        let product_type = product_of(&first.choices, &first.form, PI_PRODUCT);
+        let connector = first.choices.index(&first.form, PI_CONNECTOR);
+        let form = PortIn {
+            numbers: parse_numbers(&a(PI_NUMBERS))?,
+            product_type,
+            btn: E164::parse(&b(0)).map_err(|e| format!("BTN: {e}"))?,
+            authorizing_person: b(1),
+            current_carrier: opt(b(2)),
+            service_account_number: secret(b(3)),
+            service_pin: secret(self.form.value(4).to_string()),
+            service_address: b(5),
+            customer_name: b(6),
+            requested_at: Timestamp::parse(&a(PI_DATE))
+                .ok_or("the requested date is not a date")?,
+            voice_connector: match product_type {
+                ProductType::VoiceConnector if connector > 0 => {
+                    connectors.get(connector - 1).cloned()
+                }
+                _ => None,
+            },
+        };
+        Ok(Action::SubmitRequest(NewRequest::PortIn {
+            form,
+            email: a(PI_EMAIL),
+        }))
+    }
+
+    pub fn draw(
+        &self,
+        f: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        theme: &crate::tui::theme::Theme,
+    ) {
+        self.form.draw(f, area, theme);
+    }
+}
+
+const CHOOSE: &str = "Space or Left/Right to choose";
+
+pub fn plain_form() -> FormDialog {
+    let categories: Vec<String> = Category::ALL.iter().map(|c| c.label().into()).collect();
+    let form = Form::new("Submit request", "submit request")
+        .intro("Support answers in the request's thread.")
+        .field(Field::new("Category", &categories[0], CHOOSE, any()))
+        .field(Field::new(
+            "Subject",
+            "",
+            "what the request is about",
+            required("subject"),
+        ))
+        .field(Field::new(
+            "Issue",
+            "",
+            "describe the issue",
+            required("issue"),
+        ))
+        .field(Field::new(
+            "Email",
+            "",
+            "your administrator account's email",
+            email_check(),
+        ));
+    FormDialog::new(form, FormKind::Plain, Choices::default().add(0, categories))
+}
+
+// Field positions in step 1 of the port-in form.
+const PI_NUMBERS: usize = 0;
+const PI_PRODUCT: usize = 1;
+const PI_CONNECTOR: usize = 2;
+const PI_DATE: usize = 3;
+const PI_EMAIL: usize = 4;
+
+pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timestamp) -> FormDialog {
+    let mut vc: Vec<String> = vec!["none".into()];
+    vc.extend(
+        connectors
+            .iter()
+            .map(|c| format!("{} ({})", sanitize(&c.name), c.id)),
+    );
+    let date = now.plus(policy.porting_min).short();
+    let date = format!("{} 09:00", &date[..10]);
+    let form = Form::new("Port numbers in (1 of 2)", "next")
+        .intro("US numbers only; toll-free only as Voice Connector. Takes 2-4 weeks.")
+        .field(Field::new(
+            "Numbers to port",
+            "",
+            "+12065550123, +12065550124",
+            numbers_check(),
+        ))
+        .field(Field::new(
+            "Product type",
+            ProductType::BusinessCalling.label(),
+            CHOOSE,
+            any(),
+        ))
+        .field(Field::new(
+            "Voice connector",
+            &vc[0],
+            "for Voice Connector numbers; Space to choose",
+            any(),
+        ))
+        .field(Field::new(
+            "Requested date (UTC)",
+            &date,
+            "when the port should happen, e.g. 2026-12-15 09:00",
+            date_check(),
+        ))
+        .field(Field::new(
+            "Email",
+            "",
+            "your administrator account's email",
+            email_check(),
+        ));
+    let ids = connectors.iter().map(|c| c.id.clone()).collect();
+    FormDialog::new(
+        form,
+        FormKind::PortInNumbers { connectors: ids },
+        Choices::default()
+            .add(PI_PRODUCT, product_options())
+            .add(PI_CONNECTOR, vc),
+    )
+}
+
+fn records_form() -> Form {
+    Form::new("Port numbers in (2 of 2)", "submit request")
+        .intro("As on your current carrier's contract. Esc: back to step 1.")
+        .field(Field::new(
+            "Billing number (BTN)",
+            "",
+            "the account's billing telephone number",
+            number_check(),
+        ))
+        .field(Field::new(
+            "Authorizing person",
+            "",
+            "in charge of billing at the carrier",
+            required("authorizing person"),
+        ))
+        .field(Field::new("Current carrier", "", "if known", any()))
+        .field(Field::new("Service account no.", "", "if the carrier has one", any()).secret())
+        .field(Field::new("Service PIN", "", "if available", any()).secret())
+        .field(Field::new(
+            "Service address",
+            "",
+            "as in the carrier contract",
+            required("service address"),
+        ))
+        .field(Field::new(
+            "Customer name",
+            "",
+            "as in the carrier contract",
+            required("customer name"),
+        ))
+}
+
+pub fn port_out_form() -> FormDialog {
+    let form = Form::new("Port numbers out", "submit request")
+        .intro("Support answers with an account ID and PIN for your new carrier.")
+        .field(Field::new(
+            "Numbers to port out",
+            "",
+            "+12065550123, +12065550124",
+            numbers_check(),
+        ))
+        .field(Field::new(
+            "Product type",
+            ProductType::BusinessCalling.label(),
+            CHOOSE,
+            any(),
+        ))
+        .field(Field::new(
+            "Email",
+            "",
+            "your administrator account's email",
+            email_check(),
+        ));
+    FormDialog::new(
+        form,
+        FormKind::PortOut,
+        Choices::default().add(1, product_options()),
+    )
+}
+
+pub fn reply_form(id: &RequestId) -> FormDialog {
+    let form = Form::new(format!("Reply to {id}"), "send").field(Field::new(
+        "Reply",
+        "",
+        "your message to support",
+        required("reply"),
+    ));
+    FormDialog::new(form, FormKind::Reply(id.clone()), Choices::default())
+}
+
+/// The LOA, prefilled from the port-in form: it must match the carrier's records.
+pub fn loa_form(r: &SupportRequest, p: &PortIn) -> FormDialog {
+    let carrier = p.current_carrier.as_deref().unwrap_or("");
+    let form = Form::new(
+        format!("Letter of Authorization for {}", r.id),
+        "submit LOA",
+    )
+    .intro("Must match the carrier's records; one LOA per current carrier.")
+    .field(Field::new(
+        "Carrier",
+        &sanitize(carrier),
+        "the current (losing) carrier",
+        required("carrier"),
+    ))
+    .field(Field::new(
+        "Authorizing person",
+        &sanitize(&p.authorizing_person),
+        "as the carrier has it",
+        required("authorizing person"),
+    ))
+    .field(Field::new(
+        "Billing number (BTN)",
+        p.btn.as_str(),
+        "the billing telephone number",
+        number_check(),
+    ))
+    .field(Field::new(
+        "Service address",
+        &sanitize(&p.service_address),
+        "as the carrier has it",
+        required("service address"),
+    ));
+    FormDialog::new(form, FormKind::Loa(r.id.clone()), Choices::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_split_on_commas_and_spaces() {
+        let v = parse_numbers("+12065550100, +12065550101 +12065550102").unwrap();
+        assert_eq!(v.len(), 3);
+        let v = parse_numbers("+1 206 555 0100").unwrap();
+        assert_eq!(v, vec![E164::parse("+12065550100").unwrap()]);
+        assert!(parse_numbers("").is_err());
+        assert!(parse_numbers("+12065550100, 555").is_err());
+    }
+}
