@@ -449,6 +449,39 @@ fn ssh_unknown_key_and_passwords_are_refused() {
         .to_string();
     let log = rig.server_log();
     assert!(log.contains(&format!("refused unknown key {fp}")), "{log}");
+    // A client offering key after unknown key is cut off after `auth_attempts`, even when
+    // a good key would come next.
+    for extra in ["stranger2", "stranger3"] {
+        let ok = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(rig.path(extra))
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    let started = Instant::now();
+    let out = Command::new("ssh")
+        .args(rig.ssh_base("stranger"))
+        .arg("-i")
+        .arg(rig.path("stranger2"))
+        .arg("-i")
+        .arg(rig.path("admin"))
+        .arg("-T")
+        .arg("admin@127.0.0.1")
+        .arg("true")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(255), "{out:?}");
+    // The second refusal waited longer than the first (0.5 s, then 1 s).
+    assert!(
+        started.elapsed() >= Duration::from_millis(1400),
+        "{:?}",
+        started.elapsed()
+    );
+    let log = rig.server_log();
+    assert!(log.contains("too many failed attempts"), "{log}");
+    assert!(!log.contains("alice (admin) signed in"), "{log}");
     assert!(rig.stop().success());
 }
 
