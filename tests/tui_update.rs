@@ -319,3 +319,192 @@ fn restore_refusals_show_on_the_status_line() {
         NumberStatus::DeleteInProgress { .. }
     ));
 }
+
+// --- Support --------------------------------------------------------------------------
+
+const PORT_IN_STEP_1: &str =
+    "5i+12062151234, +12062159876<Tab><Tab><Tab><Tab>ana@example.com<Enter>";
+const PORT_IN_STEP_2: &str = "+12062151000<Tab>Ana Lima<Tab>Northwind Telecom<Tab>98765432<Tab>4321<Tab>410 Terry Ave N, Seattle, WA 98109<Tab>Example Corp";
+
+fn only_request(w: &World) -> SupportRequest {
+    let all = w.engine.store().requests().unwrap();
+    assert_eq!(all.len(), 1, "{all:?}");
+    all.into_iter().next().unwrap()
+}
+
+#[test]
+fn file_a_port_in_request_through_the_form_with_secrets_masked() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, PORT_IN_STEP_1);
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("2 of 2"), "{text}");
+    press(&mut a, w.now, PORT_IN_STEP_2);
+    let text = render(&mut a, 80, 24);
+    assert!(
+        !text.contains("98765432") && !text.contains("4321"),
+        "the inputs are masked: {text}"
+    );
+    assert!(a.has_unsaved_input());
+    press(&mut a, w.now, "<Enter>");
+    let r = only_request(&w);
+    let p = r.port_in().expect("a port-in request").clone();
+    assert_eq!(p.numbers.len(), 2);
+    assert_eq!(p.authorizing_person, "Ana Lima");
+    assert_eq!(p.service_pin.as_ref().map(|s| s.reveal()), Some("4321"));
+    assert_eq!(p.requested_at.short(), "2026-12-09 09:00");
+    assert_eq!(r.status, RequestStatus::Submitted);
+    assert_eq!(
+        number(&w, &p.numbers[0]).status,
+        NumberStatus::PortinInProgress
+    );
+    assert!(
+        a.status_text().contains("Submitted port in"),
+        "{}",
+        a.status_text()
+    );
+    // The request opens with every field, the secrets masked.
+    let text = render(&mut a, 120, 40);
+    assert!(
+        text.contains("Northwind Telecom") && text.contains("Example Corp"),
+        "{text}"
+    );
+    assert!(text.contains("••••••32") && text.contains("••••"), "{text}");
+    assert!(
+        !text.contains("98765432") && !text.contains("4321"),
+        "{text}"
+    );
+    assert!(text.contains("support answers in 24 h 0 m"), "{text}");
+    assert!(!a.has_unsaved_input());
+}
+
+#[test]
+fn the_engine_refusal_shows_beside_the_port_in_form() {
+    let w = world();
+    let mut a = app(&w);
+    press(
+        &mut a,
+        w.now,
+        "5i+14165550123<Tab><Tab><Tab><Tab>ana@example.com<Enter>",
+    );
+    press(&mut a, w.now, PORT_IN_STEP_2);
+    press(&mut a, w.now, "<Enter>");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("+14165550123 is not a US number"), "{text}");
+    assert!(w.engine.store().requests().unwrap().is_empty());
+    // Back to step 1 with Esc: the numbers are still there.
+    press(&mut a, w.now, "<Esc>");
+    let text = render(&mut a, 80, 24);
+    assert!(
+        text.contains("1 of 2") && text.contains("+14165550123"),
+        "{text}"
+    );
+    // A bad number is flagged as you type.
+    press(&mut a, w.now, "<End>, 12");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("✗"), "{text}");
+}
+
+#[test]
+fn submit_the_loa_prefilled_from_the_port_in_form() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, PORT_IN_STEP_1);
+    press(&mut a, w.now, PORT_IN_STEP_2);
+    press(&mut a, w.now, "<Enter>");
+    // Before support asks for it, the LOA is refused with the reason beside the form.
+    press(&mut a, w.now, "L<Enter>");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("only when support asks"), "{text}");
+    press(&mut a, w.now, "<Esc>");
+    // Support reviews it a day later; the screen hears the engine's event.
+    let mut rx = w.engine.subscribe();
+    let later = w.now.plus(std::time::Duration::from_secs(86_400 + 60));
+    w.engine.run_due(later).unwrap();
+    while let Ok(ev) = rx.try_recv() {
+        a.handle_event(ev, later);
+    }
+    assert_eq!(only_request(&w).status, RequestStatus::PendingDocuments);
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("submit the LOA"), "{text}");
+    press(&mut a, later, "L");
+    let text = render(&mut a, 120, 40);
+    assert!(
+        text.contains("Northwind Telecom") && text.contains("+12062151000"),
+        "{text}"
+    );
+    press(&mut a, later, "<Enter>");
+    let r = only_request(&w);
+    assert_eq!(r.status, RequestStatus::Foc, "{}", a.status_text());
+    assert_eq!(r.loas.len(), 1);
+    assert!(
+        a.status_text().contains("LOA accepted"),
+        "{}",
+        a.status_text()
+    );
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("FOC date"), "{text}");
+}
+
+#[test]
+fn plain_request_reply_and_close() {
+    let w = world();
+    let mut a = app(&w);
+    press(
+        &mut a,
+        w.now,
+        "5n<Right><Tab>Invoice<Tab>Wrong total<Tab>ana@example.com<Enter>",
+    );
+    let r = only_request(&w);
+    assert_eq!(
+        (r.category, r.subject.as_str()),
+        (Category::Billing, "Invoice")
+    );
+    press(&mut a, w.now, "rPlease hurry<Enter>");
+    assert_eq!(only_request(&w).thread.len(), 1);
+    press(&mut a, w.now, "x");
+    assert_eq!(only_request(&w).status, RequestStatus::Closed);
+}
+
+#[test]
+fn port_out_pin_shows_only_while_revealed_and_cancel_asks_first() {
+    let w = world();
+    let mut a = app(&w);
+    let n = w.inventory[3].to_string();
+    press(
+        &mut a,
+        w.now,
+        &format!("5o{n}<Tab><Tab>ana@example.com<Enter>"),
+    );
+    let mut rx = w.engine.subscribe();
+    let later = w.now.plus(std::time::Duration::from_secs(86_400 + 60));
+    w.engine.run_due(later).unwrap();
+    while let Ok(ev) = rx.try_recv() {
+        a.handle_event(ev, later);
+    }
+    let r = only_request(&w);
+    let pin = r.port_out_pin.clone().expect("support sent a PIN");
+    let account = r.port_out_account.clone().unwrap();
+    let text = render(&mut a, 120, 40);
+    assert!(
+        !text.contains(pin.reveal()) && !text.contains(&account),
+        "{text}"
+    );
+    press(&mut a, later, "v");
+    let text = render(&mut a, 120, 40);
+    assert!(
+        text.contains(pin.reveal()) && text.contains("Shown in full"),
+        "{text}"
+    );
+    press(&mut a, later, "v");
+    let text = render(&mut a, 120, 40);
+    assert!(!text.contains(pin.reveal()), "{text}");
+    press(&mut a, later, "c<Enter>");
+    assert_eq!(
+        only_request(&w).status,
+        RequestStatus::Foc,
+        "no tick, no cancel"
+    );
+    press(&mut a, later, "<Space><Enter>");
+    assert_eq!(only_request(&w).status, RequestStatus::CancelRequested);
+}

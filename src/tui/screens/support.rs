@@ -131,6 +131,16 @@ impl Support {
         }
     }
 
+    /// Support's answer names the port-out account ID: masked there too until revealed.
+    fn hide_account(&self, r: &SupportRequest, text: &str) -> String {
+        match &r.port_out_account {
+            Some(acct) if !self.reveal && !acct.is_empty() => {
+                text.replace(acct.as_str(), &Secret::new(acct.as_str()).masked())
+            }
+            _ => text.to_string(),
+        }
+    }
+
     fn detail_lines(&self, r: &SupportRequest, cx: &DrawCx) -> Vec<Line<'static>> {
         let t = cx.theme;
         let kv = |k: &str, v: String| {
@@ -252,7 +262,8 @@ impl Support {
                 Span::styled(format!("  {}", reply.at.short()), t.dim),
             ]));
             for l in reply.text.lines() {
-                lines.push(Line::from(format!("    {}", sanitize(l))));
+                let l = self.hide_account(r, l);
+                lines.push(Line::from(format!("    {}", sanitize(&l))));
             }
         }
         lines
