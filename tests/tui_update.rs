@@ -508,3 +508,140 @@ fn port_out_pin_shows_only_while_revealed_and_cancel_asks_first() {
     press(&mut a, later, "<Space><Enter>");
     assert_eq!(only_request(&w).status, RequestStatus::CancelRequested);
 }
+
+// --- Directory ------------------------------------------------------------------------
+
+fn user_named(w: &World, name: &str) -> User {
+    w.engine
+        .store()
+        .users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.name == name)
+        .unwrap()
+}
+
+#[test]
+fn toggling_a_users_permissions_reminds_to_sign_out_and_in() {
+    let w = world();
+    let mut a = app(&w);
+    // Rows: the account, then Ana Lima and Bo Chen.
+    press(&mut a, w.now, "6jc");
+    let u = user_named(&w, "Ana Lima");
+    assert!(u.calling_enabled && !u.sms_enabled);
+    assert!(a.status_text().contains("sign out"), "{}", a.status_text());
+    let text = render(&mut a, 80, 24);
+    assert!(
+        text.contains("must sign out"),
+        "the reminder shows in full: {text}"
+    );
+    press(&mut a, w.now, ":sms<Enter>");
+    assert!(user_named(&w, "Ana Lima").sms_enabled);
+    press(&mut a, w.now, "c");
+    assert!(!user_named(&w, "Ana Lima").calling_enabled);
+}
+
+#[test]
+fn create_a_voice_connector_then_delete_it_refused_while_it_has_numbers() {
+    let w = world();
+    let mut a = app(&w);
+    press(
+        &mut a,
+        w.now,
+        "6]nTrunk West<Tab><Right><Tab><Space><Enter>",
+    );
+    let vc = w
+        .engine
+        .store()
+        .voice_connectors()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Trunk West")
+        .unwrap_or_else(|| panic!("not created: {}", a.status_text()));
+    assert_eq!((vc.region.as_str(), vc.encryption), ("us-west-2", false));
+    // A Voice Connector number assigned to it: deleting is refused, with the reason.
+    w.engine
+        .dispatch(
+            &admin(),
+            Action::Assign {
+                numbers: vec![w.inventory[4].clone()],
+                to: Assignee::VoiceConnector(vc.id.clone()),
+            },
+            w.now,
+        )
+        .unwrap();
+    press(&mut a, w.now, "jd<Enter>");
+    assert!(w.engine.store().voice_connector(&vc.id).unwrap().is_some());
+    press(&mut a, w.now, "<Space><Enter>");
+    assert!(
+        a.status_text().contains("still has 1 number"),
+        "{}",
+        a.status_text()
+    );
+    assert!(w.engine.store().voice_connector(&vc.id).unwrap().is_some());
+    // Unassigned, it goes.
+    w.engine
+        .dispatch(
+            &admin(),
+            Action::Unassign {
+                numbers: vec![w.inventory[4].clone()],
+            },
+            w.now,
+        )
+        .unwrap();
+    press(&mut a, w.now, "d<Space><Enter>");
+    assert!(
+        w.engine.store().voice_connector(&vc.id).unwrap().is_none(),
+        "{}",
+        a.status_text()
+    );
+}
+
+#[test]
+fn edit_a_connector_and_create_a_group_with_priorities() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "6]e<End> 2<Tab><Space><Enter>");
+    let vc = w.engine.store().voice_connectors().unwrap().remove(0);
+    assert_eq!((vc.name.as_str(), vc.encryption), ("Trunk East 2", false));
+    press(&mut a, w.now, "t");
+    assert!(w.engine.store().voice_connectors().unwrap()[0].encryption);
+    press(&mut a, w.now, "]nMain<Tab><Space><Tab>5<Enter>");
+    let g = w.engine.store().groups().unwrap();
+    assert_eq!(g.len(), 1, "{}", a.status_text());
+    assert_eq!(
+        g[0].members,
+        vec![GroupMember {
+            connector: vc.id.clone(),
+            priority: 5
+        }]
+    );
+    // The engine's rule shows beside the form.
+    press(&mut a, w.now, "e<Tab><Tab><BS>0<Enter>");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("priority is 1 (highest) to 99"), "{text}");
+}
+
+#[test]
+fn create_an_account_and_a_user_in_it() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "6AGlobex<Enter>");
+    assert_eq!(
+        w.engine.store().accounts().unwrap().len(),
+        2,
+        "{}",
+        a.status_text()
+    );
+    press(&mut a, w.now, "GnCy Diaz<Tab>cy@example<Enter>");
+    assert!(
+        a.has_unsaved_input(),
+        "an invalid email keeps the form open"
+    );
+    press(&mut a, w.now, ".com<Enter>");
+    let u = user_named(&w, "Cy Diaz");
+    assert_eq!(
+        w.engine.store().account(&u.account).unwrap().unwrap().name,
+        "Globex"
+    );
+}

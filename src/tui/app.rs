@@ -126,10 +126,7 @@ impl App {
             Box::new(screens::inventory::Inventory::new()),
             Box::new(screens::deletion_queue::DeletionQueue::new()),
             Box::new(screens::support::Support::new()),
-            Box::new(screens::placeholder::Placeholder::new(
-                ScreenId::Directory,
-                Scope::Directory,
-            )),
+            Box::new(screens::directory::Directory::new()),
             Box::new(screens::placeholder::Placeholder::new(
                 ScreenId::Audit,
                 Scope::Audit,

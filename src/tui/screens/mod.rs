@@ -3,6 +3,7 @@
 //! only its visible rows. See docs/tui.md for how to add one.
 
 pub mod deletion_queue;
+pub mod directory;
 pub mod inventory;
 pub mod names;
 pub mod orders;

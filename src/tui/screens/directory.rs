@@ -1,0 +1,817 @@
+//! Directory: accounts and their users (calling and SMS permissions toggled with `c` and
+//! `s`, with the engine's reminder that the user must sign out and in again), voice
+//! connectors (region picked once at creation, encryption toggle) and voice connector
+//! groups (up to 3 members with priorities). `[` and `]` switch sections; `n` creates,
+//! `e` edits, `d` deletes after a confirmation (the engine refuses while numbers are
+//! assigned, and says why on the status line).
+
+use super::names::Names;
+use super::support_forms::{any, email_check, required, Choices};
+use super::{Cx, DrawCx, Screen, ScreenId};
+use crate::domain::*;
+use crate::tui::keys::{Cmd, Scope};
+use crate::tui::sanitize;
+use crate::tui::widgets::confirm::Confirm;
+use crate::tui::widgets::filter::Fuzzy;
+use crate::tui::widgets::form::{Check, Field, Form};
+use crate::tui::widgets::status::Status;
+use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::DialogEvent;
+use crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::Frame;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Section {
+    #[default]
+    Users,
+    Connectors,
+    Groups,
+}
+
+impl Section {
+    const ALL: [Section; 3] = [Section::Users, Section::Connectors, Section::Groups];
+
+    fn title(self) -> &'static str {
+        match self {
+            Section::Users => "Accounts and users",
+            Section::Connectors => "Voice connectors",
+            Section::Groups => "Voice connector groups",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A row of the users section: an account, or one of its users (indexes into `Names`).
+#[derive(Debug, Clone, Copy)]
+enum Entry {
+    Account(usize),
+    User(usize),
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Account(AccountId),
+    User(UserId),
+    Connector(VoiceConnectorId),
+    Group(GroupId),
+}
+
+enum Purpose {
+    NewAccount,
+    NewUser(AccountId),
+    NewConnector,
+    EditConnector(VoiceConnectorId),
+    /// A new group (`None`) or an edit; the connectors behind the member pick lists.
+    Group(Option<GroupId>, Vec<VoiceConnectorId>),
+}
+
+enum Dialog {
+    Form(Form, Choices, Purpose),
+    Confirm(Confirm, Target),
+}
+
+#[derive(Default)]
+pub struct Directory {
+    section: Section,
+    names: Names,
+    /// Numbers assigned to each connector and group, by id.
+    counts: HashMap<String, usize>,
+    users_rows: Vec<Entry>,
+    connector_rows: Vec<usize>,
+    group_rows: Vec<usize>,
+    navs: [Nav; 3],
+    filter: String,
+    dialog: Option<Dialog>,
+    /// The engine's note after a permission change: the sign-out reminder.
+    note: Option<String>,
+}
+
+const ON_OFF: [&str; 2] = ["on", "off"];
+const MEMBER_FIELDS: [(usize, usize); 3] = [(1, 2), (3, 4), (5, 6)];
+
+fn priority_check() -> Check {
+    Box::new(|s| {
+        if s.trim().is_empty() || s.trim().parse::<u8>().is_ok() {
+            Ok(())
+        } else {
+            Err("a priority is a number, 1 (highest) to 99".into())
+        }
+    })
+}
+
+impl Directory {
+    pub fn new() -> Directory {
+        Directory::default()
+    }
+
+    fn nav(&mut self) -> &mut Nav {
+        &mut self.navs[self.section.index()]
+    }
+
+    fn len(&self) -> usize {
+        match self.section {
+            Section::Users => self.users_rows.len(),
+            Section::Connectors => self.connector_rows.len(),
+            Section::Groups => self.group_rows.len(),
+        }
+    }
+
+    fn apply_filter(&mut self) {
+        let mut fz = Fuzzy::new(&self.filter);
+        let n = &self.names;
+        self.users_rows.clear();
+        for (ai, a) in n.accounts.iter().enumerate() {
+            let users: Vec<usize> = (0..n.users.len())
+                .filter(|i| n.users[*i].account == a.id)
+                .collect();
+            let account_hit = fz.matches(&format!("{} {}", sanitize(&a.name), a.id));
+            let hits: Vec<usize> = users
+                .into_iter()
+                .filter(|i| {
+                    let u = &n.users[*i];
+                    account_hit
+                        || fz.matches(&format!(
+                            "{} {} {}",
+                            sanitize(&u.name),
+                            sanitize(&u.email),
+                            u.phone_number.as_ref().map(|p| p.as_str()).unwrap_or("")
+                        ))
+                })
+                .collect();
+            if account_hit || !hits.is_empty() {
+                self.users_rows.push(Entry::Account(ai));
+                self.users_rows.extend(hits.into_iter().map(Entry::User));
+            }
+        }
+        self.connector_rows = (0..n.connectors.len())
+            .filter(|i| {
+                let c = &n.connectors[*i];
+                fz.matches(&format!("{} {} {}", sanitize(&c.name), c.id, c.region))
+            })
+            .collect();
+        self.group_rows = (0..n.groups.len())
+            .filter(|i| {
+                let g = &n.groups[*i];
+                fz.matches(&format!("{} {}", sanitize(&g.name), g.id))
+            })
+            .collect();
+        self.navs[0].set_len(self.users_rows.len());
+        self.navs[1].set_len(self.connector_rows.len());
+        self.navs[2].set_len(self.group_rows.len());
+    }
+
+    fn cursor(&self) -> usize {
+        self.navs[self.section.index()].cursor
+    }
+
+    fn current_user(&self) -> Option<&User> {
+        match self.users_rows.get(self.cursor())? {
+            Entry::User(i) => self.names.users.get(*i),
+            Entry::Account(_) => None,
+        }
+    }
+
+    /// The account of the row under the cursor (an account row or a user's).
+    fn current_account(&self) -> Option<&Account> {
+        match self.users_rows.get(self.cursor())? {
+            Entry::Account(i) => self.names.accounts.get(*i),
+            Entry::User(i) => {
+                let u = self.names.users.get(*i)?;
+                self.names.accounts.iter().find(|a| a.id == u.account)
+            }
+        }
+    }
+
+    fn current_connector(&self) -> Option<&VoiceConnector> {
+        self.connector_rows
+            .get(self.navs[1].cursor)
+            .and_then(|i| self.names.connectors.get(*i))
+    }
+
+    fn current_group(&self) -> Option<&VoiceConnectorGroup> {
+        self.group_rows
+            .get(self.navs[2].cursor)
+            .and_then(|i| self.names.groups.get(*i))
+    }
+
+    fn toggle_permission(&mut self, cx: &mut Cx, calling: bool) {
+        if self.section != Section::Users {
+            cx.say(Status::info(
+                "Permissions belong to users: ] or [ to the accounts and users.",
+            ));
+            return;
+        }
+        let Some(u) = self.current_user().cloned() else {
+            cx.say(Status::error("move to a user to change their permissions"));
+            return;
+        };
+        let (c, s) = if calling {
+            (!u.calling_enabled, u.sms_enabled)
+        } else {
+            (u.calling_enabled, !u.sms_enabled)
+        };
+        if let Ok(o) = cx.dispatch(Action::SetUserPermissions {
+            user: u.id,
+            calling: c,
+            sms: s,
+        }) {
+            self.note = o.note.map(|n| format!("{} {n}", o.message));
+        }
+    }
+
+    fn toggle_encryption(&mut self, cx: &mut Cx) {
+        let Some(c) = self.current_connector().cloned() else {
+            cx.say(Status::info(
+                "Encryption belongs to voice connectors: ] to the voice connectors.",
+            ));
+            return;
+        };
+        let _ = cx.dispatch(Action::UpdateVoiceConnector {
+            connector: c.id,
+            name: c.name,
+            encryption: !c.encryption,
+        });
+    }
+
+    fn start_create(&mut self, cx: &mut Cx) {
+        match self.section {
+            Section::Users => match self.current_account().cloned() {
+                Some(a) => {
+                    let form = Form::new(format!("New user in {}", sanitize(&a.name)), "create")
+                        .intro("Calling and SMS are off until you turn them on.")
+                        .field(Field::new(
+                            "Name",
+                            "",
+                            "the user's full name",
+                            required("name"),
+                        ))
+                        .field(Field::new("Email", "", "ana@example.com", email_check()));
+                    self.dialog = Some(Dialog::Form(
+                        form,
+                        Choices::default(),
+                        Purpose::NewUser(a.id),
+                    ));
+                }
+                None => self.start_account(),
+            },
+            Section::Connectors => {
+                let regions: Vec<String> = REGIONS.iter().map(|r| r.to_string()).collect();
+                let form = Form::new("New voice connector", "create")
+                    .intro("The region cannot change once the connector is created.")
+                    .field(Field::new("Name", "", "e.g. Trunk East", required("name")))
+                    .field(Field::new(
+                        "Region",
+                        &regions[0],
+                        "Space or Left/Right to choose",
+                        any(),
+                    ))
+                    .field(Field::new(
+                        "Encryption",
+                        ON_OFF[0],
+                        "Space to turn on or off",
+                        any(),
+                    ));
+                let choices = Choices::default()
+                    .add(1, regions)
+                    .add(2, ON_OFF.iter().map(|s| s.to_string()).collect());
+                self.dialog = Some(Dialog::Form(form, choices, Purpose::NewConnector));
+            }
+            Section::Groups => self.start_group(cx, None),
+        }
+    }
+
+    fn start_account(&mut self) {
+        let form = Form::new("New account", "create").field(Field::new(
+            "Account name",
+            "",
+            "e.g. Acme",
+            required("account name"),
+        ));
+        self.dialog = Some(Dialog::Form(form, Choices::default(), Purpose::NewAccount));
+    }
+
+    fn start_edit(&mut self, cx: &mut Cx) {
+        match self.section {
+            Section::Users => cx.say(Status::info(
+                "Users change by their permissions: c for calling, s for SMS.",
+            )),
+            Section::Connectors => {
+                let Some(c) = self.current_connector().cloned() else {
+                    cx.say(Status::error("no voice connector here: n creates one"));
+                    return;
+                };
+                let form = Form::new(format!("Edit voice connector {}", c.id), "save")
+                    .intro(format!("Region {} (fixed once created).", c.region))
+                    .field(Field::new(
+                        "Name",
+                        &sanitize(&c.name),
+                        "e.g. Trunk East",
+                        required("name"),
+                    ))
+                    .field(Field::new(
+                        "Encryption",
+                        ON_OFF[usize::from(!c.encryption)],
+                        "Space to turn on or off",
+                        any(),
+                    ));
+                let choices =
+                    Choices::default().add(1, ON_OFF.iter().map(|s| s.to_string()).collect());
+                self.dialog = Some(Dialog::Form(form, choices, Purpose::EditConnector(c.id)));
+            }
+            Section::Groups => match self.current_group().cloned() {
+                Some(g) => self.start_group(cx, Some(g)),
+                None => cx.say(Status::error("no group here: n creates one")),
+            },
+        }
+    }
+
+    fn start_group(&mut self, cx: &mut Cx, group: Option<VoiceConnectorGroup>) {
+        if self.names.connectors.is_empty() {
+            cx.say(Status::error(
+                "a voice connector group needs voice connectors: create one first (] then n)",
+            ));
+            return;
+        }
+        let mut options = vec!["none".to_string()];
+        options.extend(
+            self.names
+                .connectors
+                .iter()
+                .map(|c| format!("{} ({})", sanitize(&c.name), c.id)),
+        );
+        let ids: Vec<VoiceConnectorId> =
+            self.names.connectors.iter().map(|c| c.id.clone()).collect();
+        let members = group
+            .as_ref()
+            .map(|g| g.members.clone())
+            .unwrap_or_default();
+        let title = match &group {
+            Some(g) => format!("Edit voice connector group {}", g.id),
+            None => "New voice connector group".to_string(),
+        };
+        let name = group
+            .as_ref()
+            .map(|g| sanitize(&g.name).into_owned())
+            .unwrap_or_default();
+        let mut form = Form::new(title, "save")
+            .intro("Up to 3 voice connectors; priority 1 is the highest, 99 the lowest.")
+            .field(Field::new("Name", &name, "e.g. Main", required("name")));
+        let mut choices = Choices::default();
+        for (i, (member, _)) in MEMBER_FIELDS.iter().enumerate() {
+            let m = members.get(i);
+            let chosen = m
+                .and_then(|m| ids.iter().position(|id| *id == m.connector))
+                .map(|p| options[p + 1].clone())
+                .unwrap_or_else(|| options[0].clone());
+            let prio = m.map(|m| m.priority.to_string()).unwrap_or_default();
+            form = form
+                .field(Field::new(
+                    ["Member 1", "Member 2", "Member 3"][i],
+                    &chosen,
+                    "Space or Left/Right to choose",
+                    any(),
+                ))
+                .field(Field::new(
+                    ["Priority 1", "Priority 2", "Priority 3"][i],
+                    &prio,
+                    "1 (highest) to 99",
+                    priority_check(),
+                ));
+            choices = choices.add(*member, options.clone());
+        }
+        self.dialog = Some(Dialog::Form(
+            form,
+            choices,
+            Purpose::Group(group.map(|g| g.id), ids),
+        ));
+    }
+
+    fn start_delete(&mut self, cx: &mut Cx) {
+        let (target, what, name) = match self.section {
+            Section::Users => match self.users_rows.get(self.cursor()) {
+                Some(Entry::User(i)) => {
+                    let u = &self.names.users[*i];
+                    (Target::User(u.id.clone()), "user", u.name.clone())
+                }
+                Some(Entry::Account(i)) => {
+                    let a = &self.names.accounts[*i];
+                    (Target::Account(a.id.clone()), "account", a.name.clone())
+                }
+                None => {
+                    cx.say(Status::error("nothing to delete here"));
+                    return;
+                }
+            },
+            Section::Connectors => match self.current_connector() {
+                Some(c) => (
+                    Target::Connector(c.id.clone()),
+                    "voice connector",
+                    c.name.clone(),
+                ),
+                None => {
+                    cx.say(Status::error("nothing to delete here"));
+                    return;
+                }
+            },
+            Section::Groups => match self.current_group() {
+                Some(g) => (
+                    Target::Group(g.id.clone()),
+                    "voice connector group",
+                    g.name.clone(),
+                ),
+                None => {
+                    cx.say(Status::error("nothing to delete here"));
+                    return;
+                }
+            },
+        };
+        let name = sanitize(&name).into_owned();
+        let c = Confirm::new(
+            format!("Delete {what}"),
+            "delete",
+            format!("Delete {what} {name}"),
+        )
+        .line(format!(
+            "A {what} with numbers assigned cannot be deleted: unassign them first."
+        ));
+        self.dialog = Some(Dialog::Confirm(c, target));
+    }
+
+    /// The form's values as an action; `Err` is shown beside the form.
+    fn form_action(form: &Form, choices: &Choices, purpose: &Purpose) -> Result<Action, String> {
+        let v = |i: usize| form.value(i).trim().to_string();
+        Ok(match purpose {
+            Purpose::NewAccount => Action::CreateAccount { name: v(0) },
+            Purpose::NewUser(account) => Action::CreateUser {
+                account: account.clone(),
+                name: v(0),
+                email: v(1),
+            },
+            Purpose::NewConnector => Action::CreateVoiceConnector {
+                name: v(0),
+                region: v(1),
+                encryption: choices.index(form, 2) == 0,
+            },
+            Purpose::EditConnector(id) => Action::UpdateVoiceConnector {
+                connector: id.clone(),
+                name: v(0),
+                encryption: choices.index(form, 1) == 0,
+            },
+            Purpose::Group(id, ids) => {
+                let mut members = Vec::new();
+                for (i, (member, priority)) in MEMBER_FIELDS.iter().enumerate() {
+                    let chosen = choices.index(form, *member);
+                    let Some(connector) = chosen.checked_sub(1).and_then(|c| ids.get(c)) else {
+                        continue;
+                    };
+                    let p = v(*priority);
+                    let priority = if p.is_empty() {
+                        i as u8 + 1
+                    } else {
+                        p.parse::<u8>()
+                            .map_err(|_| format!("priority {p} is not 1 to 99"))?
+                    };
+                    members.push(GroupMember {
+                        connector: connector.clone(),
+                        priority,
+                    });
+                }
+                match id {
+                    Some(group) => Action::UpdateGroup {
+                        group: group.clone(),
+                        name: v(0),
+                        members,
+                    },
+                    None => Action::CreateGroup {
+                        name: v(0),
+                        members,
+                    },
+                }
+            }
+        })
+    }
+
+    fn delete_action(target: Target) -> Action {
+        match target {
+            Target::Account(account) => Action::DeleteAccount { account },
+            Target::User(user) => Action::DeleteUser { user },
+            Target::Connector(connector) => Action::DeleteVoiceConnector { connector },
+            Target::Group(group) => Action::DeleteGroup { group },
+        }
+    }
+
+    fn switch(&mut self, forward: bool) {
+        let i = self.section.index();
+        let n = Section::ALL.len();
+        self.section = Section::ALL[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    fn draw_users(
+        &self,
+        area: Rect,
+        cx: &DrawCx,
+    ) -> (Vec<Row<'static>>, Vec<&'static str>, Vec<Constraint>) {
+        let t = cx.theme;
+        let yes = |b: bool| if b { "on" } else { "off" };
+        let rows = self.navs[0]
+            .visible()
+            .filter_map(|i| self.users_rows.get(i))
+            .map(|e| match e {
+                Entry::Account(i) => {
+                    let a = &self.names.accounts[*i];
+                    let n = self
+                        .names
+                        .users
+                        .iter()
+                        .filter(|u| u.account == a.id)
+                        .count();
+                    Row::new(vec![
+                        Cell::from(format!("{} ({})", sanitize(&a.name), a.id)),
+                        Cell::from(format!(
+                            "account, {n} user{}",
+                            if n == 1 { "" } else { "s" }
+                        )),
+                        Cell::from(""),
+                        Cell::from(""),
+                        Cell::from(""),
+                    ])
+                    .style(t.title)
+                }
+                Entry::User(i) => {
+                    let u = &self.names.users[*i];
+                    Row::new(vec![
+                        Cell::from(format!("  {}", sanitize(&u.name))),
+                        Cell::from(sanitize(&u.email).into_owned()),
+                        Cell::from(
+                            u.phone_number
+                                .as_ref()
+                                .map(|p| p.national())
+                                .unwrap_or_else(|| "-".into()),
+                        ),
+                        Cell::from(yes(u.calling_enabled)),
+                        Cell::from(yes(u.sms_enabled)),
+                    ])
+                }
+            })
+            .collect();
+        let wide = area.width >= 110;
+        let widths = vec![
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+            Constraint::Length(14),
+            Constraint::Length(if wide { 7 } else { 4 }),
+            Constraint::Length(3),
+        ];
+        let header = if wide {
+            vec!["Name", "Email", "Number", "Calling", "SMS"]
+        } else {
+            vec!["Name", "Email", "Number", "Call", "SMS"]
+        };
+        (rows, header, widths)
+    }
+
+    fn draw_connectors(&self) -> (Vec<Row<'static>>, Vec<&'static str>, Vec<Constraint>) {
+        let rows = self.navs[1]
+            .visible()
+            .filter_map(|i| self.connector_rows.get(i))
+            .map(|i| {
+                let c = &self.names.connectors[*i];
+                Row::new(vec![
+                    Cell::from(sanitize(&c.name).into_owned()),
+                    Cell::from(c.id.to_string()),
+                    Cell::from(c.region.clone()),
+                    Cell::from(if c.encryption { "on" } else { "off" }),
+                    Cell::from(self.counts.get(&c.id.0).copied().unwrap_or(0).to_string()),
+                ])
+            })
+            .collect();
+        let widths = vec![
+            Constraint::Fill(1),
+            Constraint::Length(7),
+            Constraint::Length(14),
+            Constraint::Length(10),
+            Constraint::Length(7),
+        ];
+        (
+            rows,
+            vec!["Name", "ID", "Region", "Encryption", "Numbers"],
+            widths,
+        )
+    }
+
+    fn draw_groups(&self) -> (Vec<Row<'static>>, Vec<&'static str>, Vec<Constraint>) {
+        let rows = self.navs[2]
+            .visible()
+            .filter_map(|i| self.group_rows.get(i))
+            .map(|i| {
+                let g = &self.names.groups[*i];
+                let members = g
+                    .members
+                    .iter()
+                    .map(|m| format!("{} ({})", self.names.of(&m.connector.0), m.priority))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Row::new(vec![
+                    Cell::from(sanitize(&g.name).into_owned()),
+                    Cell::from(g.id.to_string()),
+                    Cell::from(members),
+                    Cell::from(self.counts.get(&g.id.0).copied().unwrap_or(0).to_string()),
+                ])
+            })
+            .collect();
+        let widths = vec![
+            Constraint::Fill(1),
+            Constraint::Length(7),
+            Constraint::Fill(2),
+            Constraint::Length(7),
+        ];
+        (
+            rows,
+            vec!["Name", "ID", "Members (priority)", "Numbers"],
+            widths,
+        )
+    }
+}
+
+impl Screen for Directory {
+    fn id(&self) -> ScreenId {
+        ScreenId::Directory
+    }
+
+    fn scope(&self) -> Scope {
+        Scope::Directory
+    }
+
+    fn refresh(&mut self, cx: &mut Cx) {
+        self.names = Names::load(cx.engine);
+        let store = cx.engine.store();
+        self.counts = self
+            .names
+            .connectors
+            .iter()
+            .map(|c| c.id.0.clone())
+            .chain(self.names.groups.iter().map(|g| g.id.0.clone()))
+            .map(|id| {
+                let n = store.numbers_assigned_to(&id).len();
+                (id, n)
+            })
+            .collect();
+        self.apply_filter();
+    }
+
+    fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
+        match cmd {
+            Cmd::NextSection => self.switch(true),
+            Cmd::PrevSection => self.switch(false),
+            Cmd::Create => self.start_create(cx),
+            Cmd::CreateAccount => self.start_account(),
+            Cmd::Edit => self.start_edit(cx),
+            Cmd::Remove => self.start_delete(cx),
+            Cmd::ToggleCalling => self.toggle_permission(cx, true),
+            Cmd::ToggleSms => self.toggle_permission(cx, false),
+            Cmd::ToggleEncryption => self.toggle_encryption(cx),
+            c => return self.nav().apply(c),
+        }
+        true
+    }
+
+    fn is_modal(&self) -> bool {
+        self.dialog.is_some()
+    }
+
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        match self.dialog.take() {
+            Some(Dialog::Confirm(mut c, target)) => match c.handle_key(key) {
+                DialogEvent::Done => {
+                    let _ = cx.dispatch(Self::delete_action(target));
+                }
+                DialogEvent::Cancel => {}
+                _ => self.dialog = Some(Dialog::Confirm(c, target)),
+            },
+            Some(Dialog::Form(mut form, choices, purpose)) => {
+                if choices.handle(&mut form, key) {
+                    self.dialog = Some(Dialog::Form(form, choices, purpose));
+                    return true;
+                }
+                match form.handle_key(key) {
+                    DialogEvent::Cancel => {}
+                    DialogEvent::Done => {
+                        let result = Self::form_action(&form, &choices, &purpose)
+                            .and_then(|a| cx.dispatch(a).map(|_| ()));
+                        if let Err(e) = result {
+                            form.error = Some(e);
+                            self.dialog = Some(Dialog::Form(form, choices, purpose));
+                        }
+                    }
+                    _ => self.dialog = Some(Dialog::Form(form, choices, purpose)),
+                }
+            }
+            None => return false,
+        }
+        true
+    }
+
+    fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
+        self.filter = text.to_string();
+        self.apply_filter();
+        for n in &mut self.navs {
+            n.top();
+        }
+    }
+
+    fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    fn has_unsaved_input(&self) -> bool {
+        matches!(&self.dialog, Some(Dialog::Form(f, _, _)) if f.is_dirty())
+    }
+
+    fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
+        let t = cx.theme;
+        let note = (self.section == Section::Users)
+            .then(|| self.note.clone())
+            .flatten();
+        let (table_area, note_area) = match &note {
+            Some(_) => {
+                let [a, b] =
+                    Layout::vertical([Constraint::Min(4), Constraint::Length(2)]).areas(area);
+                (a, Some(b))
+            }
+            None => (area, None),
+        };
+        let i = self.section.index();
+        self.navs[i].set_height(body_height(table_area));
+        let len = self.len();
+        self.navs[i].set_len(len);
+        let (rows, header, widths) = match self.section {
+            Section::Users => self.draw_users(table_area, cx),
+            Section::Connectors => self.draw_connectors(),
+            Section::Groups => self.draw_groups(),
+        };
+        let mut title = vec![Span::styled(" Directory ", t.title)];
+        for s in Section::ALL {
+            let style = if s == self.section {
+                t.tab_active
+            } else {
+                t.tab
+            };
+            let text = if table_area.width < 100 {
+                match s {
+                    Section::Users => "Users",
+                    Section::Connectors => "Connectors",
+                    Section::Groups => "Groups",
+                }
+            } else {
+                s.title()
+            };
+            title.push(Span::styled(format!(" {text} "), style));
+        }
+        title.push(Span::styled(" [ ] ", t.dim));
+        if !self.filter.is_empty() {
+            title.push(Span::styled(
+                format!("/{} ", sanitize(&self.filter)),
+                t.accent,
+            ));
+        }
+        let empty = match (self.section, self.filter.is_empty()) {
+            (_, false) => "Nothing matches the filter. Esc clears it.",
+            (Section::Users, true) => "No accounts yet. A creates an account.",
+            (Section::Connectors, true) => "No voice connectors yet. n creates one.",
+            (Section::Groups, true) => "No voice connector groups yet. n creates one.",
+        };
+        draw_table(
+            f,
+            table_area,
+            t,
+            Line::from(title),
+            header,
+            &widths,
+            rows,
+            &self.navs[i],
+            empty,
+        );
+        if let (Some(n), Some(a)) = (note, note_area) {
+            f.render_widget(
+                Paragraph::new(Line::from(n).style(t.warn)).wrap(Wrap { trim: true }),
+                a,
+            );
+        }
+        match &self.dialog {
+            Some(Dialog::Form(form, _, _)) => form.draw(f, area, t),
+            Some(Dialog::Confirm(c, _)) => c.draw(f, area, t),
+            None => {}
+        }
+    }
+}
