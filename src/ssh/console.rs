@@ -200,10 +200,13 @@ pub fn run(p: ConsoleParams) -> Ending {
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => break 'run Ending::Disconnected,
         };
-        // Take everything already waiting before drawing: one frame for a burst.
-        loop {
-            match next.take() {
-                Some(Input::Bytes(bytes)) => {
+        // Take everything already waiting before drawing: one frame for a burst. Of a run of
+        // engine events only the last is handed on (each one makes the app reload the same),
+        // unless that last one only says a session started or ended.
+        while let Some(msg) = next.take() {
+            let after = input.try_recv().ok();
+            match msg {
+                Input::Bytes(bytes) => {
                     last_input = Instant::now();
                     last_bytes = last_input;
                     for key in parser.feed(&bytes) {
@@ -213,7 +216,7 @@ pub fn run(p: ConsoleParams) -> Ending {
                         }
                     }
                 }
-                Some(Input::Resize(c, r)) => {
+                Input::Resize(c, r) => {
                     if term.resize(rect(c, r)).is_err() {
                         break 'run Ending::Disconnected;
                     }
@@ -222,8 +225,15 @@ pub fn run(p: ConsoleParams) -> Ending {
                     app.resize(c.max(1), r.max(1));
                     force = true;
                 }
-                Some(Input::Engine(ev)) => app.handle_event(ev, now()),
-                Some(Input::Shutdown(message)) => {
+                Input::Engine(ev) => {
+                    // A change reloads everything a session start or end would.
+                    let covered =
+                        matches!(&after, Some(Input::Engine(next)) if !is_session_event(next));
+                    if !covered {
+                        app.handle_event(ev, now());
+                    }
+                }
+                Input::Shutdown(message) => {
                     let mut message = message;
                     if app.has_unsaved_input() {
                         message.push_str("\r\nThe form you were filling in was not submitted.");
@@ -231,13 +241,9 @@ pub fn run(p: ConsoleParams) -> Ending {
                     leave(&out, &message);
                     break 'run Ending::Shutdown;
                 }
-                Some(Input::Closed) => break 'run Ending::Disconnected,
-                None => {}
+                Input::Closed => break 'run Ending::Disconnected,
             }
-            match input.try_recv() {
-                Ok(msg) => next = Some(msg),
-                Err(_) => break,
-            }
+            next = after;
         }
         if parser.has_pending() && last_bytes.elapsed() >= ESC_TIMEOUT {
             for key in parser.flush() {
@@ -274,6 +280,10 @@ pub fn run(p: ConsoleParams) -> Ending {
         out.finish(0);
     }
     ending
+}
+
+fn is_session_event(ev: &Event) -> bool {
+    ev.action == "session started" || ev.action == "session ended"
 }
 
 /// Restores the client's screen and prints `message` below where the shell was.
