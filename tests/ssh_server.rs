@@ -196,6 +196,23 @@ impl Rig {
         }
     }
 
+    /// Sends SIGHUP and waits until the server's log says `what`.
+    fn hup_and_wait(&self, what: &str) {
+        let before = self.server_log().matches(what).count();
+        unsafe {
+            libc::kill(self.server.as_ref().unwrap().id() as i32, libc::SIGHUP);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.server_log().matches(what).count() <= before {
+            assert!(
+                Instant::now() < deadline,
+                "no {what:?} after SIGHUP:\n{}",
+                self.server_log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn ssh_base(&self, key: &str) -> Vec<String> {
         [
             "-F",
@@ -413,7 +430,7 @@ fn ssh_cli_command_returns_json_with_the_callers_role() {
 }
 
 #[test]
-fn ssh_unknown_key_and_passwords_are_refused() {
+fn ssh_unknown_keys_are_refused_and_sighup_reloads_the_keys() {
     let mut rig = Rig::new("auth_attempts = 2");
     rig.start();
     let out = rig.ssh("stranger", &["numbers", "list"]);
@@ -482,6 +499,34 @@ fn ssh_unknown_key_and_passwords_are_refused() {
     let log = rig.server_log();
     assert!(log.contains("too many failed attempts"), "{log}");
     assert!(!log.contains("alice (admin) signed in"), "{log}");
+
+    // SIGHUP reads the keys again: the stranger becomes a viewer named guest ...
+    let pubkey = std::fs::read_to_string(rig.path("stranger.pub")).unwrap();
+    let keys = std::fs::read_to_string(rig.path("authorized_keys")).unwrap();
+    std::fs::write(
+        rig.path("authorized_keys"),
+        format!("{keys}viewer guest {pubkey}"),
+    )
+    .unwrap();
+    rig.hup_and_wait("3 authorized keys");
+    let out = rig.ssh("stranger", &["numbers", "list", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let n = first_number(&rig);
+    let out = rig.ssh("stranger", &["label", &n, "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("guest"),
+        "{out:?}"
+    );
+    // ... and a broken file keeps the keys in force.
+    std::fs::write(
+        rig.path("authorized_keys"),
+        format!("{keys}superuser guest {pubkey}"),
+    )
+    .unwrap();
+    rig.hup_and_wait("kept the keys in force");
+    assert!(rig.server_log().contains("line 4"), "{}", rig.server_log());
+    assert!(rig.ssh("stranger", &["numbers", "list"]).status.success());
     assert!(rig.stop().success());
 }
 

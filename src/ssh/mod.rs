@@ -25,7 +25,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
@@ -155,7 +155,7 @@ pub async fn serve_with(
 
     let shared = Arc::new(Shared {
         engine: Arc::clone(&engine),
-        keys,
+        keys: RwLock::new(keys),
         settings,
         front,
         cli,
@@ -168,6 +168,7 @@ pub async fn serve_with(
     });
 
     let scheduler = spawn_scheduler(Arc::clone(&engine));
+    let reloader = reload_keys_on_sighup(Arc::clone(&shared), keys_path.clone());
     let mut connections = tokio::task::JoinSet::new();
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -229,6 +230,9 @@ pub async fn serve_with(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     scheduler.abort();
+    if let Some(r) = reloader {
+        r.abort();
+    }
     // Let the last goodbyes leave before the connections go.
     tokio::time::sleep(Duration::from_millis(100)).await;
     connections.abort_all();
@@ -246,8 +250,6 @@ fn connect_host(bound: SocketAddr) -> String {
     let ip = bound.ip();
     if ip.is_unspecified() {
         hostname().unwrap_or_else(|| "localhost".into())
-    } else if ip.is_ipv6() {
-        format!("{ip}")
     } else {
         ip.to_string()
     }
@@ -269,6 +271,46 @@ fn hostname() -> Option<String> {
 
 #[cfg(not(unix))]
 fn hostname() -> Option<String> {
+    None
+}
+
+/// SIGHUP reads the authorized-keys file again. A file with an error is reported and the
+/// keys in force are kept; sessions already open keep the role they signed in with.
+#[cfg(unix)]
+fn reload_keys_on_sighup(
+    shared: Arc<Shared>,
+    path: PathBuf,
+) -> Option<tokio::task::JoinHandle<()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hup = match signal(SignalKind::hangup()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("phonedesk serve: SIGHUP will not reload the keys: {e}");
+            return None;
+        }
+    };
+    Some(tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            match AuthorizedKeys::load(&path) {
+                Ok(keys) => {
+                    let n = keys.len();
+                    *shared.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
+                    eprintln!(
+                        "phonedesk serve: SIGHUP: {n} authorized keys from {}",
+                        path.display()
+                    );
+                }
+                Err(e) => eprintln!("phonedesk serve: SIGHUP: kept the keys in force: {e:#}"),
+            }
+        }
+    }))
+}
+
+#[cfg(not(unix))]
+fn reload_keys_on_sighup(
+    _shared: Arc<Shared>,
+    _path: PathBuf,
+) -> Option<tokio::task::JoinHandle<()>> {
     None
 }
 

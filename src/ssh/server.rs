@@ -16,14 +16,15 @@ use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 
 /// What every connection shares.
 pub struct Shared {
     pub engine: Arc<Engine>,
-    pub keys: AuthorizedKeys,
+    /// Replaced on SIGHUP; sessions keep the role they signed in with.
+    pub keys: RwLock<AuthorizedKeys>,
     pub settings: SshConfig,
     pub front: FrontFactory,
     pub cli: CliRunner,
@@ -122,7 +123,8 @@ impl Connection {
     }
 
     fn known(&self, key: &PublicKey) -> Option<Actor> {
-        self.shared.keys.find(key).map(|k| k.actor())
+        let keys = self.shared.keys.read().unwrap_or_else(|e| e.into_inner());
+        keys.find(key).map(|k| k.actor())
     }
 
     fn send_now(
