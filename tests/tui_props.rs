@@ -61,6 +61,16 @@ const KEYS: &[&str] = &[
     "<C-c>",
     "<BS>",
     "<C-a>",
+    // Deletion queue, Support, Directory
+    "m",
+    "i",
+    "o",
+    "L",
+    "c",
+    "v",
+    "[",
+    "]",
+    "A",
 ];
 
 fn step() -> impl Strategy<Value = Step> {

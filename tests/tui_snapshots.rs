@@ -76,9 +76,99 @@ fn overlays() {
     snap("quit_confirm", "N Ab<C-c>");
 }
 
+const DELETE_TWO: &str = "j<Space><Space>d<Space><Enter>";
+const PLAIN_REQUEST: &str = "5n<Right><Tab>Invoice<Tab>Wrong total<Tab>ana@example.com<Enter>";
+const PORT_IN_1: &str = "5i+12062151234, +12062159876<Tab><Tab><Tab><Tab>ana@example.com<Enter>";
+const PORT_IN_2: &str = "+12062151000<Tab>Ana Lima<Tab>Northwind Telecom<Tab>98765432<Tab>4321<Tab>410 Terry Ave N, Seattle, WA 98109<Tab>Example Corp";
+
 #[test]
-fn not_built_yet_screens() {
-    snap("deletion_queue_placeholder", "4");
+fn deletion_queue() {
+    snap("deletion_queue_empty", "4");
+    snap("deletion_queue", &format!("{DELETE_TWO}4"));
+    snap("deletion_queue_marked", &format!("{DELETE_TWO}4<Space>"));
+    snap("deletion_queue_help", &format!("{DELETE_TWO}4?"));
+}
+
+#[test]
+fn support_list_and_request() {
+    snap("support_empty", "5");
+    snap(
+        "support_list",
+        &format!("{PLAIN_REQUEST}<Esc>{PORT_IN_1}{PORT_IN_2}<Enter><Esc>"),
+    );
+    snap(
+        "support_port_in_request",
+        &format!("{PORT_IN_1}{PORT_IN_2}<Enter>"),
+    );
+    snap("support_plain_request", PLAIN_REQUEST);
+}
+
+#[test]
+fn support_forms() {
+    snap("support_plain_form", "5n<Tab>S");
+    snap("support_port_in_form_1", "5i+12062151234, 555");
+    snap("support_port_in_form_2", &format!("{PORT_IN_1}{PORT_IN_2}"));
+    snap(
+        "support_port_in_refused",
+        "5i+14165550123<Tab><Tab><Tab><Tab>ana@example.com<Enter>+12062151000<Tab>Ana Lima<Tab><Tab><Tab><Tab>410 Terry Ave N<Tab>Example Corp<Enter>",
+    );
+    snap("support_port_out_form", "5o");
+    snap(
+        "support_loa_form",
+        &format!("{PORT_IN_1}{PORT_IN_2}<Enter>L"),
+    );
+    snap("support_reply_form", &format!("{PLAIN_REQUEST}rThanks"));
+    snap("support_cancel_confirm", &format!("{PLAIN_REQUEST}c"));
+}
+
+#[test]
+fn support_port_out_answered() {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let world = world();
+        let mut a = app(&world);
+        let n = world.inventory[3].to_string();
+        press(
+            &mut a,
+            world.now,
+            &format!("5o{n}<Tab><Tab>ana@example.com<Enter>"),
+        );
+        let mut rx = world.engine.subscribe();
+        let later = world.now.plus(std::time::Duration::from_secs(86_400 + 60));
+        world.engine.run_due(later).unwrap();
+        while let Ok(ev) = rx.try_recv() {
+            a.handle_event(ev, later);
+        }
+        insta::assert_snapshot!(
+            format!("support_port_out_masked_{w}x{h}"),
+            render(&mut a, w, h)
+        );
+        press(&mut a, later, "v");
+        insta::assert_snapshot!(
+            format!("support_port_out_revealed_{w}x{h}"),
+            render(&mut a, w, h)
+        );
+    }
+}
+
+#[test]
+fn directory() {
+    snap("directory_users", "6");
+    snap("directory_permission_note", "6jc");
+    snap("directory_connectors", "6]");
+    snap("directory_groups", "6]]");
+    snap("directory_user_form", "6nCy");
+    snap("directory_account_form", "6A");
+    snap("directory_connector_form", "6]nTrunk West<Tab><Right>");
+    snap("directory_connector_edit", "6]e");
+    snap("directory_group_form", "6]]nMain<Tab><Space><Tab>1");
+    snap("directory_delete_confirm", "6]d");
+}
+
+#[test]
+fn audit() {
+    snap("audit", "d<Space><Enter>7");
+    snap("audit_entry", "d<Space><Enter>7<Enter>");
+    snap("audit_filtered", "d<Space><Enter>7/refused<Enter>");
 }
 
 #[test]

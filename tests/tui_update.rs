@@ -263,7 +263,7 @@ fn restore_marked_numbers_from_the_deletion_queue_with_a_live_countdown() {
         a.status_text()
     );
     let text = render(&mut a, 120, 40);
-    assert!(text.contains("deletion queue is empty"), "{text}");
+    assert!(text.contains("Empty: deleted numbers wait here"), "{text}");
 }
 
 #[test]

@@ -127,10 +127,7 @@ impl App {
             Box::new(screens::deletion_queue::DeletionQueue::new()),
             Box::new(screens::support::Support::new()),
             Box::new(screens::directory::Directory::new()),
-            Box::new(screens::placeholder::Placeholder::new(
-                ScreenId::Audit,
-                Scope::Audit,
-            )),
+            Box::new(screens::audit::Audit::new()),
             Box::new(screens::provision::Provision::new()),
         ];
         let mut app = App {

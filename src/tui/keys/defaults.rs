@@ -306,14 +306,14 @@ pub const COMMANDS: &[CmdInfo] = &[
         "restore",
         DeletionQueue,
         ["r", "m"],
-        "Move to inventory: restore the marked numbers (or the one under the cursor)"
+        "Move to inventory (marked or current)"
     ),
     cmd!(
         NewRequest,
         "new-request",
         Support,
         ["n"],
-        "Submit a support request (category, subject, issue, email)"
+        "Submit a support request"
     ),
     cmd!(
         PortInRequest,
@@ -335,7 +335,7 @@ pub const COMMANDS: &[CmdInfo] = &[
         "loa",
         Support,
         ["L"],
-        "Submit the Letter of Authorization of a port-in request"
+        "Submit the LOA of a port-in request"
     ),
     cmd!(
         CancelRequest,
@@ -356,14 +356,14 @@ pub const COMMANDS: &[CmdInfo] = &[
         "reveal",
         Support,
         ["v"],
-        "Show or hide the port-out account ID and PIN"
+        "Show/hide the port-out account ID, PIN"
     ),
     cmd!(
         NextSection,
         "next-section",
         Directory,
         ["]"],
-        "Next section: users, voice connectors, groups"
+        "Next section: users, connectors, groups"
     ),
     cmd!(
         PrevSection,
@@ -377,7 +377,7 @@ pub const COMMANDS: &[CmdInfo] = &[
         "new",
         Directory,
         ["n"],
-        "Create a user (in the account under the cursor), voice connector or group"
+        "New user, voice connector or group"
     ),
     cmd!(
         CreateAccount,
@@ -398,27 +398,27 @@ pub const COMMANDS: &[CmdInfo] = &[
         "remove",
         Directory,
         ["d", "Delete"],
-        "Delete the user, account, voice connector or group (asks to confirm)"
+        "Delete the entry (asks to confirm)"
     ),
     cmd!(
         ToggleCalling,
         "calling",
         Directory,
         ["c"],
-        "Turn the user's calling permission on or off"
+        "Turn the user's calling on or off"
     ),
     cmd!(
         ToggleSms,
         "sms",
         Directory,
         ["s"],
-        "Turn the user's SMS permission on or off"
+        "Turn the user's SMS on or off"
     ),
     cmd!(
         ToggleEncryption,
         "encryption",
         Directory,
         ["t"],
-        "Turn the voice connector's encryption on or off"
+        "Turn the connector's encryption on/off"
     ),
 ];

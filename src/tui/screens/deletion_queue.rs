@@ -236,7 +236,7 @@ impl Screen for DeletionQueue {
             ));
         }
         let empty = if self.filter.is_empty() {
-            "The deletion queue is empty. Deleted numbers wait here, restorable, before they are deleted for good."
+            "Empty: deleted numbers wait here, restorable, until deleted for good."
         } else {
             "No numbers match the filter. Esc clears it."
         };

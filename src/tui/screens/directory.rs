@@ -438,9 +438,7 @@ impl Directory {
             "delete",
             format!("Delete {what} {name}"),
         )
-        .line(format!(
-            "A {what} with numbers assigned cannot be deleted: unassign them first."
-        ));
+        .line("It cannot be deleted while numbers are assigned to it.");
         self.dialog = Some(Dialog::Confirm(c, target));
     }
 
@@ -776,9 +774,14 @@ impl Screen for Directory {
             } else {
                 s.title()
             };
-            title.push(Span::styled(format!(" {text} "), style));
+            let text = if s == self.section {
+                format!("[{text}]")
+            } else {
+                format!(" {text} ")
+            };
+            title.push(Span::styled(text, style));
         }
-        title.push(Span::styled(" [ ] ", t.dim));
+        title.push(Span::styled(" [/] switch ", t.dim));
         if !self.filter.is_empty() {
             title.push(Span::styled(
                 format!("/{} ", sanitize(&self.filter)),

@@ -2,6 +2,7 @@
 //! engine actions through `Cx::dispatch`, reloads from the store in `refresh`, and draws
 //! only its visible rows. See docs/tui.md for how to add one.
 
+pub mod audit;
 pub mod deletion_queue;
 pub mod directory;
 pub mod inventory;

@@ -458,7 +458,7 @@ impl Screen for Support {
             FormStep::Open | FormStep::Next => self.form = Some(form),
             FormStep::Cancelled => {}
             FormStep::Submit(action) => {
-                if let Err(e) = self.submitted(action, cx) {
+                if let Err(e) = self.submitted(*action, cx) {
                     form.form.error = Some(e);
                     self.form = Some(form);
                 }
@@ -479,10 +479,10 @@ impl Screen for Support {
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
-        let times = self
+        let times: Vec<Timestamp> = self
             .opened()
             .map(|r| r.next_step_at.into_iter().chain(r.foc_date).collect())
-            .unwrap_or_else(Vec::new);
+            .unwrap_or_default();
         any_countdown_changed(times.into_iter(), before, now)
     }
 

@@ -158,7 +158,7 @@ pub enum FormStep {
     Cancelled,
     /// Step 1 of the port-in form is filled: step 2 opened.
     Next,
-    Submit(Action),
+    Submit(Box<Action>),
 }
 
 impl FormDialog {
@@ -239,7 +239,7 @@ impl FormDialog {
             }
         };
         match result {
-            Ok(a) => FormStep::Submit(a),
+            Ok(a) => FormStep::Submit(Box::new(a)),
             Err(e) => {
                 self.form.error = Some(e);
                 FormStep::Open
