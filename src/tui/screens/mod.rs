@@ -9,7 +9,6 @@ pub mod inventory;
 pub mod names;
 pub mod orders;
 pub mod pending;
-pub mod placeholder;
 pub mod provision;
 pub mod support;
 pub mod support_forms;
