@@ -1,7 +1,8 @@
 //! End to end: the built `phonedesk` binary in a real terminal (tmux, 120x40), driven with
 //! keys only, asserting on the screen's text at each step of the seed's walk: provision
 //! with the wizard, the order in Orders and Pending completing on screen without a key
-//! press, assign, a unique calling name, unassign, delete, restore, a port-in request.
+//! press, assign (to a user made on the Directory screen), a unique calling name, unassign,
+//! delete, restore from the Deletion queue, a port-in request from the Support screen.
 //!
 //! Needs tmux (`.ci/run` installs it); without it the test says so and passes.
 
@@ -46,7 +47,7 @@ impl Term {
         self.dir.path().join("db")
     }
 
-    /// The command line, before the console starts (the store is not shared while it runs).
+    /// The command line, when the console is not running (it holds the store).
     fn cli(&self, args: &[&str]) -> String {
         let out = Command::new(BIN)
             .arg("--config")
@@ -191,24 +192,27 @@ fn the_seed_walk_with_keys_only() {
     }
     let started = Instant::now();
     let t = term();
-    // The account and its user come from the command line before the console starts:
-    // the Directory screen is being built at the same time as this test.
-    t.cli(&["directory", "accounts", "create", "Contoso"]);
-    t.cli(&[
-        "directory",
-        "users",
-        "create",
-        "--account",
-        "acct-1",
-        "--name",
-        "Ada Lovelace",
-        "--email",
-        "ada@example.com",
-    ]);
     t.start();
-
     // The console opens on an empty Inventory.
     t.wait_for(&["Held 0/25", "No numbers in the inventory yet"]);
+
+    // --- The Directory: an account, then a user in it (for the Business Calling number).
+    t.keys(&["6"]);
+    t.wait_for(&["Directory", "Accounts"]);
+    t.keys(&["A"]);
+    t.wait_for(&["account"]);
+    t.type_text("Contoso");
+    t.keys(&["Enter"]);
+    t.wait_for(&["Contoso"]);
+    t.keys(&["n"]);
+    t.wait_for(&["Email"]);
+    t.type_text("Ada Lovelace");
+    t.keys(&["Tab"]);
+    t.type_text("ada@example.com");
+    t.keys(&["Enter"]);
+    t.wait_for(&["Ada Lovelace", "ada@example.com"]);
+    t.keys(&["3"]);
+    t.wait_for(&["No numbers in the inventory yet"]);
 
     // --- Provision: product type, search by area code, mark two with Space, provision.
     t.keys(&["p"]);
@@ -288,6 +292,49 @@ fn the_seed_walk_with_keys_only() {
     });
     assert!(s.contains(&second), "{s}");
 
+    // --- Restore it from the Deletion queue, where its restore countdown runs.
+    t.keys(&["4"]);
+    t.wait_for(&[&national(&first)]);
+    t.keys(&["r"]);
+    t.wait_for(&["back to the inventory"]);
+    t.keys(&["3"]);
+    let s = t.wait_for(&[&first, &second, "2/2"]);
+    assert!(t.line_with(&first).contains("Unassigned"), "{s}");
+
+    // --- File a port-in request from the Support screen (two steps).
+    t.keys(&["5"]);
+    t.wait_for(&["Support"]);
+    t.keys(&["i"]);
+    t.wait_for(&["Port numbers in (1 of 2)", "Numbers to port"]);
+    t.type_text("+12062151234");
+    t.keys(&["Tab", "Tab", "Tab", "Tab"]);
+    t.type_text("ada@example.com");
+    t.keys(&["Enter"]);
+    t.wait_for(&["Port numbers in (2 of 2)", "Billing number"]);
+    for (i, text) in [
+        "+12062151000",
+        "Ada Lovelace",
+        "Northwind Telecom",
+        "98765432",
+        "4321",
+        "410 Terry Ave N, Seattle, WA 98109",
+        "Contoso",
+    ]
+    .iter()
+    .enumerate()
+    {
+        if i > 0 {
+            t.keys(&["Tab"]);
+        }
+        t.type_text(text);
+    }
+    t.keys(&["Enter"]);
+    let s = t.wait_for(&["Submitted port in"]);
+    assert!(
+        !s.contains("98765432") && !s.contains("4321"),
+        "the secrets stay masked: {s}"
+    );
+
     eprintln!(
         "tui_e2e: the walk took {:.1} s",
         started.elapsed().as_secs_f64()
@@ -296,4 +343,15 @@ fn the_seed_walk_with_keys_only() {
     t.wait_until("the console to quit", 5, |_| {
         !t.tmux(&["has-session"]).status.success()
     });
+    // The store agrees with what the screen said.
+    let requests = t.cli(&["support", "list"]);
+    assert!(
+        requests.contains("port in") && requests.contains("Submitted"),
+        "{requests}"
+    );
+    let numbers = t.cli(&["numbers", "list", "--place", "inventory"]);
+    assert!(
+        numbers.contains(&first) && numbers.contains(&second),
+        "{numbers}"
+    );
 }
