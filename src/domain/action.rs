@@ -195,7 +195,13 @@ impl Action {
             Action::SubmitLoa { request, loa } => format!("submit LOA for {request} ({})", loa.carrier),
             Action::CancelRequest { request } => format!("cancel {request}"),
             Action::CloseRequest { request } => format!("close {request}"),
-            Action::RunDue(due) => format!("complete {:?}", due.task),
+            Action::RunDue(due) => match &due.task {
+                Task::CompleteOrder(id) => format!("complete order {id}"),
+                Task::CompleteNumberName(n) => format!("complete the calling name update of {n}"),
+                Task::CompleteDefaultName => "complete the default calling name update".into(),
+                Task::Purge(n) => format!("purge {n} from the deletion queue"),
+                Task::SupportStep(id) => format!("support desk step on {id}"),
+            },
         }
     }
 }
