@@ -134,6 +134,7 @@ def main():
     if live:
         res["rss_max_mb"] = max(live)
     res["rss_peak_mb"] = proc_mb(pid, "VmHWM")
+    res["per_key_ms"] = [p["ms"] for p in per_key]
     if a.screen:
         res["first_screen"] = first_screen
         res["screen"] = screen.display

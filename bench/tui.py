@@ -52,6 +52,13 @@ def build(numbers):
         tmp = cache + ".tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         sh("target/release/bench", "seed", "--db", tmp, "--numbers", str(numbers))
+        # sled 0.34 writes its snapshot only when a store is opened: open it once now, so
+        # every copy opens from the snapshot instead of replaying the seed's whole log.
+        cfg = os.path.join(tmp, "..", "warm.toml")
+        with open(cfg, "w") as f:
+            f.write(f"[inventory]\nlimit = {numbers}\n")
+        subprocess.run(["target/release/phonedesk", "--config", cfg, "--db", tmp, "numbers", "list", "--status", "Unassigned"],
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         os.rename(tmp, cache)
     return os.path.join(src, "target", "release", "baseline"), os.path.join(ROOT, "target", "release", "phonedesk"), cache
 
@@ -77,9 +84,12 @@ def main():
     ap.add_argument("--numbers", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keys", default="j*30")
+    ap.add_argument("--phonedesk", default=None, help="measure this phonedesk binary instead (e.g. an older build)")
     a = ap.parse_args()
     ensure_pyte()
     baseline, phonedesk, cache = build(a.numbers)
+    if a.phonedesk:
+        phonedesk = os.path.abspath(a.phonedesk)
     shared_meter = os.path.join(SHARED, "ptymeter.py")
     own_meter = os.path.join(ROOT, "bench", "ptymeter_rss.py")
 
@@ -107,11 +117,21 @@ def main():
         cases.append((f"phonedesk screen switches (tab*14), 120x40", "120x40", "tab*14", pd, own_meter, first, ()))
         cases.append((f"phonedesk screen switches (tab*14), 80x24", "80x24", "tab*14", pd, own_meter, first, ()))
         cases.append((f"phonedesk page down (pgdn*20), 120x40", "120x40", "pgdn*20", pd, own_meter, first, ()))
-        cases.append((f"floor page down (pgdn*20), 120x40", "120x40", "pgdn*20", [baseline, str(a.numbers)], shared_meter, "Inventory", ()))
+        # The first `/` filter keystrokes, and an action whose engine event refreshes the
+        # screen (the default calling name form: N, type, Enter).
+        cases.append((f"phonedesk filter (/ then 2 0 6), 120x40", "120x40", "/,2,0,6", pd, own_meter, first, ()))
+        cases.append((f"phonedesk action + refresh (N Bench Enter), 120x40", "120x40", "N,B,e,n,c,h,enter", pd, own_meter, first, ()))
 
         results = {c[0]: [] for c in cases}
         for r in range(a.runs):
             for label, size, keys, cmd, script, marker, extra in cases:
+                if "action" in label:
+                    # An action changes the store: each run on a fresh copy.
+                    fresh = os.path.join(work, f"db-{r}")
+                    shutil.copytree(cache, fresh)
+                    if os.path.exists(os.path.join(fresh, "phonedesk.lock")):
+                        os.remove(os.path.join(fresh, "phonedesk.lock"))
+                    cmd = [phonedesk, "--config", cfg, "--db", fresh]
                 results[label].append(meter(script, size, marker, keys, cmd, extra))
                 print(f"run {r + 1}/{a.runs}: {label}: {json.dumps(results[label][-1])}", file=sys.stderr)
     finally:
@@ -153,9 +173,16 @@ def main():
         p = row(f"phonedesk screen switches (tab*14), {size}")
         print(f"| ms per screen switch (Tab), {size} | {fmt(p['ms_per_key_median'], 2)} | {fmt(b['ms_per_key_median'], 2)} | "
               f"{ratio(p['ms_per_key_median'], b['ms_per_key_median'])} | <= 2x |")
-    p, b = row(f"phonedesk page down (pgdn*20), 120x40"), row(f"floor page down (pgdn*20), 120x40")
-    print(f"| ms per page down, 120x40 | {fmt(p['ms_per_key_median'], 2)} | {fmt(b['ms_per_key_median'], 2)} | "
-          f"{ratio(p['ms_per_key_median'], b['ms_per_key_median'])} | <= 2x |")
+    p, b = row(f"phonedesk page down (pgdn*20), 120x40"), row(f"floor, {n} rows, 120x40")
+    print(f"| ms per page down, 120x40 (the floor has no page down: its cursor move) | {fmt(p['ms_per_key_median'], 2)} | "
+          f"{fmt(b['ms_per_key_median'], 2)} | {ratio(p['ms_per_key_median'], b['ms_per_key_median'])} | <= 2x |")
+    f = results[f"phonedesk filter (/ then 2 0 6), 120x40"]
+    slowest = statistics.median(max(x or 0 for x in r["per_key_ms"]) for r in f)
+    print(f"| ms for the slowest `/` filter keystroke (first: `2`) | {slowest:.2f} | {fmt(b['ms_per_key_median'], 2)} | "
+          f"{ratio(slowest, b['ms_per_key_median'])} | |")
+    f = results[f"phonedesk action + refresh (N Bench Enter), 120x40"]
+    last = statistics.median(r["per_key_ms"][-1] or 0 for r in f)
+    print(f"| ms for an action and its refresh (Enter: dispatch, flush, engine event, redraw) | {last:.2f} | | | |")
     one = row("floor, 1 row, 120x40")
     p = row(f"phonedesk, {n} numbers, 120x40")
     print(f"| first frame vs the floor with 1 row (ms) | {fmt(p['first_frame_ms'])} | {fmt(one['first_frame_ms'])} | "

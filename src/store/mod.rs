@@ -542,3 +542,73 @@ impl View for Store {
         Store::settings(self).unwrap_or_default()
     }
 }
+
+/// Windows over the status index, for lists too long to hold (the console's Inventory).
+impl Store {
+    /// Up to `limit` numbers in any of `statuses`, in E.164 order, from `from` on (`from`
+    /// itself included when `inclusive`), or from the first. Reads keys only.
+    pub fn numbers_from(&self, statuses: &[StatusCode], from: Option<&E164>, inclusive: bool, limit: usize) -> Vec<E164> {
+        let mut out = Vec::new();
+        for s in statuses {
+            let start = match from {
+                Some(n) => status_key(*s, n),
+                None => vec![s.byte()],
+            };
+            let iter = self.trees[BY_STATUS]
+                .range(start.clone()..)
+                .keys()
+                .filter_map(|k| k.ok())
+                .take_while(|k| k.first() == Some(&s.byte()))
+                .filter(|k| inclusive || from.is_none() || k.as_ref() != start.as_slice())
+                .take(limit)
+                .filter_map(|k| number_from_key(&k, 1));
+            out.extend(iter);
+        }
+        out.sort();
+        out.truncate(limit);
+        out
+    }
+
+    /// Up to `limit` numbers in any of `statuses` that sort before `before` (or the last
+    /// ones), nearest first. Reads keys only.
+    pub fn numbers_before(&self, statuses: &[StatusCode], before: Option<&E164>, limit: usize) -> Vec<E164> {
+        let mut out = Vec::new();
+        for s in statuses {
+            let end = match before {
+                Some(n) => status_key(*s, n),
+                None => vec![s.byte() + 1],
+            };
+            let iter = self.trees[BY_STATUS]
+                .range(vec![s.byte()]..end)
+                .keys()
+                .rev()
+                .filter_map(|k| k.ok())
+                .take(limit)
+                .filter_map(|k| number_from_key(&k, 1));
+            out.extend(iter);
+        }
+        out.sort_by(|a, b| b.cmp(a));
+        out.truncate(limit);
+        out
+    }
+
+    /// How many numbers in any of `statuses` sort before `key` (its position in the list).
+    /// Counts keys, from whichever end is nearer when `near_end` says the key is in the
+    /// second half.
+    pub fn count_before(&self, statuses: &[StatusCode], key: &E164, near_end: bool) -> usize {
+        let tree = &self.trees[BY_STATUS];
+        if near_end {
+            let after: usize = statuses
+                .iter()
+                .map(|s| tree.range(status_key(*s, key)..vec![s.byte() + 1]).keys().count())
+                .sum();
+            let total: usize = statuses.iter().map(|s| self.count(*s)).sum();
+            total.saturating_sub(after)
+        } else {
+            statuses
+                .iter()
+                .map(|s| tree.range(vec![s.byte()]..status_key(*s, key)).keys().count())
+                .sum()
+        }
+    }
+}

@@ -2,13 +2,17 @@
 //! seed's Inventory page: assign, reassign, unassign, details, product type, calling
 //! names, delete, export, and provision (the wizard).
 //!
-//! Built for 100,000 numbers: the first frame reads one page of keys from the status index
-//! and the records of the visible rows only; the full key list loads after the first frame
-//! (`idle`); each key press then reads only the rows that came into view.
+//! Built for 100,000 numbers: no key list is held. The screen keeps a window of keys (the
+//! visible rows) read from the status index around the cursor, and the records of those
+//! rows only; the count comes from the store's counters. A key press or an engine event
+//! reads O(visible rows) keys and records (a jump far from the window scans keys only, from
+//! the nearest end). The `/` filter scans records lazily in E.164 order, only as far as the
+//! rows on screen need, and finishes counting in the background (`idle`).
 
 use super::names::Names;
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::engine::Engine;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::sanitize;
 use crate::tui::widgets::confirm::Confirm;
@@ -68,15 +72,15 @@ enum Purpose {
 }
 
 pub struct Inventory {
-    /// Every inventory number in E.164 order, once loaded (after the first frame).
-    keys: Option<Vec<E164>>,
-    /// The first page, read before the full list.
-    first_page: Vec<E164>,
+    /// Numbers in the inventory, from the store's counters.
     total: usize,
+    /// Keys of the rows from position `window_at` on: the visible rows, kept in step with
+    /// `nav` by `sync_window`.
+    window: Vec<E164>,
+    window_at: usize,
     filter: String,
-    filtered: Option<Vec<E164>>,
-    /// Filter haystacks ("number national name calling-name"), built on the first filter.
-    haystacks: Option<Vec<(E164, String)>>,
+    /// The filter's matches so far (None: no filter).
+    scan: Option<FilterScan>,
     nav: Nav,
     marks: BTreeSet<E164>,
     /// Records of the visible rows, for `rows_at` (offset, height, generation).
@@ -98,12 +102,11 @@ impl Default for Inventory {
 impl Inventory {
     pub fn new() -> Inventory {
         Inventory {
-            keys: None,
-            first_page: Vec::new(),
             total: 0,
+            window: Vec::new(),
+            window_at: 0,
             filter: String::new(),
-            filtered: None,
-            haystacks: None,
+            scan: None,
             nav: Nav::default(),
             marks: BTreeSet::new(),
             rows: Vec::new(),
@@ -116,27 +119,10 @@ impl Inventory {
         }
     }
 
-    /// The list the cursor moves over.
-    fn list(&self) -> &[E164] {
-        match (&self.filtered, &self.keys) {
-            (Some(f), _) => f,
-            (None, Some(k)) => k,
-            (None, None) => &self.first_page,
-        }
-    }
-
     fn len(&self) -> usize {
-        match (&self.filtered, &self.keys) {
-            (Some(f), _) => f.len(),
-            (None, Some(k)) => k.len(),
-            (None, None) => self.total,
-        }
-    }
-
-    fn ensure_keys(&mut self, cx: &Cx) {
-        if self.keys.is_none() {
-            self.keys = Some(cx.engine.store().numbers_in(&STATUSES));
-            self.after_list_change();
+        match &self.scan {
+            Some(scan) => scan.matches.len(),
+            None => self.total,
         }
     }
 
@@ -146,11 +132,24 @@ impl Inventory {
         self.nav.set_len(len);
     }
 
+    /// The number under the cursor (the window is kept in step with the cursor).
+    fn at_cursor(&self) -> Option<E164> {
+        match &self.scan {
+            Some(scan) => scan.matches.get(self.nav.cursor).cloned(),
+            None => self
+                .nav
+                .cursor
+                .checked_sub(self.window_at)
+                .and_then(|i| self.window.get(i))
+                .cloned(),
+        }
+    }
+
     fn current(&self) -> Option<E164> {
         if let Some(d) = &self.details {
             return Some(d.clone());
         }
-        self.list().get(self.nav.cursor).cloned()
+        self.at_cursor()
     }
 
     /// The marked numbers, or the one under the cursor.
@@ -165,50 +164,117 @@ impl Inventory {
         cx.engine.store().number(n).ok().flatten()
     }
 
+    /// Keeps `window` holding the keys of the visible rows (unfiltered), reading from the
+    /// nearest of: the current window, the first number, the last number.
+    fn sync_window(&mut self, engine: &Engine) {
+        if self.scan.is_some() {
+            return;
+        }
+        let h = self.nav.height.max(1);
+        let want = self.nav.offset;
+        let need = h.min(self.total.saturating_sub(want));
+        let have = self.window_at;
+        if want >= have && want + need <= have + self.window.len() {
+            return;
+        }
+        let store = engine.store();
+        let from_start = want;
+        let from_end = self.total.saturating_sub(want);
+        let from_window = match self.window.first() {
+            Some(_) => want.abs_diff(have),
+            None => usize::MAX,
+        };
+        let keys = if want == 0 || (from_start <= from_window && from_start <= from_end) {
+            let mut v = store.numbers_from(&STATUSES, None, true, want + h);
+            v.drain(..want.min(v.len()));
+            v
+        } else if from_end <= from_window {
+            let mut v = store.numbers_before(&STATUSES, None, from_end);
+            v.reverse();
+            v.truncate(h);
+            v
+        } else {
+            let anchor = self.window[0].clone();
+            if want >= have {
+                let skip = want - have;
+                let mut v = store.numbers_from(&STATUSES, Some(&anchor), true, skip + h);
+                v.drain(..skip.min(v.len()));
+                v
+            } else {
+                let back = have - want;
+                let mut v = store.numbers_before(&STATUSES, Some(&anchor), back);
+                v.reverse();
+                if v.len() < h {
+                    v.extend(store.numbers_from(&STATUSES, Some(&anchor), true, h - v.len()));
+                }
+                v.truncate(h);
+                v
+            }
+        };
+        self.window = keys;
+        self.window_at = want;
+    }
+
+    /// After a change in the store: the count from the counters, the window re-read from
+    /// its first key, and that key's position counted again (numbers may have come or gone
+    /// before it). Keys only, O(visible rows) unless the window is deep in the list.
+    fn reload_window(&mut self, engine: &Engine) {
+        let store = engine.store();
+        let old_total = self.total;
+        self.total = STATUSES.iter().map(|s| store.count(*s)).sum();
+        if self.scan.is_some() {
+            return;
+        }
+        let h = self.nav.height.max(1);
+        let anchor = self.window.first().cloned();
+        let (offset, cursor) = (self.nav.offset, self.nav.cursor);
+        match anchor {
+            Some(anchor) if offset > 0 => {
+                let rank = store.count_before(&STATUSES, &anchor, offset > old_total.max(1) / 2);
+                self.window = store.numbers_from(&STATUSES, Some(&anchor), true, h);
+                self.window_at = rank;
+                self.nav.offset = rank;
+                self.nav.cursor = rank + (cursor - offset);
+            }
+            _ => {
+                self.window = store.numbers_from(&STATUSES, None, true, h);
+                self.window_at = 0;
+            }
+        }
+    }
+
+    /// Scans the filter's matches until `need` are known (or the list ends).
+    fn scan_until(&mut self, need: usize, engine: &Engine) {
+        let Some(scan) = self.scan.as_mut() else {
+            return;
+        };
+        while !scan.done && scan.matches.len() < need {
+            scan.step(engine, &self.names, 256);
+        }
+    }
+
     fn apply_filter(&mut self, cx: &Cx) {
         if self.filter.trim().is_empty() {
-            self.filtered = None;
+            self.scan = None;
+            self.window.clear();
         } else {
-            self.ensure_keys(cx);
-            if self.haystacks.is_none() {
-                let keys = self.keys.clone().unwrap_or_default();
-                let mut hay = Vec::with_capacity(keys.len());
-                for chunk in keys.chunks(512) {
-                    for p in cx.engine.store().numbers_at(chunk).unwrap_or_default() {
-                        let who = p
-                            .assignee()
-                            .map(|a| self.names.assignee(a))
-                            .unwrap_or_default();
-                        let name = p
-                            .calling_name
-                            .shown()
-                            .map(|n| n.to_string())
-                            .unwrap_or_default();
-                        let text = format!(
-                            "{} {} {} {} {} {}",
-                            p.number,
-                            p.number.national(),
-                            p.product_type.label(),
-                            p.status.code().api_name(),
-                            who,
-                            sanitize(&name)
-                        );
-                        hay.push((p.number, text));
-                    }
-                }
-                self.haystacks = Some(hay);
-            }
-            let mut fuzzy = Fuzzy::new(&self.filter);
-            let hay = self.haystacks.as_deref().unwrap_or_default();
-            self.filtered = Some(
-                hay.iter()
-                    .filter(|(_, h)| fuzzy.matches(h))
-                    .map(|(n, _)| n.clone())
-                    .collect(),
-            );
+            self.scan = Some(FilterScan::new(&self.filter));
         }
         self.nav.top();
         self.after_list_change();
+        self.fill(cx.engine);
+    }
+
+    /// Reads what the rows on screen need: the window, or enough filter matches.
+    fn fill(&mut self, engine: &Engine) {
+        if self.scan.is_some() {
+            let need = self.nav.offset + self.nav.height.max(1) + 1;
+            self.scan_until(need, engine);
+            let len = self.len();
+            self.nav.set_len(len);
+        } else {
+            self.sync_window(engine);
+        }
     }
 
     fn open(&mut self, dialog: Dialog, purpose: Purpose) {
@@ -634,22 +700,28 @@ impl Inventory {
     }
 
     /// Loads the records of the visible rows when the viewport moved or the data changed.
-    fn load_rows(&mut self, engine: &crate::engine::Engine) {
+    fn load_rows(&mut self, engine: &Engine) {
+        self.fill(engine);
         let range = self.nav.visible();
         let key = (range.start, range.len(), self.generation);
         if self.rows_at == Some(key) {
             return;
         }
-        if self.keys.is_none() && self.filtered.is_none() && self.first_page.len() < range.end {
-            self.first_page = first_page(engine, range.end.max(1));
-        }
-        let list = self.list();
-        let end = range.end.min(list.len());
-        let start = range.start.min(end);
-        self.rows = engine
-            .store()
-            .numbers_at(&list[start..end])
-            .unwrap_or_default();
+        let keys: &[E164] = match &self.scan {
+            Some(scan) => {
+                let end = range.end.min(scan.matches.len());
+                &scan.matches[range.start.min(end)..end]
+            }
+            None => {
+                let start = range
+                    .start
+                    .saturating_sub(self.window_at)
+                    .min(self.window.len());
+                let end = (start + range.len()).min(self.window.len());
+                &self.window[start..end]
+            }
+        };
+        self.rows = engine.store().numbers_at(keys).unwrap_or_default();
         self.rows_at = Some(key);
     }
 
@@ -779,6 +851,12 @@ impl Inventory {
                 t.accent,
             ));
         }
+        if let Some(scan) = self.scan.as_ref().filter(|s| !s.done) {
+            title.push(Span::styled(
+                format!("{}+ matches, counting ", scan.matches.len()),
+                t.dim,
+            ));
+        }
         if !self.marks.is_empty() {
             title.push(Span::styled(
                 format!("{} marked ", self.marks.len()),
@@ -881,29 +959,26 @@ impl Screen for Inventory {
 
     fn refresh(&mut self, cx: &mut Cx) {
         let store = cx.engine.store();
-        self.total = STATUSES.iter().map(|s| store.count(*s)).sum();
         self.names = Names::load(cx.engine);
         self.default_name = store
             .settings()
             .map(|s| s.default_calling_name)
             .unwrap_or_default();
-        self.haystacks = None;
-        self.first_page.clear();
-        if self.keys.is_some() {
-            self.keys = Some(store.numbers_in(&STATUSES));
+        self.reload_window(cx.engine);
+        if let Some(scan) = self.scan.as_mut() {
+            // Records changed: match again, as far as the cursor needs.
+            *scan = FilterScan::new(&self.filter);
+            let need = self.nav.cursor.max(self.nav.offset) + self.nav.height.max(1) + 1;
+            self.scan_until(need, cx.engine);
         }
-        if !self.filter.is_empty() {
-            let cursor = self.nav.cursor;
-            self.apply_filter(cx);
-            self.nav.cursor = cursor;
-        }
-        if let Some(keys) = &self.keys {
-            self.marks.retain(|m| keys.binary_search(m).is_ok());
-        } else if !self.marks.is_empty() {
-            self.ensure_keys(cx);
-            let keys = self.keys.as_deref().unwrap_or_default();
-            self.marks.retain(|m| keys.binary_search(m).is_ok());
-        }
+        // Marks of numbers that left the inventory go (one lookup per mark).
+        self.marks.retain(|m| {
+            store
+                .number(m)
+                .ok()
+                .flatten()
+                .is_some_and(|p| p.place() == Place::Inventory)
+        });
         if let Some(d) = &self.details {
             if !store
                 .number(d)
@@ -916,52 +991,65 @@ impl Screen for Inventory {
             }
         }
         self.after_list_change();
+        self.fill(cx.engine);
     }
 
     fn idle(&mut self, cx: &mut Cx) -> bool {
-        // Loading the key list changes nothing on screen.
-        if self.keys.is_none() {
-            self.ensure_keys(cx);
+        // Finish counting the filter's matches a slice at a time (the title shows "so far").
+        match self.scan.as_mut() {
+            Some(scan) if !scan.done => {
+                scan.step(cx.engine, &self.names, 2048);
+                self.after_list_change();
+                true
+            }
+            _ => false,
         }
-        false
     }
 
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
-        // Before the first frame only the first page is known; commands past it need keys.
-        if self.keys.is_none()
-            && self.filtered.is_none()
-            && self.nav.cursor + self.nav.height.max(1) > self.first_page.len()
-        {
-            match cmd {
-                Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {}
-                _ => self.ensure_keys(cx),
-            }
-        }
         match cmd {
             Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {
                 if self.details.is_some() {
                     return true;
                 }
-                let past_first_page =
-                    self.nav.cursor + self.nav.height + self.nav.page() >= self.first_page.len();
-                if self.keys.is_none()
-                    && (past_first_page || matches!(cmd, Cmd::Bottom | Cmd::PageDown))
-                {
-                    self.ensure_keys(cx);
+                if self.scan.is_some() {
+                    // Matches past the known ones are scanned only when the cursor goes there.
+                    let h = self.nav.height.max(1);
+                    let need = match cmd {
+                        Cmd::Bottom => usize::MAX,
+                        Cmd::PageDown => self.nav.cursor + 2 * h + 1,
+                        Cmd::Down => self.nav.cursor + h + 2,
+                        _ => 0,
+                    };
+                    self.scan_until(need, cx.engine);
+                    let len = self.len();
+                    self.nav.set_len(len);
                 }
                 self.nav.apply(cmd);
+                self.fill(cx.engine);
             }
             Cmd::Mark => {
-                if let Some(n) = self.list().get(self.nav.cursor).cloned() {
+                if let Some(n) = self.at_cursor() {
                     if !self.marks.remove(&n) {
                         self.marks.insert(n);
                     }
                     self.nav.down(1);
+                    self.fill(cx.engine);
                 }
             }
             Cmd::MarkAll => {
-                self.ensure_keys(cx);
-                let all: Vec<E164> = self.list().to_vec();
+                // Every row the list holds: the whole inventory, or every match (read now).
+                let all: Vec<E164> = match self.scan.as_mut() {
+                    Some(_) => {
+                        self.scan_until(usize::MAX, cx.engine);
+                        self.after_list_change();
+                        self.scan
+                            .as_ref()
+                            .map(|s| s.matches.clone())
+                            .unwrap_or_default()
+                    }
+                    None => cx.engine.store().numbers_in(&STATUSES),
+                };
                 if !all.is_empty() && all.iter().all(|n| self.marks.contains(n)) {
                     self.marks.clear();
                     cx.say(Status::info("Unmarked all numbers."));
@@ -971,7 +1059,7 @@ impl Screen for Inventory {
                     cx.say(Status::info(format!("Marked {n} numbers.")));
                 }
             }
-            Cmd::Details => self.details = self.list().get(self.nav.cursor).cloned(),
+            Cmd::Details => self.details = self.at_cursor(),
             Cmd::Back => {
                 if self.details.take().is_none() {
                     if !self.filter.is_empty() {
@@ -1065,16 +1153,62 @@ impl Screen for Inventory {
     }
 }
 
-/// The first `n` inventory numbers in E.164 order, from two short index scans.
-fn first_page(engine: &crate::engine::Engine, n: usize) -> Vec<E164> {
-    let store = engine.store();
-    let mut v: Vec<E164> = STATUSES
-        .iter()
-        .flat_map(|s| store.numbers_page(*s, n))
-        .collect();
-    v.sort();
-    v.truncate(n);
-    v
+/// The `/` filter's matches, found lazily: records are read in E.164 order, a slice at a
+/// time, only as far as needed.
+struct FilterScan {
+    query: String,
+    matches: Vec<E164>,
+    /// The last number scanned.
+    resume: Option<E164>,
+    done: bool,
+}
+
+impl FilterScan {
+    fn new(query: &str) -> FilterScan {
+        FilterScan {
+            query: query.to_string(),
+            matches: Vec::new(),
+            resume: None,
+            done: false,
+        }
+    }
+
+    /// Reads the next `n` records and keeps those that match.
+    fn step(&mut self, engine: &Engine, names: &Names, n: usize) {
+        if self.done {
+            return;
+        }
+        let store = engine.store();
+        let keys = store.numbers_from(&STATUSES, self.resume.as_ref(), false, n);
+        self.done = keys.len() < n;
+        self.resume = keys.last().cloned().or(self.resume.take());
+        let mut fuzzy = Fuzzy::new(&self.query);
+        for p in store.numbers_at(&keys).unwrap_or_default() {
+            if fuzzy.matches(&haystack(&p, names)) {
+                self.matches.push(p.number);
+            }
+        }
+    }
+}
+
+/// What the filter matches a number against: number, national form, product type,
+/// status, assignee and calling name.
+fn haystack(p: &PhoneNumber, names: &Names) -> String {
+    let who = p.assignee().map(|a| names.assignee(a)).unwrap_or_default();
+    let name = p
+        .calling_name
+        .shown()
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    format!(
+        "{} {} {} {} {} {}",
+        p.number,
+        p.number.national(),
+        p.product_type.label(),
+        p.status.code().api_name(),
+        who,
+        sanitize(&name)
+    )
 }
 
 /// "7 days", "72 hours": configured durations as the seed words them.
@@ -1111,5 +1245,123 @@ fn count(numbers: &[E164]) -> String {
     match numbers {
         [one] => one.to_string(),
         many => format!("{} numbers", many.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::carrier::SimulatedCarrier;
+    use crate::store::{Store, StoreOptions};
+    use crate::tui::keys::KeyMap;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    /// An engine holding `n` inventory numbers, a third of them assigned.
+    fn engine(dir: &std::path::Path, n: usize) -> Engine {
+        let store = Store::open(&StoreOptions::new(dir.join("db"))).unwrap();
+        let policy = Policy {
+            inventory_limit: n,
+            provisioning_delay: Duration::from_secs(1),
+            ..Policy::default()
+        };
+        let e = Engine::new(store, Arc::new(SimulatedCarrier::new(7, 0.0)), policy);
+        let admin = Actor::admin("t");
+        let t0 = Timestamp(1_790_000_000_000);
+        let mut numbers = Vec::new();
+        for state in ["WA", "CA", "TX", "NY"] {
+            let q = SearchQuery::us().with_state(state).with_limit(n / 4 + 1);
+            numbers.extend(e.search(&q).unwrap().into_iter().map(|a| a.number));
+        }
+        numbers.truncate(n);
+        e.dispatch(
+            &admin,
+            Action::Provision {
+                product_type: ProductType::VoiceConnector,
+                numbers,
+            },
+            t0,
+        )
+        .unwrap();
+        e.run_due(t0.plus(Duration::from_secs(2))).unwrap();
+        e
+    }
+
+    fn check(inv: &Inventory, all: &[E164], what: &str) {
+        let v = inv.nav.visible();
+        assert_eq!(inv.nav.len, all.len(), "{what}: len");
+        assert_eq!(
+            inv.at_cursor().as_ref(),
+            all.get(inv.nav.cursor),
+            "{what}: cursor {}",
+            inv.nav.cursor
+        );
+        let from = v.start - inv.window_at;
+        assert_eq!(
+            &inv.window[from..from + v.len()],
+            &all[v.clone()],
+            "{what}: rows {v:?}"
+        );
+    }
+
+    #[test]
+    fn the_window_follows_the_cursor_and_survives_changes_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(dir.path(), 300);
+        let all = e.store().numbers_in(&STATUSES);
+        assert_eq!(all.len(), 300);
+        let keys = KeyMap::new(&Default::default()).unwrap();
+        let actor = Actor::admin("t");
+        let now = Timestamp(1_790_000_100_000);
+        let mut cx = Cx::new(&e, &actor, now, &keys, std::path::Path::new("."));
+        let mut inv = Inventory::new();
+        inv.refresh(&mut cx);
+        inv.nav.set_height(7);
+        inv.fill(&e);
+        check(&inv, &all, "start");
+        let steps = [
+            Cmd::Down,
+            Cmd::PageDown,
+            Cmd::PageDown,
+            Cmd::Down,
+            Cmd::Up,
+            Cmd::Bottom,
+            Cmd::Up,
+            Cmd::PageUp,
+            Cmd::PageUp,
+            Cmd::Top,
+            Cmd::PageDown,
+            Cmd::Up,
+            Cmd::Up,
+            Cmd::Up,
+        ];
+        for (i, cmd) in steps.iter().cycle().take(200).enumerate() {
+            inv.on_cmd(*cmd, &mut cx);
+            check(&inv, &all, &format!("step {i} {cmd:?}"));
+        }
+        // Deep in the list, delete numbers before the window: it keeps its rows and its
+        // position counts again.
+        for _ in 0..20 {
+            inv.on_cmd(Cmd::PageDown, &mut cx);
+        }
+        let at = inv.at_cursor().unwrap();
+        let gone: Vec<E164> = all[..5].to_vec();
+        cx.dispatch(Action::Delete { numbers: gone }).unwrap();
+        inv.refresh(&mut cx);
+        let all = e.store().numbers_in(&STATUSES);
+        assert_eq!(
+            inv.at_cursor(),
+            Some(at.clone()),
+            "the cursor stays on its number"
+        );
+        check(&inv, &all, "after deleting before the window");
+        // The filter finds matches lazily and marks all of them on request.
+        let area = &at.as_str()[2..5];
+        inv.set_filter(area, &mut cx);
+        let want: Vec<&E164> = all.iter().filter(|n| n.national().contains(area)).collect();
+        inv.on_cmd(Cmd::Bottom, &mut cx);
+        assert_eq!(inv.len(), want.len());
+        inv.on_cmd(Cmd::MarkAll, &mut cx);
+        assert_eq!(inv.marks.len(), want.len());
     }
 }
