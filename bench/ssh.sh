@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The SSH benchmark: N concurrent consoles (default 10) over loopback on a store of 100,000
 # numbers. Reports key press to frame latency and bytes per cursor move, per session and over
-# all sessions, beside one session alone and (when built) the bare-ratatui floor of
-# /work/shared/perf or $PERF_DIR. Needs ssh, ssh-keygen, python3 with pyte (pip install pyte).
+# all sessions, beside one session alone, the same console on a local pty, and the
+# bare-ratatui floor of /work/shared/perf (or $PERF_DIR), all in the same run. Needs ssh, ssh-keygen, python3 with pyte (pip install pyte).
 #
 #   bench/ssh.sh                      # 10 sessions, 100,000 numbers, 120x40, 30 cursor moves
 #   SESSIONS=4 NUMBERS=20000 SIZE=80x24 KEYS='j*50' bench/ssh.sh
@@ -64,6 +64,11 @@ echo "-- server resident memory before any session: $(rss VmRSS) MB"
 echo "-- 1 session";  run 1
 echo "-- $SESSIONS sessions at once"; run "$SESSIONS"
 echo "-- server resident memory: peak $(rss VmHWM) MB, after the sessions closed $(rss VmRSS) MB"
+echo "-- the same console on a local pty, no SSH (a copy of the database)"
+cp -r "$cache" "$work/db-local"; rm -f "$work/db-local/phonedesk.lock"
+printf '[inventory]\nlimit = %d\n' $((NUMBERS * 2)) > "$work/local.toml"
+python3 "$PERF_DIR/ptymeter.py" --size "$SIZE" --marker Inventory --keys "$KEYS" -- \
+    "$bin" --config "$work/local.toml" --db "$work/db-local"
 if [ -f "$PERF_DIR/baseline/Cargo.toml" ]; then
     # Built outside the project's own target, from the shared folder, left untouched.
     cargo build --release --quiet --manifest-path "$PERF_DIR/baseline/Cargo.toml" --target-dir target/perf-baseline
