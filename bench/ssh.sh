@@ -38,6 +38,7 @@ cp -r "$cache" "$work/db"
 rm -f "$work/db/phonedesk.lock"
 ssh-keygen -q -t ed25519 -N '' -C bench -f "$work/key"
 echo "admin bench $(cat "$work/key.pub")" > "$work/authorized_keys"
+chmod 600 "$work/authorized_keys"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat > "$work/config.toml" <<TOML
 [inventory]

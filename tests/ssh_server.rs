@@ -64,6 +64,11 @@ impl Rig {
             pubkey("viewer")
         );
         std::fs::write(d.join("authorized_keys"), authorized).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(0o600);
+            std::fs::set_permissions(d.join("authorized_keys"), mode).unwrap();
+        }
         let port = free_port();
         let config = format!(
             "[ssh]\nlisten = \"127.0.0.1:{port}\"\nhost_key = \"{}\"\nauthorized_keys = \"{}\"\n{ssh_extra}\n\

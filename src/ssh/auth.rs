@@ -46,6 +46,7 @@ impl AuthorizedKeys {
                 path.display()
             )
         })?;
+        check_not_writable_by_others(path)?;
         let keys = AuthorizedKeys::parse(&text)
             .with_context(|| format!("in the authorized keys file {}", path.display()))?;
         if keys.is_empty() {
@@ -192,6 +193,28 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write the host key {}", path.display()))
 }
 
+/// Whoever can write the authorized-keys file can let anyone in: like sshd, refuse a file
+/// that others may write.
+#[cfg(unix)]
+fn check_not_writable_by_others(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)?.permissions().mode();
+    if mode & 0o022 != 0 {
+        bail!(
+            "the authorized keys file {} can be written by others (mode {:o}); run `chmod go-w {}`",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_not_writable_by_others(_path: &Path) -> Result<()> {
+    Ok(())
+}
+
 #[cfg(unix)]
 fn check_mode(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
@@ -270,6 +293,23 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string().contains("line 2") && e.to_string().contains("already"),
+            "{e}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_authorized_keys_file_others_can_write_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("authorized_keys");
+        std::fs::write(&path, format!("admin a {}\n", ed_key(1))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(AuthorizedKeys::load(&path).unwrap().len(), 1);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let e = AuthorizedKeys::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains("written by others") && e.contains("chmod go-w"),
             "{e}"
         );
     }

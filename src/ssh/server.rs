@@ -418,7 +418,12 @@ impl Handler for Connection {
     ) -> Result<(), Self::Error> {
         match self.channels.get_mut(&channel) {
             Some(c) if !c.started => {
-                c.pty = Some((clamp(col_width), clamp(row_height)));
+                // Some clients send 0x0 and the real size in a window change right after.
+                c.pty = Some(if col_width == 0 || row_height == 0 {
+                    (80, 24)
+                } else {
+                    (clamp(col_width), clamp(row_height))
+                });
                 session.channel_success(channel)?;
             }
             _ => session.channel_failure(channel)?,
