@@ -170,7 +170,7 @@ fn connectors(ctx: &mut Ctx, cmd: ConnectorsCmd) -> Res {
             let list = store.voice_connectors()?;
             let counts: Vec<usize> = list
                 .iter()
-                .map(|v| store.numbers_assigned_to(v.id.as_str()).len())
+                .map(|v| store.assigned_count(v.id.as_str()))
                 .collect();
             if ctx.json {
                 let v: Vec<_> = list
@@ -294,7 +294,7 @@ fn groups(ctx: &mut Ctx, cmd: GroupsCmd) -> Res {
             let list = store.groups()?;
             let counts: Vec<usize> = list
                 .iter()
-                .map(|g| store.numbers_assigned_to(g.id.as_str()).len())
+                .map(|g| store.assigned_count(g.id.as_str()))
                 .collect();
             if ctx.json {
                 let v: Vec<_> = list

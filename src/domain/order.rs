@@ -73,6 +73,42 @@ impl Order {
     }
 }
 
+/// An order without its numbers: what lists of orders show. The store keeps one beside
+/// each order so a list of big orders reads a few bytes per order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub id: OrderId,
+    pub order_type: OrderType,
+    pub product_type: ProductType,
+    pub status: OrderStatus,
+    pub created_at: Timestamp,
+    pub completes_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+    pub total: usize,
+    pub acquired: usize,
+    pub failed: usize,
+    pub request: Option<RequestId>,
+}
+
+impl From<&Order> for OrderSummary {
+    fn from(o: &Order) -> Self {
+        let count = |s| o.numbers.iter().filter(|n| n.status == s).count();
+        OrderSummary {
+            id: o.id.clone(),
+            order_type: o.order_type,
+            product_type: o.product_type,
+            status: o.status(),
+            created_at: o.created_at,
+            completes_at: o.completes_at,
+            updated_at: o.updated_at,
+            total: o.numbers.len(),
+            acquired: count(OrderedNumberStatus::Acquired),
+            failed: count(OrderedNumberStatus::Failed),
+            request: o.request.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,8 +137,14 @@ mod tests {
     #[test]
     fn status_follows_the_numbers() {
         use OrderedNumberStatus::*;
-        assert_eq!(order(&[Processing, Acquired]).status(), OrderStatus::Processing);
-        assert_eq!(order(&[Acquired, Acquired]).status(), OrderStatus::Successful);
+        assert_eq!(
+            order(&[Processing, Acquired]).status(),
+            OrderStatus::Processing
+        );
+        assert_eq!(
+            order(&[Acquired, Acquired]).status(),
+            OrderStatus::Successful
+        );
         assert_eq!(order(&[Acquired, Failed]).status(), OrderStatus::Partial);
         assert_eq!(order(&[Failed, Failed]).status(), OrderStatus::Failed);
     }

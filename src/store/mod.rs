@@ -53,7 +53,10 @@ const REQUESTS: usize = 8;
 const META: usize = 9;
 const DUE: usize = 10;
 const AUDIT: usize = 11;
-const TREE_NAMES: [&str; 12] = [
+const ORDER_SUMMARIES: usize = 12;
+/// Numbers per assignee (`Assignee::key` → count), kept in the transaction like the index.
+const ASSIGNEE_COUNTS: usize = 13;
+const TREE_NAMES: [&str; 14] = [
     "numbers",
     "numbers_by_status",
     "numbers_by_assignee",
@@ -66,6 +69,8 @@ const TREE_NAMES: [&str; 12] = [
     "meta",
     "due",
     "audit",
+    "order_summaries",
+    "assignee_counts",
 ];
 
 /// How the store is opened.
@@ -78,7 +83,10 @@ pub struct StoreOptions {
 
 impl StoreOptions {
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        StoreOptions { path: path.into(), cache_bytes: 16 * 1024 * 1024 }
+        StoreOptions {
+            path: path.into(),
+            cache_bytes: 16 * 1024 * 1024,
+        }
     }
 }
 
@@ -97,7 +105,10 @@ type Op = (usize, Vec<u8>, Option<Vec<u8>>);
 impl Store {
     pub fn open(options: &StoreOptions) -> Result<Store, StoreError> {
         let path = options.path.clone();
-        let io = |source| StoreError::Io { path: path.clone(), source };
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
         std::fs::create_dir_all(&path).map_err(io)?;
         let process_lock = lock::ProcessLock::acquire(&path)?;
         let db = sled::Config::new()
@@ -131,13 +142,22 @@ impl Store {
         let meta = &self.trees[META];
         match meta.get(SCHEMA_KEY).map_err(|e| self.sled(e))? {
             Some(v) => {
-                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| self.corrupt("bad schema version"))?);
+                let found = u32::from_be_bytes(
+                    v.as_ref()
+                        .try_into()
+                        .map_err(|_| self.corrupt("bad schema version"))?,
+                );
                 if found > SCHEMA_VERSION {
-                    return Err(StoreError::NewerSchema { path: self.path.clone(), found, supported: SCHEMA_VERSION });
+                    return Err(StoreError::NewerSchema {
+                        path: self.path.clone(),
+                        found,
+                        supported: SCHEMA_VERSION,
+                    });
                 }
             }
             None => {
-                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes()).map_err(|e| self.sled(e))?;
+                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
+                    .map_err(|e| self.sled(e))?;
                 self.db.flush().map_err(|e| self.sled(e))?;
             }
         }
@@ -156,8 +176,9 @@ impl Store {
         };
         *self.counts.lock().unwrap() = counts;
         let last = self.trees[AUDIT].last().map_err(|e| self.sled(e))?;
-        *self.audit_seq.lock().unwrap() =
-            last.map(|(k, _)| u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 8]))).unwrap_or(0);
+        *self.audit_seq.lock().unwrap() = last
+            .map(|(k, _)| u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 8])))
+            .unwrap_or(0);
         Ok(())
     }
 
@@ -169,12 +190,21 @@ impl Store {
     }
 
     fn corrupt(&self, detail: &str) -> StoreError {
-        StoreError::Corrupt { path: self.path.clone(), detail: detail.to_string() }
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            detail: detail.to_string(),
+        }
     }
 
-    fn get<T: serde::de::DeserializeOwned>(&self, tree: usize, key: &[u8]) -> Result<Option<T>, StoreError> {
+    fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        tree: usize,
+        key: &[u8],
+    ) -> Result<Option<T>, StoreError> {
         match self.trees[tree].get(key).map_err(|e| self.sled(e))? {
-            Some(v) => decode(&v).map(Some).map_err(|_| self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))),
+            Some(v) => decode(&v)
+                .map(Some)
+                .map_err(|_| self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))),
             None => Ok(None),
         }
     }
@@ -185,7 +215,9 @@ impl Store {
             .values()
             .map(|v| {
                 let v = v.map_err(|e| self.sled(e))?;
-                decode(&v).map_err(|_| self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree])))
+                decode(&v).map_err(|_| {
+                    self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))
+                })
             })
             .collect()
     }
@@ -196,35 +228,73 @@ impl Store {
     pub fn apply(&self, changes: &[Change], audit: &mut AuditEntry) -> Result<(), StoreError> {
         let mut ops: Vec<Op> = Vec::with_capacity(changes.len() * 3 + 1);
         let mut count_delta: HashMap<StatusCode, isize> = HashMap::new();
+        let mut assignee_delta: HashMap<String, isize> = HashMap::new();
         // Old records are read outside the transaction: the engine is the only writer and
         // holds its write lock, so they cannot move under us.
         for c in changes {
             match c {
                 Change::PutNumber(p) => {
-                    let old: Option<PhoneNumber> = self.get(NUMBERS, p.number.as_str().as_bytes())?;
-                    self.unindex(&mut ops, &mut count_delta, old.as_ref());
-                    self.index(&mut ops, &mut count_delta, p);
-                    ops.push((NUMBERS, p.number.as_str().as_bytes().to_vec(), Some(encode(p))));
+                    let old: Option<PhoneNumber> =
+                        self.get(NUMBERS, p.number.as_str().as_bytes())?;
+                    self.unindex(
+                        &mut ops,
+                        &mut count_delta,
+                        &mut assignee_delta,
+                        old.as_ref(),
+                    );
+                    self.index(&mut ops, &mut count_delta, &mut assignee_delta, p);
+                    ops.push((
+                        NUMBERS,
+                        p.number.as_str().as_bytes().to_vec(),
+                        Some(encode(p)),
+                    ));
                 }
                 Change::RemoveNumber(n) => {
                     let old: Option<PhoneNumber> = self.get(NUMBERS, n.as_str().as_bytes())?;
-                    self.unindex(&mut ops, &mut count_delta, old.as_ref());
+                    self.unindex(
+                        &mut ops,
+                        &mut count_delta,
+                        &mut assignee_delta,
+                        old.as_ref(),
+                    );
                     ops.push((NUMBERS, n.as_str().as_bytes().to_vec(), None));
                 }
-                Change::PutOrder(o) => ops.push((ORDERS, seq_key(&o.id.0).to_vec(), Some(encode(o)))),
-                Change::PutAccount(a) => ops.push((ACCOUNTS, seq_key(&a.id.0).to_vec(), Some(encode(a)))),
+                Change::PutOrder(o) => {
+                    ops.push((ORDERS, seq_key(&o.id.0).to_vec(), Some(encode(o))));
+                    ops.push((
+                        ORDER_SUMMARIES,
+                        seq_key(&o.id.0).to_vec(),
+                        Some(encode(&OrderSummary::from(o))),
+                    ));
+                }
+                Change::PutAccount(a) => {
+                    ops.push((ACCOUNTS, seq_key(&a.id.0).to_vec(), Some(encode(a))))
+                }
                 Change::RemoveAccount(id) => ops.push((ACCOUNTS, seq_key(&id.0).to_vec(), None)),
                 Change::PutUser(u) => ops.push((USERS, seq_key(&u.id.0).to_vec(), Some(encode(u)))),
                 Change::RemoveUser(id) => ops.push((USERS, seq_key(&id.0).to_vec(), None)),
-                Change::PutConnector(v) => ops.push((CONNECTORS, seq_key(&v.id.0).to_vec(), Some(encode(v)))),
-                Change::RemoveConnector(id) => ops.push((CONNECTORS, seq_key(&id.0).to_vec(), None)),
-                Change::PutGroup(g) => ops.push((GROUPS, seq_key(&g.id.0).to_vec(), Some(encode(g)))),
+                Change::PutConnector(v) => {
+                    ops.push((CONNECTORS, seq_key(&v.id.0).to_vec(), Some(encode(v))))
+                }
+                Change::RemoveConnector(id) => {
+                    ops.push((CONNECTORS, seq_key(&id.0).to_vec(), None))
+                }
+                Change::PutGroup(g) => {
+                    ops.push((GROUPS, seq_key(&g.id.0).to_vec(), Some(encode(g))))
+                }
                 Change::RemoveGroup(id) => ops.push((GROUPS, seq_key(&id.0).to_vec(), None)),
-                Change::PutRequest(r) => ops.push((REQUESTS, seq_key(&r.id.0).to_vec(), Some(encode(r)))),
+                Change::PutRequest(r) => {
+                    ops.push((REQUESTS, seq_key(&r.id.0).to_vec(), Some(encode(r))))
+                }
                 Change::PutSettings(s) => ops.push((META, SETTINGS_KEY.to_vec(), Some(encode(s)))),
                 Change::Schedule(d) => ops.push((DUE, due_key(d), Some(encode(d)))),
                 Change::Unschedule(d) => ops.push((DUE, due_key(d), None)),
             }
+        }
+        for (key, d) in assignee_delta.into_iter().filter(|(_, d)| *d != 0) {
+            let now = (self.assigned_count(&key) as isize + d).max(0) as u64;
+            let value = (now > 0).then(|| now.to_be_bytes().to_vec());
+            ops.push((ASSIGNEE_COUNTS, key.into_bytes(), value));
         }
         let mut seq_guard = self.audit_seq.lock().unwrap();
         audit.seq = *seq_guard + 1;
@@ -235,7 +305,10 @@ impl Store {
             let c = new_counts.entry(s).or_default();
             *c = (*c as isize + d).max(0) as usize;
         }
-        let list: Vec<(StatusCode, usize)> = StatusCode::ALL.iter().map(|s| (*s, new_counts.get(s).copied().unwrap_or(0))).collect();
+        let list: Vec<(StatusCode, usize)> = StatusCode::ALL
+            .iter()
+            .map(|s| (*s, new_counts.get(s).copied().unwrap_or(0)))
+            .collect();
         ops.push((META, COUNTS_KEY.to_vec(), Some(encode(&list))));
         self.commit(&ops)?;
         *seq_guard = audit.seq;
@@ -261,29 +334,60 @@ impl Store {
         match result {
             Ok(()) => {}
             Err(TransactionError::Storage(e)) => return Err(self.sled(e)),
-            Err(TransactionError::Abort(())) => return Err(StoreError::Sled("transaction aborted".into())),
+            Err(TransactionError::Abort(())) => {
+                return Err(StoreError::Sled("transaction aborted".into()))
+            }
         }
         self.db.flush().map_err(|e| self.sled(e))?;
         Ok(())
     }
 
-    fn index(&self, ops: &mut Vec<Op>, delta: &mut HashMap<StatusCode, isize>, p: &PhoneNumber) {
+    fn index(
+        &self,
+        ops: &mut Vec<Op>,
+        delta: &mut HashMap<StatusCode, isize>,
+        assignees: &mut HashMap<String, isize>,
+        p: &PhoneNumber,
+    ) {
         let code = p.status.code();
         *delta.entry(code).or_default() += 1;
         ops.push((BY_STATUS, status_key(code, &p.number), Some(Vec::new())));
         if let Some(a) = p.assignee() {
-            ops.push((BY_ASSIGNEE, assignee_key(&a.key(), &p.number), Some(Vec::new())));
+            ops.push((
+                BY_ASSIGNEE,
+                assignee_key(&a.key(), &p.number),
+                Some(Vec::new()),
+            ));
+            *assignees.entry(a.key()).or_default() += 1;
         }
     }
 
-    fn unindex(&self, ops: &mut Vec<Op>, delta: &mut HashMap<StatusCode, isize>, old: Option<&PhoneNumber>) {
+    fn unindex(
+        &self,
+        ops: &mut Vec<Op>,
+        delta: &mut HashMap<StatusCode, isize>,
+        assignees: &mut HashMap<String, isize>,
+        old: Option<&PhoneNumber>,
+    ) {
         let Some(p) = old else { return };
         let code = p.status.code();
         *delta.entry(code).or_default() -= 1;
         ops.push((BY_STATUS, status_key(code, &p.number), None));
         if let Some(a) = p.assignee() {
             ops.push((BY_ASSIGNEE, assignee_key(&a.key(), &p.number), None));
+            *assignees.entry(a.key()).or_default() -= 1;
         }
+    }
+
+    /// How many numbers are assigned to a user, connector or group (`Assignee::key`):
+    /// one read, whatever the count.
+    pub fn assigned_count(&self, assignee_key: &str) -> usize {
+        self.trees[ASSIGNEE_COUNTS]
+            .get(assignee_key.as_bytes())
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0) as usize
     }
 
     // --- Reading ------------------------------------------------------------------------
@@ -294,12 +398,21 @@ impl Store {
 
     /// Numbers in a status, in E.164 order.
     pub fn count(&self, status: StatusCode) -> usize {
-        self.counts.lock().unwrap().get(&status).copied().unwrap_or(0)
+        self.counts
+            .lock()
+            .unwrap()
+            .get(&status)
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn held(&self) -> usize {
         let counts = self.counts.lock().unwrap();
-        StatusCode::ALL.iter().filter(|s| s.counts_against_limit()).map(|s| counts.get(s).copied().unwrap_or(0)).sum()
+        StatusCode::ALL
+            .iter()
+            .filter(|s| s.counts_against_limit())
+            .map(|s| counts.get(s).copied().unwrap_or(0))
+            .sum()
     }
 
     /// The numbers in the given statuses, keys only (cheap for 100,000 numbers).
@@ -362,6 +475,13 @@ impl Store {
         Ok(v)
     }
 
+    /// Orders without their numbers, newest first: cheap however big the orders are.
+    pub fn order_summaries(&self) -> Result<Vec<OrderSummary>, StoreError> {
+        let mut v: Vec<OrderSummary> = self.all(ORDER_SUMMARIES)?;
+        v.reverse();
+        Ok(v)
+    }
+
     pub fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError> {
         self.get(ORDERS, &seq_key(&id.0))
     }
@@ -386,7 +506,10 @@ impl Store {
         self.all(CONNECTORS)
     }
 
-    pub fn voice_connector(&self, id: &VoiceConnectorId) -> Result<Option<VoiceConnector>, StoreError> {
+    pub fn voice_connector(
+        &self,
+        id: &VoiceConnectorId,
+    ) -> Result<Option<VoiceConnector>, StoreError> {
         self.get(CONNECTORS, &seq_key(&id.0))
     }
 
@@ -467,8 +590,12 @@ impl Store {
                 assignee_keys.insert(assignee_key(&a.key(), &p.number));
             }
         }
-        let indexed: std::collections::HashSet<Vec<u8>> =
-            self.trees[BY_STATUS].iter().keys().filter_map(|k| k.ok()).map(|k| k.to_vec()).collect();
+        let indexed: std::collections::HashSet<Vec<u8>> = self.trees[BY_STATUS]
+            .iter()
+            .keys()
+            .filter_map(|k| k.ok())
+            .map(|k| k.to_vec())
+            .collect();
         if indexed != status_keys {
             problems.push(format!(
                 "the status index disagrees with the records ({} indexed, {} expected)",
@@ -476,15 +603,43 @@ impl Store {
                 status_keys.len()
             ));
         }
-        let indexed: std::collections::HashSet<Vec<u8>> =
-            self.trees[BY_ASSIGNEE].iter().keys().filter_map(|k| k.ok()).map(|k| k.to_vec()).collect();
+        let indexed: std::collections::HashSet<Vec<u8>> = self.trees[BY_ASSIGNEE]
+            .iter()
+            .keys()
+            .filter_map(|k| k.ok())
+            .map(|k| k.to_vec())
+            .collect();
         if indexed != assignee_keys {
             problems.push("the assignee index disagrees with the records".into());
+        }
+        let mut per_assignee: HashMap<String, usize> = HashMap::new();
+        for a in numbers.iter().filter_map(|p| p.assignee()) {
+            *per_assignee.entry(a.key()).or_default() += 1;
+        }
+        let stored: HashMap<String, usize> = self.trees[ASSIGNEE_COUNTS]
+            .iter()
+            .filter_map(|kv| kv.ok())
+            .map(|(k, _)| String::from_utf8_lossy(&k).to_string())
+            .map(|k| {
+                let n = self.assigned_count(&k);
+                (k, n)
+            })
+            .collect();
+        if stored != per_assignee {
+            problems.push("the per-assignee counts disagree with the records".into());
+        }
+        if self.trees[ORDER_SUMMARIES].len() != self.trees[ORDERS].len() {
+            problems.push("the order summaries disagree with the orders".into());
         }
         for s in StatusCode::ALL {
             let real = numbers.iter().filter(|p| p.status.code() == s).count();
             if real != self.count(s) {
-                problems.push(format!("the count of {} is {} but {} are stored", s.api_name(), self.count(s), real));
+                problems.push(format!(
+                    "the count of {} is {} but {} are stored",
+                    s.api_name(),
+                    self.count(s),
+                    real
+                ));
             }
         }
         Ok(problems)
@@ -494,12 +649,27 @@ impl Store {
 fn open_error(path: &Path, e: sled::Error) -> StoreError {
     match e {
         sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-            StoreError::Locked { path: path.to_path_buf(), pid: "unknown".into() }
+            StoreError::Locked {
+                path: path.to_path_buf(),
+                pid: "unknown".into(),
+            }
         }
-        sled::Error::Io(io) => StoreError::Io { path: path.to_path_buf(), source: io },
-        sled::Error::Corruption { .. } => StoreError::Corrupt { path: path.to_path_buf(), detail: "sled found corruption".into() },
-        sled::Error::Unsupported(why) => StoreError::Corrupt { path: path.to_path_buf(), detail: why },
-        other => StoreError::Corrupt { path: path.to_path_buf(), detail: other.to_string() },
+        sled::Error::Io(io) => StoreError::Io {
+            path: path.to_path_buf(),
+            source: io,
+        },
+        sled::Error::Corruption { .. } => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "sled found corruption".into(),
+        },
+        sled::Error::Unsupported(why) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: why,
+        },
+        other => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -512,7 +682,7 @@ impl View for Store {
         self.held()
     }
     fn assigned_count(&self, key: &str) -> usize {
-        self.trees[BY_ASSIGNEE].scan_prefix(assignee_prefix(key)).count()
+        Store::assigned_count(self, key)
     }
     fn order(&self, id: &OrderId) -> Option<Order> {
         Store::order(self, id).ok().flatten()
@@ -521,7 +691,9 @@ impl View for Store {
         Store::account(self, id).ok().flatten()
     }
     fn users_in_account(&self, id: &AccountId) -> usize {
-        self.users().map(|us| us.iter().filter(|u| &u.account == id).count()).unwrap_or(0)
+        self.users()
+            .map(|us| us.iter().filter(|u| &u.account == id).count())
+            .unwrap_or(0)
     }
     fn user(&self, id: &UserId) -> Option<User> {
         Store::user(self, id).ok().flatten()
@@ -547,7 +719,13 @@ impl View for Store {
 impl Store {
     /// Up to `limit` numbers in any of `statuses`, in E.164 order, from `from` on (`from`
     /// itself included when `inclusive`), or from the first. Reads keys only.
-    pub fn numbers_from(&self, statuses: &[StatusCode], from: Option<&E164>, inclusive: bool, limit: usize) -> Vec<E164> {
+    pub fn numbers_from(
+        &self,
+        statuses: &[StatusCode],
+        from: Option<&E164>,
+        inclusive: bool,
+        limit: usize,
+    ) -> Vec<E164> {
         let mut out = Vec::new();
         for s in statuses {
             let start = match from {
@@ -571,7 +749,12 @@ impl Store {
 
     /// Up to `limit` numbers in any of `statuses` that sort before `before` (or the last
     /// ones), nearest first. Reads keys only.
-    pub fn numbers_before(&self, statuses: &[StatusCode], before: Option<&E164>, limit: usize) -> Vec<E164> {
+    pub fn numbers_before(
+        &self,
+        statuses: &[StatusCode],
+        before: Option<&E164>,
+        limit: usize,
+    ) -> Vec<E164> {
         let mut out = Vec::new();
         for s in statuses {
             let end = match before {
@@ -600,14 +783,22 @@ impl Store {
         if near_end {
             let after: usize = statuses
                 .iter()
-                .map(|s| tree.range(status_key(*s, key)..vec![s.byte() + 1]).keys().count())
+                .map(|s| {
+                    tree.range(status_key(*s, key)..vec![s.byte() + 1])
+                        .keys()
+                        .count()
+                })
                 .sum();
             let total: usize = statuses.iter().map(|s| self.count(*s)).sum();
             total.saturating_sub(after)
         } else {
             statuses
                 .iter()
-                .map(|s| tree.range(vec![s.byte()]..status_key(*s, key)).keys().count())
+                .map(|s| {
+                    tree.range(vec![s.byte()]..status_key(*s, key))
+                        .keys()
+                        .count()
+                })
                 .sum()
         }
     }

@@ -661,7 +661,7 @@ impl Screen for Directory {
             .map(|c| c.id.0.clone())
             .chain(self.names.groups.iter().map(|g| g.id.0.clone()))
             .map(|id| {
-                let n = store.numbers_assigned_to(&id).len();
+                let n = store.assigned_count(&id);
                 (id, n)
             })
             .collect();

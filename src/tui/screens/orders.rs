@@ -15,11 +15,13 @@ use ratatui::Frame;
 
 #[derive(Default)]
 pub struct Orders {
-    all: Vec<Order>,
+    /// Summaries only: a list of big orders stays cheap to read on every refresh.
+    all: Vec<OrderSummary>,
     shown: Vec<usize>,
     filter: String,
     nav: Nav,
-    open: Option<OrderId>,
+    /// The order opened with Enter, with its numbers.
+    open: Option<Order>,
     detail_nav: Nav,
 }
 
@@ -33,28 +35,22 @@ impl Orders {
         self.shown = (0..self.all.len())
             .filter(|i| {
                 let o = &self.all[*i];
-                let nums: Vec<&str> = o.numbers.iter().map(|n| n.number.as_str()).collect();
                 fz.matches(&format!(
                     "{} {} {} {}",
                     o.id,
+                    order_type(o.order_type),
                     o.product_type,
-                    o.status().label(),
-                    nums.join(" ")
+                    o.status.label()
                 ))
             })
             .collect();
         self.nav.set_len(self.shown.len());
     }
 
-    fn current(&self) -> Option<&Order> {
+    fn current(&self) -> Option<&OrderSummary> {
         self.shown
             .get(self.nav.cursor)
             .and_then(|i| self.all.get(*i))
-    }
-
-    fn opened(&self) -> Option<&Order> {
-        let id = self.open.as_ref()?;
-        self.all.iter().find(|o| &o.id == id)
     }
 }
 
@@ -75,14 +71,14 @@ impl Screen for Orders {
     }
 
     fn refresh(&mut self, cx: &mut Cx) {
-        self.all = cx.engine.store().orders().unwrap_or_default();
+        self.all = cx.engine.store().order_summaries().unwrap_or_default();
         self.apply_filter();
-        if self.opened().is_none() {
-            self.open = None;
+        if let Some(id) = self.open.as_ref().map(|o| o.id.clone()) {
+            self.open = cx.engine.store().order(&id).ok().flatten();
         }
     }
 
-    fn on_cmd(&mut self, cmd: Cmd, _cx: &mut Cx) -> bool {
+    fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
         if self.open.is_some() {
             return match cmd {
                 Cmd::Back => {
@@ -94,7 +90,8 @@ impl Screen for Orders {
         }
         match cmd {
             Cmd::Details => {
-                self.open = self.current().map(|o| o.id.clone());
+                let id = self.current().map(|o| o.id.clone());
+                self.open = id.and_then(|id| cx.engine.store().order(&id).ok().flatten());
                 self.detail_nav = Nav::default();
                 true
             }
@@ -118,14 +115,14 @@ impl Screen for Orders {
             .nav
             .visible()
             .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
-            .filter(|o| o.status() == OrderStatus::Processing)
+            .filter(|o| o.status == OrderStatus::Processing)
             .filter_map(|o| o.completes_at);
         any_countdown_changed(due, before, now)
     }
 
     fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
         let t = cx.theme;
-        if let Some(o) = self.opened().cloned() {
+        if let Some(o) = &self.open {
             self.detail_nav.set_height(body_height(area));
             self.detail_nav.set_len(o.numbers.len());
             let rows = o.numbers[self.detail_nav.visible()]
@@ -182,7 +179,7 @@ impl Screen for Orders {
             .visible()
             .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
             .map(|o| {
-                let status = o.status();
+                let status = o.status;
                 let style = match status {
                     OrderStatus::Failed => t.error,
                     OrderStatus::Partial => t.warn,
@@ -201,7 +198,7 @@ impl Screen for Orders {
                     Cell::from(o.product_type.label()),
                     Cell::from(status.label()).style(style),
                     Cell::from(o.created_at.short()),
-                    Cell::from(o.numbers.len().to_string()),
+                    Cell::from(o.total.to_string()),
                     Cell::from(when),
                 ])
             })
