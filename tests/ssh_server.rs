@@ -132,6 +132,7 @@ impl Rig {
             .arg("--db")
             .arg(self.path("db"))
             .arg("serve")
+            .env_remove("NO_COLOR")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&self.stderr_path).unwrap())
@@ -283,7 +284,12 @@ impl Rig {
 
     /// `ssh -tt ... COMMAND` in a tmux pane: a command with a terminal.
     fn open_with(&self, pane: &str, key: &str, w: u16, h: u16, command: &[&str]) {
+        self.open_full(pane, key, w, h, &[], command);
+    }
+
+    fn open_full(&self, pane: &str, key: &str, w: u16, h: u16, opts: &[&str], command: &[&str]) {
         let mut cmd: Vec<String> = vec!["ssh".into(), "-tt".into()];
+        cmd.extend(opts.iter().map(|s| s.to_string()));
         cmd.extend(self.ssh_base(key));
         cmd.push("admin@127.0.0.1".into());
         cmd.extend(command.iter().map(|s| s.to_string()));
@@ -299,6 +305,16 @@ impl Rig {
             &h.to_string(),
             &line,
         ]);
+    }
+
+    /// The screen with its colours and attributes as escape sequences.
+    fn screen_styled(&self, pane: &str) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-e", "-p", "-t", pane])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
     }
 
     fn screen(&self, pane: &str) -> String {
@@ -750,5 +766,23 @@ fn ssh_command_with_a_terminal_asks_to_confirm_on_it() {
     let place = |n: &str| after.iter().find(|x| x["number"] == n).unwrap()["place"].clone();
     assert_eq!(place(n1), "inventory");
     assert_eq!(place(n2), "deletion-queue");
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_no_color_sent_by_the_client_turns_colours_off() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("plain", "admin", 100, 30);
+    rig.open_full("mono", "viewer", 100, 30, &["-o", "SetEnv=NO_COLOR=1"], &[]);
+    rig.wait_for("plain", "Inventory");
+    rig.wait_for("mono", "Inventory");
+    let plain = rig.screen_styled("plain");
+    let mono = rig.screen_styled("mono");
+    assert!(plain.contains("38;5;"), "{plain:?}");
+    assert!(
+        !mono.contains("38;5;") && !mono.contains("48;5;"),
+        "{mono:?}"
+    );
     assert!(rig.stop().success());
 }
