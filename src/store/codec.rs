@@ -13,7 +13,11 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, postcard::Error> {
 
 /// Ids like `order-12` sort by their number: the key is the sequence, big-endian.
 pub fn seq_key(id: &str) -> [u8; 8] {
-    let n: u64 = id.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let n: u64 = id
+        .rsplit('-')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     n.to_be_bytes()
 }
 
@@ -47,5 +51,7 @@ pub fn due_key(due: &Due) -> Vec<u8> {
 
 /// Index keys hold the number's E.164 text after a fixed prefix.
 pub fn number_from_key(key: &[u8], prefix_len: usize) -> Option<E164> {
-    std::str::from_utf8(key.get(prefix_len..)?).ok().map(|s| E164::from_stored(s.to_string()))
+    std::str::from_utf8(key.get(prefix_len..)?)
+        .ok()
+        .map(|s| E164::from_stored(s.to_string()))
 }

@@ -16,13 +16,27 @@ pub struct ProcessLock {
 impl ProcessLock {
     pub fn acquire(dir: &Path) -> Result<ProcessLock, StoreError> {
         let path = dir.join(LOCK_FILE);
-        let io = |source| StoreError::Io { path: path.clone(), source };
-        let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
         if file.try_lock_exclusive().is_err() {
             let mut text = String::new();
             let _ = file.read_to_string(&mut text);
             return Err(match ServerMarker::parse(&text) {
-                Some(m) => StoreError::HeldByServer { path: dir.to_path_buf(), pid: m.pid, host: m.host, port: m.port },
+                Some(m) => StoreError::HeldByServer {
+                    path: dir.to_path_buf(),
+                    pid: m.pid,
+                    host: m.host,
+                    port: m.port,
+                },
                 None => StoreError::Locked {
                     path: dir.to_path_buf(),
                     pid: text.lines().next().unwrap_or("unknown").trim().to_string(),
