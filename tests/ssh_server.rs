@@ -133,6 +133,9 @@ impl Rig {
             .arg(self.path("db"))
             .arg("serve")
             .env_remove("NO_COLOR")
+            // The data directory (exports) inside the rig, never the real home.
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("conf"))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&self.stderr_path).unwrap())
@@ -784,5 +787,28 @@ fn ssh_no_color_sent_by_the_client_turns_colours_off() {
         !mono.contains("38;5;") && !mono.contains("48;5;"),
         "{mono:?}"
     );
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_console_export_lands_in_the_servers_data_directory() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("e", "viewer", 120, 30);
+    rig.wait_for("e", "Inventory");
+    rig.keys("e", &["e"]);
+    rig.wait_for("e", "Exported 3 numbers");
+    let dir = rig.path("data").join("phonedesk").join("exports");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let csv = std::fs::read_to_string(&files[0]).unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    // The same over a command, to the administrator's own machine.
+    let out = rig.ssh("viewer", &["export"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
     assert!(rig.stop().success());
 }

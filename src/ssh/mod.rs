@@ -50,16 +50,26 @@ pub fn authorized_keys_path(config: &Config, paths: &Paths) -> PathBuf {
 
 /// Runs the SSH server until SIGTERM or SIGINT, with the real console and CLI.
 pub async fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> Result<()> {
-    let front = front(&config);
+    let front = front(&config, &paths);
     serve_with(engine, config, paths, front, cli()).await
 }
 
+/// Where the console's `export` writes on the server: `<data dir>/exports` (not the server's
+/// working directory). `ssh host export` brings a copy to the administrator's machine.
+pub fn exports_dir(paths: &Paths) -> PathBuf {
+    paths.data_dir.join("exports")
+}
+
 /// The console each pty session gets: the real one, with the configuration's `[tui]`.
-fn front(config: &Config) -> FrontFactory {
+fn front(config: &Config, paths: &Paths) -> FrontFactory {
     let tui = config.tui.clone();
+    let exports = exports_dir(paths);
     Arc::new(move |engine, actor, prefs: &console::ClientPrefs, now| {
         let mut ui = crate::tui::UiOptions::from_config(&tui);
         ui.no_color |= prefs.no_color;
+        // Created when first needed, so an unused server leaves no folder behind.
+        let _ = std::fs::create_dir_all(&exports);
+        ui.export_dir = exports.clone();
         match crate::tui::App::new(engine, actor, ui, now) {
             Ok(app) => Ok(Box::new(app) as Box<dyn console::Front>),
             Err(e) => Err(e.to_string()),
