@@ -227,20 +227,11 @@ impl Names {
 /// Whether calls and SMS are on for a number: a Business Calling number follows its
 /// user's permissions; a Voice Connector number follows its capabilities once assigned.
 pub fn calls_and_sms(p: &PhoneNumber, names: &Names) -> (bool, bool) {
-    match p.assignee() {
-        Some(Assignee::User { user, .. }) => names
-            .users
-            .get(user)
-            .map(|u| {
-                (
-                    u.calling_enabled && p.capabilities.outbound_call,
-                    u.sms_enabled && p.capabilities.outbound_sms,
-                )
-            })
-            .unwrap_or((false, false)),
-        Some(_) => (p.capabilities.outbound_call, p.capabilities.outbound_sms),
-        None => (false, false),
-    }
+    let user = match p.assignee() {
+        Some(Assignee::User { user, .. }) => names.users.get(user),
+        _ => None,
+    };
+    p.calls_and_sms_enabled(user)
 }
 
 pub fn name_status(s: CallingNameStatus) -> String {

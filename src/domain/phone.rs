@@ -1,18 +1,25 @@
 //! A number in our hands and where it is: Pending, Inventory or the Deletion queue.
 
-use super::{Assignee, Capabilities, NameSetting, NumberType, OrderId, ProductType, RequestId, Timestamp, E164};
+use super::{
+    Assignee, Capabilities, NameSetting, NumberType, OrderId, ProductType, RequestId, Timestamp,
+    E164,
+};
 use serde::{Deserialize, Serialize};
 
 /// The API's `PhoneNumberStatus`, with what each state carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NumberStatus {
     AcquireInProgress,
-    AcquireFailed { reason: String },
+    AcquireFailed {
+        reason: String,
+    },
     PortinInProgress,
     Unassigned,
     Assigned(Assignee),
     /// In the deletion queue since `deleted_at` (the API's `DeletionTimestamp`).
-    DeleteInProgress { deleted_at: Timestamp },
+    DeleteInProgress {
+        deleted_at: Timestamp,
+    },
 }
 
 /// The status without its data: for indexes and filters.
@@ -65,14 +72,16 @@ impl StatusCode {
 
     pub fn parse(text: &str) -> Option<StatusCode> {
         let k = text.replace(['-', '_', ' '], "").to_ascii_lowercase();
-        StatusCode::ALL.into_iter().find(|s| s.api_name().to_ascii_lowercase() == k)
+        StatusCode::ALL
+            .into_iter()
+            .find(|s| s.api_name().to_ascii_lowercase() == k)
     }
 
     pub fn place(self) -> Place {
         match self {
-            StatusCode::AcquireInProgress | StatusCode::AcquireFailed | StatusCode::PortinInProgress => {
-                Place::Pending
-            }
+            StatusCode::AcquireInProgress
+            | StatusCode::AcquireFailed
+            | StatusCode::PortinInProgress => Place::Pending,
             StatusCode::Unassigned | StatusCode::Assigned => Place::Inventory,
             StatusCode::DeleteInProgress => Place::DeletionQueue,
         }
@@ -125,7 +134,12 @@ pub struct PhoneNumber {
 }
 
 impl PhoneNumber {
-    pub fn new(number: E164, product_type: ProductType, status: NumberStatus, now: Timestamp) -> Self {
+    pub fn new(
+        number: E164,
+        product_type: ProductType,
+        status: NumberStatus,
+        now: Timestamp,
+    ) -> Self {
         let number_type = number.number_type();
         PhoneNumber {
             capabilities: Capabilities::for_number(number_type),
@@ -150,6 +164,25 @@ impl PhoneNumber {
         }
     }
 
+    /// Whether calls and text messages are enabled on this number, as its details show:
+    /// for a user's number the user's permissions (and the number's capabilities), for a
+    /// connector's or group's number its capabilities, for an unassigned number neither.
+    /// `user` is the assigned user, when there is one.
+    pub fn calls_and_sms_enabled(&self, user: Option<&super::User>) -> (bool, bool) {
+        let c = self.capabilities;
+        match self.assignee() {
+            Some(Assignee::User { .. }) => match user {
+                Some(u) => (
+                    u.calling_enabled && c.outbound_call,
+                    u.sms_enabled && c.outbound_sms,
+                ),
+                None => (false, false),
+            },
+            Some(_) => (c.outbound_call, c.outbound_sms),
+            None => (false, false),
+        }
+    }
+
     pub fn place(&self) -> Place {
         self.status.code().place()
     }
@@ -159,5 +192,49 @@ impl PhoneNumber {
             NumberStatus::DeleteInProgress { deleted_at } => Some(deleted_at),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AccountId, User, UserId, VoiceConnectorId};
+
+    fn number(status: NumberStatus) -> PhoneNumber {
+        PhoneNumber::new(
+            E164::nanp(206, 215, 1234),
+            ProductType::BusinessCalling,
+            status,
+            Timestamp(0),
+        )
+    }
+
+    #[test]
+    fn calls_and_sms_follow_the_users_permissions() {
+        let to = Assignee::User {
+            account: AccountId::from_seq(1),
+            user: UserId::from_seq(1),
+        };
+        let mut user = User {
+            id: UserId::from_seq(1),
+            account: AccountId::from_seq(1),
+            name: "Ana".into(),
+            email: "ana@example.com".into(),
+            calling_enabled: true,
+            sms_enabled: false,
+            phone_number: None,
+        };
+        let p = number(NumberStatus::Assigned(to));
+        assert_eq!(p.calls_and_sms_enabled(Some(&user)), (true, false));
+        user.sms_enabled = true;
+        assert_eq!(p.calls_and_sms_enabled(Some(&user)), (true, true));
+        assert_eq!(
+            number(NumberStatus::Unassigned).calls_and_sms_enabled(None),
+            (false, false)
+        );
+        let vc = number(NumberStatus::Assigned(Assignee::VoiceConnector(
+            VoiceConnectorId::from_seq(1),
+        )));
+        assert_eq!(vc.calls_and_sms_enabled(None), (true, true));
     }
 }

@@ -482,6 +482,11 @@ impl Store {
         Ok(v)
     }
 
+    /// One order's summary (no numbers); `None` when missing or unreadable.
+    pub fn order_summary(&self, id: &OrderId) -> Option<OrderSummary> {
+        self.get(ORDER_SUMMARIES, &seq_key(&id.0)).ok().flatten()
+    }
+
     pub fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError> {
         self.get(ORDERS, &seq_key(&id.0))
     }

@@ -782,8 +782,7 @@ impl Inventory {
                 cells.push(Cell::from(who));
                 cells.push(Cell::from(self.calling_name_cell(p, cx.now, false)));
                 if wide {
-                    let calls = p.capabilities.inbound_call || p.capabilities.outbound_call;
-                    let sms = p.capabilities.inbound_sms || p.capabilities.outbound_sms;
+                    let (calls, sms) = self.names.calls_and_sms(p);
                     cells.push(Cell::from(yes_no(calls)));
                     cells.push(Cell::from(yes_no(sms)));
                 }
@@ -900,6 +899,7 @@ impl Inventory {
             None => "not assigned".into(),
         };
         let caps = p.capabilities;
+        let (calls_on, sms_on) = self.names.calls_and_sms(&p);
         let lines = vec![
             kv(
                 "Phone number",
@@ -911,18 +911,14 @@ impl Inventory {
             kv("Assigned to", who),
             kv("Calling name", self.calling_name_cell(&p, cx.now, true)),
             kv("Calling name status", p.calling_name.status.label().into()),
+            kv("Calls enabled", yes_no(calls_on).into()),
+            kv("SMS enabled", yes_no(sms_on).into()),
             kv(
-                "Calls",
+                "Capabilities",
                 format!(
-                    "inbound {}, outbound {}",
+                    "calls in {}, out {}; SMS in {}, out {}",
                     yes_no(caps.inbound_call),
-                    yes_no(caps.outbound_call)
-                ),
-            ),
-            kv(
-                "SMS",
-                format!(
-                    "inbound {}, outbound {}",
+                    yes_no(caps.outbound_call),
                     yes_no(caps.inbound_sms),
                     yes_no(caps.outbound_sms)
                 ),
@@ -1228,8 +1224,8 @@ fn name_check() -> crate::tui::widgets::form::Check {
 
 fn short_product(p: ProductType) -> &'static str {
     match p {
-        ProductType::BusinessCalling => "Business",
-        ProductType::VoiceConnector => "VoiceCon",
+        ProductType::BusinessCalling => "BC",
+        ProductType::VoiceConnector => "VC",
     }
 }
 

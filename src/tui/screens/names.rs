@@ -52,6 +52,15 @@ impl Names {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// Calls and SMS enabled on a number (the user's permissions for a user's number).
+    pub fn calls_and_sms(&self, p: &crate::domain::PhoneNumber) -> (bool, bool) {
+        let user = match p.assignee() {
+            Some(Assignee::User { user, .. }) => self.users.iter().find(|u| &u.id == user),
+            _ => None,
+        };
+        p.calls_and_sms_enabled(user)
+    }
+
     /// `Ana Lima`, `vc: Trunk East`, `group: Main`.
     pub fn assignee(&self, a: &Assignee) -> String {
         match a {

@@ -190,6 +190,8 @@ impl Screen for Orders {
                     (OrderStatus::Processing, Some(at)) => {
                         format!("in {}", format_duration(cx.now.until(at)))
                     }
+                    // A port before its FOC date is set.
+                    (OrderStatus::Processing, None) => "port date not set".into(),
                     _ => o.updated_at.short(),
                 };
                 Row::new(vec![

@@ -26,6 +26,8 @@ pub struct Pending {
     shown: Vec<usize>,
     /// When each order completes (the port's FOC date for porting orders).
     completes: HashMap<OrderId, Timestamp>,
+    /// Where each port-in request stands, for ports without a date yet.
+    ports: HashMap<RequestId, RequestStatus>,
     filter: String,
     nav: Nav,
     marks: BTreeSet<E164>,
@@ -117,8 +119,19 @@ impl Screen for Pending {
         self.completes.clear();
         let orders: BTreeSet<OrderId> = self.all.iter().filter_map(|p| p.order.clone()).collect();
         for id in orders {
-            if let Some(at) = store.order(&id).ok().flatten().and_then(|o| o.completes_at) {
+            if let Some(at) = store.order_summary(&id).and_then(|o| o.completes_at) {
                 self.completes.insert(id, at);
+            }
+        }
+        self.ports.clear();
+        let requests: BTreeSet<RequestId> = self
+            .all
+            .iter()
+            .filter_map(|p| p.port_request.clone())
+            .collect();
+        for id in requests {
+            if let Some(r) = store.request(&id).ok().flatten() {
+                self.ports.insert(id, r.status);
             }
         }
         self.marks.retain(|m| keys.binary_search(m).is_ok());
@@ -214,6 +227,25 @@ impl Screen for Pending {
                         let label = match (&p.status, done) {
                             (NumberStatus::PortinInProgress, Some(at)) => {
                                 format!("port date (FOC) {}", at.short())
+                            }
+                            (NumberStatus::PortinInProgress, None) => {
+                                let step = p
+                                    .port_request
+                                    .as_ref()
+                                    .and_then(|r| self.ports.get(r).map(|s| (r, s)));
+                                match step {
+                                    Some((r, RequestStatus::Submitted)) => {
+                                        format!("{r}: support is reviewing")
+                                    }
+                                    Some((r, RequestStatus::PendingDocuments)) => {
+                                        format!("{r}: submit the LOA")
+                                    }
+                                    Some((r, RequestStatus::ChangeRequested)) => {
+                                        format!("{r}: correct the LOA")
+                                    }
+                                    Some((r, s)) => format!("{r}: {}", s.label()),
+                                    None => String::new(),
+                                }
                             }
                             (_, Some(at)) => {
                                 format!("completes in {}", format_duration(cx.now.until(at)))
