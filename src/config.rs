@@ -14,11 +14,19 @@ pub const ENV_DB: &str = "PHONEDESK_DB";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the configuration {path} is not valid: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("the configuration {path}, line {line}: `{key}` {message}")]
-    Invalid { path: PathBuf, key: String, line: usize, message: String },
+    Invalid {
+        path: PathBuf,
+        key: String,
+        line: usize,
+        message: String,
+    },
     #[error("no data directory is known for this user; pass --db or set PHONEDESK_DB")]
     NoDataDir,
 }
@@ -45,7 +53,10 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        DatabaseConfig { path: None, cache_mb: 16 }
+        DatabaseConfig {
+            path: None,
+            cache_mb: 16,
+        }
     }
 }
 
@@ -61,7 +72,10 @@ pub struct InventoryConfig {
 impl Default for InventoryConfig {
     fn default() -> Self {
         let p = Policy::default();
-        InventoryConfig { limit: p.inventory_limit, search_limit: p.search_limit }
+        InventoryConfig {
+            limit: p.inventory_limit,
+            search_limit: p.search_limit,
+        }
     }
 }
 
@@ -110,7 +124,10 @@ pub struct CarrierConfig {
 
 impl Default for CarrierConfig {
     fn default() -> Self {
-        CarrierConfig { seed: 2026, failure_rate: 0.05 }
+        CarrierConfig {
+            seed: 2026,
+            failure_rate: 0.05,
+        }
     }
 }
 
@@ -176,8 +193,15 @@ impl Config {
     pub fn load(path: &Path, must_exist: bool) -> Result<Config, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => return Ok(Config::default()),
-            Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                return Ok(Config::default())
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
         };
         Config::parse(&text, path)
     }
@@ -214,7 +238,10 @@ impl Config {
             return Err(bad("cache_mb", "must be at least 1"));
         }
         if self.ssh.listen.parse::<std::net::SocketAddr>().is_err() {
-            return Err(bad("listen", "must be an address and port, e.g. 127.0.0.1:2222"));
+            return Err(bad(
+                "listen",
+                "must be an address and port, e.g. 127.0.0.1:2222",
+            ));
         }
         if self.ssh.max_sessions == 0 {
             return Err(bad("max_sessions", "must be at least 1"));
@@ -247,7 +274,11 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].lines().count().max(1);
-            let line = if text[..span.start.min(text.len())].ends_with('\n') { line + 1 } else { line };
+            let line = if text[..span.start.min(text.len())].ends_with('\n') {
+                line + 1
+            } else {
+                line
+            };
             format!("line {line}: {msg}")
         }
         None => msg,
@@ -259,7 +290,9 @@ fn line_of(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
             let l = l.trim_start();
-            l.strip_prefix(key).map(|rest| rest.trim_start().starts_with('=')).unwrap_or(false)
+            l.strip_prefix(key)
+                .map(|rest| rest.trim_start().starts_with('='))
+                .unwrap_or(false)
         })
         .map(|i| i + 1)
         .unwrap_or(0)
@@ -283,15 +316,21 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 impl Paths {
     pub fn resolve(config_flag: Option<&Path>) -> Result<Paths, ConfigError> {
         let dirs = project_dirs();
-        let explicit = config_flag.map(Path::to_path_buf).or_else(|| std::env::var_os(ENV_CONFIG).map(PathBuf::from));
+        let explicit = config_flag
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os(ENV_CONFIG).map(PathBuf::from));
         let config_dir = match (&explicit, &dirs) {
             (Some(p), _) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
             (None, Some(d)) => d.config_dir().to_path_buf(),
             (None, None) => return Err(ConfigError::NoDataDir),
         };
-        let data_dir = dirs.map(|d| d.data_dir().to_path_buf()).unwrap_or_else(|| config_dir.clone());
+        let data_dir = dirs
+            .map(|d| d.data_dir().to_path_buf())
+            .unwrap_or_else(|| config_dir.clone());
         Ok(Paths {
-            config: explicit.clone().unwrap_or_else(|| config_dir.join("config.toml")),
+            config: explicit
+                .clone()
+                .unwrap_or_else(|| config_dir.join("config.toml")),
             config_explicit: explicit.is_some(),
             config_dir,
             data_dir,
@@ -337,27 +376,39 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_named_with_their_line() {
-        let e = parse("[inventory]\nlimit = 25\nlimmit = 3\n").unwrap_err().to_string();
+        let e = parse("[inventory]\nlimit = 25\nlimmit = 3\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("limmit") && e.contains("line 3"), "{e}");
     }
 
     #[test]
     fn bad_values_are_named_with_their_line() {
-        let e = parse("[carrier]\nfailure_rate = 1.5\n").unwrap_err().to_string();
+        let e = parse("[carrier]\nfailure_rate = 1.5\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("failure_rate") && e.contains("line 2"), "{e}");
-        let e = parse("[durations]\nname_update = \"soon\"\n").unwrap_err().to_string();
+        let e = parse("[durations]\nname_update = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 2"), "{e}");
         let e = parse("[inventory]\nlimit = 0\n").unwrap_err().to_string();
         assert!(e.contains("`limit`"), "{e}");
-        let e = parse("[ssh]\nlisten = \"everywhere\"\n").unwrap_err().to_string();
+        let e = parse("[ssh]\nlisten = \"everywhere\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("listen"), "{e}");
     }
 
     #[test]
     fn durations_read_as_humans_write_them() {
-        let c = parse("[durations]\nprovisioning_delay = \"2s\"\ndeletion_retention = \"7days\"\n").unwrap();
+        let c = parse("[durations]\nprovisioning_delay = \"2s\"\ndeletion_retention = \"7days\"\n")
+            .unwrap();
         assert_eq!(c.durations.provisioning_delay, Duration::from_secs(2));
-        assert_eq!(c.durations.deletion_retention, Duration::from_secs(7 * 86_400));
+        assert_eq!(
+            c.durations.deletion_retention,
+            Duration::from_secs(7 * 86_400)
+        );
     }
 
     #[test]

@@ -4,10 +4,10 @@
 //! change), `carrier` (where numbers come from), then the front ends `cli`, `tui`, `ssh`.
 
 pub mod carrier;
-pub mod domain;
-pub mod store;
-pub mod config;
-pub mod engine;
 pub mod cli;
-pub mod tui;
+pub mod config;
+pub mod domain;
+pub mod engine;
 pub mod ssh;
+pub mod store;
+pub mod tui;

@@ -2,8 +2,8 @@
 //! `Action`, decided by `rules::decide` and applied by the engine as one transaction.
 
 use super::{
-    AccountId, Assignee, CallingName, Category, GroupId, GroupMember, Loa, OrderId, PortIn, PortOut,
-    ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
+    AccountId, Assignee, CallingName, Category, GroupId, GroupMember, Loa, OrderId, PortIn,
+    PortOut, ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
 };
 use serde::{Deserialize, Serialize};
 
@@ -36,15 +36,24 @@ pub struct Actor {
 
 impl Actor {
     pub fn admin(name: impl Into<String>) -> Actor {
-        Actor { name: name.into(), role: Role::Admin }
+        Actor {
+            name: name.into(),
+            role: Role::Admin,
+        }
     }
 
     pub fn viewer(name: impl Into<String>) -> Actor {
-        Actor { name: name.into(), role: Role::Viewer }
+        Actor {
+            name: name.into(),
+            role: Role::Viewer,
+        }
     }
 
     pub fn system() -> Actor {
-        Actor { name: "scheduler".into(), role: Role::System }
+        Actor {
+            name: "scheduler".into(),
+            role: Role::System,
+        }
     }
 }
 
@@ -67,46 +76,128 @@ pub struct Due {
 /// A new support request, as filed from the Support screen or `support` subcommands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NewRequest {
-    Other { category: Category, subject: String, issue: String, email: String },
-    PortIn { form: PortIn, email: String },
-    PortOut { form: PortOut, email: String },
+    Other {
+        category: Category,
+        subject: String,
+        issue: String,
+        email: String,
+    },
+    PortIn {
+        form: PortIn,
+        email: String,
+    },
+    PortOut {
+        form: PortOut,
+        email: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     // Provisioning and inventory
-    Provision { product_type: ProductType, numbers: Vec<E164> },
-    Assign { numbers: Vec<E164>, to: Assignee },
-    Reassign { numbers: Vec<E164>, to: Assignee },
-    Unassign { numbers: Vec<E164> },
-    SwitchProductType { numbers: Vec<E164>, product_type: ProductType },
-    SetLabel { number: E164, label: Option<String> },
-    SetDefaultCallingName { name: Option<CallingName> },
-    SetUniqueCallingName { number: E164, name: Option<CallingName> },
-    Delete { numbers: Vec<E164> },
-    Restore { numbers: Vec<E164> },
+    Provision {
+        product_type: ProductType,
+        numbers: Vec<E164>,
+    },
+    Assign {
+        numbers: Vec<E164>,
+        to: Assignee,
+    },
+    Reassign {
+        numbers: Vec<E164>,
+        to: Assignee,
+    },
+    Unassign {
+        numbers: Vec<E164>,
+    },
+    SwitchProductType {
+        numbers: Vec<E164>,
+        product_type: ProductType,
+    },
+    SetLabel {
+        number: E164,
+        label: Option<String>,
+    },
+    SetDefaultCallingName {
+        name: Option<CallingName>,
+    },
+    SetUniqueCallingName {
+        number: E164,
+        name: Option<CallingName>,
+    },
+    Delete {
+        numbers: Vec<E164>,
+    },
+    Restore {
+        numbers: Vec<E164>,
+    },
     /// Clears failed acquisitions from Pending.
-    DismissFailed { numbers: Vec<E164> },
+    DismissFailed {
+        numbers: Vec<E164>,
+    },
 
     // Directory
-    CreateAccount { name: String },
-    DeleteAccount { account: AccountId },
-    CreateUser { account: AccountId, name: String, email: String },
-    SetUserPermissions { user: UserId, calling: bool, sms: bool },
-    DeleteUser { user: UserId },
-    CreateVoiceConnector { name: String, region: String, encryption: bool },
-    UpdateVoiceConnector { connector: VoiceConnectorId, name: String, encryption: bool },
-    DeleteVoiceConnector { connector: VoiceConnectorId },
-    CreateGroup { name: String, members: Vec<GroupMember> },
-    UpdateGroup { group: GroupId, name: String, members: Vec<GroupMember> },
-    DeleteGroup { group: GroupId },
+    CreateAccount {
+        name: String,
+    },
+    DeleteAccount {
+        account: AccountId,
+    },
+    CreateUser {
+        account: AccountId,
+        name: String,
+        email: String,
+    },
+    SetUserPermissions {
+        user: UserId,
+        calling: bool,
+        sms: bool,
+    },
+    DeleteUser {
+        user: UserId,
+    },
+    CreateVoiceConnector {
+        name: String,
+        region: String,
+        encryption: bool,
+    },
+    UpdateVoiceConnector {
+        connector: VoiceConnectorId,
+        name: String,
+        encryption: bool,
+    },
+    DeleteVoiceConnector {
+        connector: VoiceConnectorId,
+    },
+    CreateGroup {
+        name: String,
+        members: Vec<GroupMember>,
+    },
+    UpdateGroup {
+        group: GroupId,
+        name: String,
+        members: Vec<GroupMember>,
+    },
+    DeleteGroup {
+        group: GroupId,
+    },
 
     // Support
     SubmitRequest(NewRequest),
-    Reply { request: RequestId, text: String },
-    SubmitLoa { request: RequestId, loa: Loa },
-    CancelRequest { request: RequestId },
-    CloseRequest { request: RequestId },
+    Reply {
+        request: RequestId,
+        text: String,
+    },
+    SubmitLoa {
+        request: RequestId,
+        loa: Loa,
+    },
+    CancelRequest {
+        request: RequestId,
+    },
+    CloseRequest {
+        request: RequestId,
+    },
 
     /// The scheduler: complete what fell due.
     RunDue(Due),
@@ -158,41 +249,81 @@ impl Action {
             }
         }
         match self {
-            Action::Provision { product_type, numbers } => format!("provision {} as {}", list(numbers), product_type),
-            Action::Assign { numbers, to } => format!("assign {} to {} {}", list(numbers), to.kind_label(), to.key()),
-            Action::Reassign { numbers, to } => format!("reassign {} to {} {}", list(numbers), to.kind_label(), to.key()),
+            Action::Provision {
+                product_type,
+                numbers,
+            } => format!("provision {} as {}", list(numbers), product_type),
+            Action::Assign { numbers, to } => format!(
+                "assign {} to {} {}",
+                list(numbers),
+                to.kind_label(),
+                to.key()
+            ),
+            Action::Reassign { numbers, to } => format!(
+                "reassign {} to {} {}",
+                list(numbers),
+                to.kind_label(),
+                to.key()
+            ),
             Action::Unassign { numbers } => format!("unassign {}", list(numbers)),
-            Action::SwitchProductType { numbers, product_type } => format!("switch {} to {}", list(numbers), product_type),
+            Action::SwitchProductType {
+                numbers,
+                product_type,
+            } => format!("switch {} to {}", list(numbers), product_type),
             Action::SetLabel { number, .. } => format!("set the label of {number}"),
             Action::SetDefaultCallingName { name } => format!(
                 "set the default calling name to {}",
-                name.as_ref().map(|n| format!("“{n}”")).unwrap_or("nothing".into())
+                name.as_ref()
+                    .map(|n| format!("“{n}”"))
+                    .unwrap_or("nothing".into())
             ),
             Action::SetUniqueCallingName { number, name } => format!(
                 "set the calling name of {number} to {}",
-                name.as_ref().map(|n| format!("“{n}”")).unwrap_or("nothing".into())
+                name.as_ref()
+                    .map(|n| format!("“{n}”"))
+                    .unwrap_or("nothing".into())
             ),
             Action::Delete { numbers } => format!("delete {}", list(numbers)),
             Action::Restore { numbers } => format!("restore {}", list(numbers)),
             Action::DismissFailed { numbers } => format!("dismiss failed {}", list(numbers)),
             Action::CreateAccount { name } => format!("create account “{name}”"),
             Action::DeleteAccount { account } => format!("delete account {account}"),
-            Action::CreateUser { account, name, .. } => format!("create user “{name}” in {account}"),
+            Action::CreateUser { account, name, .. } => {
+                format!("create user “{name}” in {account}")
+            }
             Action::SetUserPermissions { user, calling, sms } => {
-                format!("set {user} calling {} and SMS {}", on_off(*calling), on_off(*sms))
+                format!(
+                    "set {user} calling {} and SMS {}",
+                    on_off(*calling),
+                    on_off(*sms)
+                )
             }
             Action::DeleteUser { user } => format!("delete user {user}"),
-            Action::CreateVoiceConnector { name, region, .. } => format!("create voice connector “{name}” in {region}"),
-            Action::UpdateVoiceConnector { connector, .. } => format!("update voice connector {connector}"),
-            Action::DeleteVoiceConnector { connector } => format!("delete voice connector {connector}"),
+            Action::CreateVoiceConnector { name, region, .. } => {
+                format!("create voice connector “{name}” in {region}")
+            }
+            Action::UpdateVoiceConnector { connector, .. } => {
+                format!("update voice connector {connector}")
+            }
+            Action::DeleteVoiceConnector { connector } => {
+                format!("delete voice connector {connector}")
+            }
             Action::CreateGroup { name, .. } => format!("create voice connector group “{name}”"),
             Action::UpdateGroup { group, .. } => format!("update voice connector group {group}"),
             Action::DeleteGroup { group } => format!("delete voice connector group {group}"),
-            Action::SubmitRequest(NewRequest::Other { subject, .. }) => format!("submit request “{subject}”"),
-            Action::SubmitRequest(NewRequest::PortIn { form, .. }) => format!("submit port in of {}", list(&form.numbers)),
-            Action::SubmitRequest(NewRequest::PortOut { form, .. }) => format!("submit port out of {}", list(&form.numbers)),
+            Action::SubmitRequest(NewRequest::Other { subject, .. }) => {
+                format!("submit request “{subject}”")
+            }
+            Action::SubmitRequest(NewRequest::PortIn { form, .. }) => {
+                format!("submit port in of {}", list(&form.numbers))
+            }
+            Action::SubmitRequest(NewRequest::PortOut { form, .. }) => {
+                format!("submit port out of {}", list(&form.numbers))
+            }
             Action::Reply { request, .. } => format!("reply to {request}"),
-            Action::SubmitLoa { request, loa } => format!("submit LOA for {request} ({})", loa.carrier),
+            Action::SubmitLoa { request, loa } => {
+                format!("submit LOA for {request} ({})", loa.carrier)
+            }
             Action::CancelRequest { request } => format!("cancel {request}"),
             Action::CloseRequest { request } => format!("close {request}"),
             Action::RunDue(due) => match &due.task {

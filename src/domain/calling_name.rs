@@ -27,8 +27,15 @@ impl CallingName {
         if text.trim().is_empty() {
             return Ok(None);
         }
-        if let Some(c) = text.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == ' ')) {
-            let shown = if c.is_control() { format!("U+{:04X}", c as u32) } else { c.to_string() };
+        if let Some(c) = text
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == ' '))
+        {
+            let shown = if c.is_control() {
+                format!("U+{:04X}", c as u32)
+            } else {
+                c.to_string()
+            };
             return Err(CallingNameError::BadCharacter(shown));
         }
         let n = text.chars().count();
@@ -158,11 +165,24 @@ mod tests {
     #[test]
     fn refuses_names_outside_the_pattern() {
         assert_eq!(CallingName::parse("A"), Err(CallingNameError::TooShort));
-        assert_eq!(CallingName::parse("ABCDEFGHIJKLMNOP"), Err(CallingNameError::TooLong(16)));
-        assert!(matches!(CallingName::parse("Acme, Inc"), Err(CallingNameError::BadCharacter(c)) if c == ","));
-        assert!(matches!(CallingName::parse("Acme\u{1b}[2J"), Err(CallingNameError::BadCharacter(c)) if c == "U+001B"));
-        assert!(matches!(CallingName::parse("Café"), Err(CallingNameError::BadCharacter(_))));
-        assert!(matches!(CallingName::parse("Hi 📞"), Err(CallingNameError::BadCharacter(_))));
+        assert_eq!(
+            CallingName::parse("ABCDEFGHIJKLMNOP"),
+            Err(CallingNameError::TooLong(16))
+        );
+        assert!(
+            matches!(CallingName::parse("Acme, Inc"), Err(CallingNameError::BadCharacter(c)) if c == ",")
+        );
+        assert!(
+            matches!(CallingName::parse("Acme\u{1b}[2J"), Err(CallingNameError::BadCharacter(c)) if c == "U+001B")
+        );
+        assert!(matches!(
+            CallingName::parse("Café"),
+            Err(CallingNameError::BadCharacter(_))
+        ));
+        assert!(matches!(
+            CallingName::parse("Hi 📞"),
+            Err(CallingNameError::BadCharacter(_))
+        ));
     }
 
     #[test]

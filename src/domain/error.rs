@@ -24,15 +24,27 @@ pub enum RuleError {
     #[error("{0} is not available from the carrier any more; search again")]
     NotOffered(E164),
     #[error("the inventory is limited to {limit} numbers: {held} are held or pending and this would add {adding}; delete numbers or raise the limit first")]
-    LimitExceeded { limit: usize, held: usize, adding: usize },
+    LimitExceeded {
+        limit: usize,
+        held: usize,
+        adding: usize,
+    },
     #[error("{0} is toll-free: toll-free numbers can only be Voice Connector numbers")]
     TollFreeBusinessCalling(E164),
     #[error("{number} is a {product} number: {hint}")]
-    WrongAssignee { number: E164, product: ProductType, hint: &'static str },
+    WrongAssignee {
+        number: E164,
+        product: ProductType,
+        hint: &'static str,
+    },
     #[error("{user} already has the Business Calling number {number}; unassign it first")]
     UserHasNumber { user: String, number: E164 },
     #[error("{number} is assigned to {to}; unassign it before you {what}")]
-    IsAssigned { number: E164, to: String, what: &'static str },
+    IsAssigned {
+        number: E164,
+        to: String,
+        what: &'static str,
+    },
     #[error("{0} is not assigned")]
     NotAssigned(E164),
     #[error("only Voice Connector numbers can be reassigned; unassign {0} and assign it to the other user")]
@@ -45,12 +57,19 @@ pub enum RuleError {
     RestoreWindowClosed { number: E164, closed_at: Timestamp },
     #[error("{0} is not a failed acquisition")]
     NotFailed(E164),
-    #[error("the default calling name can change once every 7 days; next change possible at {next}")]
+    #[error(
+        "the default calling name can change once every 7 days; next change possible at {next}"
+    )]
     DefaultNameCooldown { next: Timestamp },
-    #[error("the default calling name update is still in progress; it completes at {completes_at}")]
+    #[error(
+        "the default calling name update is still in progress; it completes at {completes_at}"
+    )]
     DefaultNameInProgress { completes_at: Timestamp },
     #[error("the calling name of {number} is still being updated; try again after {completes_at}")]
-    NameUpdateInProgress { number: E164, completes_at: Timestamp },
+    NameUpdateInProgress {
+        number: E164,
+        completes_at: Timestamp,
+    },
     #[error("a label has at most 256 characters")]
     LabelTooLong,
     #[error("no account {0}")]
@@ -89,7 +108,9 @@ pub enum RuleError {
     AccountHasUsers { name: String, count: usize },
     #[error("{0} is not a US number: only United States numbers can be ported in")]
     PortInNotUs(E164),
-    #[error("create a voice connector first: Voice Connector numbers are ported to a voice connector")]
+    #[error(
+        "create a voice connector first: Voice Connector numbers are ported to a voice connector"
+    )]
     PortInNeedsVoiceConnector,
     #[error("the port-in form is missing the {0}")]
     MissingField(&'static str),
@@ -98,13 +119,21 @@ pub enum RuleError {
     #[error("{0} is not ours to port out")]
     NotOursToPortOut(E164),
     #[error("{number} is a {actual} number, not {claimed}")]
-    ProductMismatch { number: E164, actual: ProductType, claimed: ProductType },
+    ProductMismatch {
+        number: E164,
+        actual: ProductType,
+        claimed: ProductType,
+    },
     #[error("{number} appears twice")]
     Duplicate { number: E164 },
     #[error("{request} is not a port-in request")]
     NotPortIn { request: String },
     #[error("{request} is {status}: {hint}")]
-    WrongRequestState { request: String, status: &'static str, hint: &'static str },
+    WrongRequestState {
+        request: String,
+        status: &'static str,
+        hint: &'static str,
+    },
     #[error("{number} is already being ported in by {request}")]
     PortInProgress { number: E164, request: String },
 }

@@ -22,9 +22,16 @@ pub fn check(s: &Snapshot) -> Vec<String> {
             problems.push(format!("{} is stored twice", p.number));
         }
     }
-    let held = s.numbers.iter().filter(|p| p.status.code().counts_against_limit()).count();
+    let held = s
+        .numbers
+        .iter()
+        .filter(|p| p.status.code().counts_against_limit())
+        .count();
     if held > s.policy.inventory_limit {
-        problems.push(format!("{held} numbers are held, over the limit of {}", s.policy.inventory_limit));
+        problems.push(format!(
+            "{held} numbers are held, over the limit of {}",
+            s.policy.inventory_limit
+        ));
     }
     let users: HashMap<&UserId, &User> = s.users.iter().map(|u| (&u.id, u)).collect();
     let connectors: HashSet<&VoiceConnectorId> = s.connectors.iter().map(|v| &v.id).collect();
@@ -41,10 +48,12 @@ pub fn check(s: &Snapshot) -> Vec<String> {
             (ProductType::BusinessCalling, Some(Assignee::User { user, account })) => {
                 *per_user.entry(user).or_default() += 1;
                 match users.get(user) {
-                    None => problems.push(format!("{} is assigned to a missing user {user}", p.number)),
-                    Some(u) if u.phone_number.as_ref() != Some(&p.number) => {
-                        problems.push(format!("{} is assigned to {user}, who does not list it", p.number))
+                    None => {
+                        problems.push(format!("{} is assigned to a missing user {user}", p.number))
                     }
+                    Some(u) if u.phone_number.as_ref() != Some(&p.number) => problems.push(
+                        format!("{} is assigned to {user}, who does not list it", p.number),
+                    ),
                     Some(u) if &u.account != account => {
                         problems.push(format!("{} names the wrong account for {user}", p.number))
                     }
@@ -53,7 +62,10 @@ pub fn check(s: &Snapshot) -> Vec<String> {
             }
             (ProductType::VoiceConnector, Some(Assignee::VoiceConnector(id))) => {
                 if !connectors.contains(id) {
-                    problems.push(format!("{} is assigned to a missing voice connector {id}", p.number));
+                    problems.push(format!(
+                        "{} is assigned to a missing voice connector {id}",
+                        p.number
+                    ));
                 }
             }
             (ProductType::VoiceConnector, Some(Assignee::VoiceConnectorGroup(id))) => {
@@ -61,9 +73,11 @@ pub fn check(s: &Snapshot) -> Vec<String> {
                     problems.push(format!("{} is assigned to a missing group {id}", p.number));
                 }
             }
-            (product, Some(a)) => {
-                problems.push(format!("{} is {product} but assigned to a {}", p.number, a.kind_label()))
-            }
+            (product, Some(a)) => problems.push(format!(
+                "{} is {product} but assigned to a {}",
+                p.number,
+                a.kind_label()
+            )),
             (_, None) => {}
         }
     }
@@ -72,7 +86,8 @@ pub fn check(s: &Snapshot) -> Vec<String> {
             problems.push(format!("{user} has {n} Business Calling numbers"));
         }
     }
-    let by_number: HashMap<&E164, &PhoneNumber> = s.numbers.iter().map(|p| (&p.number, p)).collect();
+    let by_number: HashMap<&E164, &PhoneNumber> =
+        s.numbers.iter().map(|p| (&p.number, p)).collect();
     for u in s.users {
         if let Some(n) = &u.phone_number {
             let ok = by_number

@@ -149,15 +149,29 @@ mod tests {
 
     #[test]
     fn refuses_numbers_without_country_code_or_malformed() {
-        for bad in ["2065550123", "", "+", "+1abc5550123", "phone", "+12", "++12065550123"] {
-            assert!(matches!(E164::parse(bad), Err(NumberError::NotE164(_))), "{bad}");
+        for bad in [
+            "2065550123",
+            "",
+            "+",
+            "+1abc5550123",
+            "phone",
+            "+12",
+            "++12065550123",
+        ] {
+            assert!(
+                matches!(E164::parse(bad), Err(NumberError::NotE164(_))),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn refuses_numbers_invalid_for_their_country() {
         // NANP area codes never start with 0 or 1.
-        assert!(matches!(E164::parse("+10065550123"), Err(NumberError::Invalid(_))));
+        assert!(matches!(
+            E164::parse("+10065550123"),
+            Err(NumberError::Invalid(_))
+        ));
     }
 
     #[test]

@@ -22,7 +22,10 @@ pub struct Outcome {
 
 impl Outcome {
     fn say(message: impl Into<String>) -> Outcome {
-        Outcome { message: message.into(), ..Default::default() }
+        Outcome {
+            message: message.into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -42,14 +45,26 @@ pub fn decide(
     now: Timestamp,
 ) -> Result<Decision, RuleError> {
     match (actor.role, action) {
-        (Role::Viewer, _) => return Err(RuleError::ReadOnly { actor: actor.name.clone() }),
+        (Role::Viewer, _) => {
+            return Err(RuleError::ReadOnly {
+                actor: actor.name.clone(),
+            })
+        }
         (Role::Admin, Action::RunDue(_)) => return Err(RuleError::NotScheduler),
         _ => {}
     }
     let mut tx = Tx::new(view);
-    let ctx = Ctx { actor, desk, policy, now };
+    let ctx = Ctx {
+        actor,
+        desk,
+        policy,
+        now,
+    };
     let outcome = ctx.run(&mut tx, action)?;
-    Ok(Decision { changes: tx.into_changes(), outcome })
+    Ok(Decision {
+        changes: tx.into_changes(),
+        outcome,
+    })
 }
 
 struct Ctx<'a> {
@@ -72,7 +87,11 @@ fn dedup(numbers: &[E164]) -> Result<Vec<E164>, RuleError> {
         return Err(RuleError::NothingSelected);
     }
     let mut seen = std::collections::HashSet::new();
-    Ok(numbers.iter().filter(|n| seen.insert((*n).clone())).cloned().collect())
+    Ok(numbers
+        .iter()
+        .filter(|n| seen.insert((*n).clone()))
+        .cloned()
+        .collect())
 }
 
 fn status_words(p: &PhoneNumber) -> String {
@@ -100,31 +119,53 @@ fn checked_text(text: &str, what: &'static str, max: usize) -> Result<String, Ru
 impl Ctx<'_> {
     fn run(&self, tx: &mut Tx, action: &Action) -> Result<Outcome, RuleError> {
         match action {
-            Action::Provision { product_type, numbers } => self.provision(tx, *product_type, numbers),
+            Action::Provision {
+                product_type,
+                numbers,
+            } => self.provision(tx, *product_type, numbers),
             Action::Assign { numbers, to } => self.assign(tx, numbers, to, false),
             Action::Reassign { numbers, to } => self.assign(tx, numbers, to, true),
             Action::Unassign { numbers } => self.unassign(tx, numbers),
-            Action::SwitchProductType { numbers, product_type } => self.switch(tx, numbers, *product_type),
+            Action::SwitchProductType {
+                numbers,
+                product_type,
+            } => self.switch(tx, numbers, *product_type),
             Action::SetLabel { number, label } => self.set_label(tx, number, label.as_deref()),
             Action::SetDefaultCallingName { name } => self.default_name(tx, name.clone()),
-            Action::SetUniqueCallingName { number, name } => self.unique_name(tx, number, name.clone()),
+            Action::SetUniqueCallingName { number, name } => {
+                self.unique_name(tx, number, name.clone())
+            }
             Action::Delete { numbers } => self.delete(tx, numbers),
             Action::Restore { numbers } => self.restore(tx, numbers),
             Action::DismissFailed { numbers } => self.dismiss(tx, numbers),
             Action::CreateAccount { name } => self.create_account(tx, name),
             Action::DeleteAccount { account } => self.delete_account(tx, account),
-            Action::CreateUser { account, name, email } => self.create_user(tx, account, name, email),
-            Action::SetUserPermissions { user, calling, sms } => self.permissions(tx, user, *calling, *sms),
+            Action::CreateUser {
+                account,
+                name,
+                email,
+            } => self.create_user(tx, account, name, email),
+            Action::SetUserPermissions { user, calling, sms } => {
+                self.permissions(tx, user, *calling, *sms)
+            }
             Action::DeleteUser { user } => self.delete_user(tx, user),
-            Action::CreateVoiceConnector { name, region, encryption } => {
-                self.create_connector(tx, name, region, *encryption)
-            }
-            Action::UpdateVoiceConnector { connector, name, encryption } => {
-                self.update_connector(tx, connector, name, *encryption)
-            }
+            Action::CreateVoiceConnector {
+                name,
+                region,
+                encryption,
+            } => self.create_connector(tx, name, region, *encryption),
+            Action::UpdateVoiceConnector {
+                connector,
+                name,
+                encryption,
+            } => self.update_connector(tx, connector, name, *encryption),
             Action::DeleteVoiceConnector { connector } => self.delete_connector(tx, connector),
             Action::CreateGroup { name, members } => self.save_group(tx, None, name, members),
-            Action::UpdateGroup { group, name, members } => self.save_group(tx, Some(group), name, members),
+            Action::UpdateGroup {
+                group,
+                name,
+                members,
+            } => self.save_group(tx, Some(group), name, members),
             Action::DeleteGroup { group } => self.delete_group(tx, group),
             Action::SubmitRequest(new) => support::submit(self, tx, new),
             Action::Reply { request, text } => support::reply(self, tx, request, text),
@@ -136,26 +177,39 @@ impl Ctx<'_> {
     }
 
     fn known(&self, tx: &Tx, n: &E164) -> Result<PhoneNumber, RuleError> {
-        tx.number(n).ok_or_else(|| RuleError::UnknownNumber(n.clone()))
+        tx.number(n)
+            .ok_or_else(|| RuleError::UnknownNumber(n.clone()))
     }
 
     fn in_inventory(&self, tx: &Tx, n: &E164) -> Result<PhoneNumber, RuleError> {
         let p = self.known(tx, n)?;
         match p.place() {
             Place::Inventory => Ok(p),
-            _ => Err(RuleError::NotInInventory { number: n.clone(), status: status_words(&p) }),
+            _ => Err(RuleError::NotInInventory {
+                number: n.clone(),
+                status: status_words(&p),
+            }),
         }
     }
 
     fn check_limit(&self, tx: &Tx, adding: usize) -> Result<(), RuleError> {
         let held = tx.held_count();
         if held + adding > self.policy.inventory_limit {
-            return Err(RuleError::LimitExceeded { limit: self.policy.inventory_limit, held, adding });
+            return Err(RuleError::LimitExceeded {
+                limit: self.policy.inventory_limit,
+                held,
+                adding,
+            });
         }
         Ok(())
     }
 
-    fn provision(&self, tx: &mut Tx, product: ProductType, numbers: &[E164]) -> Result<Outcome, RuleError> {
+    fn provision(
+        &self,
+        tx: &mut Tx,
+        product: ProductType,
+        numbers: &[E164],
+    ) -> Result<Outcome, RuleError> {
         let numbers = dedup(numbers)?;
         for n in &numbers {
             if product == ProductType::BusinessCalling && n.number_type() == NumberType::TollFree {
@@ -175,7 +229,12 @@ impl Ctx<'_> {
         let id = OrderId::from_seq(tx.next_id(|s| &mut s.order));
         let completes_at = self.now.plus(self.policy.provisioning_delay);
         for n in &numbers {
-            let mut p = PhoneNumber::new(n.clone(), product, NumberStatus::AcquireInProgress, self.now);
+            let mut p = PhoneNumber::new(
+                n.clone(),
+                product,
+                NumberStatus::AcquireInProgress,
+                self.now,
+            );
             p.order = Some(id.clone());
             tx.put_number(p);
         }
@@ -188,11 +247,18 @@ impl Ctx<'_> {
             updated_at: self.now,
             numbers: numbers
                 .iter()
-                .map(|n| OrderedNumber { number: n.clone(), status: OrderedNumberStatus::Processing, reason: None })
+                .map(|n| OrderedNumber {
+                    number: n.clone(),
+                    status: OrderedNumberStatus::Processing,
+                    reason: None,
+                })
                 .collect(),
             request: None,
         }));
-        tx.push(Change::Schedule(Due { at: completes_at, task: Task::CompleteOrder(id.clone()) }));
+        tx.push(Change::Schedule(Due {
+            at: completes_at,
+            task: Task::CompleteOrder(id.clone()),
+        }));
         Ok(Outcome {
             message: format!("Ordered {} as {} ({id}).", count_label(&numbers), product),
             takes_effect_at: Some(completes_at),
@@ -206,10 +272,18 @@ impl Ctx<'_> {
     fn assignee_name(&self, tx: &Tx, to: &Assignee) -> Result<String, RuleError> {
         match to {
             Assignee::User { account, user } => {
-                let acct = tx.base().account(account).ok_or_else(|| RuleError::UnknownAccount(account.0.clone()))?;
-                let u = tx.user(user).ok_or_else(|| RuleError::UnknownUser(user.0.clone()))?;
+                let acct = tx
+                    .base()
+                    .account(account)
+                    .ok_or_else(|| RuleError::UnknownAccount(account.0.clone()))?;
+                let u = tx
+                    .user(user)
+                    .ok_or_else(|| RuleError::UnknownUser(user.0.clone()))?;
                 if &u.account != account {
-                    return Err(RuleError::UserNotInAccount { user: u.name, account: acct.name });
+                    return Err(RuleError::UserNotInAccount {
+                        user: u.name,
+                        account: acct.name,
+                    });
                 }
                 Ok(u.name)
             }
@@ -231,7 +305,13 @@ impl Ctx<'_> {
         self.assignee_name(tx, a).unwrap_or_else(|_| a.key())
     }
 
-    fn assign(&self, tx: &mut Tx, numbers: &[E164], to: &Assignee, reassign: bool) -> Result<Outcome, RuleError> {
+    fn assign(
+        &self,
+        tx: &mut Tx,
+        numbers: &[E164],
+        to: &Assignee,
+        reassign: bool,
+    ) -> Result<Outcome, RuleError> {
         let numbers = dedup(numbers)?;
         let name = self.assignee_name(tx, to)?;
         for n in &numbers {
@@ -270,9 +350,14 @@ impl Ctx<'_> {
                 _ => {}
             }
             if let Assignee::User { user, .. } = to {
-                let mut u = tx.user(user).ok_or_else(|| RuleError::UnknownUser(user.0.clone()))?;
+                let mut u = tx
+                    .user(user)
+                    .ok_or_else(|| RuleError::UnknownUser(user.0.clone()))?;
                 if let Some(existing) = &u.phone_number {
-                    return Err(RuleError::UserHasNumber { user: u.name.clone(), number: existing.clone() });
+                    return Err(RuleError::UserHasNumber {
+                        user: u.name.clone(),
+                        number: existing.clone(),
+                    });
                 }
                 u.phone_number = Some(n.clone());
                 // Permissions start off; the administrator turns them on.
@@ -313,19 +398,35 @@ impl Ctx<'_> {
             p.updated_at = self.now;
             tx.put_number(p);
         }
-        Ok(Outcome { message: format!("Unassigned {}.", count_label(&numbers)), numbers, ..Default::default() })
+        Ok(Outcome {
+            message: format!("Unassigned {}.", count_label(&numbers)),
+            numbers,
+            ..Default::default()
+        })
     }
 
-    fn switch(&self, tx: &mut Tx, numbers: &[E164], product: ProductType) -> Result<Outcome, RuleError> {
+    fn switch(
+        &self,
+        tx: &mut Tx,
+        numbers: &[E164],
+        product: ProductType,
+    ) -> Result<Outcome, RuleError> {
         let numbers = dedup(numbers)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
             if let Some(a) = p.assignee() {
                 let to = self.describe_assignee(tx, a);
-                return Err(RuleError::IsAssigned { number: n.clone(), to, what: "switch its product type" });
+                return Err(RuleError::IsAssigned {
+                    number: n.clone(),
+                    to,
+                    what: "switch its product type",
+                });
             }
             if p.product_type == product {
-                return Err(RuleError::SameProductType { number: n.clone(), product });
+                return Err(RuleError::SameProductType {
+                    number: n.clone(),
+                    product,
+                });
             }
             if product == ProductType::BusinessCalling && p.number_type == NumberType::TollFree {
                 return Err(RuleError::TollFreeBusinessCalling(n.clone()));
@@ -344,21 +445,36 @@ impl Ctx<'_> {
     fn set_label(&self, tx: &mut Tx, n: &E164, label: Option<&str>) -> Result<Outcome, RuleError> {
         let mut p = self.known(tx, n)?;
         let label: Option<String> = label
-            .map(|l| l.trim().chars().filter(|c| !c.is_control()).collect::<String>())
+            .map(|l| {
+                l.trim()
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .collect::<String>()
+            })
             .filter(|l| !l.is_empty());
-        if label.as_ref().map(|l| l.chars().count() > LABEL_MAX).unwrap_or(false) {
+        if label
+            .as_ref()
+            .map(|l| l.chars().count() > LABEL_MAX)
+            .unwrap_or(false)
+        {
             return Err(RuleError::LabelTooLong);
         }
         p.label = label;
         p.updated_at = self.now;
         tx.put_number(p);
-        Ok(Outcome { message: format!("Updated the label of {n}."), numbers: vec![n.clone()], ..Default::default() })
+        Ok(Outcome {
+            message: format!("Updated the label of {n}."),
+            numbers: vec![n.clone()],
+            ..Default::default()
+        })
     }
 
     fn default_name(&self, tx: &mut Tx, name: Option<CallingName>) -> Result<Outcome, RuleError> {
         let mut s = tx.settings();
         if let Some(p) = &s.default_calling_name.pending {
-            return Err(RuleError::DefaultNameInProgress { completes_at: p.completes_at });
+            return Err(RuleError::DefaultNameInProgress {
+                completes_at: p.completes_at,
+            });
         }
         if let Some(last) = s.default_calling_name.last_requested_at {
             let next = last.plus(self.policy.default_name_cooldown);
@@ -369,8 +485,13 @@ impl Ctx<'_> {
         let at = self.now.plus(self.policy.name_update);
         s.default_calling_name.request(name.clone(), self.now, at);
         tx.put_settings(s);
-        tx.push(Change::Schedule(Due { at, task: Task::CompleteDefaultName }));
-        let what = name.map(|n| format!("“{n}”")).unwrap_or_else(|| "nothing".into());
+        tx.push(Change::Schedule(Due {
+            at,
+            task: Task::CompleteDefaultName,
+        }));
+        let what = name
+            .map(|n| format!("“{n}”"))
+            .unwrap_or_else(|| "nothing".into());
         Ok(Outcome {
             message: format!("The default calling name becomes {what} by {}.", at.short()),
             takes_effect_at: Some(at),
@@ -378,17 +499,30 @@ impl Ctx<'_> {
         })
     }
 
-    fn unique_name(&self, tx: &mut Tx, n: &E164, name: Option<CallingName>) -> Result<Outcome, RuleError> {
+    fn unique_name(
+        &self,
+        tx: &mut Tx,
+        n: &E164,
+        name: Option<CallingName>,
+    ) -> Result<Outcome, RuleError> {
         let mut p = self.in_inventory(tx, n)?;
         if let Some(pending) = &p.calling_name.pending {
-            return Err(RuleError::NameUpdateInProgress { number: n.clone(), completes_at: pending.completes_at });
+            return Err(RuleError::NameUpdateInProgress {
+                number: n.clone(),
+                completes_at: pending.completes_at,
+            });
         }
         let at = self.now.plus(self.policy.name_update);
         p.calling_name.request(name.clone(), self.now, at);
         p.updated_at = self.now;
         tx.put_number(p);
-        tx.push(Change::Schedule(Due { at, task: Task::CompleteNumberName(n.clone()) }));
-        let what = name.map(|n| format!("“{n}”")).unwrap_or_else(|| "nothing".into());
+        tx.push(Change::Schedule(Due {
+            at,
+            task: Task::CompleteNumberName(n.clone()),
+        }));
+        let what = name
+            .map(|n| format!("“{n}”"))
+            .unwrap_or_else(|| "nothing".into());
         Ok(Outcome {
             message: format!("The calling name of {n} becomes {what} by {}.", at.short()),
             takes_effect_at: Some(at),
@@ -403,17 +537,30 @@ impl Ctx<'_> {
             let mut p = self.in_inventory(tx, n)?;
             if let Some(a) = p.assignee() {
                 let to = self.describe_assignee(tx, a);
-                return Err(RuleError::IsAssigned { number: n.clone(), to, what: "delete it" });
+                return Err(RuleError::IsAssigned {
+                    number: n.clone(),
+                    to,
+                    what: "delete it",
+                });
             }
-            p.status = NumberStatus::DeleteInProgress { deleted_at: self.now };
+            p.status = NumberStatus::DeleteInProgress {
+                deleted_at: self.now,
+            };
             p.updated_at = self.now;
             tx.put_number(p);
             let at = self.now.plus(self.policy.deletion_retention);
-            tx.push(Change::Schedule(Due { at, task: Task::Purge(n.clone()) }));
+            tx.push(Change::Schedule(Due {
+                at,
+                task: Task::Purge(n.clone()),
+            }));
         }
         let until = self.now.plus(self.policy.deletion_retention);
         Ok(Outcome {
-            message: format!("Moved {} to the deletion queue; restorable until {}.", count_label(&numbers), until.short()),
+            message: format!(
+                "Moved {} to the deletion queue; restorable until {}.",
+                count_label(&numbers),
+                until.short()
+            ),
             takes_effect_at: Some(until),
             numbers,
             ..Default::default()
@@ -423,23 +570,35 @@ impl Ctx<'_> {
     fn restore(&self, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
         let numbers = dedup(numbers)?;
         for n in &numbers {
-            let mut p = self.known(tx, n).map_err(|_| RuleError::NotInDeletionQueue(n.clone()))?;
+            let mut p = self
+                .known(tx, n)
+                .map_err(|_| RuleError::NotInDeletionQueue(n.clone()))?;
             let Some(deleted_at) = p.deleted_at() else {
                 return Err(RuleError::NotInDeletionQueue(n.clone()));
             };
             let closes = deleted_at.plus(self.policy.deletion_retention);
             if self.now >= closes {
-                return Err(RuleError::RestoreWindowClosed { number: n.clone(), closed_at: closes });
+                return Err(RuleError::RestoreWindowClosed {
+                    number: n.clone(),
+                    closed_at: closes,
+                });
             }
             p.status = NumberStatus::Unassigned;
             p.updated_at = self.now;
             tx.put_number(p);
-            tx.push(Change::Unschedule(Due { at: closes, task: Task::Purge(n.clone()) }));
+            tx.push(Change::Unschedule(Due {
+                at: closes,
+                task: Task::Purge(n.clone()),
+            }));
         }
         // The numbers are counted now, so the check is against the total.
         if tx.held_count() > self.policy.inventory_limit {
             let held = tx.held_count() - numbers.len();
-            return Err(RuleError::LimitExceeded { limit: self.policy.inventory_limit, held, adding: numbers.len() });
+            return Err(RuleError::LimitExceeded {
+                limit: self.policy.inventory_limit,
+                held,
+                adding: numbers.len(),
+            });
         }
         Ok(Outcome {
             message: format!("Moved {} back to the inventory.", count_label(&numbers)),
@@ -457,7 +616,11 @@ impl Ctx<'_> {
             }
             tx.remove_number(n);
         }
-        Ok(Outcome { message: format!("Dismissed {}.", count_label(&numbers)), numbers, ..Default::default() })
+        Ok(Outcome {
+            message: format!("Dismissed {}.", count_label(&numbers)),
+            numbers,
+            ..Default::default()
+        })
     }
 
     // --- Directory -------------------------------------------------------------------
@@ -465,25 +628,48 @@ impl Ctx<'_> {
     fn create_account(&self, tx: &mut Tx, name: &str) -> Result<Outcome, RuleError> {
         let name = checked_text(name, "the account name", NAME_MAX)?;
         let id = AccountId::from_seq(tx.next_id(|s| &mut s.account));
-        tx.push(Change::PutAccount(Account { id: id.clone(), name: name.clone() }));
-        Ok(Outcome { message: format!("Created account {name} ({id})."), created: Some(id.0), ..Default::default() })
+        tx.push(Change::PutAccount(Account {
+            id: id.clone(),
+            name: name.clone(),
+        }));
+        Ok(Outcome {
+            message: format!("Created account {name} ({id})."),
+            created: Some(id.0),
+            ..Default::default()
+        })
     }
 
     fn delete_account(&self, tx: &mut Tx, id: &AccountId) -> Result<Outcome, RuleError> {
-        let a = tx.base().account(id).ok_or_else(|| RuleError::UnknownAccount(id.0.clone()))?;
+        let a = tx
+            .base()
+            .account(id)
+            .ok_or_else(|| RuleError::UnknownAccount(id.0.clone()))?;
         let count = tx.base().users_in_account(id);
         if count > 0 {
-            return Err(RuleError::AccountHasUsers { name: a.name, count });
+            return Err(RuleError::AccountHasUsers {
+                name: a.name,
+                count,
+            });
         }
         tx.push(Change::RemoveAccount(id.clone()));
         Ok(Outcome::say(format!("Deleted account {}.", a.name)))
     }
 
-    fn create_user(&self, tx: &mut Tx, account: &AccountId, name: &str, email: &str) -> Result<Outcome, RuleError> {
-        tx.base().account(account).ok_or_else(|| RuleError::UnknownAccount(account.0.clone()))?;
+    fn create_user(
+        &self,
+        tx: &mut Tx,
+        account: &AccountId,
+        name: &str,
+        email: &str,
+    ) -> Result<Outcome, RuleError> {
+        tx.base()
+            .account(account)
+            .ok_or_else(|| RuleError::UnknownAccount(account.0.clone()))?;
         let name = checked_text(name, "the user's name", NAME_MAX)?;
         if !is_plausible_email(email) {
-            return Err(RuleError::BadEmail(checked_text(email, "the email", 80).unwrap_or_default()));
+            return Err(RuleError::BadEmail(
+                checked_text(email, "the email", 80).unwrap_or_default(),
+            ));
         }
         let id = UserId::from_seq(tx.next_id(|s| &mut s.user));
         tx.put_user(User {
@@ -495,11 +681,23 @@ impl Ctx<'_> {
             sms_enabled: false,
             phone_number: None,
         });
-        Ok(Outcome { message: format!("Created user {name} ({id})."), created: Some(id.0), ..Default::default() })
+        Ok(Outcome {
+            message: format!("Created user {name} ({id})."),
+            created: Some(id.0),
+            ..Default::default()
+        })
     }
 
-    fn permissions(&self, tx: &mut Tx, id: &UserId, calling: bool, sms: bool) -> Result<Outcome, RuleError> {
-        let mut u = tx.user(id).ok_or_else(|| RuleError::UnknownUser(id.0.clone()))?;
+    fn permissions(
+        &self,
+        tx: &mut Tx,
+        id: &UserId,
+        calling: bool,
+        sms: bool,
+    ) -> Result<Outcome, RuleError> {
+        let mut u = tx
+            .user(id)
+            .ok_or_else(|| RuleError::UnknownUser(id.0.clone()))?;
         u.calling_enabled = calling;
         u.sms_enabled = sms;
         let name = u.name.clone();
@@ -513,27 +711,62 @@ impl Ctx<'_> {
     }
 
     fn delete_user(&self, tx: &mut Tx, id: &UserId) -> Result<Outcome, RuleError> {
-        let u = tx.user(id).ok_or_else(|| RuleError::UnknownUser(id.0.clone()))?;
+        let u = tx
+            .user(id)
+            .ok_or_else(|| RuleError::UnknownUser(id.0.clone()))?;
         if u.phone_number.is_some() {
-            return Err(RuleError::HasNumbers { name: u.name, count: 1 });
+            return Err(RuleError::HasNumbers {
+                name: u.name,
+                count: 1,
+            });
         }
         tx.remove_user(id);
         Ok(Outcome::say(format!("Deleted user {}.", u.name)))
     }
 
-    fn create_connector(&self, tx: &mut Tx, name: &str, region: &str, encryption: bool) -> Result<Outcome, RuleError> {
+    fn create_connector(
+        &self,
+        tx: &mut Tx,
+        name: &str,
+        region: &str,
+        encryption: bool,
+    ) -> Result<Outcome, RuleError> {
         let name = checked_text(name, "the voice connector name", NAME_MAX)?;
         let region = region.trim();
         if !REGIONS.contains(&region) {
-            return Err(RuleError::UnknownRegion(region.chars().filter(|c| !c.is_control()).take(30).collect()));
+            return Err(RuleError::UnknownRegion(
+                region
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(30)
+                    .collect(),
+            ));
         }
         let id = VoiceConnectorId::from_seq(tx.next_id(|s| &mut s.connector));
-        tx.push(Change::PutConnector(VoiceConnector { id: id.clone(), name: name.clone(), region: region.into(), encryption }));
-        Ok(Outcome { message: format!("Created voice connector {name} ({id})."), created: Some(id.0), ..Default::default() })
+        tx.push(Change::PutConnector(VoiceConnector {
+            id: id.clone(),
+            name: name.clone(),
+            region: region.into(),
+            encryption,
+        }));
+        Ok(Outcome {
+            message: format!("Created voice connector {name} ({id})."),
+            created: Some(id.0),
+            ..Default::default()
+        })
     }
 
-    fn update_connector(&self, tx: &mut Tx, id: &VoiceConnectorId, name: &str, encryption: bool) -> Result<Outcome, RuleError> {
-        let mut v = tx.base().voice_connector(id).ok_or_else(|| RuleError::UnknownVoiceConnector(id.0.clone()))?;
+    fn update_connector(
+        &self,
+        tx: &mut Tx,
+        id: &VoiceConnectorId,
+        name: &str,
+        encryption: bool,
+    ) -> Result<Outcome, RuleError> {
+        let mut v = tx
+            .base()
+            .voice_connector(id)
+            .ok_or_else(|| RuleError::UnknownVoiceConnector(id.0.clone()))?;
         v.name = checked_text(name, "the voice connector name", NAME_MAX)?;
         v.encryption = encryption;
         let msg = format!("Updated voice connector {}.", v.name);
@@ -542,13 +775,26 @@ impl Ctx<'_> {
     }
 
     fn delete_connector(&self, tx: &mut Tx, id: &VoiceConnectorId) -> Result<Outcome, RuleError> {
-        let v = tx.base().voice_connector(id).ok_or_else(|| RuleError::UnknownVoiceConnector(id.0.clone()))?;
+        let v = tx
+            .base()
+            .voice_connector(id)
+            .ok_or_else(|| RuleError::UnknownVoiceConnector(id.0.clone()))?;
         let count = tx.assigned_count(&id.0);
         if count > 0 {
-            return Err(RuleError::HasNumbers { name: v.name, count });
+            return Err(RuleError::HasNumbers {
+                name: v.name,
+                count,
+            });
         }
-        if let Some(g) = tx.groups().into_iter().find(|g| g.members.iter().any(|m| &m.connector == id)) {
-            return Err(RuleError::InGroup { name: v.name, group: g.name });
+        if let Some(g) = tx
+            .groups()
+            .into_iter()
+            .find(|g| g.members.iter().any(|m| &m.connector == id))
+        {
+            return Err(RuleError::InGroup {
+                name: v.name,
+                group: g.name,
+            });
         }
         tx.push(Change::RemoveConnector(id.clone()));
         Ok(Outcome::say(format!("Deleted voice connector {}.", v.name)))
@@ -588,14 +834,21 @@ impl Ctx<'_> {
         members.sort_by_key(|m| m.priority);
         let (id, verb) = match id {
             Some(id) => {
-                let g = groups.iter_mut().find(|g| &g.id == id).ok_or_else(|| RuleError::UnknownGroup(id.0.clone()))?;
+                let g = groups
+                    .iter_mut()
+                    .find(|g| &g.id == id)
+                    .ok_or_else(|| RuleError::UnknownGroup(id.0.clone()))?;
                 g.name = name.clone();
                 g.members = members;
                 (id.clone(), "Updated")
             }
             None => {
                 let id = GroupId::from_seq(tx.next_id(|s| &mut s.group));
-                groups.push(VoiceConnectorGroup { id: id.clone(), name: name.clone(), members });
+                groups.push(VoiceConnectorGroup {
+                    id: id.clone(),
+                    name: name.clone(),
+                    members,
+                });
                 (id, "Created")
             }
         };
@@ -609,14 +862,23 @@ impl Ctx<'_> {
 
     fn delete_group(&self, tx: &mut Tx, id: &GroupId) -> Result<Outcome, RuleError> {
         let mut groups = tx.groups();
-        let pos = groups.iter().position(|g| &g.id == id).ok_or_else(|| RuleError::UnknownGroup(id.0.clone()))?;
+        let pos = groups
+            .iter()
+            .position(|g| &g.id == id)
+            .ok_or_else(|| RuleError::UnknownGroup(id.0.clone()))?;
         let count = tx.assigned_count(&id.0);
         if count > 0 {
-            return Err(RuleError::HasNumbers { name: groups[pos].name.clone(), count });
+            return Err(RuleError::HasNumbers {
+                name: groups[pos].name.clone(),
+                count,
+            });
         }
         let g = groups.remove(pos);
         tx.put_groups(groups);
-        Ok(Outcome::say(format!("Deleted voice connector group {}.", g.name)))
+        Ok(Outcome::say(format!(
+            "Deleted voice connector group {}.",
+            g.name
+        )))
     }
 
     // --- Due work ----------------------------------------------------------------------
@@ -627,17 +889,30 @@ impl Ctx<'_> {
         match &due.task {
             Task::CompleteOrder(id) => self.complete_order(tx, id),
             Task::CompleteNumberName(n) => {
-                let Some(mut p) = tx.number(n) else { return Ok(Outcome::say(format!("{n} is gone."))) };
-                if p.calling_name.pending.as_ref().map(|x| x.completes_at) != Some(due.at) || !p.calling_name.complete() {
+                let Some(mut p) = tx.number(n) else {
+                    return Ok(Outcome::say(format!("{n} is gone.")));
+                };
+                if p.calling_name.pending.as_ref().map(|x| x.completes_at) != Some(due.at)
+                    || !p.calling_name.complete()
+                {
                     return Ok(Outcome::say("Nothing to complete."));
                 }
                 p.updated_at = self.now;
                 tx.put_number(p);
-                Ok(Outcome { message: format!("The calling name of {n} is updated."), numbers: vec![n.clone()], ..Default::default() })
+                Ok(Outcome {
+                    message: format!("The calling name of {n} is updated."),
+                    numbers: vec![n.clone()],
+                    ..Default::default()
+                })
             }
             Task::CompleteDefaultName => {
                 let mut s = tx.settings();
-                if s.default_calling_name.pending.as_ref().map(|x| x.completes_at) != Some(due.at) {
+                if s.default_calling_name
+                    .pending
+                    .as_ref()
+                    .map(|x| x.completes_at)
+                    != Some(due.at)
+                {
                     return Ok(Outcome::say("Nothing to complete."));
                 }
                 s.default_calling_name.complete();
@@ -645,9 +920,17 @@ impl Ctx<'_> {
                 Ok(Outcome::say("The default calling name is updated."))
             }
             Task::Purge(n) => match tx.number(n) {
-                Some(p) if p.deleted_at().map(|d| d.plus(self.policy.deletion_retention)) == Some(due.at) => {
+                Some(p)
+                    if p.deleted_at()
+                        .map(|d| d.plus(self.policy.deletion_retention))
+                        == Some(due.at) =>
+                {
                     tx.remove_number(n);
-                    Ok(Outcome { message: format!("{n} was deleted for good."), numbers: vec![n.clone()], ..Default::default() })
+                    Ok(Outcome {
+                        message: format!("{n} was deleted for good."),
+                        numbers: vec![n.clone()],
+                        ..Default::default()
+                    })
                 }
                 _ => Ok(Outcome::say("Nothing to purge.")),
             },
@@ -656,11 +939,17 @@ impl Ctx<'_> {
     }
 
     fn complete_order(&self, tx: &mut Tx, id: &OrderId) -> Result<Outcome, RuleError> {
-        let Some(mut order) = tx.base().order(id) else { return Ok(Outcome::say("No such order.")) };
+        let Some(mut order) = tx.base().order(id) else {
+            return Ok(Outcome::say("No such order."));
+        };
         if order.order_type != OrderType::New || order.status() != OrderStatus::Processing {
             return Ok(Outcome::say("Nothing to complete."));
         }
-        for item in order.numbers.iter_mut().filter(|i| i.status == OrderedNumberStatus::Processing) {
+        for item in order
+            .numbers
+            .iter_mut()
+            .filter(|i| i.status == OrderedNumberStatus::Processing)
+        {
             let Some(mut p) = tx.number(&item.number) else {
                 item.status = OrderedNumberStatus::Failed;
                 item.reason = Some("the number left the order".into());
@@ -686,7 +975,11 @@ impl Ctx<'_> {
         order.updated_at = self.now;
         let status = order.status();
         tx.push(Change::PutOrder(order));
-        Ok(Outcome { message: format!("Order {id} completed: {}.", status.label()), order: Some(id.clone()), ..Default::default() })
+        Ok(Outcome {
+            message: format!("Order {id} completed: {}.", status.label()),
+            order: Some(id.clone()),
+            ..Default::default()
+        })
     }
 }
 

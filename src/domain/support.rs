@@ -44,7 +44,12 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::General, Category::Billing, Category::Technical, Category::Other];
+    pub const ALL: [Category; 4] = [
+        Category::General,
+        Category::Billing,
+        Category::Technical,
+        Category::Other,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -56,7 +61,9 @@ impl Category {
     }
 
     pub fn parse(text: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.label().eq_ignore_ascii_case(text.trim()))
+        Category::ALL
+            .into_iter()
+            .find(|c| c.label().eq_ignore_ascii_case(text.trim()))
     }
 }
 
@@ -141,7 +148,10 @@ impl RequestStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            RequestStatus::Exception | RequestStatus::Cancelled | RequestStatus::Completed | RequestStatus::Closed
+            RequestStatus::Exception
+                | RequestStatus::Cancelled
+                | RequestStatus::Completed
+                | RequestStatus::Closed
         )
     }
 }
@@ -238,7 +248,15 @@ mod tests {
     #[test]
     fn emails_are_checked_for_shape() {
         assert!(is_plausible_email("ana@example.com"));
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "a@b@c.com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
             assert!(!is_plausible_email(bad), "{bad}");
         }
     }

@@ -19,7 +19,10 @@ impl Timestamp {
     }
 
     pub fn plus(self, d: Duration) -> Self {
-        Timestamp(self.0.saturating_add(d.as_millis().min(i64::MAX as u128) as i64))
+        Timestamp(
+            self.0
+                .saturating_add(d.as_millis().min(i64::MAX as u128) as i64),
+        )
     }
 
     /// Time from `self` until `later`, zero when `later` is not after `self`.
@@ -66,7 +69,9 @@ impl Timestamp {
             return None;
         }
         let days = days_from_civil(y, m, d);
-        Some(Timestamp(((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000))
+        Some(Timestamp(
+            ((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000,
+        ))
     }
 }
 
@@ -126,21 +131,36 @@ mod tests {
         let t = Timestamp::parse("2026-11-25T06:31:23Z").unwrap();
         assert_eq!(t.rfc3339(), "2026-11-25T06:31:23Z");
         assert_eq!(t.short(), "2026-11-25 06:31");
-        assert_eq!(Timestamp::parse("2026-11-25 06:31").unwrap().short(), "2026-11-25 06:31");
+        assert_eq!(
+            Timestamp::parse("2026-11-25 06:31").unwrap().short(),
+            "2026-11-25 06:31"
+        );
         assert_eq!(Timestamp(0).rfc3339(), "1970-01-01T00:00:00Z");
     }
 
     #[test]
     fn rejects_nonsense_dates() {
-        for bad in ["", "2026-13-01", "2026-11-25T25:00", "next tuesday", "2026-11"] {
+        for bad in [
+            "",
+            "2026-13-01",
+            "2026-11-25T25:00",
+            "next tuesday",
+            "2026-11",
+        ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }
     }
 
     #[test]
     fn countdowns_use_two_units() {
-        assert_eq!(format_duration(Duration::from_secs(7 * 86_400 - 3600)), "6 d 23 h");
-        assert_eq!(format_duration(Duration::from_secs(72 * 3600 - 60)), "71 h 59 m");
+        assert_eq!(
+            format_duration(Duration::from_secs(7 * 86_400 - 3600)),
+            "6 d 23 h"
+        );
+        assert_eq!(
+            format_duration(Duration::from_secs(72 * 3600 - 60)),
+            "71 h 59 m"
+        );
         assert_eq!(format_duration(Duration::from_secs(250)), "4 m 10 s");
         assert_eq!(format_duration(Duration::from_secs(3)), "3 s");
     }

@@ -124,11 +124,16 @@ impl<'a> Tx<'a> {
     }
 
     pub fn settings(&self) -> Settings {
-        self.settings.clone().unwrap_or_else(|| self.base.settings())
+        self.settings
+            .clone()
+            .unwrap_or_else(|| self.base.settings())
     }
 
     fn track(&mut self, old: Option<&PhoneNumber>, new: Option<&PhoneNumber>) {
-        let held = |p: Option<&PhoneNumber>| p.map(|p| p.status.code().counts_against_limit() as isize).unwrap_or(0);
+        let held = |p: Option<&PhoneNumber>| {
+            p.map(|p| p.status.code().counts_against_limit() as isize)
+                .unwrap_or(0)
+        };
         self.held_delta += held(new) - held(old);
         if let Some(a) = old.and_then(|p| p.assignee()) {
             *self.assigned_delta.entry(a.key()).or_default() -= 1;
@@ -298,10 +303,16 @@ impl View for MemoryView {
         self.numbers.get(n).cloned()
     }
     fn held_count(&self) -> usize {
-        self.numbers.values().filter(|p| p.status.code().counts_against_limit()).count()
+        self.numbers
+            .values()
+            .filter(|p| p.status.code().counts_against_limit())
+            .count()
     }
     fn assigned_count(&self, key: &str) -> usize {
-        self.numbers.values().filter(|p| p.assignee().map(|a| a.key() == key).unwrap_or(false)).count()
+        self.numbers
+            .values()
+            .filter(|p| p.assignee().map(|a| a.key() == key).unwrap_or(false))
+            .count()
     }
     fn order(&self, id: &OrderId) -> Option<Order> {
         self.orders.get(id).cloned()

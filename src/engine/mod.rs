@@ -68,7 +68,10 @@ impl Engine {
         let mut options = StoreOptions::new(db);
         options.cache_bytes = config.database.cache_mb * 1024 * 1024;
         let store = Store::open(&options)?;
-        let carrier = Arc::new(SimulatedCarrier::new(config.carrier.seed, config.carrier.failure_rate));
+        let carrier = Arc::new(SimulatedCarrier::new(
+            config.carrier.seed,
+            config.carrier.failure_rate,
+        ));
         Ok(Engine::new(store, carrier, config.policy()))
     }
 
@@ -89,9 +92,21 @@ impl Engine {
     }
 
     /// Decides and applies one action. A refused action changes nothing but the audit log.
-    pub fn dispatch(&self, actor: &Actor, action: Action, now: Timestamp) -> Result<Outcome, EngineError> {
+    pub fn dispatch(
+        &self,
+        actor: &Actor,
+        action: Action,
+        now: Timestamp,
+    ) -> Result<Outcome, EngineError> {
         let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
-        let decided = decide(actor, &action, &self.store, self.carrier.as_ref(), &self.policy, now);
+        let decided = decide(
+            actor,
+            &action,
+            &self.store,
+            self.carrier.as_ref(),
+            &self.policy,
+            now,
+        );
         let mut audit = AuditEntry {
             seq: 0,
             at: now,
@@ -119,10 +134,24 @@ impl Engine {
         result
     }
 
-    fn announce(&self, actor: &Actor, action: &'static str, at: Timestamp, ok: bool, message: &str) {
+    fn announce(
+        &self,
+        actor: &Actor,
+        action: &'static str,
+        at: Timestamp,
+        ok: bool,
+        message: &str,
+    ) {
         let seq = self.event_seq.fetch_add(1, Ordering::Relaxed) + 1;
         // Nobody listening is fine.
-        let _ = self.events.send(Event { seq, at, actor: actor.name.clone(), action, ok, message: message.to_string() });
+        let _ = self.events.send(Event {
+            seq,
+            at,
+            actor: actor.name.clone(),
+            action,
+            ok,
+            message: message.to_string(),
+        });
     }
 
     /// Searches the carrier for numbers we could order; never offers one we hold.
@@ -155,7 +184,10 @@ impl Engine {
     pub fn session_started(self: &Arc<Self>, who: &str, now: Timestamp) -> SessionGuard {
         self.sessions.fetch_add(1, Ordering::SeqCst);
         self.announce(&Actor::viewer(who), "session started", now, true, "");
-        SessionGuard { engine: Arc::clone(self), who: who.to_string() }
+        SessionGuard {
+            engine: Arc::clone(self),
+            who: who.to_string(),
+        }
     }
 
     pub fn sessions(&self) -> usize {
@@ -188,6 +220,7 @@ pub struct SessionGuard {
 impl Drop for SessionGuard {
     fn drop(&mut self) {
         self.engine.sessions.fetch_sub(1, Ordering::SeqCst);
-        self.engine.announce(&Actor::viewer(&self.who), "session ended", now(), true, "");
+        self.engine
+            .announce(&Actor::viewer(&self.who), "session ended", now(), true, "");
     }
 }

@@ -9,11 +9,18 @@ const ISSUE_MAX: usize = 10_000;
 const FIELD_MAX: usize = 256;
 
 fn request(tx: &Tx, id: &RequestId) -> Result<SupportRequest, RuleError> {
-    tx.base().request(id).ok_or_else(|| RuleError::UnknownRequest(id.0.clone()))
+    tx.base()
+        .request(id)
+        .ok_or_else(|| RuleError::UnknownRequest(id.0.clone()))
 }
 
 fn support_reply(r: &mut SupportRequest, at: Timestamp, text: String) {
-    r.thread.push(Reply { author: Author::Support, name: SUPPORT.into(), at, text });
+    r.thread.push(Reply {
+        author: Author::Support,
+        name: SUPPORT.into(),
+        at,
+        text,
+    });
     r.updated_at = at;
 }
 
@@ -29,7 +36,9 @@ fn checked_email(email: &str) -> Result<String, RuleError> {
         return Err(RuleError::MissingField("email"));
     }
     if !is_plausible_email(email) {
-        return Err(RuleError::BadEmail(email.chars().filter(|c| !c.is_control()).take(80).collect()));
+        return Err(RuleError::BadEmail(
+            email.chars().filter(|c| !c.is_control()).take(80).collect(),
+        ));
     }
     Ok(email.trim().to_string())
 }
@@ -60,10 +69,21 @@ fn fresh_numbers(tx: &Tx, numbers: &[E164]) -> Result<(), RuleError> {
     Ok(())
 }
 
-fn new_request(ctx: &Ctx, tx: &mut Tx, category: Category, subject: String, issue: String, email: String, kind: RequestKind) -> SupportRequest {
+fn new_request(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    category: Category,
+    subject: String,
+    issue: String,
+    email: String,
+    kind: RequestKind,
+) -> SupportRequest {
     let id = RequestId::from_seq(tx.next_id(|s| &mut s.request));
     let at = ctx.now.plus(ctx.policy.support_response);
-    tx.push(Change::Schedule(Due { at, task: Task::SupportStep(id.clone()) }));
+    tx.push(Change::Schedule(Due {
+        at,
+        task: Task::SupportStep(id.clone()),
+    }));
     SupportRequest {
         id,
         category,
@@ -85,11 +105,24 @@ fn new_request(ctx: &Ctx, tx: &mut Tx, category: Category, subject: String, issu
 
 pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome, RuleError> {
     let r = match new {
-        NewRequest::Other { category, subject, issue, email } => {
+        NewRequest::Other {
+            category,
+            subject,
+            issue,
+            email,
+        } => {
             let subject = checked_text(subject, "the subject", FIELD_MAX)?;
             let issue = checked_text(issue, "the issue", ISSUE_MAX)?;
             let email = checked_email(email)?;
-            new_request(ctx, tx, *category, subject, issue, email, RequestKind::Other)
+            new_request(
+                ctx,
+                tx,
+                *category,
+                subject,
+                issue,
+                email,
+                RequestKind::Other,
+            )
         }
         NewRequest::PortIn { form, email } => port_in(ctx, tx, form, email)?,
         NewRequest::PortOut { form, email } => {
@@ -99,43 +132,77 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
             }
             for n in &form.numbers {
                 let p = tx.number(n).filter(|p| p.place() == Place::Inventory);
-                let Some(p) = p else { return Err(RuleError::NotOursToPortOut(n.clone())) };
+                let Some(p) = p else {
+                    return Err(RuleError::NotOursToPortOut(n.clone()));
+                };
                 if p.product_type != form.product_type {
-                    return Err(RuleError::ProductMismatch { number: n.clone(), actual: p.product_type, claimed: form.product_type });
+                    return Err(RuleError::ProductMismatch {
+                        number: n.clone(),
+                        actual: p.product_type,
+                        claimed: form.product_type,
+                    });
                 }
             }
             let issue = format!(
                 "Port out {} ({}).",
-                form.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", "),
+                form.numbers
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 form.product_type
             );
-            new_request(ctx, tx, Category::Other, SUBJECT_PORT_OUT.into(), issue, email, RequestKind::PortOut(form.clone()))
+            new_request(
+                ctx,
+                tx,
+                Category::Other,
+                SUBJECT_PORT_OUT.into(),
+                issue,
+                email,
+                RequestKind::PortOut(form.clone()),
+            )
         }
     };
     let outcome = Outcome {
-        message: format!("Submitted {} {}; support answers by {}.", r.kind_label(), r.id, r.next_step_at.unwrap_or(ctx.now).short()),
+        message: format!(
+            "Submitted {} {}; support answers by {}.",
+            r.kind_label(),
+            r.id,
+            r.next_step_at.unwrap_or(ctx.now).short()
+        ),
         request: Some(r.id.clone()),
         numbers: r.numbers().to_vec(),
-        order: r.port_in().map(|_| OrderId::from_seq(tx.settings().sequences.order)),
+        order: r
+            .port_in()
+            .map(|_| OrderId::from_seq(tx.settings().sequences.order)),
         ..Default::default()
     };
     tx.push(Change::PutRequest(r));
     Ok(outcome)
 }
 
-fn port_in(ctx: &Ctx, tx: &mut Tx, form: &PortIn, email: &str) -> Result<SupportRequest, RuleError> {
+fn port_in(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    form: &PortIn,
+    email: &str,
+) -> Result<SupportRequest, RuleError> {
     fresh_numbers(tx, &form.numbers)?;
     for n in &form.numbers {
         if !n.is_us() {
             return Err(RuleError::PortInNotUs(n.clone()));
         }
-        if form.product_type == ProductType::BusinessCalling && n.number_type() == NumberType::TollFree {
+        if form.product_type == ProductType::BusinessCalling
+            && n.number_type() == NumberType::TollFree
+        {
             return Err(RuleError::TollFreeBusinessCalling(n.clone()));
         }
     }
     if form.product_type == ProductType::VoiceConnector {
         match &form.voice_connector {
-            None if tx.base().voice_connector_count() == 0 => return Err(RuleError::PortInNeedsVoiceConnector),
+            None if tx.base().voice_connector_count() == 0 => {
+                return Err(RuleError::PortInNeedsVoiceConnector)
+            }
             None => return Err(RuleError::MissingField("voice connector")),
             Some(vc) if tx.base().voice_connector(vc).is_none() => {
                 return Err(RuleError::UnknownVoiceConnector(vc.0.clone()))
@@ -147,15 +214,32 @@ fn port_in(ctx: &Ctx, tx: &mut Tx, form: &PortIn, email: &str) -> Result<Support
     form.authorizing_person = required(&form.authorizing_person, "authorizing person")?;
     form.service_address = required(&form.service_address, "service address")?;
     form.customer_name = required(&form.customer_name, "customer name")?;
-    form.current_carrier = form.current_carrier.as_deref().map(|c| required(c, "current carrier")).transpose()?;
+    form.current_carrier = form
+        .current_carrier
+        .as_deref()
+        .map(|c| required(c, "current carrier"))
+        .transpose()?;
     let email = checked_email(email)?;
     ctx.check_limit(tx, form.numbers.len())?;
 
     let order_id = OrderId::from_seq(tx.next_id(|s| &mut s.order));
     let issue = port_in_issue(&form);
-    let r = new_request(ctx, tx, Category::Other, SUBJECT_PORT_IN.into(), issue, email, RequestKind::PortIn(form.clone()));
+    let r = new_request(
+        ctx,
+        tx,
+        Category::Other,
+        SUBJECT_PORT_IN.into(),
+        issue,
+        email,
+        RequestKind::PortIn(form.clone()),
+    );
     for n in &form.numbers {
-        let mut p = PhoneNumber::new(n.clone(), form.product_type, NumberStatus::PortinInProgress, ctx.now);
+        let mut p = PhoneNumber::new(
+            n.clone(),
+            form.product_type,
+            NumberStatus::PortinInProgress,
+            ctx.now,
+        );
         p.order = Some(order_id.clone());
         p.port_request = Some(r.id.clone());
         tx.put_number(p);
@@ -170,7 +254,11 @@ fn port_in(ctx: &Ctx, tx: &mut Tx, form: &PortIn, email: &str) -> Result<Support
         numbers: form
             .numbers
             .iter()
-            .map(|n| OrderedNumber { number: n.clone(), status: OrderedNumberStatus::Processing, reason: None })
+            .map(|n| OrderedNumber {
+                number: n.clone(),
+                status: OrderedNumberStatus::Processing,
+                reason: None,
+            })
             .collect(),
         request: Some(r.id.clone()),
     }));
@@ -179,8 +267,17 @@ fn port_in(ctx: &Ctx, tx: &mut Tx, form: &PortIn, email: &str) -> Result<Support
 
 /// The seed's issue text, with the secrets masked: the request text is shown and logged.
 fn port_in_issue(f: &PortIn) -> String {
-    let numbers = f.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
-    let masked = |s: &Option<Secret>| s.as_ref().map(|s| s.masked()).unwrap_or_else(|| "not given".into());
+    let numbers = f
+        .numbers
+        .iter()
+        .map(|n| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let masked = |s: &Option<Secret>| {
+        s.as_ref()
+            .map(|s| s.masked())
+            .unwrap_or_else(|| "not given".into())
+    };
     format!(
         "Numbers to port in ({}): {numbers}\nBilling telephone number: {}\nAuthorizing person: {}\nCurrent carrier: {}\nService account number: {}\nService PIN: {}\nService address: {}\nCustomer name: {}\nRequested port date: {}",
         f.product_type,
@@ -195,29 +292,60 @@ fn port_in_issue(f: &PortIn) -> String {
     )
 }
 
-pub(super) fn reply(ctx: &Ctx, tx: &mut Tx, id: &RequestId, text: &str) -> Result<Outcome, RuleError> {
+pub(super) fn reply(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    id: &RequestId,
+    text: &str,
+) -> Result<Outcome, RuleError> {
     let mut r = request(tx, id)?;
     if r.status.is_final() {
-        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "file a new request" });
+        return Err(RuleError::WrongRequestState {
+            request: id.0.clone(),
+            status: r.status.label(),
+            hint: "file a new request",
+        });
     }
     let text = checked_text(text, "the reply", ISSUE_MAX)?;
-    r.thread.push(Reply { author: Author::Administrator, name: ctx.actor.name.clone(), at: ctx.now, text });
+    r.thread.push(Reply {
+        author: Author::Administrator,
+        name: ctx.actor.name.clone(),
+        at: ctx.now,
+        text,
+    });
     r.updated_at = ctx.now;
     // A plain request that was answered goes back to the desk.
     if matches!(r.kind, RequestKind::Other) && r.status == RequestStatus::Answered {
         let at = ctx.now.plus(ctx.policy.support_response);
         r.status = RequestStatus::Submitted;
         r.next_step_at = Some(at);
-        tx.push(Change::Schedule(Due { at, task: Task::SupportStep(id.clone()) }));
+        tx.push(Change::Schedule(Due {
+            at,
+            task: Task::SupportStep(id.clone()),
+        }));
     }
     tx.push(Change::PutRequest(r));
-    Ok(Outcome { message: format!("Replied to {id}."), request: Some(id.clone()), ..Default::default() })
+    Ok(Outcome {
+        message: format!("Replied to {id}."),
+        request: Some(id.clone()),
+        ..Default::default()
+    })
 }
 
-pub(super) fn submit_loa(ctx: &Ctx, tx: &mut Tx, id: &RequestId, loa: &Loa) -> Result<Outcome, RuleError> {
+pub(super) fn submit_loa(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    id: &RequestId,
+    loa: &Loa,
+) -> Result<Outcome, RuleError> {
     let mut r = request(tx, id)?;
-    let form = r.port_in().cloned().ok_or_else(|| RuleError::NotPortIn { request: id.0.clone() })?;
-    if !matches!(r.status, RequestStatus::PendingDocuments | RequestStatus::ChangeRequested) {
+    let form = r.port_in().cloned().ok_or_else(|| RuleError::NotPortIn {
+        request: id.0.clone(),
+    })?;
+    if !matches!(
+        r.status,
+        RequestStatus::PendingDocuments | RequestStatus::ChangeRequested
+    ) {
         return Err(RuleError::WrongRequestState {
             request: id.0.clone(),
             status: r.status.label(),
@@ -238,9 +366,24 @@ pub(super) fn submit_loa(ctx: &Ctx, tx: &mut Tx, id: &RequestId, loa: &Loa) -> R
             r.status = RequestStatus::Foc;
             r.foc_date = Some(date);
             r.next_step_at = Some(date);
-            tx.push(Change::Schedule(Due { at: date, task: Task::SupportStep(id.clone()) }));
-            support_reply(&mut r, ctx.now, format!("The LOA is accepted. The port is scheduled for {} (FOC).", date.short()));
-            if let Some(order_id) = form.numbers.first().and_then(|n| tx.number(n)).and_then(|p| p.order) {
+            tx.push(Change::Schedule(Due {
+                at: date,
+                task: Task::SupportStep(id.clone()),
+            }));
+            support_reply(
+                &mut r,
+                ctx.now,
+                format!(
+                    "The LOA is accepted. The port is scheduled for {} (FOC).",
+                    date.short()
+                ),
+            );
+            if let Some(order_id) = form
+                .numbers
+                .first()
+                .and_then(|n| tx.number(n))
+                .and_then(|p| p.order)
+            {
                 if let Some(mut o) = tx.base().order(&order_id) {
                     o.completes_at = Some(date);
                     o.updated_at = ctx.now;
@@ -253,53 +396,98 @@ pub(super) fn submit_loa(ctx: &Ctx, tx: &mut Tx, id: &RequestId, loa: &Loa) -> R
             r.status = RequestStatus::ChangeRequested;
             r.next_step_at = None;
             support_reply(&mut r, ctx.now, format!("The LOA does not match the carrier's records: {why}. Please submit a corrected LOA."));
-            format!("The LOA does not match the carrier's records ({why}); {id} needs a corrected LOA.")
+            format!(
+                "The LOA does not match the carrier's records ({why}); {id} needs a corrected LOA."
+            )
         }
     };
     r.updated_at = ctx.now;
     tx.push(Change::PutRequest(r));
-    Ok(Outcome { message, request: Some(id.clone()), ..Default::default() })
+    Ok(Outcome {
+        message,
+        request: Some(id.clone()),
+        ..Default::default()
+    })
 }
 
 pub(super) fn cancel(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, RuleError> {
     let mut r = request(tx, id)?;
     if r.status.is_final() || r.status == RequestStatus::CancelRequested {
-        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "it cannot be cancelled" });
+        return Err(RuleError::WrongRequestState {
+            request: id.0.clone(),
+            status: r.status.label(),
+            hint: "it cannot be cancelled",
+        });
     }
-    if let Some(due) = r.next_step_at.map(|at| Due { at, task: Task::SupportStep(id.clone()) }) {
+    if let Some(due) = r.next_step_at.map(|at| Due {
+        at,
+        task: Task::SupportStep(id.clone()),
+    }) {
         tx.push(Change::Unschedule(due));
     }
     let at = ctx.now.plus(ctx.policy.support_response);
     r.status = RequestStatus::CancelRequested;
     r.next_step_at = Some(at);
     r.updated_at = ctx.now;
-    tx.push(Change::Schedule(Due { at, task: Task::SupportStep(id.clone()) }));
+    tx.push(Change::Schedule(Due {
+        at,
+        task: Task::SupportStep(id.clone()),
+    }));
     tx.push(Change::PutRequest(r));
-    Ok(Outcome { message: format!("Asked support to cancel {id}."), request: Some(id.clone()), ..Default::default() })
+    Ok(Outcome {
+        message: format!("Asked support to cancel {id}."),
+        request: Some(id.clone()),
+        ..Default::default()
+    })
 }
 
 pub(super) fn close(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, RuleError> {
     let mut r = request(tx, id)?;
     if !matches!(r.kind, RequestKind::Other) {
-        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "port requests end by completing or by cancelling" });
+        return Err(RuleError::WrongRequestState {
+            request: id.0.clone(),
+            status: r.status.label(),
+            hint: "port requests end by completing or by cancelling",
+        });
     }
     if r.status.is_final() {
-        return Err(RuleError::WrongRequestState { request: id.0.clone(), status: r.status.label(), hint: "it is already closed" });
+        return Err(RuleError::WrongRequestState {
+            request: id.0.clone(),
+            status: r.status.label(),
+            hint: "it is already closed",
+        });
     }
-    if let Some(due) = r.next_step_at.take().map(|at| Due { at, task: Task::SupportStep(id.clone()) }) {
+    if let Some(due) = r.next_step_at.take().map(|at| Due {
+        at,
+        task: Task::SupportStep(id.clone()),
+    }) {
         tx.push(Change::Unschedule(due));
     }
     r.status = RequestStatus::Closed;
     r.updated_at = ctx.now;
     tx.push(Change::PutRequest(r));
-    Ok(Outcome { message: format!("Closed {id}."), request: Some(id.clone()), ..Default::default() })
+    Ok(Outcome {
+        message: format!("Closed {id}."),
+        request: Some(id.clone()),
+        ..Default::default()
+    })
 }
 
 /// The desk's next move on a request, when it falls due.
-pub(super) fn step(ctx: &Ctx, tx: &mut Tx, id: &RequestId, at: Timestamp) -> Result<Outcome, RuleError> {
-    let Some(mut r) = tx.base().request(id) else { return Ok(Outcome::default()) };
+pub(super) fn step(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    id: &RequestId,
+    at: Timestamp,
+) -> Result<Outcome, RuleError> {
+    let Some(mut r) = tx.base().request(id) else {
+        return Ok(Outcome::default());
+    };
     if r.next_step_at != Some(at) {
-        return Ok(Outcome { message: "Nothing to do.".into(), ..Default::default() });
+        return Ok(Outcome {
+            message: "Nothing to do.".into(),
+            ..Default::default()
+        });
     }
     r.next_step_at = None;
     let now = ctx.now;
@@ -316,23 +504,29 @@ pub(super) fn step(ctx: &Ctx, tx: &mut Tx, id: &RequestId, at: Timestamp) -> Res
             r.status = RequestStatus::Answered;
             format!("Support answered {id}.")
         }
-        (RequestKind::PortIn(form), RequestStatus::Submitted) => match ctx.desk.review_port_in(&form) {
-            Ok(text) => {
-                r.status = RequestStatus::PendingDocuments;
-                support_reply(&mut r, now, text);
-                format!("{id} can be ported: submit the LOA.")
+        (RequestKind::PortIn(form), RequestStatus::Submitted) => {
+            match ctx.desk.review_port_in(&form) {
+                Ok(text) => {
+                    r.status = RequestStatus::PendingDocuments;
+                    support_reply(&mut r, now, text);
+                    format!("{id} can be ported: submit the LOA.")
+                }
+                Err(text) => {
+                    settle_port_in(tx, &r, false, now, "not portable");
+                    r.status = RequestStatus::Exception;
+                    support_reply(&mut r, now, text);
+                    format!("{id} cannot be ported.")
+                }
             }
-            Err(text) => {
-                settle_port_in(tx, &r, false, now, "not portable");
-                r.status = RequestStatus::Exception;
-                support_reply(&mut r, now, text);
-                format!("{id} cannot be ported.")
-            }
-        },
+        }
         (RequestKind::PortIn(_), RequestStatus::Foc) => {
             settle_port_in(tx, &r, true, now, "");
             r.status = RequestStatus::Completed;
-            support_reply(&mut r, now, "The port is complete: the numbers are in your inventory.".into());
+            support_reply(
+                &mut r,
+                now,
+                "The port is complete: the numbers are in your inventory.".into(),
+            );
             format!("{id} is complete: the numbers are in the inventory.")
         }
         (RequestKind::PortOut(_), RequestStatus::Submitted) => {
@@ -348,7 +542,10 @@ pub(super) fn step(ctx: &Ctx, tx: &mut Tx, id: &RequestId, at: Timestamp) -> Res
             r.status = RequestStatus::Foc;
             r.foc_date = Some(date);
             r.next_step_at = Some(date);
-            tx.push(Change::Schedule(Due { at: date, task: Task::SupportStep(id.clone()) }));
+            tx.push(Change::Schedule(Due {
+                at: date,
+                task: Task::SupportStep(id.clone()),
+            }));
             format!("Support answered {id} with the account ID and PIN.")
         }
         (RequestKind::PortOut(form), RequestStatus::Foc) => {
@@ -360,13 +557,26 @@ pub(super) fn step(ctx: &Ctx, tx: &mut Tx, id: &RequestId, at: Timestamp) -> Res
                 }
             }
             r.status = RequestStatus::Completed;
-            support_reply(&mut r, now, "The numbers are ported out. Unassign and delete them from your inventory.".into());
+            support_reply(
+                &mut r,
+                now,
+                "The numbers are ported out. Unassign and delete them from your inventory.".into(),
+            );
             format!("{id} is complete: unassign and delete the ported numbers.")
         }
-        _ => return Ok(Outcome { message: "Nothing to do.".into(), ..Default::default() }),
+        _ => {
+            return Ok(Outcome {
+                message: "Nothing to do.".into(),
+                ..Default::default()
+            })
+        }
     };
     tx.push(Change::PutRequest(r));
-    Ok(Outcome { message, request: Some(id.clone()), ..Default::default() })
+    Ok(Outcome {
+        message,
+        request: Some(id.clone()),
+        ..Default::default()
+    })
 }
 
 /// Ends a port-in: its numbers land in the inventory, or leave Pending; the order follows.
