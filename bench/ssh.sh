@@ -57,13 +57,14 @@ grep -q "connect with" "$work/serve.out" || { cat "$work/serve.err" >&2; exit 1;
 
 rss() { awk -v k="$1:" '$1 == k {printf "%.1f", $2/1024}' "/proc/$server/status"; }
 run() {
-    python3 bench/ssh_bench.py --port "$port" --key "$work/key" --sessions "$1" --size "$SIZE" --keys "$KEYS"
+    python3 bench/ssh_bench.py --port "$port" --key "$work/key" --sessions "$1" --size "$SIZE" \
+        --keys "$KEYS" --change-row "$2"
 }
 
 echo "== phonedesk serve, $NUMBERS numbers, $SIZE, keys $KEYS"
 echo "-- server resident memory before any session: $(rss VmRSS) MB"
-echo "-- 1 session";  run 1
-echo "-- $SESSIONS sessions at once"; run "$SESSIONS"
+echo "-- 1 session";  run 1 1
+echo "-- $SESSIONS sessions at once"; run "$SESSIONS" 2
 echo "-- server resident memory: peak $(rss VmHWM) MB, after the sessions closed $(rss VmRSS) MB"
 echo "-- the same console on a local pty, no SSH (a copy of the database)"
 cp -r "$cache" "$work/db-local"; rm -f "$work/db-local/phonedesk.lock"

@@ -6,7 +6,11 @@ rendered with pyte (`pip install pyte`), waits until every one shows MARKER, the
 them press the same keys at the same time. Per key press it records the bytes the session
 received and the milliseconds from the key press until the frame finished arriving (the last
 byte before the output went quiet for --quiet-ms), like perf/ptymeter.py does for one local
-program. Prints one JSON object: per session and over all sessions.
+program. Then one more SSH connection gives the number in row --change-row of the
+Inventory (a row every console shows) a calling name, and it records how long until each
+console shows it: the time to see
+another administrator's change, including that command's own SSH connection. Prints one
+JSON object: per session and over all sessions.
 
     python3 bench/ssh_bench.py --port 2222 --key ~/.ssh/id_ed25519 --sessions 10 --keys 'j*30'
 """
@@ -94,6 +98,22 @@ class Session:
                                  "first_ms": None if first is None else round(first * 1000, 2),
                                  "ms": None if last is None else round(last * 1000, 2)})
 
+    def watch(self, text, t0, timeout):
+        """Reads until the screen shows text; the seconds since t0, or None."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            r, _, _ = select.select([self.fd], [], [], 0.05)
+            if r:
+                try:
+                    data = os.read(self.fd, 65536)
+                except OSError:
+                    break
+                self.stream.feed(data)
+                if text in "\n".join(self.screen.display):
+                    self.seen_ms = round((time.perf_counter() - t0) * 1000, 1)
+                    return
+        self.seen_ms = None
+
     def close(self):
         try:
             os.kill(self.pid, signal.SIGTERM); os.waitpid(self.pid, 0)
@@ -124,6 +144,8 @@ def main():
     ap.add_argument("--keys", default="j*30")
     ap.add_argument("--quiet-ms", type=float, default=60)
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--change-row", type=int, default=1,
+                    help="the Inventory row whose number gets a calling name (a new one per run)")
     a = ap.parse_args()
     cols, rows = map(int, a.size.split("x"))
     cmd = ["ssh", "-tt", "-F", "/dev/null", "-i", a.key, "-p", str(a.port),
@@ -141,12 +163,32 @@ def main():
     start_at = time.perf_counter() + 0.3
     threads = [threading.Thread(target=s.press, args=(keys, a.quiet_ms / 1000, start_at)) for s in sessions]
     [t.start() for t in threads]; [t.join() for t in threads]
+    # Another administrator changes something every console shows.
+    import re
+    rows = re.findall(r"\((\d{3})\) (\d{3})-(\d{4})", "\n".join(sessions[0].screen.display))
+    number = "+1" + "".join(rows[min(a.change_row, len(rows)) - 1])
+    name = "Bench %04d" % (os.getpid() % 10000)
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=s.watch, args=(name, t0, 10.0)) for s in sessions]
+    [t.start() for t in threads]
+    change = __import__("subprocess").run(cmd[:1] + cmd[2:] + ["calling-name", "set", number, "'%s'" % name],
+                                          capture_output=True, stdin=__import__("subprocess").DEVNULL)
+    command_ms = round((time.perf_counter() - t0) * 1000, 1)
+    [t.join() for t in threads]
     [s.close() for s in sessions]
+    seen = [s.seen_ms for s in sessions]
     every = [p for s in sessions for p in s.per_key]
     print(json.dumps({
         "sessions": a.sessions, "size": a.size, "keys": a.keys,
         "first_frame_ms_median": statistics.median(s.first_frame_ms for s in sessions),
         "all": summary(every),
+        "change_by_another_session": {
+            "command_ok": change.returncode == 0, "command_ms": command_ms,
+            "seen_in_every_console_ms_max": max(seen) if None not in seen else None,
+            "seen_ms_median": statistics.median([x for x in seen if x is not None]) if any(seen) else None,
+            # The command's own connection is most of it: what is left after it returned.
+            "seen_after_the_command_returned_ms_max":
+                round(max(seen) - command_ms, 1) if None not in seen else None},
         "per_session": [summary(s.per_key) for s in sessions],
     }))
 
