@@ -9,7 +9,6 @@ pub mod console;
 pub mod exec;
 pub mod keys;
 mod server;
-pub mod standin;
 
 use crate::config::{Config, Paths};
 use crate::engine::{spawn_scheduler, Engine};
