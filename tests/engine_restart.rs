@@ -165,3 +165,58 @@ fn a_newer_schema_is_refused_with_a_clear_message() {
         "{message}"
     );
 }
+
+#[test]
+fn a_damaged_record_refuses_the_action_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let number = {
+        let e = open(dir.path(), fast_policy(25), 0.0);
+        let (local, _) = pool(&e, 1, 0);
+        e.dispatch(
+            &admin(),
+            Action::Provision {
+                product_type: ProductType::VoiceConnector,
+                numbers: local.clone(),
+            },
+            secs(0),
+        )
+        .unwrap();
+        e.run_due(secs(10)).unwrap();
+        local[0].clone()
+    };
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.open_tree("numbers")
+            .unwrap()
+            .insert(number.as_str(), &b"\xff\xff garbage"[..])
+            .unwrap();
+        db.flush().unwrap();
+    }
+    let e = open(dir.path(), fast_policy(25), 0.0);
+    let before = e.store().audit(100).unwrap();
+    let err = e
+        .dispatch(
+            &admin(),
+            Action::Delete {
+                numbers: vec![number.clone()],
+            },
+            secs(20),
+        )
+        .expect_err("refused");
+    let message = err.to_string();
+    assert!(message.contains("damaged"), "{message}");
+    assert_eq!(
+        e.store().audit(100).unwrap(),
+        before,
+        "nothing written, not even an audit line"
+    );
+    // The next action on sound records goes through.
+    e.dispatch(
+        &admin(),
+        Action::CreateAccount {
+            name: "Acme".into(),
+        },
+        secs(21),
+    )
+    .unwrap();
+}

@@ -107,6 +107,10 @@ impl Engine {
             &self.policy,
             now,
         );
+        // A record the rules could not read refuses the action: nothing is decided on it.
+        if let Some(e) = self.store.take_view_error() {
+            return Err(EngineError::Store(e));
+        }
         let mut audit = AuditEntry {
             seq: 0,
             at: now,

@@ -97,6 +97,10 @@ pub struct Store {
     /// Numbers per status, kept beside the index so counts cost nothing.
     counts: Mutex<HashMap<StatusCode, usize>>,
     audit_seq: Mutex<u64>,
+    /// The first read error met while the rules read through `View` (which cannot return
+    /// errors): the engine refuses the action instead of deciding on a record it could
+    /// not read.
+    view_error: Mutex<Option<StoreError>>,
     _lock: lock::ProcessLock,
 }
 
@@ -127,6 +131,7 @@ impl Store {
             trees,
             counts: Mutex::new(HashMap::new()),
             audit_seq: Mutex::new(0),
+            view_error: Mutex::new(None),
             _lock: process_lock,
         };
         store.check_schema()?;
@@ -678,10 +683,25 @@ fn open_error(path: &Path, e: sled::Error) -> StoreError {
     }
 }
 
+impl Store {
+    /// A read for the rules: an error is kept for `take_view_error` and reads as absent.
+    fn seen<T: Default>(&self, r: Result<T, StoreError>) -> T {
+        r.unwrap_or_else(|e| {
+            self.view_error.lock().unwrap().get_or_insert(e);
+            T::default()
+        })
+    }
+
+    /// The read error met while deciding the last action, if any (and forgets it).
+    pub fn take_view_error(&self) -> Option<StoreError> {
+        self.view_error.lock().unwrap().take()
+    }
+}
+
 /// The store as the rules see it.
 impl View for Store {
     fn number(&self, n: &E164) -> Option<PhoneNumber> {
-        Store::number(self, n).ok().flatten()
+        self.seen(Store::number(self, n))
     }
     fn held_count(&self) -> usize {
         self.held()
@@ -690,33 +710,34 @@ impl View for Store {
         Store::assigned_count(self, key)
     }
     fn order(&self, id: &OrderId) -> Option<Order> {
-        Store::order(self, id).ok().flatten()
+        self.seen(Store::order(self, id))
     }
     fn account(&self, id: &AccountId) -> Option<Account> {
-        Store::account(self, id).ok().flatten()
+        self.seen(Store::account(self, id))
     }
     fn users_in_account(&self, id: &AccountId) -> usize {
-        self.users()
-            .map(|us| us.iter().filter(|u| &u.account == id).count())
-            .unwrap_or(0)
+        self.seen(self.users())
+            .iter()
+            .filter(|u| &u.account == id)
+            .count()
     }
     fn user(&self, id: &UserId) -> Option<User> {
-        Store::user(self, id).ok().flatten()
+        self.seen(Store::user(self, id))
     }
     fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector> {
-        Store::voice_connector(self, id).ok().flatten()
+        self.seen(Store::voice_connector(self, id))
     }
     fn voice_connector_count(&self) -> usize {
         self.trees[CONNECTORS].len()
     }
     fn groups(&self) -> Vec<VoiceConnectorGroup> {
-        Store::groups(self).unwrap_or_default()
+        self.seen(Store::groups(self))
     }
     fn request(&self, id: &RequestId) -> Option<SupportRequest> {
-        Store::request(self, id).ok().flatten()
+        self.seen(Store::request(self, id))
     }
     fn settings(&self) -> Settings {
-        Store::settings(self).unwrap_or_default()
+        self.seen(Store::settings(self))
     }
 }
 
