@@ -7,10 +7,14 @@ use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlt
 use crossterm::{execute, queue};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::Once;
 
-pub type LocalTerminal = Terminal<CrosstermBackend<Stdout>>;
+/// Frames are buffered whole and written with one flush (std's stdout would cut them into
+/// 1 KiB writes), so the terminal gets each frame at once.
+pub type LocalTerminal = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+const FRAME_BUFFER: usize = 64 * 1024;
 
 /// Owns the terminal while the console runs; restores it when dropped.
 pub struct TerminalGuard {
@@ -28,7 +32,10 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(out)) {
+        match Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+            FRAME_BUFFER,
+            out,
+        ))) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore();
