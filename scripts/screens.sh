@@ -40,7 +40,7 @@ pd calling-name default "Acme Corp"
 pd calling-name set "$b" "Front Desk"
 pd delete "$c" --yes
 read -r p1 <<<"$(nums --area-code 312 --limit 1)"
-pd support port-in "$p1" --product-type bc --btn "$p1" --authorizing-person "Ana Lima" --current-carrier "Old Telco" --service-account-number 99887766 --service-pin 4321 --service-address "1 Main St, Chicago, IL" --customer-name Acme --requested "2026-12-15 09:00" --email ana@example.com
+pd support port-in "$p1" --product-type bc --btn "$p1" --authorizing-person "Ana Lima" --current-carrier "Old Telco" --service-account-number 99887766 --service-pin 4321 --service-address "1 Main St, Chicago, IL" --customer-name Acme --requested "2030-06-03 09:00" --email ana@example.com
 pd support new --category technical --subject "Dropped calls" --issue "Calls drop after 5 minutes" --email ana@example.com
 read -r n1 n2 <<<"$(nums --area-code 415 --limit 2)"
 pd provision --product-type bc "$n1" "$n2"

@@ -97,8 +97,8 @@ run restore "$n1"
 
 step "## Porting numbers in and out"
 read -r p1 p2 < <(json search --area-code 312 --limit 2 | python3 -c 'import json,sys; print(" ".join(x["number"] for x in json.load(sys.stdin)))')
-run support port-in +14165550123 --product-type business-calling --btn +13125550100 --authorizing-person "Ana Lima" --service-address "1 Main St, Chicago, IL" --customer-name Acme --requested "2026-12-15 09:00" --email ana@example.com
-run support port-in "$p1" "$p2" --product-type voice-connector --btn "$p1" --authorizing-person "Ana Lima" --current-carrier "Old Telco" --service-account-number 99887766 --service-pin 4321 --service-address "1 Main St, Chicago, IL" --customer-name Acme --requested "2026-12-15 09:00" --voice-connector vc-1 --email ana@example.com
+run support port-in +14165550123 --product-type business-calling --btn +13125550100 --authorizing-person "Ana Lima" --service-address "1 Main St, Chicago, IL" --customer-name Acme --requested "2030-06-03 09:00" --email ana@example.com
+run support port-in "$p1" "$p2" --product-type voice-connector --btn "$p1" --authorizing-person "Ana Lima" --current-carrier "Old Telco" --service-account-number 99887766 --service-pin 4321 --service-address "1 Main St, Chicago, IL" --customer-name Acme --requested "2030-06-03 09:00" --voice-connector vc-1 --email ana@example.com
 run numbers list --place pending
 sleep 2.5
 run support show req-1

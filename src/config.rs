@@ -279,7 +279,17 @@ fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
             } else {
                 line
             };
-            format!("line {line}: {msg}")
+            // Type errors point at the value; name the key set on that line too.
+            let key = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"'))
+                .filter(|k| !k.is_empty() && !msg.contains(&format!("`{k}`")));
+            match key {
+                Some(k) => format!("line {line}: `{k}`: {msg}"),
+                None => format!("line {line}: {msg}"),
+            }
         }
         None => msg,
     }
@@ -391,7 +401,9 @@ mod tests {
         let e = parse("[durations]\nname_update = \"soon\"\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("line 2"), "{e}");
+        assert!(e.contains("line 2") && e.contains("`name_update`"), "{e}");
+        let e = parse("[inventory]\nlimit = -3\n").unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("`limit`"), "{e}");
         let e = parse("[inventory]\nlimit = 0\n").unwrap_err().to_string();
         assert!(e.contains("`limit`"), "{e}");
         let e = parse("[ssh]\nlisten = \"everywhere\"\n")

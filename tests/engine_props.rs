@@ -353,6 +353,8 @@ proptest! {
             }
             let problems = w.engine.check().unwrap();
             prop_assert!(problems.is_empty(), "after {:?}: {:?}", action, problems);
+            let held = w.engine.store().held();
+            prop_assert!(held <= w.engine.policy().inventory_limit, "{} held after {:?}", held, action);
         }
     }
 }

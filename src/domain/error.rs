@@ -53,14 +53,30 @@ pub enum RuleError {
     SameProductType { number: E164, product: ProductType },
     #[error("{0} is not in the deletion queue")]
     NotInDeletionQueue(E164),
-    #[error("{number} can no longer be restored: its 7-day window closed at {closed_at}")]
+    #[error("{number} can no longer be restored: its restore window closed at {closed_at}")]
     RestoreWindowClosed { number: E164, closed_at: Timestamp },
     #[error("{0} is not a failed acquisition")]
     NotFailed(E164),
+    #[error("the default calling name was changed at {last}; it can change again at {next}")]
+    DefaultNameCooldown { last: Timestamp, next: Timestamp },
+    #[error("{what} is already {name}: nothing to change")]
+    NameUnchanged { what: String, name: String },
     #[error(
-        "the default calling name can change once every 7 days; next change possible at {next}"
+        "{number} was ported out to another carrier: unassign and delete it; it cannot be {what}"
     )]
-    DefaultNameCooldown { next: Timestamp },
+    PortedOut { number: E164, what: &'static str },
+    #[error("{number} is being ported out by {request}; it cannot be {what} until the port completes or is cancelled")]
+    PortOutInProgress {
+        number: E164,
+        request: String,
+        what: &'static str,
+    },
+    #[error("{number} is already assigned to {to}")]
+    AlreadyAssignedThere { number: E164, to: String },
+    #[error(
+        "the requested port date {requested} is in the past; pick a date and time from now on"
+    )]
+    RequestedInPast { requested: Timestamp },
     #[error(
         "the default calling name update is still in progress; it completes at {completes_at}"
     )]

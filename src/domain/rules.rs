@@ -82,6 +82,20 @@ fn count_label(numbers: &[E164]) -> String {
     }
 }
 
+/// "“Acme”" or "not set", for messages about calling names.
+fn name_words(name: &Option<CallingName>) -> String {
+    name.as_ref()
+        .map(|n| format!("“{n}”"))
+        .unwrap_or_else(|| "not set".into())
+}
+
+/// The open port-out request on a number, if any.
+fn open_port_out(tx: &Tx, p: &PhoneNumber) -> Option<RequestId> {
+    let id = p.port_request.as_ref()?;
+    let r = tx.base().request(id)?;
+    (matches!(r.kind, RequestKind::PortOut(_)) && !r.status.is_final()).then(|| id.clone())
+}
+
 fn dedup(numbers: &[E164]) -> Result<Vec<E164>, RuleError> {
     if numbers.is_empty() {
         return Err(RuleError::NothingSelected);
@@ -190,6 +204,31 @@ impl Ctx<'_> {
                 status: status_words(&p),
             }),
         }
+    }
+
+    /// Refuses work on a number that left for another carrier, or is leaving: ported-out
+    /// numbers only get unassigned and deleted, and a pending port-out blocks changes.
+    fn not_leaving(
+        &self,
+        tx: &Tx,
+        p: &PhoneNumber,
+        what: &'static str,
+        ported_out_ok: bool,
+    ) -> Result<(), RuleError> {
+        if p.ported_out && !ported_out_ok {
+            return Err(RuleError::PortedOut {
+                number: p.number.clone(),
+                what,
+            });
+        }
+        if let Some(open) = open_port_out(tx, p) {
+            return Err(RuleError::PortOutInProgress {
+                number: p.number.clone(),
+                request: open.0.clone(),
+                what,
+            });
+        }
+        Ok(())
     }
 
     fn check_limit(&self, tx: &Tx, adding: usize) -> Result<(), RuleError> {
@@ -316,6 +355,7 @@ impl Ctx<'_> {
         let name = self.assignee_name(tx, to)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
+            self.not_leaving(tx, &p, "assigned", false)?;
             let old = p.assignee().cloned();
             match (p.product_type, to) {
                 (ProductType::BusinessCalling, Assignee::User { .. }) if reassign => {
@@ -347,6 +387,12 @@ impl Ctx<'_> {
                     })
                 }
                 (None, true) => return Err(RuleError::NotAssigned(n.clone())),
+                (Some(a), true) if a == to => {
+                    return Err(RuleError::AlreadyAssignedThere {
+                        number: n.clone(),
+                        to: name.clone(),
+                    })
+                }
                 _ => {}
             }
             if let Assignee::User { user, .. } = to {
@@ -414,6 +460,7 @@ impl Ctx<'_> {
         let numbers = dedup(numbers)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
+            self.not_leaving(tx, &p, "switched to another product type", false)?;
             if let Some(a) = p.assignee() {
                 let to = self.describe_assignee(tx, a);
                 return Err(RuleError::IsAssigned {
@@ -476,10 +523,16 @@ impl Ctx<'_> {
                 completes_at: p.completes_at,
             });
         }
+        if s.default_calling_name.current == name {
+            return Err(RuleError::NameUnchanged {
+                what: "the default calling name".into(),
+                name: name_words(&name),
+            });
+        }
         if let Some(last) = s.default_calling_name.last_requested_at {
             let next = last.plus(self.policy.default_name_cooldown);
             if self.now < next {
-                return Err(RuleError::DefaultNameCooldown { next });
+                return Err(RuleError::DefaultNameCooldown { last, next });
             }
         }
         let at = self.now.plus(self.policy.name_update);
@@ -506,10 +559,17 @@ impl Ctx<'_> {
         name: Option<CallingName>,
     ) -> Result<Outcome, RuleError> {
         let mut p = self.in_inventory(tx, n)?;
+        self.not_leaving(tx, &p, "given a calling name", false)?;
         if let Some(pending) = &p.calling_name.pending {
             return Err(RuleError::NameUpdateInProgress {
                 number: n.clone(),
                 completes_at: pending.completes_at,
+            });
+        }
+        if p.calling_name.current == name {
+            return Err(RuleError::NameUnchanged {
+                what: format!("the calling name of {n}"),
+                name: name_words(&name),
             });
         }
         let at = self.now.plus(self.policy.name_update);
@@ -535,6 +595,7 @@ impl Ctx<'_> {
         let numbers = dedup(numbers)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
+            self.not_leaving(tx, &p, "deleted", true)?;
             if let Some(a) = p.assignee() {
                 let to = self.describe_assignee(tx, a);
                 return Err(RuleError::IsAssigned {
@@ -576,6 +637,12 @@ impl Ctx<'_> {
             let Some(deleted_at) = p.deleted_at() else {
                 return Err(RuleError::NotInDeletionQueue(n.clone()));
             };
+            if p.ported_out {
+                return Err(RuleError::PortedOut {
+                    number: n.clone(),
+                    what: "restored",
+                });
+            }
             let closes = deleted_at.plus(self.policy.deletion_retention);
             if self.now >= closes {
                 return Err(RuleError::RestoreWindowClosed {

@@ -130,11 +130,16 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
             if form.numbers.is_empty() {
                 return Err(RuleError::MissingField("numbers to port out"));
             }
+            let mut seen = std::collections::HashSet::new();
             for n in &form.numbers {
+                if !seen.insert(n) {
+                    return Err(RuleError::Duplicate { number: n.clone() });
+                }
                 let p = tx.number(n).filter(|p| p.place() == Place::Inventory);
                 let Some(p) = p else {
                     return Err(RuleError::NotOursToPortOut(n.clone()));
                 };
+                ctx.not_leaving(tx, &p, "ported out again", false)?;
                 if p.product_type != form.product_type {
                     return Err(RuleError::ProductMismatch {
                         number: n.clone(),
@@ -152,7 +157,7 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
                     .join(", "),
                 form.product_type
             );
-            new_request(
+            let r = new_request(
                 ctx,
                 tx,
                 Category::Other,
@@ -160,7 +165,16 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
                 issue,
                 email,
                 RequestKind::PortOut(form.clone()),
-            )
+            );
+            // The numbers remember the port, so nothing else changes them meanwhile.
+            for n in &form.numbers {
+                if let Some(mut p) = tx.number(n) {
+                    p.port_request = Some(r.id.clone());
+                    p.updated_at = ctx.now;
+                    tx.put_number(p);
+                }
+            }
+            r
         }
     };
     let outcome = Outcome {
@@ -209,6 +223,11 @@ fn port_in(
             }
             Some(_) => {}
         }
+    }
+    if form.requested_at < ctx.now {
+        return Err(RuleError::RequestedInPast {
+            requested: form.requested_at,
+        });
     }
     let mut form = form.clone();
     form.authorizing_person = required(&form.authorizing_person, "authorizing person")?;

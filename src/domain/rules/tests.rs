@@ -224,7 +224,7 @@ fn port_form(numbers: Vec<E164>, product: ProductType, vc: Option<VoiceConnector
         service_pin: Some(Secret::new("4321")),
         service_address: "1 Main St, Seattle, WA".into(),
         customer_name: "Acme".into(),
-        requested_at: T,
+        requested_at: Timestamp(T.0 + 30 * DAY),
         voice_connector: vc,
     }
 }
@@ -1203,4 +1203,136 @@ fn every_rejection_leaves_the_invariants_whole() {
         policy: &w.policy,
     });
     assert!(problems.is_empty(), "{problems:?}");
+}
+
+#[test]
+fn a_calling_name_equal_to_the_current_one_changes_nothing() {
+    let mut w = World::new();
+    assert!(matches!(
+        w.act(Action::SetDefaultCallingName { name: None }),
+        Err(RuleError::NameUnchanged { .. })
+    ));
+    w.inventory(ProductType::VoiceConnector, vec![local(1)]);
+    assert!(matches!(
+        w.act(Action::SetUniqueCallingName {
+            number: local(1),
+            name: None
+        }),
+        Err(RuleError::NameUnchanged { .. })
+    ));
+    // The cooldown did not start: a real change goes through.
+    w.ok(Action::SetDefaultCallingName {
+        name: CallingName::parse("Acme").unwrap(),
+    });
+}
+
+#[test]
+fn reassigning_to_where_a_number_already_is_is_refused() {
+    let mut w = World::new();
+    w.inventory(ProductType::VoiceConnector, vec![local(1)]);
+    let vc = w.connector("trunk");
+    w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::VoiceConnector(vc.clone()),
+    });
+    assert!(matches!(
+        w.act(Action::Reassign {
+            numbers: vec![local(1)],
+            to: Assignee::VoiceConnector(vc)
+        }),
+        Err(RuleError::AlreadyAssignedThere { .. })
+    ));
+}
+
+#[test]
+fn a_port_date_in_the_past_is_refused() {
+    let mut w = World::new();
+    let mut form = port_form(vec![local(1)], ProductType::BusinessCalling, None);
+    form.requested_at = Timestamp(T.0 - 1000);
+    assert!(matches!(
+        w.act(Action::SubmitRequest(NewRequest::PortIn {
+            form,
+            email: "a@b.co".into()
+        })),
+        Err(RuleError::RequestedInPast { .. })
+    ));
+}
+
+#[test]
+fn numbers_being_ported_out_or_gone_are_only_unassigned_and_deleted() {
+    let mut w = World::new();
+    w.inventory(ProductType::VoiceConnector, vec![local(1), local(2)]);
+    let vc = w.connector("trunk");
+    w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::VoiceConnector(vc.clone()),
+    });
+    let port_out = |numbers: Vec<E164>| {
+        Action::SubmitRequest(NewRequest::PortOut {
+            form: PortOut {
+                numbers,
+                product_type: ProductType::VoiceConnector,
+            },
+            email: "a@b.co".into(),
+        })
+    };
+    assert!(matches!(
+        w.act(port_out(vec![local(2), local(2)])),
+        Err(RuleError::Duplicate { .. })
+    ));
+    let id = w.ok(port_out(vec![local(1), local(2)])).request.unwrap();
+    // While the port is open: no second port, no delete, no new assignment or name.
+    assert!(matches!(
+        w.act(port_out(vec![local(1)])),
+        Err(RuleError::PortOutInProgress { .. })
+    ));
+    assert!(matches!(
+        w.act(Action::Delete {
+            numbers: vec![local(2)]
+        }),
+        Err(RuleError::PortOutInProgress { .. })
+    ));
+    assert!(matches!(
+        w.act(Action::Assign {
+            numbers: vec![local(2)],
+            to: Assignee::VoiceConnector(vc.clone())
+        }),
+        Err(RuleError::PortOutInProgress { .. })
+    ));
+    w.advance(DAY);
+    let foc = w.view.requests[&id].foc_date.unwrap();
+    w.now = foc;
+    w.advance(0);
+    assert!(w.view.numbers[&local(1)].ported_out);
+    // Ported out: unassign and delete only.
+    assert!(matches!(
+        w.act(Action::SetUniqueCallingName {
+            number: local(2),
+            name: CallingName::parse("Gone").unwrap()
+        }),
+        Err(RuleError::PortedOut { .. })
+    ));
+    assert!(matches!(
+        w.act(Action::Assign {
+            numbers: vec![local(2)],
+            to: Assignee::VoiceConnector(vc)
+        }),
+        Err(RuleError::PortedOut { .. })
+    ));
+    assert!(matches!(
+        w.act(port_out(vec![local(2)])),
+        Err(RuleError::PortedOut { .. })
+    ));
+    w.ok(Action::Unassign {
+        numbers: vec![local(1)],
+    });
+    w.ok(Action::Delete {
+        numbers: vec![local(1), local(2)],
+    });
+    assert!(matches!(
+        w.act(Action::Restore {
+            numbers: vec![local(1)]
+        }),
+        Err(RuleError::PortedOut { .. })
+    ));
 }
