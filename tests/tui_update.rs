@@ -645,3 +645,56 @@ fn create_an_account_and_a_user_in_it() {
         "Globex"
     );
 }
+
+/// The status area's text rows (below the table's bottom border), joined with spaces.
+fn status_area(text: &str) -> String {
+    let rows: Vec<&str> = text.lines().collect();
+    let bottom = rows
+        .iter()
+        .rposition(|r| r.contains('└') || r.contains("+-"))
+        .expect("a table border");
+    let text = rows[bottom + 1..]
+        .iter()
+        .map(|r| r.trim_matches('"'))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("⧗ 2 pending │ ? help", "")
+        .replace("? help", "");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_long_outcome_wraps_the_status_line_so_the_note_reads_in_full_at_80_columns() {
+    let w = world();
+    let mut a = app(&w);
+    let short = render(&mut a, 80, 24);
+    assert_eq!(
+        short.lines().filter(|l| l.contains("? help")).count(),
+        1,
+        "a short message keeps one status line: {short}"
+    );
+    press(&mut a, w.now, "ja<Enter>j<Enter>");
+    let text = render(&mut a, 80, 24);
+    let status = status_area(&text);
+    assert!(
+        status.contains(
+            "The user must sign out of Amazon Chime and sign in again to use the new number or permissions."
+        ),
+        "{text}"
+    );
+    assert!(!status.contains('…'), "{text}");
+    assert_eq!(text.lines().count(), 24);
+}
+
+#[test]
+fn a_long_refusal_reads_in_full_at_80_columns() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "d<Space><Enter>");
+    let full = a.status_text().to_string();
+    assert!(full.chars().count() > 60, "{full}");
+    let text = render(&mut a, 80, 24);
+    let status = status_area(&text);
+    let words: Vec<&str> = full.split_whitespace().collect();
+    assert!(status.contains(&words.join(" ")), "{full}\n{text}");
+}

@@ -7,7 +7,7 @@ use super::screens::{self, Cx, DrawCx, Effect, Screen, ScreenId};
 use super::theme::{Theme, ThemeError};
 use super::widgets::help::{draw_help, help_lines};
 use super::widgets::line::LineInput;
-use super::widgets::status::{draw_status, Status};
+use super::widgets::status::{draw_status, status_height, Status};
 use super::widgets::{block, centered};
 use crate::config::{KeyList, TuiConfig};
 use crate::domain::{format_duration, Actor, CallingNameStatus, StatusCode, Timestamp};
@@ -146,9 +146,7 @@ impl App {
                 .chain([ScreenId::Provision])
                 .collect(),
             overlay: Overlay::None,
-            status: Status::info(
-                "Welcome. Press ? for the keys of this screen, : to type a command.",
-            ),
+            status: Status::info("Welcome. ? lists this screen's keys; : runs a command."),
             header: Header::default(),
             sessions_label: None,
             size: (0, 0),
@@ -575,11 +573,21 @@ impl App {
             self.draw_too_small(f, area);
             return;
         }
+        let activity = (self.header.pending > 0).then(|| {
+            let glyph = if self.theme.ascii { "~" } else { "⧗" };
+            format!("{glyph} {} pending", self.header.pending)
+        });
+        // The status line grows (up to 3 lines) when its message does not fit the width,
+        // so outcomes' notes and long refusals read in full at 80 columns.
+        let status_height = match &self.overlay {
+            Overlay::Command(_) | Overlay::Filter(_) => 1,
+            _ => status_height(&self.theme, &self.status, activity.as_deref(), area.width),
+        };
         let [header, tabs, body, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Min(1),
-            Constraint::Length(1),
+            Constraint::Length(status_height),
         ])
         .areas(area);
         self.draw_header(f, header);
@@ -594,22 +602,21 @@ impl App {
         self.screens[index(self.current)].draw(f, body, &dcx);
         match &self.overlay {
             Overlay::Command(line) | Overlay::Filter(line) => line.draw(f, status, &self.theme),
-            _ => {
-                let activity = (self.header.pending > 0).then(|| {
-                    let glyph = if self.theme.ascii { "~" } else { "⧗" };
-                    format!("{glyph} {} pending", self.header.pending)
-                });
-                draw_status(f, status, &self.theme, &self.status, activity.as_deref());
-            }
+            _ => draw_status(f, status, &self.theme, &self.status, activity.as_deref()),
         }
+        // Overlays leave a grown status area readable (they keep clear of one line already).
+        let above = Rect {
+            height: area.height.saturating_sub(status.height - 1),
+            ..area
+        };
         match &self.overlay {
             Overlay::Help { scroll } => {
                 let scope = self.screens[index(self.current)].scope();
                 let lines = help_lines(&self.keys, scope, &self.theme);
                 let max = lines.len().saturating_sub(1);
-                draw_help(f, area, &self.theme, &lines, (*scroll).min(max));
+                draw_help(f, above, &self.theme, &lines, (*scroll).min(max));
             }
-            Overlay::ConfirmQuit => self.draw_confirm_quit(f, area),
+            Overlay::ConfirmQuit => self.draw_confirm_quit(f, above),
             _ => {}
         }
     }
