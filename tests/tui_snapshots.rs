@@ -57,6 +57,15 @@ fn orders_and_details() {
 #[test]
 fn pending() {
     snap("pending", "2");
+    snap("pending_details", "2<Enter>");
+    snap(
+        "pending_port_in",
+        &format!("{PORT_IN_1}{PORT_IN_2}<Enter>2"),
+    );
+    snap(
+        "pending_port_in_details",
+        &format!("{PORT_IN_1}{PORT_IN_2}<Enter>2G<Enter>"),
+    );
 }
 
 #[test]

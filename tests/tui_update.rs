@@ -698,3 +698,50 @@ fn a_long_refusal_reads_in_full_at_80_columns() {
     let words: Vec<&str> = full.split_whitespace().collect();
     assert!(status.contains(&words.join(" ")), "{full}\n{text}");
 }
+
+#[test]
+fn pending_shows_the_expected_column_in_full_at_80_columns_and_enter_opens_details() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, PORT_IN_STEP_1);
+    press(&mut a, w.now, PORT_IN_STEP_2);
+    press(&mut a, w.now, "<Enter>");
+    press(&mut a, w.now, "2");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("completes in 50 s"), "{text}");
+    assert!(text.contains("req-1: support is reviewing"), "{text}");
+    // The first row is an acquisition: its details name the order and when it completes.
+    press(&mut a, w.now, "<Enter>");
+    assert!(
+        !a.status_text().contains("not available"),
+        "{}",
+        a.status_text()
+    );
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("Pending ›"), "{text}");
+    assert!(text.contains("order-3"), "{text}");
+    assert!(text.contains("completes in 50 s"), "{text}");
+    // j moves to the next rows; the port's details show its request and dates.
+    press(&mut a, w.now, "jj");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("Porting in"), "{text}");
+    assert!(text.contains("req-1 (Submitted)"), "{text}");
+    assert!(text.contains("support is reviewing"), "{text}");
+    assert!(text.contains("Requested date"), "{text}");
+    assert!(text.contains("not set yet"), "{text}");
+    press(&mut a, w.now, "<Esc>");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("Expected / reason"), "{text}");
+    assert_eq!(a.current_screen(), ScreenId::Pending);
+}
+
+#[test]
+fn orders_show_the_completion_column_in_full_at_80_columns() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "1");
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("in 50 s"), "{text}");
+    assert!(text.contains("Completed"), "{text}");
+    assert!(text.contains("2026-11-25 09:01 "), "{text}");
+}

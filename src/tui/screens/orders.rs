@@ -54,6 +54,14 @@ impl Orders {
     }
 }
 
+/// The product type in two letters, as the Inventory shows it at narrow widths.
+fn short_product(p: ProductType) -> &'static str {
+    match p {
+        ProductType::BusinessCalling => "BC",
+        ProductType::VoiceConnector => "VC",
+    }
+}
+
 fn order_type(t: OrderType) -> &'static str {
     match t {
         OrderType::New => "New",
@@ -174,6 +182,9 @@ impl Screen for Orders {
         }
         self.nav.set_height(body_height(area));
         self.nav.set_len(self.shown.len());
+        // Below 100 columns the product type and the creation date shorten so the last
+        // column ("in 13 d 23 h", a date, "port date not set") reads in full.
+        let narrow = area.width < 100;
         let rows = self
             .nav
             .visible()
@@ -194,23 +205,33 @@ impl Screen for Orders {
                     (OrderStatus::Processing, None) => "port date not set".into(),
                     _ => o.updated_at.short(),
                 };
+                let created = o.created_at.short();
                 Row::new(vec![
                     Cell::from(o.id.to_string()),
                     Cell::from(order_type(o.order_type)),
-                    Cell::from(o.product_type.label()),
+                    Cell::from(if narrow {
+                        short_product(o.product_type)
+                    } else {
+                        o.product_type.label()
+                    }),
                     Cell::from(status.label()).style(style),
-                    Cell::from(o.created_at.short()),
+                    // "2026-11-25 09:00" reads "11-25 09:00" when narrow.
+                    Cell::from(if narrow {
+                        created.get(5..).unwrap_or(&created).to_string()
+                    } else {
+                        created.clone()
+                    }),
                     Cell::from(o.total.to_string()),
                     Cell::from(when),
                 ])
             })
             .collect();
         let widths = [
-            Constraint::Length(10),
+            Constraint::Length(if narrow { 9 } else { 10 }),
             Constraint::Length(7),
-            Constraint::Length(16),
+            Constraint::Length(if narrow { 7 } else { 16 }),
             Constraint::Length(10),
-            Constraint::Length(16),
+            Constraint::Length(if narrow { 11 } else { 16 }),
             Constraint::Length(7),
             Constraint::Fill(1),
         ];
@@ -227,7 +248,7 @@ impl Screen for Orders {
             vec![
                 "Order",
                 "Type",
-                "Product type",
+                if narrow { "Product" } else { "Product type" },
                 "Status",
                 "Created",
                 "Numbers",

@@ -1,16 +1,21 @@
 //! Pending: numbers being acquired or ported in, with their order and how long they have
 //! been pending; failed acquisitions with the carrier's reason, which can be dismissed.
+//! Enter opens a number's details: its order, the full reason or expected completion, and
+//! its port request. Below 100 columns the table drops the product type so the
+//! "Expected / reason" column keeps its room.
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::sanitize;
+use crate::tui::widgets::block;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::{Cell, Row};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 use ratatui::Frame;
 use std::collections::{BTreeSet, HashMap};
 
@@ -26,11 +31,21 @@ pub struct Pending {
     shown: Vec<usize>,
     /// When each order completes (the port's FOC date for porting orders).
     completes: HashMap<OrderId, Timestamp>,
-    /// Where each port-in request stands, for ports without a date yet.
-    ports: HashMap<RequestId, RequestStatus>,
+    /// Each port-in request's status, port date (FOC) and requested date.
+    ports: HashMap<RequestId, PortInfo>,
     filter: String,
     nav: Nav,
     marks: BTreeSet<E164>,
+    /// The number whose details Enter opened (the cursor's row; j/k move both).
+    details: Option<E164>,
+}
+
+/// What the Pending screen shows of a port-in request.
+#[derive(Debug, Clone)]
+struct PortInfo {
+    status: RequestStatus,
+    foc: Option<Timestamp>,
+    requested: Option<Timestamp>,
 }
 
 impl Pending {
@@ -62,6 +77,161 @@ impl Pending {
             .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
     }
 
+    fn at_cursor(&self) -> Option<&PhoneNumber> {
+        self.shown
+            .get(self.nav.cursor)
+            .and_then(|i| self.all.get(*i))
+    }
+
+    /// The "Expected / reason" text and whether it is an error; `short` for narrow tables.
+    fn expected(&self, p: &PhoneNumber, now: Timestamp, short: bool) -> (String, bool) {
+        if let NumberStatus::AcquireFailed { reason } = &p.status {
+            return (sanitize(reason).into_owned(), true);
+        }
+        let done = p
+            .order
+            .as_ref()
+            .and_then(|o| self.completes.get(o))
+            .copied();
+        let text = match (&p.status, done) {
+            (NumberStatus::PortinInProgress, Some(at)) if short => format!("FOC {}", at.short()),
+            (NumberStatus::PortinInProgress, Some(at)) => {
+                format!("port date (FOC) {}", at.short())
+            }
+            (NumberStatus::PortinInProgress, None) => {
+                let step = p
+                    .port_request
+                    .as_ref()
+                    .and_then(|r| self.ports.get(r).map(|s| (r, s.status)));
+                match step {
+                    Some((r, s)) => format!("{r}: {}", port_step(s)),
+                    None => String::new(),
+                }
+            }
+            (_, Some(at)) => format!("completes in {}", format_duration(now.until(at))),
+            _ => String::new(),
+        };
+        (text, false)
+    }
+
+    fn draw_details(&self, f: &mut Frame, area: Rect, cx: &DrawCx, number: &E164) {
+        let t = cx.theme;
+        let found = self.all.iter().find(|p| &p.number == number);
+        let keys = match found.map(|p| &p.status) {
+            Some(NumberStatus::AcquireFailed { .. }) => " j/k previous/next  x dismiss  Esc back ",
+            _ => " j/k previous/next  Esc back ",
+        };
+        let b = block(t, format!(" Pending › {} ", number.national()))
+            .title_bottom(Line::from(keys).style(t.dim));
+        let Some(p) = found else {
+            f.render_widget(
+                Paragraph::new("This number is no longer pending: see the Inventory or Orders.")
+                    .block(b)
+                    .wrap(Wrap { trim: false }),
+                area,
+            );
+            return;
+        };
+        let kv = |k: &str, v: String, style: Style| {
+            Line::from(vec![
+                Span::styled(format!("{k:<22}"), t.dim),
+                Span::styled(v, style),
+            ])
+        };
+        let failed = matches!(p.status, NumberStatus::AcquireFailed { .. });
+        let mut lines = vec![
+            kv(
+                "Phone number",
+                format!("{}   {}", p.number.national(), p.number),
+                t.text,
+            ),
+            kv(
+                "Status",
+                status_label(&p.status).into(),
+                if failed { t.error } else { t.accent },
+            ),
+            kv("Product type", p.product_type.label().into(), t.text),
+            kv(
+                "Order",
+                p.order
+                    .as_ref()
+                    .map(|o| o.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                t.text,
+            ),
+            kv(
+                "Pending for",
+                format!(
+                    "{} (since {})",
+                    format_duration(p.created_at.until(cx.now)),
+                    p.created_at.short()
+                ),
+                t.text,
+            ),
+        ];
+        let done = p
+            .order
+            .as_ref()
+            .and_then(|o| self.completes.get(o))
+            .copied();
+        match &p.status {
+            NumberStatus::AcquireFailed { reason } => {
+                lines.push(kv("Reason", sanitize(reason).into_owned(), t.error));
+                lines.push(kv("Next", "x dismisses it from the list".into(), t.dim));
+            }
+            NumberStatus::PortinInProgress => {
+                let port = p.port_request.as_ref().map(|r| (r, self.ports.get(r)));
+                match port {
+                    Some((r, Some(info))) => {
+                        lines.push(kv(
+                            "Port request",
+                            format!("{r} ({})", info.status.label()),
+                            t.text,
+                        ));
+                        lines.push(kv("Next step", port_step(info.status).into(), t.text));
+                        if let Some(at) = info.requested {
+                            lines.push(kv("Requested date", at.short(), t.text));
+                        }
+                    }
+                    Some((r, None)) => lines.push(kv("Port request", r.to_string(), t.text)),
+                    None => lines.push(kv("Port request", "-".into(), t.text)),
+                }
+                let foc = done.or_else(|| {
+                    p.port_request
+                        .as_ref()
+                        .and_then(|r| self.ports.get(r))
+                        .and_then(|i| i.foc)
+                });
+                lines.push(kv(
+                    "Port date (FOC)",
+                    match foc {
+                        Some(at) => {
+                            format!("{} (in {})", at.short(), format_duration(cx.now.until(at)))
+                        }
+                        None => "not set yet".into(),
+                    },
+                    t.text,
+                ));
+            }
+            _ => lines.push(kv(
+                "Expected",
+                match done {
+                    Some(at) => format!(
+                        "completes in {} ({})",
+                        format_duration(cx.now.until(at)),
+                        at.short()
+                    ),
+                    None => "when the carrier completes the order".into(),
+                },
+                t.text,
+            )),
+        }
+        f.render_widget(
+            Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
+            area,
+        );
+    }
+
     fn dismiss(&mut self, cx: &mut Cx) {
         let targets: Vec<E164> = if self.marks.is_empty() {
             self.shown
@@ -83,6 +253,17 @@ impl Pending {
         {
             self.marks.clear();
         }
+    }
+}
+
+/// What a port-in request waits for, in words.
+fn port_step(s: RequestStatus) -> &'static str {
+    match s {
+        RequestStatus::Submitted => "support is reviewing",
+        RequestStatus::PendingDocuments => "submit the LOA",
+        RequestStatus::ChangeRequested => "correct the LOA",
+        RequestStatus::Foc => "the port date is set",
+        other => other.label(),
     }
 }
 
@@ -131,7 +312,18 @@ impl Screen for Pending {
             .collect();
         for id in requests {
             if let Some(r) = store.request(&id).ok().flatten() {
-                self.ports.insert(id, r.status);
+                let requested = match &r.kind {
+                    RequestKind::PortIn(form) => Some(form.requested_at),
+                    _ => None,
+                };
+                self.ports.insert(
+                    id,
+                    PortInfo {
+                        status: r.status,
+                        foc: r.foc_date,
+                        requested,
+                    },
+                );
             }
         }
         self.marks.retain(|m| keys.binary_search(m).is_ok());
@@ -139,7 +331,33 @@ impl Screen for Pending {
     }
 
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
+        if self.details.is_some() {
+            match cmd {
+                Cmd::Back => {
+                    self.details = None;
+                    return true;
+                }
+                Cmd::DismissFailed => {
+                    self.marks.clear();
+                    self.dismiss(cx);
+                    return true;
+                }
+                Cmd::Details | Cmd::Mark | Cmd::MarkAll => return true,
+                c if self.nav.apply(c) => {
+                    self.details = self.at_cursor().map(|p| p.number.clone());
+                    return true;
+                }
+                _ => return false,
+            }
+        }
         match cmd {
+            Cmd::Details => {
+                self.details = self.at_cursor().map(|p| p.number.clone());
+                if self.details.is_none() {
+                    cx.say(Status::info("Nothing pending to show."));
+                }
+                true
+            }
             Cmd::Mark => {
                 if let Some(p) = self
                     .shown
@@ -181,6 +399,7 @@ impl Screen for Pending {
 
     fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
         self.filter = text.to_string();
+        self.details = None;
         self.apply_filter();
         self.nav.top();
     }
@@ -210,60 +429,31 @@ impl Screen for Pending {
         let t = cx.theme;
         self.nav.set_height(body_height(area));
         self.nav.set_len(self.shown.len());
+        if let Some(n) = &self.details {
+            self.draw_details(f, area, cx, n);
+            return;
+        }
+        // Below 100 columns the product type goes and the reason column keeps the room.
+        let narrow = area.width < 100;
         let rows = self
             .visible()
             .map(|p| {
                 let marked = self.marks.contains(&p.number);
-                let (note, style) = match &p.status {
-                    NumberStatus::AcquireFailed { reason } => {
-                        (sanitize(reason).into_owned(), t.error)
-                    }
-                    _ => {
-                        let done = p
-                            .order
-                            .as_ref()
-                            .and_then(|o| self.completes.get(o))
-                            .copied();
-                        let label = match (&p.status, done) {
-                            (NumberStatus::PortinInProgress, Some(at)) => {
-                                format!("port date (FOC) {}", at.short())
-                            }
-                            (NumberStatus::PortinInProgress, None) => {
-                                let step = p
-                                    .port_request
-                                    .as_ref()
-                                    .and_then(|r| self.ports.get(r).map(|s| (r, s)));
-                                match step {
-                                    Some((r, RequestStatus::Submitted)) => {
-                                        format!("{r}: support is reviewing")
-                                    }
-                                    Some((r, RequestStatus::PendingDocuments)) => {
-                                        format!("{r}: submit the LOA")
-                                    }
-                                    Some((r, RequestStatus::ChangeRequested)) => {
-                                        format!("{r}: correct the LOA")
-                                    }
-                                    Some((r, s)) => format!("{r}: {}", s.label()),
-                                    None => String::new(),
-                                }
-                            }
-                            (_, Some(at)) => {
-                                format!("completes in {}", format_duration(cx.now.until(at)))
-                            }
-                            _ => String::new(),
-                        };
-                        (label, t.dim)
-                    }
-                };
-                let row = Row::new(vec![
+                let (note, failed) = self.expected(p, cx.now, narrow);
+                let style = if failed { t.error } else { t.dim };
+                let mut cells = vec![
                     Cell::from(if marked { "*" } else { " " }),
                     Cell::from(p.number.national()),
-                    Cell::from(status_label(&p.status)).style(if style == t.error {
+                    Cell::from(status_label(&p.status)).style(if failed {
                         t.error
                     } else {
                         t.accent
                     }),
-                    Cell::from(p.product_type.label()),
+                ];
+                if !narrow {
+                    cells.push(Cell::from(p.product_type.label()));
+                }
+                cells.extend([
                     Cell::from(
                         p.order
                             .as_ref()
@@ -273,6 +463,7 @@ impl Screen for Pending {
                     Cell::from(format_duration(p.created_at.until(cx.now))),
                     Cell::from(note).style(style),
                 ]);
+                let row = Row::new(cells);
                 if marked {
                     row.style(t.marked)
                 } else {
@@ -280,7 +471,7 @@ impl Screen for Pending {
                 }
             })
             .collect();
-        let widths = [
+        let mut widths = vec![
             Constraint::Length(1),
             Constraint::Length(14),
             Constraint::Length(10),
@@ -289,6 +480,20 @@ impl Screen for Pending {
             Constraint::Length(10),
             Constraint::Fill(1),
         ];
+        let mut header = vec![
+            "",
+            "Number",
+            "Status",
+            "Product type",
+            "Order",
+            "Pending",
+            "Expected / reason",
+        ];
+        if narrow {
+            widths.remove(3);
+            header.remove(3);
+            widths[4] = Constraint::Length(9);
+        }
         let mut title = String::from(" Pending ");
         if !self.filter.is_empty() {
             title.push_str(&format!("/{} ", sanitize(&self.filter)));
@@ -301,15 +506,7 @@ impl Screen for Pending {
             area,
             t,
             Line::from(title),
-            vec![
-                "",
-                "Number",
-                "Status",
-                "Product type",
-                "Order",
-                "Pending",
-                "Expected / reason",
-            ],
+            header,
             &widths,
             rows,
             &self.nav,
