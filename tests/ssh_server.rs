@@ -450,7 +450,32 @@ fn ssh_cli_command_returns_json_with_the_callers_role() {
     assert!(
         String::from_utf8_lossy(&out.stdout).contains(&format!("ssh -p {} 127.0.0.1", rig.port))
     );
+
+    // A port-in's secrets, in both flag forms, never reach the server's log.
+    let out = rig.ssh(
+        "admin",
+        &[
+            "support port-in +13125550143 --product-type bc --btn +13125550143",
+            "--authorizing-person 'Ana Lima' --service-address '1 Main St'",
+            "--customer-name 'Example Corp' --requested 2030-06-03T09:00",
+            "--email ana@example.com --service-pin 987654",
+            "--service-account-number=11112222",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(rig.stop().success());
+    let log = rig.server_log();
+    assert!(
+        log.contains("alice (admin) runs `support port-in …`"),
+        "{log}"
+    );
+    for secret in ["987654", "11112222", "Example Corp"] {
+        assert!(!log.contains(secret), "{secret} in the log:\n{log}");
+    }
 }
 
 #[test]

@@ -283,11 +283,12 @@ impl Connection {
         } else {
             None
         };
+        // Only the subcommand's words: its values may be secrets (a service PIN).
         eprintln!(
             "phonedesk serve: {} ({}) runs `{}`",
             actor.name,
             actor.role.label(),
-            clean(&command)
+            command_words(&command)
         );
         let spawned = std::thread::Builder::new()
             .name("command".into())
@@ -579,10 +580,96 @@ fn clamp(v: u32) -> u16 {
     v.clamp(1, 1000) as u16
 }
 
+/// What the log says a command line runs: the names of the subcommands it reaches
+/// (`support port-in`), followed by `…` when more words follow. Only names from the CLI's
+/// grammar are written, never a word as typed, so no value reaches the log: the service
+/// PIN and account numbers, and whatever a future flag keeps secret, stay out of it.
+fn command_words(command: &str) -> String {
+    use clap::CommandFactory;
+    let Ok(words) = exec::split_words(command) else {
+        return "(a command line that cannot be read)".into();
+    };
+    let mut words = words.into_iter().peekable();
+    if words.peek().map(|w| w == "phonedesk").unwrap_or(false) {
+        words.next();
+    }
+    let mut cmd = crate::cli::Cli::command();
+    let mut names: Vec<String> = Vec::new();
+    let mut more = false;
+    while let Some(word) = words.next() {
+        if word.starts_with('-') {
+            // A global flag: `--config FILE` and `--db DIR` take the next word.
+            if word == "--config" || word == "--db" {
+                words.next();
+            }
+            more = true;
+            continue;
+        }
+        match cmd.find_subcommand(&word) {
+            Some(sub) => {
+                names.push(sub.get_name().to_string());
+                cmd = sub.clone();
+            }
+            None => {
+                more = true;
+                break;
+            }
+        }
+    }
+    more |= words.next().is_some();
+    match (names.is_empty(), more) {
+        (true, _) => "(no command)".into(),
+        (false, false) => names.join(" "),
+        (false, true) => format!("{} …", names.join(" ")),
+    }
+}
+
 /// Untrusted text for the log: no control characters, at most 200 characters.
 fn clean(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { '?' } else { c })
         .take(200)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_words;
+
+    #[test]
+    fn the_log_names_the_subcommand_and_never_a_value() {
+        let line = "support port-in +13125550100 --product-type bc --btn +13125550100 \
+                    --service-pin 987654 --service-account-number=11112222 \
+                    --customer-name 'Example Corp' --requested 2026-12-01T09:00";
+        let logged = command_words(line);
+        assert_eq!(logged, "support port-in …");
+        for secret in ["987654", "11112222", "Example", "+1312"] {
+            assert!(!logged.contains(secret), "{logged}");
+        }
+        // Secrets before the subcommand, or a flag where a subcommand should be.
+        for line in [
+            "--service-pin 987654 support port-in",
+            "--service-pin=987654 support port-in",
+            "phonedesk --json 987654",
+            "support --service-pin 987654 port-in",
+        ] {
+            let logged = command_words(line);
+            assert!(!logged.contains("987654"), "{line}: {logged}");
+        }
+        assert_eq!(command_words("numbers list"), "numbers list");
+        assert_eq!(
+            command_words("phonedesk --json numbers list"),
+            "numbers list …"
+        );
+        assert_eq!(
+            command_words("--db /srv/db directory accounts create Acme"),
+            "directory accounts create …"
+        );
+        assert_eq!(command_words("check"), "check");
+        assert_eq!(command_words("frobnicate 987654"), "(no command)");
+        assert_eq!(command_words(""), "(no command)");
+        // A line the shell rules cannot split says so, without its words.
+        let logged = command_words("support port-in --service-pin '987654");
+        assert!(!logged.contains("987654"), "{logged}");
+    }
 }
