@@ -467,12 +467,31 @@ fn ssh_cli_command_returns_json_with_the_callers_role() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A viewer may read the request, masked, but not reveal a secret.
+    let out = rig.ssh("viewer", &["support", "show", "req-1", "--reveal"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("read-only access"), "{err}");
+    assert!(out.stdout.is_empty());
+    let out = rig.ssh("viewer", &["support", "show", "req-1", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !shown.contains("987654") && !shown.contains("11112222"),
+        "{shown}"
+    );
     assert!(rig.stop().success());
     let log = rig.server_log();
     assert!(
         log.contains("alice (admin) runs `support port-in …`"),
         "{log}"
     );
+    assert!(log.contains("noc (viewer) runs `support show …`"), "{log}");
     for secret in ["987654", "11112222", "Example Corp"] {
         assert!(!log.contains(secret), "{secret} in the log:\n{log}");
     }

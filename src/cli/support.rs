@@ -227,6 +227,13 @@ fn masked(s: &Option<Secret>) -> Option<String> {
 }
 
 fn show(ctx: &mut Ctx, id: &str, reveal: bool) -> Res {
+    // A secret is shown to administrators only; a viewer is told so before anything is read.
+    if reveal && ctx.actor.role == Role::Viewer {
+        return Err(CliError::refused(format!(
+            "{} has read-only access: only an administrator can reveal the port-out PIN",
+            one_line(&ctx.actor.name)
+        )));
+    }
     let id = request_id(id);
     let r =
         ctx.engine.store().request(&id)?.ok_or_else(|| {
