@@ -186,3 +186,10 @@ fn too_small() {
     let mut a = app(&world);
     insta::assert_snapshot!("too_small_50x12", render(&mut a, 50, 12));
 }
+
+#[test]
+fn minimum_size() {
+    let world = world();
+    let mut a = app(&world);
+    insta::assert_snapshot!("minimum_60x15", render(&mut a, 60, 15));
+}

@@ -745,3 +745,16 @@ fn orders_show_the_completion_column_in_full_at_80_columns() {
     assert!(text.contains("Completed"), "{text}");
     assert!(text.contains("2026-11-25 09:01 "), "{text}");
 }
+
+#[test]
+fn every_tab_label_fits_at_the_minimum_size() {
+    let w = world();
+    let mut a = app(&w);
+    let text = render(&mut a, 60, 15);
+    let tabs = text.lines().nth(1).unwrap();
+    assert!(tabs.contains("1 Ord") && tabs.contains("7 Audit"), "{text}");
+    assert!(!text.contains("too small"), "{text}");
+    // One column less is the "too small" screen, which names the real minimum.
+    let text = render(&mut a, 59, 15);
+    assert!(text.contains("at least 60x15"), "{text}");
+}

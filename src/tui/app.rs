@@ -668,24 +668,50 @@ impl App {
 
     fn draw_tabs(&self, f: &mut Frame, area: Rect) {
         let t = &self.theme;
+        // The widest labels that fit: full titles with two spaces, full titles with one
+        // (80 columns), then short names (the minimum width, 60 columns).
+        let labels = |style: usize| -> Vec<String> {
+            ScreenId::TABS
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let title = match (style, id) {
+                        (0, _) => id.title(),
+                        (1, ScreenId::DeletionQueue) => "Deletion q.",
+                        (1, _) => id.title(),
+                        (_, ScreenId::Orders) => "Ord",
+                        (_, ScreenId::Pending) => "Pend",
+                        (_, ScreenId::Inventory) => "Inv",
+                        (_, ScreenId::DeletionQueue) => "Del q",
+                        (_, ScreenId::Support) => "Supp",
+                        (_, ScreenId::Directory) => "Dir",
+                        (_, _) => id.title(),
+                    };
+                    if style == 0 {
+                        format!(" {} {} ", i + 1, title)
+                    } else {
+                        format!("{} {} ", i + 1, title)
+                    }
+                })
+                .collect()
+        };
+        let fits = |l: &[String], lead: usize| {
+            lead + l.iter().map(|s| s.chars().count()).sum::<usize>() <= area.width as usize
+        };
+        let full = labels(0);
+        let (texts, lead) = if area.width >= 100 && fits(&full, 0) {
+            (full, 0)
+        } else if fits(&labels(1), 1) {
+            (labels(1), 1)
+        } else {
+            (labels(2), 1)
+        };
         let mut spans = Vec::new();
-        let narrow = area.width < 100;
-        for (i, id) in ScreenId::TABS.iter().enumerate() {
+        if lead > 0 {
+            spans.push(Span::raw(" "));
+        }
+        for (id, text) in ScreenId::TABS.iter().zip(texts) {
             let active = *id == self.current.tab();
-            let title = match (narrow, id) {
-                (true, ScreenId::DeletionQueue) => "Deletion q.",
-                (true, ScreenId::Directory) => "Directory",
-                _ => id.title(),
-            };
-            // At 80 columns the seven tabs fit only with single spaces.
-            let text = if narrow {
-                format!("{} {} ", i + 1, title)
-            } else {
-                format!(" {} {} ", i + 1, title)
-            };
-            if narrow && i == 0 {
-                spans.push(Span::raw(" "));
-            }
             spans.push(Span::styled(
                 text,
                 if active { t.tab_active } else { t.tab },
