@@ -758,3 +758,30 @@ fn every_tab_label_fits_at_the_minimum_size() {
     let text = render(&mut a, 59, 15);
     assert!(text.contains("at least 60x15"), "{text}");
 }
+
+#[test]
+fn the_product_type_dialog_preselects_the_other_type() {
+    let w = world();
+    let mut a = app(&w);
+    // The second row is a Business Calling number: Enter switches it to Voice Connector.
+    assert_eq!(
+        number(&w, &w.inventory[1]).product_type,
+        ProductType::BusinessCalling
+    );
+    press(&mut a, w.now, "jt<Enter>");
+    assert!(!a.status_text().contains("already"), "{}", a.status_text());
+    assert_eq!(
+        number(&w, &w.inventory[1]).product_type,
+        ProductType::VoiceConnector,
+        "{}",
+        a.status_text()
+    );
+    // And back: a Voice Connector number preselects Business Calling.
+    press(&mut a, w.now, "t<Enter>");
+    assert_eq!(
+        number(&w, &w.inventory[1]).product_type,
+        ProductType::BusinessCalling,
+        "{}",
+        a.status_text()
+    );
+}

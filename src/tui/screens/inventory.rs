@@ -574,11 +574,25 @@ impl Inventory {
             .iter()
             .map(|p| p.label().to_string())
             .collect();
-        let p = Picker::new(
+        let mut p = Picker::new(
             "Edit product type",
             format!("{}: switch to (unassigned numbers only)", count(&numbers)),
             items,
         );
+        // Preselect the type the numbers are not: Enter then switches them.
+        let store = cx.engine.store();
+        let mut current = numbers
+            .iter()
+            .take(1000)
+            .map(|n| store.number(n).ok().flatten().map(|p| p.product_type));
+        if let Some(Some(first)) = current.next() {
+            if current.all(|t| t == Some(first)) {
+                p.selected = ProductType::ALL
+                    .iter()
+                    .position(|t| *t != first)
+                    .unwrap_or(0);
+            }
+        }
         self.open(Dialog::Pick(p), Purpose::PickProductType { numbers });
     }
 
