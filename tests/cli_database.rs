@@ -92,3 +92,37 @@ fn work_that_fell_due_while_stopped_completes_on_the_next_start() {
     let out = d.json(&["run-due"]);
     assert_eq!(out["completed"], 0);
 }
+
+#[test]
+fn a_lowered_limit_is_a_warning_in_check_not_a_problem() {
+    let d = Desk::new();
+    let n = d.available(&["--area-code", "206"], 3);
+    d.provisioned("vc", &n);
+    d.check_sound();
+    // The administrator lowers the limit below what is held.
+    let text = std::fs::read_to_string(&d.config).unwrap();
+    std::fs::write(&d.config, format!("{text}\n[inventory]\nlimit = 2\n")).unwrap();
+    let out = d.run(&["check"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.is_empty(), "{out:?}");
+    assert!(out.stdout.contains("The database is sound"), "{out:?}");
+    let warning = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Warning: "))
+        .unwrap_or_else(|| panic!("no warning: {out:?}"));
+    assert!(
+        warning.contains("3 numbers are held, over the configured limit of 2"),
+        "{warning}"
+    );
+    let v = d.json(&["check"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 1, "{v}");
+    // Nothing more can be added while over the limit.
+    let more = d.available(&["--area-code", "503"], 1);
+    d.refused(
+        &["provision", "--product-type", "vc", &more[0]],
+        "limited to 2",
+    );
+}

@@ -158,22 +158,40 @@ fn csv_bytes(records: &[serde_json::Value]) -> Res<Vec<u8>> {
         .map_err(|e| CliError::refused(format!("cannot write CSV: {e}")))
 }
 
+/// The invariants and indexes (problems: exit 1), and warnings that leave the data sound
+/// (more numbers held than a lowered `[inventory] limit` allows: exit 0).
 pub fn check(ctx: &mut Ctx) -> Res {
     let problems = ctx.engine.check()?;
+    let store = ctx.engine.store();
+    let numbers = store.all_numbers()?;
+    let policy = ctx.engine.policy();
+    let warnings: Vec<String> = crate::domain::invariants::over_limit(&numbers, policy)
+        .map(|w| {
+            format!("{w}: no number can be ordered, ported in or restored until numbers are deleted or the limit is raised")
+        })
+        .into_iter()
+        .collect();
     if ctx.json {
-        ctx.print_json(&json!({ "ok": problems.is_empty(), "problems": problems }))?;
-    } else if problems.is_empty() {
-        let store = ctx.engine.store();
-        writeln!(
-            ctx.out,
-            "The database is sound: {} numbers, {} held of {}.",
-            store.all_numbers()?.len(),
-            store.held(),
-            ctx.engine.policy().inventory_limit
-        )?;
+        ctx.print_json(&json!({
+            "ok": problems.is_empty(),
+            "problems": problems,
+            "warnings": warnings,
+        }))?;
     } else {
+        if problems.is_empty() {
+            writeln!(
+                ctx.out,
+                "The database is sound: {} numbers, {} held of {}.",
+                numbers.len(),
+                store.held(),
+                policy.inventory_limit
+            )?;
+        }
         for p in &problems {
             writeln!(ctx.out, "{}", one_line(p))?;
+        }
+        for w in &warnings {
+            writeln!(ctx.out, "Warning: {}", one_line(w))?;
         }
     }
     if problems.is_empty() {
