@@ -785,3 +785,20 @@ fn the_product_type_dialog_preselects_the_other_type() {
         a.status_text()
     );
 }
+
+#[test]
+fn an_empty_btn_says_the_field_is_required() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, PORT_IN_STEP_1);
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("2 of 2"), "{text}");
+    assert!(!text.contains("E.164"), "{text}");
+    assert!(text.contains("is required"), "{text}");
+    // Submitting anyway keeps the form open and still names the field.
+    press(&mut a, w.now, "<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(!text.contains("“”"), "{text}");
+    assert!(text.contains("billing number (BTN) is required"), "{text}");
+    assert!(w.engine.store().requests().unwrap().is_empty());
+}

@@ -76,14 +76,25 @@ pub fn email_check() -> Check {
     Box::new(|s| {
         if is_plausible_email(s) {
             Ok(())
+        } else if s.trim().is_empty() {
+            Err("the email is required: your administrator account's, e.g. ana@example.com".into())
         } else {
             Err("the email address of your administrator account, e.g. ana@example.com".into())
         }
     })
 }
 
-fn number_check() -> Check {
-    Box::new(|s| E164::parse(s).map(|_| ()).map_err(|e| e.to_string()))
+/// A required phone number: empty says which field to fill, anything else goes to the
+/// domain's parser.
+fn required_number(text: &str, what: &str) -> Result<E164, String> {
+    if text.trim().is_empty() {
+        return Err(format!("the {what} is required, e.g. +12065550123"));
+    }
+    E164::parse(text).map_err(|e| format!("{what}: {e}"))
+}
+
+fn number_check(what: &'static str) -> Check {
+    Box::new(move |s| required_number(s, what).map(|_| ()))
 }
 
 fn numbers_check() -> Check {
@@ -93,6 +104,9 @@ fn numbers_check() -> Check {
 fn date_check() -> Check {
     Box::new(|s| match Timestamp::parse(s) {
         Some(_) => Ok(()),
+        None if s.trim().is_empty() => {
+            Err("the requested date is required, e.g. 2026-12-15 09:00".into())
+        }
         None => Err("a date and time in UTC, e.g. 2026-12-15 09:00".into()),
     })
 }
@@ -223,20 +237,16 @@ impl FormDialog {
                 request: id.clone(),
                 text: self.form.value(0).to_string(),
             }),
-            FormKind::Loa(id) => {
-                E164::parse(&v(2))
-                    .map_err(|e| e.to_string())
-                    .map(|btn| Action::SubmitLoa {
-                        request: id.clone(),
-                        loa: Loa {
-                            carrier: v(0),
-                            authorizing_person: v(1),
-                            btn,
-                            service_address: v(3),
-                            submitted_at: now,
-                        },
-                    })
-            }
+            FormKind::Loa(id) => required_number(&v(2), BTN).map(|btn| Action::SubmitLoa {
+                request: id.clone(),
+                loa: Loa {
+                    carrier: v(0),
+                    authorizing_person: v(1),
+                    btn,
+                    service_address: v(3),
+                    submitted_at: now,
+                },
+            }),
         };
         match result {
             Ok(a) => FormStep::Submit(Box::new(a)),
@@ -264,7 +274,7 @@ impl FormDialog {
         let form = PortIn {
             numbers: parse_numbers(&a(PI_NUMBERS))?,
             product_type,
-            btn: E164::parse(&b(0)).map_err(|e| format!("BTN: {e}"))?,
+            btn: required_number(&b(0), BTN)?,
             authorizing_person: b(1),
             current_carrier: opt(b(2)),
             service_account_number: secret(b(3)),
@@ -297,6 +307,7 @@ impl FormDialog {
 }
 
 const CHOOSE: &str = "Space or Left/Right to choose";
+const BTN: &str = "billing number (BTN)";
 
 pub fn plain_form() -> FormDialog {
     let categories: Vec<String> = Category::ALL.iter().map(|c| c.label().into()).collect();
@@ -389,7 +400,7 @@ fn records_form() -> Form {
             "Billing number (BTN)",
             "",
             "the account's billing telephone number",
-            number_check(),
+            number_check(BTN),
         ))
         .field(Field::new(
             "Authorizing person",
@@ -476,7 +487,7 @@ pub fn loa_form(r: &SupportRequest, p: &PortIn) -> FormDialog {
         "Billing number (BTN)",
         p.btn.as_str(),
         "the billing telephone number",
-        number_check(),
+        number_check(BTN),
     ))
     .field(Field::new(
         "Service address",
