@@ -349,10 +349,12 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             .iter()
             .map(|c| format!("{} ({})", sanitize(&c.name), c.id)),
     );
-    let date = now.plus(policy.porting_min).short();
-    let date = format!("{} 09:00", &date[..10]);
+    let date = default_port_date(policy, now).short();
     let form = Form::new("Port numbers in (1 of 2)", "next")
-        .intro("US numbers only; toll-free only as Voice Connector. Takes 2-4 weeks.")
+        .intro(format!(
+            "US numbers only; toll-free only as Voice Connector. Takes {}.",
+            porting_span(policy)
+        ))
         .field(Field::new(
             "Numbers to port",
             "",
@@ -391,6 +393,40 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             .add(PI_PRODUCT, product_options())
             .add(PI_CONNECTOR, vc),
     )
+}
+
+/// How long a port takes, from the policy: "14-28 days", or durations when not whole days.
+pub fn porting_span(policy: &Policy) -> String {
+    const DAY: u64 = 86_400;
+    let (min, max) = (policy.porting_min.as_secs(), policy.porting_max.as_secs());
+    let days = |s: u64| s / DAY;
+    if min >= DAY && min % DAY == 0 && max % DAY == 0 {
+        if min == max {
+            format!("{} days", days(min))
+        } else {
+            format!("{}-{} days", days(min), days(max))
+        }
+    } else if min == max {
+        format_duration(policy.porting_min)
+    } else {
+        format!(
+            "{} to {}",
+            format_duration(policy.porting_min),
+            format_duration(policy.porting_max)
+        )
+    }
+}
+
+/// The requested date the form starts with: 09:00 UTC on the day the shortest port would
+/// complete, moved a day on while that is not after `now` (never a date in the past).
+pub fn default_port_date(policy: &Policy, now: Timestamp) -> Timestamp {
+    let day = std::time::Duration::from_secs(86_400);
+    let earliest = now.plus(policy.porting_min).short();
+    let mut at = Timestamp::parse(&format!("{} 09:00", &earliest[..10])).unwrap_or(now);
+    while at <= now {
+        at = at.plus(day);
+    }
+    at
 }
 
 fn records_form() -> Form {
@@ -501,6 +537,24 @@ pub fn loa_form(r: &SupportRequest, p: &PortIn) -> FormDialog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_port_in_form_reads_the_policy_and_never_defaults_to_the_past() {
+        let now = Timestamp::parse("2026-11-25 10:30").unwrap();
+        let p = Policy::default();
+        assert_eq!(porting_span(&p), "14-28 days");
+        assert_eq!(default_port_date(&p, now).short(), "2026-12-09 09:00");
+        let quick = Policy {
+            porting_min: std::time::Duration::from_secs(60),
+            porting_max: std::time::Duration::from_secs(3_600),
+            ..Policy::default()
+        };
+        assert_eq!(porting_span(&quick), "1 m 0 s to 1 h 0 m");
+        // 09:00 today is past at 10:30: tomorrow 09:00.
+        assert_eq!(default_port_date(&quick, now).short(), "2026-11-26 09:00");
+        let form = port_in_form(&[], &quick, now);
+        assert_eq!(form.form.value(PI_DATE), "2026-11-26 09:00");
+    }
 
     #[test]
     fn numbers_split_on_commas_and_spaces() {
