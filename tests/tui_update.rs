@@ -802,3 +802,49 @@ fn an_empty_btn_says_the_field_is_required() {
     assert!(text.contains("billing number (BTN) is required"), "{text}");
     assert!(w.engine.store().requests().unwrap().is_empty());
 }
+
+#[test]
+fn a_viewer_cannot_reveal_the_port_out_pin_or_account_id() {
+    let w = world();
+    let mut a = app(&w);
+    let n = w.inventory[3].to_string();
+    press(
+        &mut a,
+        w.now,
+        &format!("5o{n}<Tab><Tab>ana@example.com<Enter>"),
+    );
+    let later = w.now.plus(std::time::Duration::from_secs(86_400 + 60));
+    w.engine.run_due(later).unwrap();
+    let r = only_request(&w);
+    let pin = r.port_out_pin.clone().expect("support sent a PIN");
+    let account = r.port_out_account.clone().unwrap();
+    let ui = phonedesk::tui::UiOptions {
+        export_dir: w.dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let mut v = phonedesk::tui::App::new(
+        std::sync::Arc::clone(&w.engine),
+        Actor::viewer("vic"),
+        ui,
+        later,
+    )
+    .unwrap();
+    press(&mut v, later, "5<Enter>");
+    let text = render(&mut v, 120, 40);
+    assert!(
+        text.contains(&r.id.to_string()),
+        "the request is open: {text}"
+    );
+    press(&mut v, later, "v");
+    assert!(
+        v.status_text().contains("Only administrators"),
+        "{}",
+        v.status_text()
+    );
+    let text = render(&mut v, 120, 40);
+    assert!(
+        !text.contains(pin.reveal()) && !text.contains(&account),
+        "{text}"
+    );
+    assert!(!text.contains("Shown in full"), "{text}");
+}

@@ -392,6 +392,14 @@ impl Screen for Support {
                     let _ = cx.dispatch(Action::CloseRequest { request: r.id });
                 }
             }
+            // The port-out PIN and account ID move numbers away: admins only.
+            Cmd::Reveal if cx.actor.role != Role::Admin => {
+                self.reveal = false;
+                cx.say(Status::error(format!(
+                    "Only administrators can reveal the port-out account ID and PIN; you are signed in as a {}.",
+                    cx.actor.role.label()
+                )));
+            }
             Cmd::Reveal => match self.opened() {
                 Some(r) if matches!(r.kind, RequestKind::PortOut(_)) => {
                     self.reveal = !self.reveal;
