@@ -151,14 +151,18 @@ pub fn run_with(
         Err(e) => return clap_failure(e, out, err),
     };
     let json = cli.json;
+    let mut watched = Watched {
+        inner: out,
+        broken: false,
+    };
     let mut ctx = Ctx {
         engine,
         actor,
         json,
         yes: cli.yes,
         access,
-        out,
-        err,
+        out: &mut watched,
+        err: &mut *err,
     };
     let result = match cli.command {
         Some(command) => dispatch(&mut ctx, command),
@@ -168,10 +172,48 @@ pub fn run_with(
     };
     match result {
         Ok(()) => 0,
+        // Whoever reads the output stopped reading (`numbers list | head -1`): what they
+        // took was what they wanted, so the command ends quietly.
+        Err(_) if watched.broken => 0,
         Err(e) => {
-            fail(&e, json, ctx.out, ctx.err);
+            fail(&e, json, watched.inner, err);
             e.code
         }
+    }
+}
+
+/// A command's output, noting whether its reader went away (a broken pipe, or an SSH
+/// channel that closed).
+struct Watched<'a> {
+    inner: &'a mut dyn Write,
+    broken: bool,
+}
+
+impl Watched<'_> {
+    fn note<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &r {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                self.broken = true;
+            }
+        }
+        r
+    }
+}
+
+impl Write for Watched<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let r = self.inner.write(bytes);
+        self.note(r)
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let r = self.inner.write_all(bytes);
+        self.note(r)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let r = self.inner.flush();
+        self.note(r)
     }
 }
 
