@@ -848,3 +848,69 @@ fn a_viewer_cannot_reveal_the_port_out_pin_or_account_id() {
     );
     assert!(!text.contains("Shown in full"), "{text}");
 }
+
+#[test]
+fn a_failed_acquisition_shows_its_full_reason_in_the_pending_details() {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(dir.path().join("db")))
+            .unwrap();
+    let engine = std::sync::Arc::new(phonedesk::engine::Engine::new(
+        store,
+        std::sync::Arc::new(phonedesk::carrier::SimulatedCarrier::new(2026, 1.0)),
+        Policy::default(),
+    ));
+    let found = engine
+        .search(&SearchQuery::us().with_area_code(206).with_limit(1))
+        .unwrap();
+    engine
+        .dispatch(
+            &admin(),
+            Action::Provision {
+                product_type: ProductType::BusinessCalling,
+                numbers: vec![found[0].number.clone()],
+            },
+            t0(),
+        )
+        .unwrap();
+    engine.run_due(at(61)).unwrap();
+    let p = engine.store().number(&found[0].number).unwrap().unwrap();
+    let NumberStatus::AcquireFailed { reason } = p.status else {
+        panic!("not failed: {:?}", p.status)
+    };
+    let ui = phonedesk::tui::UiOptions {
+        export_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let mut a =
+        phonedesk::tui::App::new(std::sync::Arc::clone(&engine), admin(), ui, at(70)).unwrap();
+    press(&mut a, at(70), "2<Enter>");
+    let text = render(&mut a, 80, 24);
+    let flat: String = text
+        .lines()
+        .map(|l| l.trim_matches('"').trim_matches('│').trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Failed"), "{text}");
+    assert!(flat.contains("x dismiss"), "{text}");
+    // The reason wraps inside the details, every word in order.
+    let words: Vec<&str> = reason.split(' ').collect();
+    let first = words.first().unwrap();
+    let last = words.last().unwrap();
+    assert!(
+        flat.contains(first) && flat.contains(last),
+        "{reason}\n{text}"
+    );
+    press(&mut a, at(70), "x");
+    let after = engine.store().number(&found[0].number).unwrap();
+    assert!(
+        !matches!(
+            after.map(|p| p.status),
+            Some(NumberStatus::AcquireFailed { .. })
+        ),
+        "x dismisses the shown number: {}",
+        a.status_text()
+    );
+}
