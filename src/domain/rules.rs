@@ -622,7 +622,6 @@ impl Ctx<'_> {
                 count_label(&numbers),
                 until.short()
             ),
-            takes_effect_at: Some(until),
             numbers,
             ..Default::default()
         })
