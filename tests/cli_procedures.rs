@@ -401,7 +401,16 @@ fn port_out_then_unassign_and_delete() {
     let d = Desk::new();
     let n = d.available(&["--area-code", "617"], 1);
     d.provisioned("bc", &n);
-    d.ok(&["directory", "accounts", "create", "Example Corp"]);
+    // `--name`, as the other create commands (`directory` above gives the name alone).
+    d.refused_with(2, &["directory", "accounts", "create"], "--name");
+    d.refused_with(
+        2,
+        &["directory", "accounts", "create", "--name", "A", "B"],
+        "cannot be used with",
+    );
+    assert!(d
+        .ok(&["directory", "accounts", "create", "--name", "Example Corp"])
+        .contains("Created account Example Corp (acct-1)"));
     d.ok(&[
         "directory",
         "users",

@@ -276,8 +276,18 @@ pub enum DirectoryCmd {
 #[derive(Debug, Subcommand)]
 pub enum AccountsCmd {
     List,
+    /// Create an account: --name NAME (or the name alone).
     Create {
-        name: String,
+        /// The account's name.
+        #[arg(
+            long = "name",
+            value_name = "NAME",
+            required_unless_present = "positional_name"
+        )]
+        name: Option<String>,
+        /// The name, given without --name.
+        #[arg(value_name = "NAME", conflicts_with = "name")]
+        positional_name: Option<String>,
     },
     /// Delete an account with no users (asks for confirmation).
     Delete {

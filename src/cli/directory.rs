@@ -43,7 +43,7 @@ fn accounts(ctx: &mut Ctx, cmd: AccountsCmd) -> Res {
             if accounts.is_empty() {
                 writeln!(
                     ctx.out,
-                    "No accounts yet: phonedesk directory accounts create NAME"
+                    "No accounts yet: phonedesk directory accounts create --name NAME"
                 )?;
                 return Ok(());
             }
@@ -53,7 +53,14 @@ fn accounts(ctx: &mut Ctx, cmd: AccountsCmd) -> Res {
                 .collect();
             table(ctx.out, &["ID", "NAME", "USERS"], &rows)
         }
-        AccountsCmd::Create { name } => act(ctx, Action::CreateAccount { name }),
+        AccountsCmd::Create {
+            name,
+            positional_name,
+        } => {
+            // clap makes sure exactly one of the two is given.
+            let name = name.or(positional_name).unwrap_or_default();
+            act(ctx, Action::CreateAccount { name })
+        }
         AccountsCmd::Delete { id: a } => {
             ctx.confirm(&format!("Delete account {}?", one_line(&a)))?;
             act(
