@@ -94,14 +94,17 @@ fn malformed_and_unknown_numbers() {
         "+1206555012345678",
         "+1206555O123",
     ] {
-        d.refused(&["numbers", "show", bad], "is not an E.164 phone number");
-        d.refused(&["delete", "-y", bad], "is not an E.164 phone number");
-        d.refused(
+        // A value that cannot be read is a usage error, exit 2.
+        d.refused_with(2, &["numbers", "show", bad], "is not an E.164 phone number");
+        d.refused_with(2, &["delete", "-y", bad], "is not an E.164 phone number");
+        d.refused_with(
+            2,
             &["assign", bad, "--user", "user-2"],
             "is not an E.164 phone number",
         );
     }
-    d.refused(
+    d.refused_with(
+        2,
         &["provision", "--product-type", "vc", "+10065550123"],
         "not a valid phone number",
     );
@@ -355,9 +358,16 @@ fn searches_follow_the_rules() {
             "is not a toll-free prefix",
         );
     }
-    d.refused(
+    // Values that do not read as numbers are usage errors; numbers a rule refuses, refusals.
+    d.refused_with(
+        2,
         &["search", "--toll-free-prefix", "eight"],
         "is not a toll-free prefix",
+    );
+    d.refused_with(
+        2,
+        &["search", "--area-code", "two-oh-six"],
+        "an area code has 3 digits",
     );
     d.refused(&["search", "--state", "ZZ"], "is not a US state");
     d.refused(
@@ -611,7 +621,15 @@ fn port_in_requests_are_checked() {
     d.refused(&blank, "missing the authorizing person");
     let mut bad_date = port_in(&["+12065550123"], "bc", "--requested");
     bad_date.extend_from_slice(&["--requested", "next tuesday"]);
-    d.refused(&bad_date, "is not a date and time");
+    d.refused_with(2, &bad_date, "is not a date and time");
+    let mut bad_btn = port_in(&["+12065550123"], "bc", "--btn");
+    bad_btn.extend_from_slice(&["--btn", "2065550100"]);
+    d.refused_with(2, &bad_btn, "is not an E.164 phone number");
+    d.refused_with(
+        2,
+        &port_in(&["+12065550123"], "fax", ""),
+        "is not a product type",
+    );
     d.ok(&[
         "directory",
         "voice-connectors",

@@ -15,7 +15,7 @@ fn query(flags: &SearchFlags, limit: usize) -> Res<SearchQuery> {
     q.contains = flags.contains.clone();
     if let Some(a) = &flags.area_code {
         let npa = a.trim().parse::<u16>().map_err(|_| {
-            CliError::refused(format!(
+            CliError::usage(format!(
                 "an area code has 3 digits from 200 to 999, not “{}”",
                 one_line(a)
             ))
@@ -24,7 +24,7 @@ fn query(flags: &SearchFlags, limit: usize) -> Res<SearchQuery> {
     }
     if let Some(p) = &flags.toll_free_prefix {
         let prefix = p.trim().parse::<u16>().map_err(|_| {
-            CliError::refused(format!(
+            CliError::usage(format!(
                 "“{}” is not a toll-free prefix: use 800, 833, 844, 855, 866, 877 or 888",
                 one_line(p)
             ))

@@ -108,8 +108,10 @@ pub fn parse_numbers(texts: &[String]) -> Res<Vec<E164>> {
     texts.iter().map(|t| parse_number(t)).collect()
 }
 
+/// A phone number as typed; one that cannot be read as E.164 is a usage error (exit 2), as
+/// every value that does not parse. Whether it is one of yours is the domain's to say.
 pub fn parse_number(text: &str) -> Res<E164> {
-    E164::parse(text).map_err(|e| CliError::refused(e.to_string()))
+    E164::parse(text).map_err(|e| CliError::usage(e.to_string()))
 }
 
 pub fn parse_product(text: &str) -> Res<ProductType> {

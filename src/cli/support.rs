@@ -132,7 +132,7 @@ fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
         .as_deref()
         .ok_or_else(|| missing("requested date and time", "requested"))?;
     let requested_at = Timestamp::parse(requested).ok_or_else(|| {
-        CliError::refused(format!(
+        CliError::usage(format!(
             "“{}” is not a date and time: write 2026-12-01T09:00 (UTC)",
             one_line(requested)
         ))
