@@ -161,6 +161,11 @@ fn provision_assign_reassign_unassign_switch_delete_restore() {
     );
     let out = d.ok(&["reassign", &vc[0], "--group", "vcg-1"]);
     assert!(out.contains("Reassigned") && out.contains("Both"), "{out}");
+    // Where it already is: refused, nothing changed.
+    d.refused(
+        &["reassign", &vc[0], "--group", "vcg-1"],
+        "is already assigned to",
+    );
     assert_eq!(
         d.json(&["numbers", "list", "--assigned-to", "vcg-1"])
             .as_array()
