@@ -284,7 +284,7 @@ fn calling_names_default_and_unique() {
     // Updated, but the default's cooldown still runs.
     refused(
         &["calling-name", "default", "New Name"],
-        "once every 7 days",
+        "it can change again at",
     );
     assert!(d
         .ok(&["calling-name", "show"])
@@ -317,7 +317,7 @@ fn port_in_args<'a>(numbers: &'a [&'a str], product: &'a str) -> Vec<&'a str> {
         "--customer-name",
         "Example Corp",
         "--requested",
-        "2026-12-01T09:00",
+        "2030-06-03T09:00",
         "--email",
         "ana@example.com",
     ]);
