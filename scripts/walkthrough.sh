@@ -111,6 +111,10 @@ sleep 2.5
 run support show req-2
 sleep 4.5
 run support list
+step "Once ported out, the number is only unassigned and deleted:"
+run calling-name set "$n2" "Old Line"
+run unassign "$n2" --yes
+run delete "$n2" --yes
 
 step "## A plain support request, the audit log, export and check"
 run support new --category technical --subject "Dropped calls" --issue "Calls on the main trunk drop after 5 minutes" --email ana@example.com
