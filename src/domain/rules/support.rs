@@ -14,6 +14,35 @@ fn request(tx: &Tx, id: &RequestId) -> Result<SupportRequest, RuleError> {
         .ok_or_else(|| RuleError::UnknownRequest(id.0.clone()))
 }
 
+/// Writes the request and reports on it.
+fn saved(tx: &mut Tx, r: SupportRequest, message: String) -> Outcome {
+    let id = r.id.clone();
+    tx.push(Change::PutRequest(r));
+    Outcome {
+        message,
+        request: Some(id),
+        ..Default::default()
+    }
+}
+
+/// The desk acts on the request at `at`.
+fn schedule_step(tx: &mut Tx, id: &RequestId, at: Timestamp) {
+    tx.push(Change::Schedule(Due {
+        at,
+        task: Task::SupportStep(id.clone()),
+    }));
+}
+
+/// The desk no longer acts at `at`.
+fn unschedule_step(tx: &mut Tx, id: &RequestId, at: Option<Timestamp>) {
+    if let Some(at) = at {
+        tx.push(Change::Unschedule(Due {
+            at,
+            task: Task::SupportStep(id.clone()),
+        }));
+    }
+}
+
 fn support_reply(r: &mut SupportRequest, at: Timestamp, text: String) {
     r.thread.push(Reply {
         author: Author::Support,
@@ -80,10 +109,7 @@ fn new_request(
 ) -> SupportRequest {
     let id = RequestId::from_seq(tx.next_id(|s| &mut s.request));
     let at = ctx.now.plus(ctx.policy.support_response);
-    tx.push(Change::Schedule(Due {
-        at,
-        task: Task::SupportStep(id.clone()),
-    }));
+    schedule_step(tx, &id, at);
     SupportRequest {
         id,
         category,
@@ -338,17 +364,9 @@ pub(super) fn reply(
         let at = ctx.now.plus(ctx.policy.support_response);
         r.status = RequestStatus::Submitted;
         r.next_step_at = Some(at);
-        tx.push(Change::Schedule(Due {
-            at,
-            task: Task::SupportStep(id.clone()),
-        }));
+        schedule_step(tx, id, at);
     }
-    tx.push(Change::PutRequest(r));
-    Ok(Outcome {
-        message: format!("Replied to {id}."),
-        request: Some(id.clone()),
-        ..Default::default()
-    })
+    Ok(saved(tx, r, format!("Replied to {id}.")))
 }
 
 pub(super) fn submit_loa(
@@ -385,10 +403,7 @@ pub(super) fn submit_loa(
             r.status = RequestStatus::Foc;
             r.foc_date = Some(date);
             r.next_step_at = Some(date);
-            tx.push(Change::Schedule(Due {
-                at: date,
-                task: Task::SupportStep(id.clone()),
-            }));
+            schedule_step(tx, id, date);
             support_reply(
                 &mut r,
                 ctx.now,
@@ -421,12 +436,7 @@ pub(super) fn submit_loa(
         }
     };
     r.updated_at = ctx.now;
-    tx.push(Change::PutRequest(r));
-    Ok(Outcome {
-        message,
-        request: Some(id.clone()),
-        ..Default::default()
-    })
+    Ok(saved(tx, r, message))
 }
 
 pub(super) fn cancel(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, RuleError> {
@@ -438,26 +448,13 @@ pub(super) fn cancel(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, 
             hint: "it cannot be cancelled",
         });
     }
-    if let Some(due) = r.next_step_at.map(|at| Due {
-        at,
-        task: Task::SupportStep(id.clone()),
-    }) {
-        tx.push(Change::Unschedule(due));
-    }
+    unschedule_step(tx, id, r.next_step_at);
     let at = ctx.now.plus(ctx.policy.support_response);
     r.status = RequestStatus::CancelRequested;
     r.next_step_at = Some(at);
     r.updated_at = ctx.now;
-    tx.push(Change::Schedule(Due {
-        at,
-        task: Task::SupportStep(id.clone()),
-    }));
-    tx.push(Change::PutRequest(r));
-    Ok(Outcome {
-        message: format!("Asked support to cancel {id}."),
-        request: Some(id.clone()),
-        ..Default::default()
-    })
+    schedule_step(tx, id, at);
+    Ok(saved(tx, r, format!("Asked support to cancel {id}.")))
 }
 
 pub(super) fn close(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, RuleError> {
@@ -476,20 +473,10 @@ pub(super) fn close(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, R
             hint: "it is already closed",
         });
     }
-    if let Some(due) = r.next_step_at.take().map(|at| Due {
-        at,
-        task: Task::SupportStep(id.clone()),
-    }) {
-        tx.push(Change::Unschedule(due));
-    }
+    unschedule_step(tx, id, r.next_step_at.take());
     r.status = RequestStatus::Closed;
     r.updated_at = ctx.now;
-    tx.push(Change::PutRequest(r));
-    Ok(Outcome {
-        message: format!("Closed {id}."),
-        request: Some(id.clone()),
-        ..Default::default()
-    })
+    Ok(saved(tx, r, format!("Closed {id}.")))
 }
 
 /// The desk's next move on a request, when it falls due.
@@ -561,10 +548,7 @@ pub(super) fn step(
             r.status = RequestStatus::Foc;
             r.foc_date = Some(date);
             r.next_step_at = Some(date);
-            tx.push(Change::Schedule(Due {
-                at: date,
-                task: Task::SupportStep(id.clone()),
-            }));
+            schedule_step(tx, id, date);
             format!("Support answered {id} with the account ID and PIN.")
         }
         (RequestKind::PortOut(form), RequestStatus::Foc) => {
@@ -590,12 +574,7 @@ pub(super) fn step(
             })
         }
     };
-    tx.push(Change::PutRequest(r));
-    Ok(Outcome {
-        message,
-        request: Some(id.clone()),
-        ..Default::default()
-    })
+    Ok(saved(tx, r, message))
 }
 
 /// Ends a port-in: its numbers land in the inventory, or leave Pending; the order follows.

@@ -451,32 +451,18 @@ impl Inventory {
                 numbers,
                 reassign,
                 ids,
-            } => {
-                let Some(id) = ids.get(i).cloned() else {
-                    return Ok(());
-                };
-                let to = Assignee::VoiceConnector(id);
-                if reassign {
-                    Action::Reassign { numbers, to }
-                } else {
-                    Action::Assign { numbers, to }
-                }
-            }
+            } => match ids.get(i).cloned() {
+                Some(id) => assign_action(numbers, Assignee::VoiceConnector(id), reassign),
+                None => return Ok(()),
+            },
             Purpose::PickGroup {
                 numbers,
                 reassign,
                 ids,
-            } => {
-                let Some(id) = ids.get(i).cloned() else {
-                    return Ok(());
-                };
-                let to = Assignee::VoiceConnectorGroup(id);
-                if reassign {
-                    Action::Reassign { numbers, to }
-                } else {
-                    Action::Assign { numbers, to }
-                }
-            }
+            } => match ids.get(i).cloned() {
+                Some(id) => assign_action(numbers, Assignee::VoiceConnectorGroup(id), reassign),
+                None => return Ok(()),
+            },
             Purpose::PickProductType { numbers } => Action::SwitchProductType {
                 numbers,
                 product_type: ProductType::ALL[i.min(1)],
@@ -1239,6 +1225,15 @@ fn long_duration(d: std::time::Duration) -> String {
 
 fn name_check() -> crate::tui::widgets::form::Check {
     Box::new(|s| CallingName::parse(s).map(|_| ()).map_err(|e| e.to_string()))
+}
+
+/// Assign, or reassign when the numbers already have somewhere to go.
+fn assign_action(numbers: Vec<E164>, to: Assignee, reassign: bool) -> Action {
+    if reassign {
+        Action::Reassign { numbers, to }
+    } else {
+        Action::Assign { numbers, to }
+    }
 }
 
 fn short_product(p: ProductType) -> &'static str {
