@@ -35,7 +35,21 @@ fn real_main() -> i32 {
         Ok(c) => c,
         Err(e) => return fail(CliError::usage(e.to_string())),
     };
-    let db = paths.database(parsed.db.as_deref(), &config);
+    let (config, db) = match (parsed.demo, &parsed.command) {
+        (false, _) => {
+            let db = paths.database(parsed.db.as_deref(), &config);
+            (config, db)
+        }
+        (true, None) => match demo_database(&paths) {
+            Ok(db) => (phonedesk::demo::config(&config), db),
+            Err(e) => return fail(CliError::refused(e)),
+        },
+        (true, Some(_)) => {
+            return fail(CliError::usage(
+                "--demo opens the console on a demo database; it takes no command",
+            ))
+        }
+    };
     let engine = match Engine::open(&config, &db) {
         Ok(e) => Arc::new(e),
         Err(e) => {
@@ -50,6 +64,13 @@ fn real_main() -> i32 {
     if !matches!(parsed.command, Some(Command::RunDue)) {
         if let Err(e) = engine.run_due(now()) {
             return fail(CliError::refused(e.to_string()));
+        }
+    }
+    if parsed.demo {
+        if let Err(e) = phonedesk::demo::fill(&engine, now()) {
+            return fail(CliError::refused(format!(
+                "cannot fill the demo database: {e}"
+            )));
         }
     }
     let actor = Actor::admin(login_name());
@@ -100,6 +121,22 @@ fn usage_only(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i3
             }
         }
     }
+}
+
+/// A fresh, empty demo database in the data directory.
+fn demo_database(paths: &Paths) -> Result<std::path::PathBuf, String> {
+    let db = paths.data_dir.join("demo");
+    if let Ok(lock) = std::fs::File::open(db.join("phonedesk.lock")) {
+        use fs2::FileExt;
+        if lock.try_lock_exclusive().is_err() {
+            return Err("another `phonedesk --demo` is running; quit it first".into());
+        }
+    }
+    if db.exists() {
+        std::fs::remove_dir_all(&db)
+            .map_err(|e| format!("cannot clear the demo database at {}: {e}", db.display()))?;
+    }
+    Ok(db)
 }
 
 fn login_name() -> String {

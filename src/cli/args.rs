@@ -26,6 +26,10 @@ pub struct Cli {
     /// Answer yes to confirmations (needed for destructive commands without a terminal).
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
+    /// Open the console on a throwaway demo database (<data dir>/demo, refilled each time)
+    /// with an example organisation and durations of seconds and minutes.
+    #[arg(long)]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
