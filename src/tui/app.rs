@@ -83,6 +83,8 @@ struct Header {
     limit: usize,
     pending: usize,
     name: String,
+    /// The name's state ("update in progress"), when it has one worth showing.
+    name_status: Option<&'static str>,
     name_completes: Option<Timestamp>,
 }
 
@@ -478,11 +480,10 @@ impl App {
             limit: self.engine.policy().inventory_limit,
             pending: store.count(StatusCode::AcquireInProgress)
                 + store.count(StatusCode::PortinInProgress),
-            name: match name.status {
-                CallingNameStatus::Unassigned if name.pending.is_none() => {
-                    super::sanitize(&shown).into_owned()
-                }
-                status => format!("{} ({})", super::sanitize(&shown), status.label()),
+            name: super::sanitize(&shown).into_owned(),
+            name_status: match name.status {
+                CallingNameStatus::Unassigned if name.pending.is_none() => None,
+                status => Some(status.label()),
             },
             name_completes: name.pending.as_ref().map(|p| p.completes_at),
         };
@@ -640,30 +641,46 @@ impl App {
         let sep = if t.ascii { " | " } else { " │ " };
         let h = &self.header;
         let held_style = if h.held >= h.limit { t.warn } else { t.accent };
-        let mut spans = vec![
-            Span::styled(" phonedesk", t.title),
-            Span::styled(sep, t.dim),
-            Span::raw("Held "),
-            Span::styled(format!("{}/{}", h.held, h.limit), held_style),
-            Span::styled(sep, t.dim),
-            Span::raw("Default calling name: "),
-            Span::styled(h.name.clone(), t.text),
-        ];
-        if let Some(at) = h.name_completes {
-            spans.push(Span::styled(
-                format!(", completes in {}", format_duration(self.now.until(at))),
-                t.dim,
-            ));
-        }
         let sessions = self.sessions_label.clone().or_else(|| {
             let n = self.engine.sessions();
             (n > 1).then(|| format!("{n} admins connected"))
         });
-        if let Some(s) = sessions {
+        let left = format_duration_opt(h.name_completes.map(|at| self.now.until(at)));
+        // The long wording when it fits, the short one otherwise (80 columns).
+        let line = |long: bool| {
+            let mut spans = vec![
+                Span::styled(" phonedesk", t.title),
+                Span::styled(sep, t.dim),
+                Span::raw("Held "),
+                Span::styled(format!("{}/{}", h.held, h.limit), held_style),
+            ];
+            if let Some(s) = &sessions {
+                spans.push(Span::styled(sep, t.dim));
+                spans.push(Span::styled(super::sanitize(s).into_owned(), t.dim));
+            }
             spans.push(Span::styled(sep, t.dim));
-            spans.push(Span::styled(super::sanitize(&s).into_owned(), t.dim));
-        }
-        f.render_widget(Paragraph::new(Line::from(spans)), area);
+            spans.push(Span::raw(if long {
+                "Default calling name: "
+            } else {
+                "Default name: "
+            }));
+            spans.push(Span::styled(h.name.clone(), t.text));
+            let state = match (h.name_status, &left, long) {
+                (Some(status), Some(left), true) => format!(" ({status}), completes in {left}"),
+                (Some(_), Some(left), false) => format!(" (updating, {left} left)"),
+                (Some(status), None, _) => format!(" ({status})"),
+                (None, _, _) => String::new(),
+            };
+            spans.push(Span::styled(state, t.dim));
+            Line::from(spans)
+        };
+        let long = line(true);
+        let chosen = if long.width() <= area.width as usize {
+            long
+        } else {
+            line(false)
+        };
+        f.render_widget(Paragraph::new(chosen), area);
     }
 
     fn draw_tabs(&self, f: &mut Frame, area: Rect) {
@@ -766,4 +783,8 @@ fn common_prefix(options: &[&str]) -> Option<String> {
         );
     }
     Some(first[..len].to_string())
+}
+
+fn format_duration_opt(d: Option<std::time::Duration>) -> Option<String> {
+    d.map(format_duration)
 }
