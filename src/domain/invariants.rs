@@ -115,3 +115,49 @@ pub fn check(s: &Snapshot) -> Vec<String> {
     }
     problems
 }
+
+/// The work that must be scheduled for the state to move on by itself, each with what it
+/// is for: a processing order, a calling-name update, a number in the deletion queue, a
+/// support request waiting on the desk. A missing one would strand its record.
+pub fn expected_work(
+    numbers: &[PhoneNumber],
+    orders: &[OrderSummary],
+    requests: &[SupportRequest],
+    settings: &Settings,
+) -> Vec<(Task, String)> {
+    let mut work = Vec::new();
+    for o in orders {
+        if o.order_type == OrderType::New && o.status == OrderStatus::Processing {
+            work.push((Task::CompleteOrder(o.id.clone()), format!("order {}", o.id)));
+        }
+    }
+    for p in numbers {
+        if p.calling_name.pending.is_some() {
+            work.push((
+                Task::CompleteNumberName(p.number.clone()),
+                format!("the calling name update of {}", p.number),
+            ));
+        }
+        if p.deleted_at().is_some() {
+            work.push((
+                Task::Purge(p.number.clone()),
+                format!("the purge of {}", p.number),
+            ));
+        }
+    }
+    if settings.default_calling_name.pending.is_some() {
+        work.push((
+            Task::CompleteDefaultName,
+            "the default calling name update".into(),
+        ));
+    }
+    for r in requests {
+        if r.next_step_at.is_some() {
+            work.push((
+                Task::SupportStep(r.id.clone()),
+                format!("the support desk's next step on {}", r.id),
+            ));
+        }
+    }
+    work
+}

@@ -985,12 +985,22 @@ impl Ctx<'_> {
                 tx.put_settings(s);
                 Ok(Outcome::say("The default calling name is updated."))
             }
-            Task::Purge(n) => match tx.number(n) {
-                Some(p)
-                    if p.deleted_at()
-                        .map(|d| d.plus(self.policy.deletion_retention))
-                        == Some(due.at) =>
-                {
+            // The window is measured with the retention in force now, so a changed
+            // `deletion_retention` neither purges early nor strands a number: a purge that
+            // comes too early is put back at the right time.
+            Task::Purge(n) => match tx.number(n).and_then(|p| p.deleted_at()) {
+                Some(deleted_at) => {
+                    let closes = deleted_at.plus(self.policy.deletion_retention);
+                    if self.now < closes {
+                        tx.push(Change::Schedule(Due {
+                            at: closes,
+                            task: Task::Purge(n.clone()),
+                        }));
+                        return Ok(Outcome::say(format!(
+                            "{n} stays restorable until {}.",
+                            closes.short()
+                        )));
+                    }
                     tx.remove_number(n);
                     Ok(Outcome {
                         message: format!("{n} was deleted for good."),
@@ -998,7 +1008,7 @@ impl Ctx<'_> {
                         ..Default::default()
                     })
                 }
-                _ => Ok(Outcome::say("Nothing to purge.")),
+                None => Ok(Outcome::say("Nothing to purge.")),
             },
             Task::SupportStep(id) => support::step(self, tx, id, due.at),
         }

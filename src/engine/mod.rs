@@ -212,6 +212,23 @@ impl Engine {
             policy: &self.policy,
         });
         problems.extend(self.store.check_indexes()?);
+        let scheduled: std::collections::HashSet<Task> = self
+            .store
+            .scheduled()?
+            .into_iter()
+            .map(|d| d.task)
+            .collect();
+        let work = invariants::expected_work(
+            &numbers,
+            &self.store.order_summaries()?,
+            &self.store.requests()?,
+            &self.store.settings()?,
+        );
+        for (task, what) in work {
+            if !scheduled.contains(&task) {
+                problems.push(format!("nothing is scheduled to complete {what}"));
+            }
+        }
         Ok(problems)
     }
 }

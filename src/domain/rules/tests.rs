@@ -1336,3 +1336,44 @@ fn numbers_being_ported_out_or_gone_are_only_unassigned_and_deleted() {
         Err(RuleError::PortedOut { .. })
     ));
 }
+
+#[test]
+fn a_changed_deletion_retention_neither_purges_early_nor_strands_a_number() {
+    let mut w = World::new();
+    w.inventory(ProductType::VoiceConnector, vec![local(1)]);
+    w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
+    let first = Due {
+        at: w.now.plus(w.policy.deletion_retention),
+        task: Task::Purge(local(1)),
+    };
+    // The administrator doubles the retention: the old purge comes early and is put back.
+    w.policy.deletion_retention *= 2;
+    w.now = first.at;
+    let d = decide(
+        &Actor::system(),
+        &Action::RunDue(first),
+        &w.view,
+        &FakeDesk,
+        &w.policy,
+        w.now,
+    )
+    .unwrap();
+    assert!(d.changes.iter().any(|c| matches!(
+        c,
+        Change::Schedule(Due {
+            task: Task::Purge(_),
+            ..
+        })
+    )));
+    w.view.apply(&d.changes);
+    assert_eq!(
+        w.status(&local(1)),
+        Some(StatusCode::DeleteInProgress),
+        "still restorable"
+    );
+    w.ok(Action::Restore {
+        numbers: vec![local(1)],
+    });
+}
