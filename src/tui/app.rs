@@ -599,6 +599,7 @@ impl App {
             now: self.now,
             engine: &engine,
             keys: &self.keys,
+            role: self.actor.role,
         };
         self.screens[index(self.current)].draw(f, body, &dcx);
         match &self.overlay {

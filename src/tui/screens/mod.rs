@@ -164,6 +164,8 @@ pub struct DrawCx<'a> {
     pub now: Timestamp,
     pub engine: &'a Engine,
     pub keys: &'a KeyMap,
+    /// Who is looking: screens hide what this role cannot do.
+    pub role: crate::domain::Role,
 }
 
 /// One screen of the console.

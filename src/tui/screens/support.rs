@@ -274,7 +274,10 @@ impl Support {
         let mut keys = String::from(" r reply ");
         match &r.kind {
             RequestKind::PortIn(_) => keys.push_str(" L LOA  c cancel "),
-            RequestKind::PortOut(_) => keys.push_str(" v reveal  c cancel "),
+            RequestKind::PortOut(_) if cx.role == crate::domain::Role::Admin => {
+                keys.push_str(" v reveal  c cancel ")
+            }
+            RequestKind::PortOut(_) => keys.push_str(" c cancel "),
             RequestKind::Other => keys.push_str(" c cancel  x close "),
         }
         keys.push_str(" j/k scroll  Esc back ");
