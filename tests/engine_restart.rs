@@ -220,3 +220,30 @@ fn a_damaged_record_refuses_the_action_and_changes_nothing() {
     )
     .unwrap();
 }
+
+#[test]
+fn a_sled_database_without_phonedesk_records_is_refused_not_started_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.insert("someone else's", "data").unwrap();
+        db.flush().unwrap();
+    }
+    let e =
+        phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(dir.path().join("db")));
+    let message = e.err().expect("refused").to_string();
+    assert!(
+        message.contains("damaged, or not a phonedesk database"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_file_where_the_database_directory_should_be_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("db");
+    std::fs::write(&file, "not a database").unwrap();
+    let e = phonedesk::store::Store::open(&phonedesk::store::StoreOptions::new(&file));
+    let message = e.err().expect("refused").to_string();
+    assert!(message.contains("it is a file"), "{message}");
+}

@@ -113,6 +113,12 @@ impl Store {
             path: path.clone(),
             source,
         };
+        if path.exists() && !path.is_dir() {
+            return Err(StoreError::Io {
+                path: path.clone(),
+                source: std::io::Error::other("it is a file; give the database's directory"),
+            });
+        }
         std::fs::create_dir_all(&path).map_err(io)?;
         let process_lock = lock::ProcessLock::acquire(&path)?;
         let db = sled::Config::new()
@@ -159,6 +165,13 @@ impl Store {
                         supported: SCHEMA_VERSION,
                     });
                 }
+            }
+            // An existing database without our version key lost its records (sled's
+            // recovery stops at damage) or was never phonedesk's: refuse, do not start afresh.
+            None if self.db.was_recovered() => {
+                return Err(self.corrupt(
+                    "it holds no phonedesk records, though it is not new: damaged, or not a phonedesk database",
+                ))
             }
             None => {
                 meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
