@@ -71,6 +71,8 @@ pub enum RuleError {
         request: String,
         what: &'static str,
     },
+    #[error("{email} is already the email of {user}")]
+    EmailTaken { email: String, user: String },
     #[error("{number} is already assigned to {to}")]
     AlreadyAssignedThere { number: E164, to: String },
     #[error(

@@ -429,6 +429,7 @@ impl Ctx<'_> {
         let numbers = dedup(numbers)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
+            self.not_leaving(tx, &p, "unassigned", true)?;
             let Some(a) = p.assignee().cloned() else {
                 return Err(RuleError::NotAssigned(n.clone()));
             };
@@ -736,6 +737,18 @@ impl Ctx<'_> {
             return Err(RuleError::BadEmail(
                 checked_text(email, "the email", 80).unwrap_or_default(),
             ));
+        }
+        let email = email.trim();
+        if let Some(u) = tx
+            .base()
+            .all_users()
+            .into_iter()
+            .find(|u| u.email.eq_ignore_ascii_case(email))
+        {
+            return Err(RuleError::EmailTaken {
+                email: email.to_string(),
+                user: u.name,
+            });
         }
         let id = UserId::from_seq(tx.next_id(|s| &mut s.user));
         tx.put_user(User {

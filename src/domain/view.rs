@@ -17,6 +17,7 @@ pub trait View {
     fn account(&self, id: &AccountId) -> Option<Account>;
     fn users_in_account(&self, id: &AccountId) -> usize;
     fn user(&self, id: &UserId) -> Option<User>;
+    fn all_users(&self) -> Vec<User>;
     fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector>;
     fn voice_connector_count(&self) -> usize;
     fn groups(&self) -> Vec<VoiceConnectorGroup>;
@@ -325,6 +326,9 @@ impl View for MemoryView {
     }
     fn user(&self, id: &UserId) -> Option<User> {
         self.users.get(id).cloned()
+    }
+    fn all_users(&self) -> Vec<User> {
+        self.users.values().cloned().collect()
     }
     fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector> {
         self.connectors.get(id).cloned()

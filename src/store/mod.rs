@@ -737,6 +737,9 @@ impl View for Store {
     fn user(&self, id: &UserId) -> Option<User> {
         self.seen(Store::user(self, id))
     }
+    fn all_users(&self) -> Vec<User> {
+        self.seen(self.users())
+    }
     fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector> {
         self.seen(Store::voice_connector(self, id))
     }

@@ -1281,7 +1281,13 @@ fn numbers_being_ported_out_or_gone_are_only_unassigned_and_deleted() {
         Err(RuleError::Duplicate { .. })
     ));
     let id = w.ok(port_out(vec![local(1), local(2)])).request.unwrap();
-    // While the port is open: no second port, no delete, no new assignment or name.
+    // While the port is open: no second port, no delete, no unassign, no new assignment or name.
+    assert!(matches!(
+        w.act(Action::Unassign {
+            numbers: vec![local(1)]
+        }),
+        Err(RuleError::PortOutInProgress { .. })
+    ));
     assert!(matches!(
         w.act(port_out(vec![local(1)])),
         Err(RuleError::PortOutInProgress { .. })
@@ -1376,4 +1382,18 @@ fn a_changed_deletion_retention_neither_purges_early_nor_strands_a_number() {
     w.ok(Action::Restore {
         numbers: vec![local(1)],
     });
+}
+
+#[test]
+fn two_users_cannot_share_an_email() {
+    let mut w = World::new();
+    let (a, _) = w.user();
+    assert!(matches!(
+        w.act(Action::CreateUser {
+            account: a,
+            name: "Ana Two".into(),
+            email: "ANA@example.com".into()
+        }),
+        Err(RuleError::EmailTaken { .. })
+    ));
 }

@@ -760,8 +760,9 @@ impl Inventory {
                     .assignee()
                     .map(|a| self.names.assignee(a))
                     .unwrap_or_else(|| "-".into());
-                let status = match p.status.code() {
-                    StatusCode::Assigned => "Assigned",
+                let status = match (p.ported_out, p.status.code()) {
+                    (true, _) => "Ported out",
+                    (false, StatusCode::Assigned) => "Assigned",
                     _ => "Unassigned",
                 };
                 let product = if wide {
@@ -912,7 +913,17 @@ impl Inventory {
             ),
             kv("Type", p.number_type.label().into()),
             kv("Product type", p.product_type.label().into()),
-            kv("Status", p.status.code().api_name().into()),
+            kv(
+                "Status",
+                if p.ported_out {
+                    format!(
+                        "{} (ported out to another carrier: unassign and delete it)",
+                        p.status.code().api_name()
+                    )
+                } else {
+                    p.status.code().api_name().into()
+                },
+            ),
             kv("Assigned to", who),
             kv("Calling name", self.calling_name_cell(&p, cx.now, true)),
             kv("Calling name status", p.calling_name.status.label().into()),

@@ -131,6 +131,8 @@ impl Screen for Orders {
     fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
         let t = cx.theme;
         if let Some(o) = &self.open {
+            // Below 100 columns the E.164 column gives its room to the reason.
+            let wide = area.width >= 100;
             self.detail_nav.set_height(body_height(area));
             self.detail_nav.set_len(o.numbers.len());
             let rows = o.numbers[self.detail_nav.visible()]
@@ -146,12 +148,15 @@ impl Screen for Orders {
                     } else {
                         t.text
                     };
-                    Row::new(vec![
-                        Cell::from(n.number.national()),
-                        Cell::from(n.number.to_string()),
-                        Cell::from(status).style(style),
-                        Cell::from(sanitize(n.reason.as_deref().unwrap_or("")).into_owned()),
-                    ])
+                    let mut cells = vec![Cell::from(n.number.national())];
+                    if wide {
+                        cells.push(Cell::from(n.number.to_string()));
+                    }
+                    cells.push(Cell::from(status).style(style));
+                    cells.push(Cell::from(
+                        sanitize(n.reason.as_deref().unwrap_or("")).into_owned(),
+                    ));
+                    Row::new(cells)
                 })
                 .collect();
             let title = Line::from(format!(
@@ -161,18 +166,32 @@ impl Screen for Orders {
                 o.product_type,
                 o.status().label()
             ));
-            let widths = [
-                Constraint::Length(14),
-                Constraint::Length(12),
-                Constraint::Length(10),
-                Constraint::Fill(1),
-            ];
+            let (header, widths) = if wide {
+                (
+                    vec!["Number", "E.164", "Status", "Reason"],
+                    vec![
+                        Constraint::Length(14),
+                        Constraint::Length(12),
+                        Constraint::Length(10),
+                        Constraint::Fill(1),
+                    ],
+                )
+            } else {
+                (
+                    vec!["Number", "Status", "Reason"],
+                    vec![
+                        Constraint::Length(14),
+                        Constraint::Length(10),
+                        Constraint::Fill(1),
+                    ],
+                )
+            };
             draw_table(
                 f,
                 area,
                 t,
                 title,
-                vec!["Number", "E.164", "Status", "Reason"],
+                header,
                 &widths,
                 rows,
                 &self.detail_nav,

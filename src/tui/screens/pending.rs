@@ -241,7 +241,22 @@ impl Pending {
                 .into_iter()
                 .collect()
         } else {
-            self.marks.iter().cloned().collect()
+            // Only the failed ones among the marked: "mark all" then dismiss clears the
+            // failures and leaves the numbers still being acquired or ported alone.
+            let failed: Vec<E164> = self
+                .all
+                .iter()
+                .filter(|p| {
+                    self.marks.contains(&p.number)
+                        && matches!(p.status, NumberStatus::AcquireFailed { .. })
+                })
+                .map(|p| p.number.clone())
+                .collect();
+            if failed.is_empty() {
+                self.marks.iter().cloned().collect()
+            } else {
+                failed
+            }
         };
         if targets.is_empty() {
             cx.say(Status::error(RuleError::NothingSelected.to_string()));
