@@ -101,8 +101,10 @@ fn numbers_check() -> Check {
     Box::new(|s| parse_numbers(s).map(|_| ()))
 }
 
-fn date_check() -> Check {
-    Box::new(|s| match Timestamp::parse(s) {
+/// A date and time, not in the past (the domain refuses those too, on submit).
+fn date_check(now: Timestamp) -> Check {
+    Box::new(move |s| match Timestamp::parse(s) {
+        Some(t) if t < now => Err("the requested date is in the past".into()),
         Some(_) => Ok(()),
         None if s.trim().is_empty() => {
             Err("the requested date is required, e.g. 2026-12-15 09:00".into())
@@ -164,6 +166,8 @@ pub struct FormDialog {
     pub kind: FormKind,
     pub choices: Choices,
     pub back: Option<Box<FormDialog>>,
+    /// Step 2 as it was left when Esc went back to step 1, so its fields survive.
+    pub forward: Option<Box<FormDialog>>,
 }
 
 /// What a key did to the form.
@@ -182,11 +186,14 @@ impl FormDialog {
             kind,
             choices,
             back: None,
+            forward: None,
         }
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.form.is_dirty() || self.back.as_ref().is_some_and(|b| b.is_dirty())
+        self.form.is_dirty()
+            || self.back.as_ref().is_some_and(|b| b.is_dirty())
+            || self.forward.as_ref().is_some_and(|f| f.is_dirty())
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, now: Timestamp) -> FormStep {
@@ -196,7 +203,8 @@ impl FormDialog {
         match self.form.handle_key(key) {
             DialogEvent::Cancel => match self.back.take() {
                 Some(first) => {
-                    *self = *first;
+                    let second = std::mem::replace(self, *first);
+                    self.forward = Some(Box::new(second));
                     FormStep::Open
                 }
                 None => FormStep::Cancelled,
@@ -216,10 +224,17 @@ impl FormDialog {
                 email: v(3),
             })),
             FormKind::PortInNumbers { .. } => {
-                let first = std::mem::replace(
-                    self,
-                    FormDialog::new(records_form(), FormKind::PortInRecords, Choices::default()),
-                );
+                let second = match self.forward.take() {
+                    Some(mut kept) => {
+                        // Its last refusal was about step 1, which has just changed.
+                        kept.form.error = None;
+                        *kept
+                    }
+                    None => {
+                        FormDialog::new(records_form(), FormKind::PortInRecords, Choices::default())
+                    }
+                };
+                let first = std::mem::replace(self, second);
                 self.back = Some(Box::new(first));
                 return FormStep::Next;
             }
@@ -377,7 +392,7 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             "Requested date (UTC)",
             &date,
             "when the port should happen, e.g. 2026-12-15 09:00",
-            date_check(),
+            date_check(now),
         ))
         .field(Field::new(
             "Email",
@@ -564,5 +579,38 @@ mod tests {
         assert_eq!(v, vec![E164::parse("+12065550100").unwrap()]);
         assert!(parse_numbers("").is_err());
         assert!(parse_numbers("+12065550100, 555").is_err());
+    }
+
+    #[test]
+    fn going_back_to_step_one_keeps_what_step_two_holds() {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let key = |c: KeyCode| KeyEvent::new(c, KeyModifiers::NONE);
+        let now = Timestamp::parse("2026-11-25 10:30").unwrap();
+        let mut d = port_in_form(&[], &Policy::default(), now);
+        let type_text = |d: &mut FormDialog, text: &str| {
+            for c in text.chars() {
+                d.handle_key(key(KeyCode::Char(c)), now);
+            }
+        };
+        type_text(&mut d, "+12065550100");
+        for _ in 0..PI_EMAIL {
+            d.handle_key(key(KeyCode::Tab), now);
+        }
+        type_text(&mut d, "ana@example.com");
+        assert!(matches!(
+            d.handle_key(key(KeyCode::Enter), now),
+            FormStep::Next
+        ));
+        type_text(&mut d, "+12065550100");
+        let step_two = d.form.value(0).to_string();
+        assert!(!step_two.is_empty());
+        d.handle_key(key(KeyCode::Esc), now);
+        assert!(matches!(d.kind, FormKind::PortInNumbers { .. }));
+        assert!(d.is_dirty());
+        assert!(matches!(
+            d.handle_key(key(KeyCode::Enter), now),
+            FormStep::Next
+        ));
+        assert_eq!(d.form.value(0), step_two, "step 2 kept its fields");
     }
 }
