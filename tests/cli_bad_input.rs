@@ -95,12 +95,12 @@ fn malformed_and_unknown_numbers() {
         "+1206555O123",
     ] {
         // A value that cannot be read is a usage error, exit 2.
-        d.refused_with(2, &["numbers", "show", bad], "is not an E.164 phone number");
-        d.refused_with(2, &["delete", "-y", bad], "is not an E.164 phone number");
+        d.refused_with(2, &["numbers", "show", bad], "needs + and the country code");
+        d.refused_with(2, &["delete", "-y", bad], "needs + and the country code");
         d.refused_with(
             2,
             &["assign", bad, "--user", "user-2"],
-            "is not an E.164 phone number",
+            "needs + and the country code",
         );
     }
     d.refused_with(
@@ -627,7 +627,7 @@ fn port_in_requests_are_checked() {
     d.refused_with(2, &bad_date, "is not a date and time");
     let mut bad_btn = port_in(&["+12065550123"], "bc", "--btn");
     bad_btn.extend_from_slice(&["--btn", "2065550100"]);
-    d.refused_with(2, &bad_btn, "is not an E.164 phone number");
+    d.refused_with(2, &bad_btn, "needs + and the country code");
     d.refused_with(
         2,
         &port_in(&["+12065550123"], "fax", ""),

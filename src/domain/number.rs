@@ -13,7 +13,7 @@ pub struct E164(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
-    #[error("“{0}” is not an E.164 phone number: write + and the country code, e.g. +12065550123")]
+    #[error("“{0}” needs + and the country code (E.164), e.g. +12065550123")]
     NotE164(String),
     #[error("{0} is not a valid phone number for its country")]
     Invalid(String),

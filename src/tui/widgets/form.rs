@@ -128,7 +128,12 @@ impl Form {
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let rect = centered(area, 76, self.height() + 1);
+        // 76 columns fit an 80-column terminal; wider ones give messages more room.
+        let rect = centered(
+            area,
+            area.width.saturating_sub(4).clamp(76, 100),
+            self.height() + 1,
+        );
         f.render_widget(Clear, rect);
         let outer = block(theme, format!(" {} ", self.title));
         let inner = outer.inner(rect);
