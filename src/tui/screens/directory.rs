@@ -6,7 +6,7 @@
 //! assigned, and says why on the status line).
 
 use super::names::Names;
-use super::support_forms::{any, email_check, required, Choices};
+use super::support_forms::{any, email_check_for, required, Choices};
 use super::{Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
@@ -252,7 +252,12 @@ impl Directory {
                             "the user's full name",
                             required("name"),
                         ))
-                        .field(Field::new("Email", "", "ana@example.com", email_check()));
+                        .field(Field::new(
+                            "Email",
+                            "",
+                            "ana@example.com",
+                            email_check_for("the user's"),
+                        ));
                     self.dialog = Some(Dialog::Form(
                         form,
                         Choices::default(),

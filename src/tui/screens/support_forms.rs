@@ -73,13 +73,22 @@ pub fn required(what: &'static str) -> Check {
 }
 
 pub fn email_check() -> Check {
-    Box::new(|s| {
+    email_check_for("your administrator account's")
+}
+
+/// An email whose owner the messages name: "your administrator account's", "the user's".
+pub fn email_check_for(whose: &'static str) -> Check {
+    Box::new(move |s| {
         if is_plausible_email(s) {
             Ok(())
         } else if s.trim().is_empty() {
-            Err("the email is required: your administrator account's, e.g. ana@example.com".into())
+            Err(format!(
+                "the email is required: {whose}, e.g. ana@example.com"
+            ))
         } else {
-            Err("the email address of your administrator account, e.g. ana@example.com".into())
+            Err(format!(
+                "not an email address; {whose}, e.g. ana@example.com"
+            ))
         }
     })
 }
