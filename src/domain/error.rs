@@ -134,7 +134,7 @@ pub enum RuleError {
     MissingField(&'static str),
     #[error("“{0}” is not an email address")]
     BadEmail(String),
-    #[error("{0} is not ours to port out")]
+    #[error("{0} is not in your inventory, so it cannot be ported out")]
     NotOursToPortOut(E164),
     #[error("{number} is a {actual} number, not {claimed}")]
     ProductMismatch {
