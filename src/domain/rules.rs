@@ -119,7 +119,14 @@ fn status_words(p: &PhoneNumber) -> String {
     }
 }
 
-fn checked_text(text: &str, what: &'static str, max: usize) -> Result<String, RuleError> {
+/// Longest subject, name or other one-line field of a support request.
+pub const TEXT_MAX: usize = 256;
+/// Longest issue text or reply.
+pub const ISSUE_MAX: usize = 10_000;
+
+/// Free text as the rules take it: trimmed, control characters dropped, not empty, at most
+/// `max` characters. Forms check fields with it as you type.
+pub fn checked_text(text: &str, what: &'static str, max: usize) -> Result<String, RuleError> {
     let clean: String = text.trim().chars().filter(|c| !c.is_control()).collect();
     if clean.is_empty() {
         return Err(RuleError::Empty { what });

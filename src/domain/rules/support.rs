@@ -5,8 +5,7 @@ use super::{checked_text, Ctx, Outcome};
 use crate::domain::*;
 
 const SUPPORT: &str = "AWS Support";
-const ISSUE_MAX: usize = 10_000;
-const FIELD_MAX: usize = 256;
+use super::{ISSUE_MAX, TEXT_MAX as FIELD_MAX};
 
 fn request(tx: &Tx, id: &RequestId) -> Result<SupportRequest, RuleError> {
     tx.base()

@@ -63,12 +63,15 @@ pub fn any() -> Check {
 }
 
 pub fn required(what: &'static str) -> Check {
-    Box::new(move |s| {
-        if s.trim().is_empty() {
-            Err(format!("enter the {what}"))
-        } else {
-            Ok(())
-        }
+    required_up_to(what, TEXT_MAX)
+}
+
+/// Not empty and at most `max` characters: the domain's own check (`checked_text`).
+pub fn required_up_to(what: &'static str, max: usize) -> Check {
+    Box::new(move |s| match checked_text(s, what, max) {
+        Ok(_) => Ok(()),
+        Err(RuleError::TooLong { .. }) => Err(format!("the {what} has at most {max} characters")),
+        Err(_) => Err(format!("enter the {what}")),
     })
 }
 
@@ -348,7 +351,7 @@ pub fn plain_form() -> FormDialog {
             "Issue",
             "",
             "describe the issue",
-            required("issue"),
+            required_up_to("issue", ISSUE_MAX),
         ))
         .field(Field::new(
             "Email",
@@ -518,7 +521,7 @@ pub fn reply_form(id: &RequestId) -> FormDialog {
         "Reply",
         "",
         "your message to support",
-        required("reply"),
+        required_up_to("reply", ISSUE_MAX),
     ));
     FormDialog::new(form, FormKind::Reply(id.clone()), Choices::default())
 }
@@ -621,5 +624,15 @@ mod tests {
             FormStep::Next
         ));
         assert_eq!(d.form.value(0), step_two, "step 2 kept its fields");
+    }
+
+    #[test]
+    fn text_fields_use_the_domains_limits_as_you_type() {
+        let subject = required("subject");
+        assert!(subject("Dropped calls").is_ok());
+        assert_eq!(subject("  ").unwrap_err(), "enter the subject");
+        let long = "x".repeat(TEXT_MAX + 1);
+        assert!(subject(&long).unwrap_err().contains("at most 256"));
+        assert!(required_up_to("issue", ISSUE_MAX)(&long).is_ok());
     }
 }
