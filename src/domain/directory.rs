@@ -89,6 +89,8 @@ pub const REGIONS: [&str; 8] = [
     "ap-southeast-1",
 ];
 
+/// A group member's priority: 1 (highest) to 99.
+pub const PRIORITIES: std::ops::RangeInclusive<u8> = 1..=99;
 pub const MAX_GROUPS: usize = 3;
 pub const MAX_GROUP_MEMBERS: usize = 3;
 pub const NAME_MAX: usize = 256;

@@ -906,7 +906,7 @@ impl Ctx<'_> {
         }
         let mut seen = std::collections::HashSet::new();
         for m in members {
-            if !(1..=99).contains(&m.priority) {
+            if !PRIORITIES.contains(&m.priority) {
                 return Err(RuleError::BadPriority(m.priority));
             }
             if tx.base().voice_connector(&m.connector).is_none() {

@@ -98,7 +98,8 @@ const MEMBER_FIELDS: [(usize, usize); 3] = [(1, 2), (3, 4), (5, 6)];
 
 fn priority_check() -> Check {
     Box::new(|s| {
-        if s.trim().is_empty() || s.trim().parse::<u8>().is_ok() {
+        let t = s.trim();
+        if t.is_empty() || t.parse::<u8>().is_ok_and(|p| PRIORITIES.contains(&p)) {
             Ok(())
         } else {
             Err("a priority is a number, 1 (highest) to 99".into())
