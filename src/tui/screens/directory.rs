@@ -102,7 +102,7 @@ fn priority_check() -> Check {
         if t.is_empty() || t.parse::<u8>().is_ok_and(|p| PRIORITIES.contains(&p)) {
             Ok(())
         } else {
-            Err("a priority is a number, 1 (highest) to 99".into())
+            Err("a priority is 1 (highest) to 99".into())
         }
     })
 }
