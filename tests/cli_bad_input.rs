@@ -39,29 +39,7 @@ fn world(overrides: &[(&str, &str)], extra: &str) -> World {
     let tf = d.available(&["--toll-free-prefix", "800"], 1).remove(0);
     d.ok(&["provision", "--product-type", "bc", &bc[0], &bc[1]]);
     d.ok(&["provision", "--product-type", "vc", &vc[0], &vc[1], &tf]);
-    d.ok(&["directory", "accounts", "create", "Example Corp"]);
-    d.ok(&[
-        "directory",
-        "users",
-        "create",
-        "--account",
-        "acct-1",
-        "--name",
-        "Ana Lima",
-        "--email",
-        "ana@example.com",
-    ]);
-    d.ok(&[
-        "directory",
-        "users",
-        "create",
-        "--account",
-        "acct-1",
-        "--name",
-        "Bo Chen",
-        "--email",
-        "bo@example.com",
-    ]);
+    d.example_account();
     d.ok(&[
         "directory",
         "voice-connectors",

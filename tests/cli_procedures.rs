@@ -5,31 +5,7 @@ mod cli_common;
 use cli_common::*;
 
 fn directory(d: &Desk) {
-    assert!(d
-        .ok(&["directory", "accounts", "create", "Example Corp"])
-        .contains("acct-1"));
-    d.ok(&[
-        "directory",
-        "users",
-        "create",
-        "--account",
-        "acct-1",
-        "--name",
-        "Ana Lima",
-        "--email",
-        "ana@example.com",
-    ]);
-    d.ok(&[
-        "directory",
-        "users",
-        "create",
-        "--account",
-        "acct-1",
-        "--name",
-        "Bo Chen",
-        "--email",
-        "bo@example.com",
-    ]);
+    d.example_account();
     let vc = d.json(&[
         "directory",
         "voice-connectors",

@@ -165,6 +165,31 @@ impl Desk {
         self.ok(&["dump"])
     }
 
+    /// The account "Example Corp" (acct-1) with its users Ana Lima (user-1) and Bo Chen
+    /// (user-2).
+    pub fn example_account(&self) {
+        assert!(self
+            .ok(&["directory", "accounts", "create", "Example Corp"])
+            .contains("acct-1"));
+        for (name, email, id) in [
+            ("Ana Lima", "ana@example.com", "user-1"),
+            ("Bo Chen", "bo@example.com", "user-2"),
+        ] {
+            let out = self.ok(&[
+                "directory",
+                "users",
+                "create",
+                "--account",
+                "acct-1",
+                "--name",
+                name,
+                "--email",
+                email,
+            ]);
+            assert!(out.contains(id), "{out}");
+        }
+    }
+
     /// Searches and returns `n` available numbers.
     pub fn available(&self, flags: &[&str], n: usize) -> Vec<String> {
         let limit = n.to_string();
