@@ -8,10 +8,9 @@
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::table::{body_height, draw_table, list_title, Nav};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
@@ -222,34 +221,12 @@ impl Screen for DeletionQueue {
             header.push("Deleted for good at");
             widths.push(Constraint::Length(19));
         }
-        let mut title = vec![Span::styled(" Deletion queue ", t.title)];
-        if !self.filter.is_empty() {
-            title.push(Span::styled(
-                format!("/{} ", sanitize(&self.filter)),
-                t.accent,
-            ));
-        }
-        if !self.marks.is_empty() {
-            title.push(Span::styled(
-                format!("{} marked ", self.marks.len()),
-                t.marked,
-            ));
-        }
+        let title = list_title(t, "Deletion queue", &self.filter, None, self.marks.len());
         let empty = if self.filter.is_empty() {
             "Empty: deleted numbers wait here, restorable, until deleted for good."
         } else {
             "No numbers match the filter. Esc clears it."
         };
-        draw_table(
-            f,
-            area,
-            t,
-            Line::from(title),
-            header,
-            &widths,
-            rows,
-            &self.nav,
-            empty,
-        );
+        draw_table(f, area, t, title, header, &widths, rows, &self.nav, empty);
     }
 }

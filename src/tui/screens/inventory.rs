@@ -20,7 +20,7 @@ use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::table::{body_height, draw_table, list_title, Nav};
 use crate::tui::widgets::{block, Dialog, DialogEvent};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
@@ -849,41 +849,17 @@ impl Inventory {
                 ],
             )
         };
-        let mut title = vec![Span::styled(" Inventory ", t.title)];
-        if !self.filter.is_empty() {
-            title.push(Span::styled(
-                format!("/{} ", sanitize(&self.filter)),
-                t.accent,
-            ));
-        }
-        if let Some(scan) = self.scan.as_ref().filter(|s| !s.done) {
-            title.push(Span::styled(
-                format!("{}+ matches, counting ", scan.matches.len()),
-                t.dim,
-            ));
-        }
-        if !self.marks.is_empty() {
-            title.push(Span::styled(
-                format!("{} marked ", self.marks.len()),
-                t.marked,
-            ));
-        }
+        let counting =
+            self.scan.as_ref().filter(|s| !s.done).map(|scan| {
+                Span::styled(format!("{}+ matches, counting ", scan.matches.len()), t.dim)
+            });
+        let title = list_title(t, "Inventory", &self.filter, counting, self.marks.len());
         let empty = if self.filter.is_empty() {
             "No numbers in the inventory yet. Press p to provision phone numbers."
         } else {
             "No numbers match the filter. Esc clears it."
         };
-        draw_table(
-            f,
-            area,
-            t,
-            Line::from(title),
-            header,
-            &widths,
-            rows,
-            &self.nav,
-            empty,
-        );
+        draw_table(f, area, t, title, header, &widths, rows, &self.nav, empty);
     }
 
     fn draw_details(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx, number: &E164) {

@@ -11,7 +11,7 @@ use crate::tui::sanitize;
 use crate::tui::widgets::block;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::table::{body_height, draw_table, list_title, Nav};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -509,18 +509,12 @@ impl Screen for Pending {
             header.remove(3);
             widths[4] = Constraint::Length(9);
         }
-        let mut title = String::from(" Pending ");
-        if !self.filter.is_empty() {
-            title.push_str(&format!("/{} ", sanitize(&self.filter)));
-        }
-        if !self.marks.is_empty() {
-            title.push_str(&format!("{} marked ", self.marks.len()));
-        }
+        let title = list_title(t, "Pending", &self.filter, None, self.marks.len());
         draw_table(
             f,
             area,
             t,
-            Line::from(title),
+            title,
             header,
             &widths,
             rows,

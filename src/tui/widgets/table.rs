@@ -4,7 +4,7 @@
 
 use crate::tui::theme::Theme;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Row, Table, TableState};
 use ratatui::Frame;
 use std::ops::Range;
@@ -91,6 +91,29 @@ impl Nav {
 /// Rows inside a table area: the area less its border and header line.
 pub fn body_height(area: Rect) -> usize {
     area.height.saturating_sub(3) as usize
+}
+
+/// A list's title: its name, the filter being applied, an optional note, and how many rows
+/// are marked.
+pub fn list_title<'a>(
+    t: &Theme,
+    name: &str,
+    filter: &str,
+    note: Option<Span<'a>>,
+    marked: usize,
+) -> Line<'a> {
+    let mut spans = vec![Span::styled(format!(" {name} "), t.title)];
+    if !filter.is_empty() {
+        spans.push(Span::styled(
+            format!("/{} ", crate::tui::sanitize(filter)),
+            t.accent,
+        ));
+    }
+    spans.extend(note);
+    if marked > 0 {
+        spans.push(Span::styled(format!("{marked} marked "), t.marked));
+    }
+    Line::from(spans)
 }
 
 /// Draws the visible rows (already cut to `nav.visible()`) with the cursor's row
