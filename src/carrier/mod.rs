@@ -2,6 +2,7 @@
 //! rules ask for) and the embedded `SimulatedCarrier`. A real carrier API can sit behind the
 //! same trait. The simulated carrier's rules are written down in `docs/carrier.md`.
 
+pub mod api;
 mod geo;
 mod simulated;
 

@@ -60,7 +60,7 @@ impl std::fmt::Display for CallingName {
 }
 
 /// The API's `CallingNameStatus`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CallingNameStatus {
     Unassigned,
     UpdateInProgress,

@@ -2,20 +2,39 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Numbers for people (`BusinessCalling`) or for a SIP trunk (`VoiceConnector`).
+/// Numbers for people (`BusinessCalling`, the simulation only since the Amazon Chime
+/// service ended), for a SIP trunk (`VoiceConnector`), or that trigger a SIP media
+/// application through a SIP rule (`SipMediaApplicationDialIn`; every number outside the US).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ProductType {
     BusinessCalling,
     VoiceConnector,
+    SipMediaApplicationDialIn,
 }
 
 impl ProductType {
+    /// What the simulated carrier offers in its pick lists.
     pub const ALL: [ProductType; 2] = [ProductType::BusinessCalling, ProductType::VoiceConnector];
+    /// What the Chime SDK Voice API knows.
+    pub const CHIME_SDK: [ProductType; 2] = [
+        ProductType::VoiceConnector,
+        ProductType::SipMediaApplicationDialIn,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             ProductType::BusinessCalling => "Business Calling",
             ProductType::VoiceConnector => "Voice Connector",
+            ProductType::SipMediaApplicationDialIn => "SIP Media Application Dial-In",
+        }
+    }
+
+    /// Two or three letters, for narrow columns.
+    pub fn short(self) -> &'static str {
+        match self {
+            ProductType::BusinessCalling => "BC",
+            ProductType::VoiceConnector => "VC",
+            ProductType::SipMediaApplicationDialIn => "SMA",
         }
     }
 
@@ -24,6 +43,7 @@ impl ProductType {
         match self {
             ProductType::BusinessCalling => "BusinessCalling",
             ProductType::VoiceConnector => "VoiceConnector",
+            ProductType::SipMediaApplicationDialIn => "SipMediaApplicationDialIn",
         }
     }
 
@@ -37,6 +57,9 @@ impl ProductType {
         match k.as_str() {
             "businesscalling" | "bc" | "business" => Some(ProductType::BusinessCalling),
             "voiceconnector" | "vc" | "voice" => Some(ProductType::VoiceConnector),
+            "sipmediaapplication" | "sipmediaapplicationdialin" | "sma" => {
+                Some(ProductType::SipMediaApplicationDialIn)
+            }
             _ => None,
         }
     }

@@ -384,6 +384,13 @@ impl Ctx<'_> {
                         hint: "assign it to a voice connector or group, or switch it to Business Calling first",
                     })
                 }
+                (ProductType::SipMediaApplicationDialIn, _) => {
+                    return Err(RuleError::WrongAssignee {
+                        number: n.clone(),
+                        product: p.product_type,
+                        hint: "a SIP media application number is reached through a SIP rule, set up at the carrier",
+                    })
+                }
             }
             match (&old, reassign) {
                 (Some(a), false) => {

@@ -768,7 +768,7 @@ impl Inventory {
                 let product = if wide {
                     p.product_type.label()
                 } else {
-                    short_product(p.product_type)
+                    p.product_type.short()
                 };
                 let mut cells = vec![
                     // Unstyled when unmarked: a styled blank costs bytes on every move.
@@ -1220,13 +1220,6 @@ fn assign_action(numbers: Vec<E164>, to: Assignee, reassign: bool) -> Action {
         Action::Reassign { numbers, to }
     } else {
         Action::Assign { numbers, to }
-    }
-}
-
-fn short_product(p: ProductType) -> &'static str {
-    match p {
-        ProductType::BusinessCalling => "BC",
-        ProductType::VoiceConnector => "VC",
     }
 }
 

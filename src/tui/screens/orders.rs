@@ -54,14 +54,6 @@ impl Orders {
     }
 }
 
-/// The product type in two letters, as the Inventory shows it at narrow widths.
-fn short_product(p: ProductType) -> &'static str {
-    match p {
-        ProductType::BusinessCalling => "BC",
-        ProductType::VoiceConnector => "VC",
-    }
-}
-
 fn order_type(t: OrderType) -> &'static str {
     match t {
         OrderType::New => "New",
@@ -229,7 +221,7 @@ impl Screen for Orders {
                     Cell::from(o.id.to_string()),
                     Cell::from(order_type(o.order_type)),
                     Cell::from(if narrow {
-                        short_product(o.product_type)
+                        o.product_type.short()
                     } else {
                         o.product_type.label()
                     }),
