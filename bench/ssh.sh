@@ -26,7 +26,8 @@ if [ ! -d "$cache" ]; then
     mv "$cache.tmp" "$cache"
 fi
 
-work=$(mktemp -d)
+# Not under /tmp: the server refuses keys below a directory others can write (as sshd does).
+work=$(mktemp -d -p "$PWD/target/ssh-bench")
 server=
 cleanup() {
     if [ -n "$server" ]; then kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi

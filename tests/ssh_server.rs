@@ -24,6 +24,15 @@ fn need(tool: &str) {
     );
 }
 
+/// A directory for a rig's keys outside `/tmp`: the server refuses an authorized-keys file
+/// below a directory others can write, as sshd does, and `/tmp` is one.
+fn safe_tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("ssh-rig")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -47,7 +56,7 @@ impl Rig {
         need("ssh");
         need("ssh-keygen");
         need("tmux");
-        let dir = tempfile::tempdir().unwrap();
+        let dir = safe_tempdir();
         let d = dir.path();
         for name in ["admin", "viewer", "stranger"] {
             let ok = Command::new("ssh-keygen")
@@ -764,10 +773,12 @@ fn ssh_limits_sessions_and_idle_time() {
     // A second session is refused with a message while the first is open.
     let out = rig.ssh("admin", &["numbers", "list"]);
     assert_eq!(out.status.code(), Some(1));
+    // A refusal, so on standard error: a script reading stdout gets nothing to parse.
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("limit"),
+        String::from_utf8_lossy(&out.stderr).contains("the server already has 1 sessions"),
         "{out:?}"
     );
+    assert!(out.stdout.is_empty(), "{out:?}");
     // The idle console closes itself with a message, freeing the slot.
     let s = rig.wait_for("one", "[ssh exited");
     assert!(s.contains("without input"), "{s}");
@@ -854,5 +865,113 @@ fn ssh_console_export_lands_in_the_servers_data_directory() {
     let out = rig.ssh("viewer", &["export"]);
     assert!(out.status.success(), "{out:?}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_viewer_run_due_is_refused_and_a_huge_command_gets_one_line() {
+    let mut rig = Rig::new("");
+    rig.start();
+    let before = rig.audit().len();
+    // `run-due` is a change like any other: a viewer is refused, and it is audited.
+    let out = rig.ssh("viewer", &["run-due"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("noc has read-only access"), "{err}");
+    assert!(out.stdout.is_empty(), "{out:?}");
+    let audit = rig.audit();
+    assert_eq!(audit.len(), before + 1);
+    let refused = audit
+        .iter()
+        .find(|e| e["actor"] == "noc")
+        .expect("the refusal is audited");
+    assert_eq!(refused["ok"], false, "{refused}");
+    assert!(refused.to_string().contains("read-only"), "{refused}");
+    let out = rig.ssh("admin", &["run-due"]);
+    assert!(out.status.success(), "{out:?}");
+
+    // A command line of 128 KiB is answered with one line, and the connection ends normally.
+    let word = "x".repeat(8 * 1024);
+    let words: Vec<&str> = std::iter::repeat_n(word.as_str(), 16).collect();
+    let out = rig.ssh("admin", &words);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("the command is too long (129 KiB; at most 64 KiB)"),
+        "{err}"
+    );
+    // One of 1 MB (in words of 64 KiB: one argument may not exceed 128 KiB) is more than one
+    // SSH message may carry (256 KiB, as in OpenSSH): russh closes the connection before the
+    // command can be read. The server says so in its log, in plain words, and carries on.
+    let word = "x".repeat(64 * 1024);
+    let words: Vec<&str> = std::iter::repeat_n(word.as_str(), 16).collect();
+    let out = rig.ssh("admin", &words);
+    assert_eq!(out.status.code(), Some(255), "{out:?}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !rig.server_log().contains("larger than SSH allows") {
+        assert!(Instant::now() < deadline, "{}", rig.server_log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The server is still there for the next one.
+    assert_eq!(rig.numbers().len(), 3);
+    assert!(rig.stop().success());
+}
+
+#[test]
+fn ssh_keys_file_below_a_directory_others_can_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut rig = Rig::new("");
+    let dir = rig.dir.path().to_path_buf();
+    let open = |mode: u32| {
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // At start: the server does not start, and names the directory.
+    open(0o777);
+    let mut child = Command::new(BIN)
+        .arg("--config")
+        .arg(rig.path("config.toml"))
+        .arg("--db")
+        .arg(rig.path("db"))
+        .arg("serve")
+        .env("XDG_DATA_HOME", rig.path("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server started with keys anyone may replace");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!status.success());
+    assert!(
+        err.contains(&format!("the directory {} above it", dir.display()))
+            && err.contains("can be written by others (mode 777)"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+
+    // At SIGHUP: the keys in force stay, and the log says which directory is wrong.
+    open(0o700);
+    rig.start();
+    open(0o777);
+    rig.hup_and_wait("kept the keys in force");
+    let log = rig.server_log();
+    assert!(
+        log.contains(&format!("the directory {} above it", dir.display())),
+        "{log}"
+    );
+    assert!(rig.ssh("admin", &["numbers", "list"]).status.success());
+    open(0o700);
     assert!(rig.stop().success());
 }

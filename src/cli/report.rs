@@ -204,7 +204,7 @@ pub fn check(ctx: &mut Ctx) -> Res {
 }
 
 pub fn run_due(ctx: &mut Ctx) -> Res {
-    let ran = ctx.engine.run_due(ctx.now())?;
+    let ran = ctx.engine.run_due_for(ctx.actor, ctx.now())?;
     let next = ctx.engine.store().next_due();
     if ctx.json {
         return ctx.print_json(&json!({ "ok": true, "completed": ran, "next_due_at": ts(next) }));

@@ -36,6 +36,17 @@ pub struct Decision {
 
 const SIGN_OUT_NOTE: &str = "The user must sign out of Amazon Chime and sign in again to use the new number or permissions.";
 
+/// Whether `actor` may change anything at all: a viewer reads only. Every change passes
+/// this, the actions `decide` takes and the requests that are not one action (`run-due`).
+pub fn may_change(actor: &Actor) -> Result<(), RuleError> {
+    match actor.role {
+        Role::Viewer => Err(RuleError::ReadOnly {
+            actor: actor.name.clone(),
+        }),
+        Role::Admin | Role::System => Ok(()),
+    }
+}
+
 pub fn decide(
     actor: &Actor,
     action: &Action,
@@ -44,14 +55,9 @@ pub fn decide(
     policy: &Policy,
     now: Timestamp,
 ) -> Result<Decision, RuleError> {
-    match (actor.role, action) {
-        (Role::Viewer, _) => {
-            return Err(RuleError::ReadOnly {
-                actor: actor.name.clone(),
-            })
-        }
-        (Role::Admin, Action::RunDue(_)) => return Err(RuleError::NotScheduler),
-        _ => {}
+    may_change(actor)?;
+    if let (Role::Admin, Action::RunDue(_)) = (actor.role, action) {
+        return Err(RuleError::NotScheduler);
     }
     let mut tx = Tx::new(view);
     let ctx = Ctx {

@@ -184,6 +184,28 @@ impl Engine {
         Ok(due.len())
     }
 
+    /// `run-due` asked for by someone: refused to a viewer like every change (and audited as
+    /// refused), else the scheduler's [`run_due`](Self::run_due).
+    pub fn run_due_for(&self, by: &Actor, now: Timestamp) -> Result<usize, EngineError> {
+        if let Err(refused) = crate::domain::rules::may_change(by) {
+            const ACTION: &str = "complete due work";
+            let mut audit = AuditEntry {
+                seq: 0,
+                at: now,
+                actor: by.name.clone(),
+                role: by.role,
+                action: ACTION.to_string(),
+                detail: String::new(),
+                result: refused.to_string(),
+                ok: false,
+            };
+            self.store.audit_only(&mut audit)?;
+            self.announce(by, ACTION, now, false, &audit.result);
+            return Err(EngineError::Rule(refused));
+        }
+        self.run_due(now)
+    }
+
     /// Counts a connected console for the header; the count drops when the guard does.
     pub fn session_started(self: &Arc<Self>, who: &str, now: Timestamp) -> SessionGuard {
         self.sessions.fetch_add(1, Ordering::SeqCst);

@@ -46,7 +46,7 @@ impl AuthorizedKeys {
                 path.display()
             )
         })?;
-        check_not_writable_by_others(path)?;
+        check_safe_path(path)?;
         let keys = AuthorizedKeys::parse(&text)
             .with_context(|| format!("in the authorized keys file {}", path.display()))?;
         if keys.is_empty() {
@@ -193,26 +193,87 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write the host key {}", path.display()))
 }
 
-/// Whoever can write the authorized-keys file can let anyone in: like sshd, refuse a file
-/// that others may write.
+/// Whoever can replace the authorized-keys file can let anyone in, and so can whoever may
+/// write a directory above it (they can rename it and put another file in its place). Like
+/// sshd's `StrictModes`: the file and every directory above it must belong to root or to
+/// the user the server runs as, and no one else may write them. As in sshd there is no
+/// exception for world-writable directories with the sticky bit, such as `/tmp`.
 #[cfg(unix)]
-fn check_not_writable_by_others(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path)?.permissions().mode();
-    if mode & 0o022 != 0 {
-        bail!(
-            "the authorized keys file {} can be written by others (mode {:o}); run `chmod go-w {}`",
-            path.display(),
-            mode & 0o777,
-            path.display()
-        );
+fn check_safe_path(path: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let file = std::fs::canonicalize(path)
+        .with_context(|| format!("cannot find the authorized keys file {}", path.display()))?;
+    // SAFETY: geteuid cannot fail and touches no memory of ours.
+    let me = unsafe { libc::geteuid() };
+    for at in file.ancestors() {
+        let meta = std::fs::metadata(at).with_context(|| {
+            format!(
+                "cannot look at {} (above the authorized keys file)",
+                at.display()
+            )
+        })?;
+        let is_file = at == file;
+        let what = if is_file {
+            format!("the authorized keys file {}", at.display())
+        } else {
+            format!(
+                "the authorized keys file {} is refused: the directory {} above it",
+                file.display(),
+                at.display()
+            )
+        };
+        if meta.uid() != 0 && meta.uid() != me {
+            bail!(
+                "{what} belongs to {}, not to root or to {} (the user the server runs as), so that user could replace the keys; run `chown {} {}` or keep the file elsewhere",
+                user_name(meta.uid()),
+                user_name(me),
+                user_name(me),
+                at.display()
+            );
+        }
+        let mode = meta.mode();
+        if mode & 0o022 != 0 {
+            let fix = if is_file {
+                format!("run `chmod go-w {}`", at.display())
+            } else {
+                format!(
+                    "run `chmod go-w {}` or keep the file in a directory only its owner can write",
+                    at.display()
+                )
+            };
+            bail!(
+                "{what} can be written by others (mode {:o}), so they could replace the keys; {fix}",
+                mode & 0o7777
+            );
+        }
     }
     Ok(())
 }
 
 #[cfg(not(unix))]
-fn check_not_writable_by_others(_path: &Path) -> Result<()> {
+fn check_safe_path(_path: &Path) -> Result<()> {
     Ok(())
+}
+
+/// A user's login name for a message, or "user id N" when it has none.
+#[cfg(unix)]
+fn user_name(uid: u32) -> String {
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: every pointer is valid for the call; the name is copied before `buf` drops.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() || pwd.pw_name.is_null() {
+        return format!("user id {uid}");
+    }
+    // SAFETY: getpwuid_r filled `pw_name` with a NUL-terminated string inside `buf`.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    let name = name.to_string_lossy();
+    if name.is_empty() {
+        format!("user id {uid}")
+    } else {
+        name.into_owned()
+    }
 }
 
 #[cfg(unix)]
@@ -297,11 +358,22 @@ mod tests {
         );
     }
 
+    /// A directory outside `/tmp` (world-writable, so never safe) that only we can write.
+    #[cfg(unix)]
+    fn safe_dir() -> tempfile::TempDir {
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+        std::fs::create_dir_all(&base).unwrap();
+        tempfile::Builder::new()
+            .prefix("auth-test")
+            .tempdir_in(base)
+            .unwrap()
+    }
+
     #[cfg(unix)]
     #[test]
     fn an_authorized_keys_file_others_can_write_is_refused() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
+        let dir = safe_dir();
         let path = dir.path().join("authorized_keys");
         std::fs::write(&path, format!("admin a {}\n", ed_key(1))).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
@@ -310,6 +382,71 @@ mod tests {
         let e = AuthorizedKeys::load(&path).unwrap_err().to_string();
         assert!(
             e.contains("written by others") && e.contains("chmod go-w"),
+            "{e}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_above_the_keys_file_others_can_write_is_named() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = safe_dir();
+        let open = dir.path().join("open");
+        let inner = open.join("inner");
+        std::fs::create_dir_all(&inner).unwrap();
+        let path = inner.join("authorized_keys");
+        std::fs::write(&path, format!("admin a {}\n", ed_key(1))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(AuthorizedKeys::load(&path).unwrap().len(), 1);
+        // A directory two levels up that anyone may write, sticky bit or not.
+        for mode in [0o777, 0o1777, 0o775] {
+            std::fs::set_permissions(&open, std::fs::Permissions::from_mode(mode)).unwrap();
+            let e = AuthorizedKeys::load(&path).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!("the directory {} above it", open.display()))
+                    && e.contains(&format!("(mode {mode:o})"))
+                    && e.contains("written by others"),
+                "{e}"
+            );
+        }
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(AuthorizedKeys::load(&path).unwrap().len(), 1);
+        // Under /tmp nothing is safe: /tmp itself can be written by everyone.
+        let tmp = tempfile::tempdir().unwrap();
+        let in_tmp = tmp.path().join("authorized_keys");
+        std::fs::write(&in_tmp, format!("admin a {}\n", ed_key(1))).unwrap();
+        std::fs::set_permissions(&in_tmp, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let e = AuthorizedKeys::load(&in_tmp).unwrap_err().to_string();
+        assert!(e.contains("written by others"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_keys_file_or_directory_owned_by_someone_else_is_refused() {
+        use std::os::unix::fs::{chown, PermissionsExt};
+        // Only root can give a file away; as another user this is what sshd's check meets.
+        if unsafe { libc::geteuid() } != 0 {
+            return;
+        }
+        let dir = safe_dir();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let path = sub.join("authorized_keys");
+        std::fs::write(&path, format!("admin a {}\n", ed_key(1))).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        chown(&path, Some(65534), None).unwrap();
+        let e = AuthorizedKeys::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("the authorized keys file {}", path.display()))
+                && e.contains("not to root"),
+            "{e}"
+        );
+        chown(&path, Some(0), None).unwrap();
+        chown(&sub, Some(65534), None).unwrap();
+        let e = AuthorizedKeys::load(&path).unwrap_err().to_string();
+        assert!(
+            e.contains(&format!("the directory {} above it", sub.display()))
+                && e.contains("not to root"),
             "{e}"
         );
     }

@@ -200,10 +200,8 @@ pub async fn serve_with(
                     match russh::server::run_stream(config, socket, handler).await {
                         Ok(session) => {
                             if let Err(e) = session.await {
-                                let msg = e.to_string();
-                                // A client that gives up after a refusal just hangs up.
-                                if !msg.contains("too many failed") && !msg.contains("early eof") {
-                                    eprintln!("phonedesk serve: connection from {peer} ended: {msg}");
+                                if let Some(why) = ended_why(&e) {
+                                    eprintln!("phonedesk serve: connection from {peer} ended: {why}");
                                 }
                             }
                         }
@@ -251,6 +249,22 @@ pub async fn serve_with(
         .context("cannot flush the database")?;
     eprintln!("phonedesk serve: stopped; the database is flushed");
     Ok(())
+}
+
+/// Why a connection ended, for the log; None when there is nothing to say (a client that
+/// gives up after a refusal just hangs up).
+fn ended_why(e: &anyhow::Error) -> Option<String> {
+    if let Some(russh::Error::PacketSize(len)) = e.downcast_ref::<russh::Error>() {
+        return Some(format!(
+            "it sent a message of {} KiB, larger than SSH allows (256 KiB); the connection was closed",
+            len.div_ceil(1024)
+        ));
+    }
+    let msg = e.to_string();
+    if msg.contains("too many failed") || msg.contains("early eof") {
+        return None;
+    }
+    Some(msg)
 }
 
 /// The host name to put in `ssh -p PORT HOST`: the address we listen on, or this machine's

@@ -127,13 +127,20 @@ impl Connection {
         keys.find(key).map(|k| k.actor())
     }
 
+    /// Answers a session with one text and ends it: the answer on standard output, or a
+    /// refusal on standard error.
     fn send_now(
         session: &mut Session,
         channel: ChannelId,
         text: &str,
         status: u32,
     ) -> Result<(), anyhow::Error> {
-        session.data(channel, text.replace('\n', "\r\n").into_bytes())?;
+        let bytes = text.replace('\n', "\r\n").into_bytes();
+        if status == 0 {
+            session.data(channel, bytes)?;
+        } else {
+            session.extended_data(channel, 1, bytes)?;
+        }
         session.exit_status_request(channel, status)?;
         session.eof(channel)?;
         session.close(channel)?;
@@ -482,6 +489,17 @@ impl Handler for Connection {
             return Ok(());
         }
         session.channel_success(channel)?;
+        if data.len() > MAX_COMMAND {
+            let text = format!(
+                "phonedesk: the command is too long ({} KiB; at most {} KiB)\n",
+                data.len().div_ceil(1024),
+                MAX_COMMAND / 1024
+            );
+            if let Some(c) = self.channels.get_mut(&channel) {
+                c.started = true;
+            }
+            return Self::send_now(session, channel, &text, 2);
+        }
         let command = String::from_utf8_lossy(data).trim().to_string();
         if command.is_empty() {
             return self.shell_request_inner(channel, session);
@@ -575,6 +593,9 @@ impl Connection {
         }
     }
 }
+
+/// The longest command line a session may send (`ssh host COMMAND`).
+const MAX_COMMAND: usize = 64 * 1024;
 
 fn clamp(v: u32) -> u16 {
     v.clamp(1, 1000) as u16
