@@ -150,11 +150,14 @@ pub async fn serve_with(
             concat!("SSH-2.0-phonedesk_", env!("CARGO_PKG_VERSION")).into(),
         ),
         methods: MethodSet::from(&[MethodKind::PublicKey][..]),
-        auth_rejection_time: Duration::from_millis(300),
+        // Counted failures wait longer each time (`Connection::refuse`); an unknown key an
+        // agent offers is answered quickly.
+        auth_rejection_time: Duration::from_millis(100),
         auth_rejection_time_initial: Some(Duration::ZERO),
         keys: vec![host_key],
-        // +1: OpenSSH's first "none" probe is counted by russh.
-        max_auth_attempts: settings.auth_attempts + 1,
+        // The connection counts failures itself (russh would count every unknown key an
+        // agent offers); this is only a backstop: +1 for OpenSSH's first "none" probe.
+        max_auth_attempts: settings.auth_attempts + server::MAX_UNKNOWN_KEYS + 1,
         // Consoles close themselves after `idle_timeout` with a message; this catches the rest.
         inactivity_timeout: Some(settings.idle_timeout + Duration::from_secs(30)),
         keepalive_interval: Some(Duration::from_secs(60)),

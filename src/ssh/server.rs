@@ -79,9 +79,21 @@ pub struct Connection {
     shared: Arc<Shared>,
     peer: String,
     actor: Option<Actor>,
+    /// Refused attempts that count toward `auth_attempts`.
     failures: usize,
+    /// Unknown keys offered so far (not counted as failures; see [`MAX_UNKNOWN_KEYS`]).
+    unknown_keys: usize,
+    /// The fingerprint of a known key accepted for signing. A sign-in clears it; any other
+    /// request while it is set means the key's signature was wrong (russh refuses a wrong
+    /// signature without asking us).
+    signing: Option<String>,
     channels: HashMap<ChannelId, Chan>,
 }
+
+/// Unknown keys one connection may offer. An ssh-agent offers every key it holds, one after
+/// the other, so these are not counted as failed attempts; this only stops a client that
+/// offers keys without end.
+pub const MAX_UNKNOWN_KEYS: usize = 32;
 
 impl Connection {
     pub fn new(shared: Arc<Shared>, peer: Option<SocketAddr>) -> Connection {
@@ -92,12 +104,15 @@ impl Connection {
                 .unwrap_or_else(|| "unknown".into()),
             actor: None,
             failures: 0,
+            unknown_keys: 0,
+            signing: None,
             channels: HashMap::new(),
         }
     }
 
-    /// Logs a refused attempt and slows the next one down: 0.5 s, 1 s, 2 s, ... After
-    /// `auth_attempts` refusals the connection is closed.
+    /// Logs a refused attempt and slows the next one down: 0.5 s, 1 s, 2 s, then 4 s each.
+    /// The `auth_attempts`-th refusal is answered with no method left, so the client gives
+    /// up ("Permission denied"); any request after it closes the connection.
     async fn refuse(&mut self, user: &str, what: &str) -> Result<Auth, anyhow::Error> {
         self.failures += 1;
         let max = self.shared.settings.auth_attempts;
@@ -107,14 +122,66 @@ impl Connection {
             self.peer,
             self.failures
         );
-        let delay = Duration::from_millis(500u64.saturating_mul(1 << (self.failures - 1).min(5)));
+        let delay = Duration::from_millis(500u64 << (self.failures - 1).min(3));
         tokio::time::sleep(delay).await;
-        if self.failures >= max {
+        let methods = if self.failures >= max {
+            eprintln!(
+                "phonedesk serve: no more attempts for {}: too many failed attempts",
+                self.peer
+            );
+            MethodSet::empty()
+        } else {
+            MethodSet::from(&[MethodKind::PublicKey][..])
+        };
+        Ok(Auth::Reject {
+            proceed_with_methods: Some(methods),
+            partial_success: false,
+        })
+    }
+
+    /// Every authentication request starts here: after the last allowed failure nothing
+    /// more is heard; a request after a known key was accepted for signing, with no
+    /// sign-in between, means that key's signature was wrong (russh refuses a wrong
+    /// signature without asking us), a failed attempt.
+    /// Returns the answer when that refusal was the last allowed one.
+    async fn next_request(&mut self, user: &str) -> Result<Option<Auth>, anyhow::Error> {
+        if self.exhausted() {
             eprintln!(
                 "phonedesk serve: closing the connection from {}: too many failed attempts",
                 self.peer
             );
             anyhow::bail!("too many failed authentication attempts");
+        }
+        if let Some(fp) = self.signing.take() {
+            let answer = self
+                .refuse(user, &format!("a wrong signature for key {fp}"))
+                .await?;
+            if self.exhausted() {
+                return Ok(Some(answer));
+            }
+        }
+        Ok(None)
+    }
+
+    fn exhausted(&self) -> bool {
+        self.failures >= self.shared.settings.auth_attempts
+    }
+
+    /// An unknown key: refused and logged, not counted (an agent offers all its keys).
+    fn unknown_key(&mut self, user: &str, key: &PublicKey) -> Result<Auth, anyhow::Error> {
+        self.unknown_keys += 1;
+        eprintln!(
+            "phonedesk serve: refused unknown key {} for user `{}` from {} (not counted: an agent offers every key it holds)",
+            fingerprint(key),
+            clean(user),
+            self.peer
+        );
+        if self.unknown_keys >= MAX_UNKNOWN_KEYS {
+            eprintln!(
+                "phonedesk serve: closing the connection from {}: it offered {MAX_UNKNOWN_KEYS} unknown keys",
+                self.peer
+            );
+            anyhow::bail!("too many failed authentication attempts (unknown keys)");
         }
         Ok(Auth::Reject {
             proceed_with_methods: Some(MethodSet::from(&[MethodKind::PublicKey][..])),
@@ -338,7 +405,10 @@ impl Drop for Connection {
 impl Handler for Connection {
     type Error = anyhow::Error;
 
-    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+    async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        if let Some(last) = self.next_request(user).await? {
+            return Ok(last);
+        }
         Ok(Auth::Reject {
             proceed_with_methods: Some(MethodSet::from(&[MethodKind::PublicKey][..])),
             partial_success: false,
@@ -346,6 +416,9 @@ impl Handler for Connection {
     }
 
     async fn auth_password(&mut self, user: &str, _password: &str) -> Result<Auth, Self::Error> {
+        if let Some(last) = self.next_request(user).await? {
+            return Ok(last);
+        }
         self.refuse(user, "a password (only keys are accepted)")
             .await
     }
@@ -356,6 +429,9 @@ impl Handler for Connection {
         _submethods: &str,
         _response: Option<russh::server::Response<'a>>,
     ) -> Result<Auth, Self::Error> {
+        if let Some(last) = self.next_request(user).await? {
+            return Ok(last);
+        }
         self.refuse(user, "keyboard-interactive (only keys are accepted)")
             .await
     }
@@ -365,11 +441,14 @@ impl Handler for Connection {
         user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
+        if let Some(last) = self.next_request(user).await? {
+            return Ok(last);
+        }
         if self.known(offer.public_key).is_some() {
+            self.signing = Some(fingerprint(offer.public_key));
             return Ok(Auth::Accept);
         }
-        let what = format!("unknown key {}", fingerprint(offer.public_key));
-        self.refuse(user, &what).await
+        self.unknown_key(user, offer.public_key)
     }
 
     async fn auth_publickey(
@@ -377,6 +456,7 @@ impl Handler for Connection {
         user: &str,
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
+        self.signing = None;
         match self.known(key.public_key) {
             Some(actor) => {
                 eprintln!(
@@ -389,8 +469,9 @@ impl Handler for Connection {
                 self.actor = Some(actor);
                 Ok(Auth::Accept)
             }
+            // Taken out of the file (SIGHUP) between the offer and the signature.
             None => {
-                let what = format!("unknown key {}", fingerprint(key.public_key));
+                let what = format!("key {}, no longer authorized", fingerprint(key.public_key));
                 self.refuse(user, &what).await
             }
         }
