@@ -7,7 +7,8 @@ use clap::Parser;
 use phonedesk::cli::{self, Cli, CliError, Command, EXIT_REFUSED, EXIT_USAGE};
 use phonedesk::config::{Config, Paths};
 use phonedesk::domain::Actor;
-use phonedesk::engine::{now, Engine};
+use phonedesk::engine::{now, Engine, EngineError};
+use phonedesk::store::StoreError;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
@@ -61,9 +62,14 @@ fn real_main() -> i32 {
         }
     };
     // Work that fell due while phonedesk was stopped completes now (`run-due` reports it).
+    // On a full disk it waits, and the command still runs: reads work, changes are refused.
     if !matches!(parsed.command, Some(Command::RunDue)) {
-        if let Err(e) = engine.run_due(now()) {
-            return fail(CliError::refused(e.to_string()));
+        match engine.run_due(now()) {
+            Ok(_) => {}
+            Err(EngineError::Store(e @ StoreError::DiskFull { .. })) => {
+                let _ = writeln!(std::io::stderr(), "phonedesk: due work waits: {e}");
+            }
+            Err(e) => return fail(CliError::refused(e.to_string())),
         }
     }
     if parsed.demo {
@@ -73,7 +79,7 @@ fn real_main() -> i32 {
             )));
         }
     }
-    let actor = Actor::admin(login_name());
+    let actor = Actor::local(login_name().as_deref());
     match parsed.command {
         None if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) => {
             fail(CliError::usage(
@@ -139,12 +145,12 @@ fn demo_database(paths: &Paths) -> Result<std::path::PathBuf, String> {
     Ok(db)
 }
 
-fn login_name() -> String {
-    std::env::var("USER")
-        .ok()
-        .map(|u| u.chars().filter(|c| !c.is_control()).collect::<String>())
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "admin".into())
+/// The login for the audit log: `$USER`, else `$LOGNAME` (cron sets only that).
+fn login_name() -> Option<String> {
+    ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|u| !u.trim().is_empty())
 }
 
 /// CONSOLE CALL SITE: no subcommand opens the console (`phonedesk::tui::run_local`).

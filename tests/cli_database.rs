@@ -126,3 +126,56 @@ fn a_lowered_limit_is_a_warning_in_check_not_a_problem() {
         "limited to 2",
     );
 }
+
+#[test]
+fn the_audit_names_a_local_user_apart_from_ssh_keys() {
+    let d = Desk::new();
+    d.ok(&["directory", "accounts", "create", "Example Corp"]);
+    // cron and systemd start phonedesk without a login name.
+    let out = Desk::finish(
+        d.command(&["directory", "accounts", "create", "Other Corp"])
+            .env_remove("USER")
+            .env_remove("LOGNAME")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let audit = d.json(&["audit", "--limit", "2"]);
+    assert_eq!(audit[0]["actor"], "local:unknown", "{audit}");
+    assert_eq!(audit[1]["actor"], "local:tester", "{audit}");
+}
+
+#[test]
+fn a_directory_of_other_files_is_refused_and_left_untouched() {
+    let d = Desk::new();
+    std::fs::create_dir_all(d.db.join("photos")).unwrap();
+    std::fs::write(d.db.join("notes.txt"), "mine").unwrap();
+    let listing = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(&d.db);
+    for args in [&["numbers", "list"][..], &["check"], &["--json", "audit"]] {
+        let out = d.run(args);
+        assert_eq!(out.code, 1, "{out:?}");
+        assert_one_line(&out.stderr, "is not a phonedesk database");
+        assert_eq!(
+            listing(&d.db),
+            before,
+            "phonedesk wrote into a foreign directory"
+        );
+    }
+    assert_eq!(listing(&d.db.join("photos")), Vec::<String>::new());
+    // A new or empty directory becomes a database, and opens again afterwards.
+    std::fs::remove_dir_all(&d.db).unwrap();
+    std::fs::create_dir(&d.db).unwrap();
+    d.ok(&["directory", "accounts", "create", "Example Corp"]);
+    assert_eq!(
+        d.json(&["directory", "accounts"])[0]["name"],
+        "Example Corp"
+    );
+}

@@ -479,7 +479,7 @@ fn plain_request_audit_export_and_check() {
     d.run(&["delete", "-y", "+12065550199"]);
     let audit = d.json(&["audit", "--limit", "3"]);
     assert_eq!(audit[0]["ok"], false);
-    assert_eq!(audit[0]["actor"], "tester");
+    assert_eq!(audit[0]["actor"], "local:tester");
     assert!(d.ok(&["audit"]).contains("provision"));
 
     // Export: CSV with a header and quoting; JSON; to a file.

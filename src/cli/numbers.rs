@@ -328,8 +328,7 @@ fn show(ctx: &mut Ctx, number: &str) -> Res {
     if let NumberStatus::AcquireFailed { reason } = &p.status {
         rows.push(("Failure", reason.clone()));
     }
-    if let Some(d) = p.deleted_at() {
-        let until = d.plus(ctx.engine.policy().deletion_retention);
+    if let (Some(d), Some(until)) = (p.deleted_at(), p.restorable_until()) {
         rows.push(("Deleted", d.short()));
         rows.push((
             "Restorable until",
@@ -568,14 +567,13 @@ pub fn dismiss(ctx: &mut Ctx, a: NumbersArg) -> Res {
 
 pub fn deletion_queue(ctx: &mut Ctx) -> Res {
     let now = ctx.now();
-    let retention = ctx.engine.policy().deletion_retention;
     let store = ctx.engine.store();
     let numbers = store.numbers_at(&store.numbers_in(&[StatusCode::DeleteInProgress]))?;
     if ctx.json {
         let v: Vec<_> = numbers
             .iter()
             .map(|p| {
-                let until = p.deleted_at().map(|d| d.plus(retention));
+                let until = p.restorable_until();
                 json!({
                     "number": p.number.as_str(),
                     "product_type": p.product_type.api_name(),
@@ -596,7 +594,7 @@ pub fn deletion_queue(ctx: &mut Ctx) -> Res {
         .iter()
         .map(|p| {
             let d = p.deleted_at().unwrap_or(now);
-            let until = d.plus(retention);
+            let until = p.restorable_until().unwrap_or(now);
             let remaining = if until > now {
                 left(now, until)
             } else {

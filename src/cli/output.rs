@@ -242,7 +242,6 @@ pub fn name_status(s: CallingNameStatus) -> String {
 
 /// A number as scripts see it.
 pub fn number_json(engine: &Engine, names: &Names, p: &PhoneNumber) -> Value {
-    let retention = engine.policy().deletion_retention;
     let (calls, sms) = calls_and_sms(p, names);
     let reason = match &p.status {
         NumberStatus::AcquireFailed { reason } => Some(reason.clone()),
@@ -273,7 +272,7 @@ pub fn number_json(engine: &Engine, names: &Names, p: &PhoneNumber) -> Value {
         "ported_out": p.ported_out,
         "failure_reason": reason,
         "deleted_at": ts(p.deleted_at()),
-        "restorable_until": ts(p.deleted_at().map(|d| d.plus(retention))),
+        "restorable_until": ts(p.restorable_until()),
         "created_at": p.created_at.rfc3339(),
         "updated_at": p.updated_at.rfc3339(),
     })

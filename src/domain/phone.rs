@@ -16,9 +16,12 @@ pub enum NumberStatus {
     PortinInProgress,
     Unassigned,
     Assigned(Assignee),
-    /// In the deletion queue since `deleted_at` (the API's `DeletionTimestamp`).
+    /// In the deletion queue since `deleted_at` (the API's `DeletionTimestamp`), restorable
+    /// until `restorable_until`: the promise made when it was deleted, kept whatever the
+    /// retention is changed to later.
     DeleteInProgress {
         deleted_at: Timestamp,
+        restorable_until: Timestamp,
     },
 }
 
@@ -189,7 +192,18 @@ impl PhoneNumber {
 
     pub fn deleted_at(&self) -> Option<Timestamp> {
         match self.status {
-            NumberStatus::DeleteInProgress { deleted_at } => Some(deleted_at),
+            NumberStatus::DeleteInProgress { deleted_at, .. } => Some(deleted_at),
+            _ => None,
+        }
+    }
+
+    /// Until when a number in the deletion queue can be restored (the promise made when
+    /// it was deleted).
+    pub fn restorable_until(&self) -> Option<Timestamp> {
+        match self.status {
+            NumberStatus::DeleteInProgress {
+                restorable_until, ..
+            } => Some(restorable_until),
             _ => None,
         }
     }

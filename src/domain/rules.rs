@@ -614,6 +614,7 @@ impl Ctx<'_> {
 
     fn delete(&self, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
         let numbers = dedup(numbers)?;
+        let until = self.now.plus(self.policy.deletion_retention);
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
             self.not_leaving(tx, &p, "deleted", true)?;
@@ -627,16 +628,15 @@ impl Ctx<'_> {
             }
             p.status = NumberStatus::DeleteInProgress {
                 deleted_at: self.now,
+                restorable_until: until,
             };
             p.updated_at = self.now;
             tx.put_number(p);
-            let at = self.now.plus(self.policy.deletion_retention);
             tx.push(Change::Schedule(Due {
-                at,
+                at: until,
                 task: Task::Purge(n.clone()),
             }));
         }
-        let until = self.now.plus(self.policy.deletion_retention);
         Ok(Outcome {
             message: format!(
                 "Moved {} to the deletion queue; restorable until {}.",
@@ -654,7 +654,7 @@ impl Ctx<'_> {
             let mut p = self
                 .known(tx, n)
                 .map_err(|_| RuleError::NotInDeletionQueue(n.clone()))?;
-            let Some(deleted_at) = p.deleted_at() else {
+            let Some(closes) = p.restorable_until() else {
                 return Err(RuleError::NotInDeletionQueue(n.clone()));
             };
             if p.ported_out {
@@ -663,7 +663,6 @@ impl Ctx<'_> {
                     what: "restored",
                 });
             }
-            let closes = deleted_at.plus(self.policy.deletion_retention);
             if self.now >= closes {
                 return Err(RuleError::RestoreWindowClosed {
                     number: n.clone(),
@@ -1018,12 +1017,12 @@ impl Ctx<'_> {
                 tx.put_settings(s);
                 Ok(Outcome::say("The default calling name is updated."))
             }
-            // The window is measured with the retention in force now, so a changed
+            // The window is the one promised when the number was deleted, so a changed
             // `deletion_retention` neither purges early nor strands a number: a purge that
-            // comes too early is put back at the right time.
-            Task::Purge(n) => match tx.number(n).and_then(|p| p.deleted_at()) {
-                Some(deleted_at) => {
-                    let closes = deleted_at.plus(self.policy.deletion_retention);
+            // comes too early (one left from an earlier deletion) is put back at the
+            // promised time.
+            Task::Purge(n) => match tx.number(n).and_then(|p| p.restorable_until()) {
+                Some(closes) => {
                     if self.now < closes {
                         tx.push(Change::Schedule(Due {
                             at: closes,

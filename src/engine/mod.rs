@@ -67,6 +67,7 @@ impl Engine {
     pub fn open(config: &Config, db: &Path) -> Result<Engine, EngineError> {
         let mut options = StoreOptions::new(db);
         options.cache_bytes = config.database.cache_mb * 1024 * 1024;
+        options.deletion_retention = config.policy().deletion_retention;
         let store = Store::open(&options)?;
         let carrier = Arc::new(SimulatedCarrier::new(
             config.carrier.seed,

@@ -7,7 +7,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-const LOCK_FILE: &str = "phonedesk.lock";
+pub(super) const LOCK_FILE: &str = "phonedesk.lock";
 
 pub struct ProcessLock {
     file: File,
@@ -43,12 +43,19 @@ impl ProcessLock {
                 },
             });
         }
-        file.set_len(0).map_err(io)?;
-        file.seek(SeekFrom::Start(0)).map_err(io)?;
-        write!(file, "{}", std::process::id()).map_err(io)?;
-        file.flush().map_err(io)?;
+        // The pid only helps another phonedesk say who holds the database; the lock is
+        // held without it, so a full disk (where even these bytes fail) still opens it
+        // for reading.
+        let _ = write_pid(&mut file);
         Ok(ProcessLock { file })
     }
+}
+
+fn write_pid(file: &mut File) -> std::io::Result<()> {
+    file.set_len(0)?;
+    file.seek(SeekFrom::Start(0))?;
+    write!(file, "{}", std::process::id())?;
+    file.flush()
 }
 
 impl Drop for ProcessLock {

@@ -6,6 +6,8 @@
 mod codec;
 mod error;
 mod lock;
+mod migrate;
+mod space;
 
 pub use error::StoreError;
 pub use lock::ServerMarker;
@@ -17,10 +19,14 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use sled::Tree;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
 
-/// The layout this build writes. Bump when records change shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The layout this build writes. Bump when records change shape, and add the step from
+/// the previous one to `migrate`.
+/// 2: a number in the deletion queue keeps until when it can be restored.
+pub const SCHEMA_VERSION: u32 = 2;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const SETTINGS_KEY: &[u8] = b"settings";
 /// Numbers per status, written with every transaction so opening a big store is instant.
@@ -79,6 +85,15 @@ pub struct StoreOptions {
     pub path: PathBuf,
     /// sled's page cache, in bytes (sled's own default is 1 GB).
     pub cache_bytes: u64,
+    /// Free space below which a write is refused as "the disk is full" before sled starts
+    /// it (a write sled cannot finish leaves it refusing writes until reopened).
+    pub min_free_bytes: u64,
+    /// The reserve file given back when the database must be opened on a full disk
+    /// (`space`); made whole before a write.
+    pub reserve_file_bytes: u64,
+    /// The configured deletion retention: the restore deadline of a number deleted by a
+    /// phonedesk that did not store one, when no purge is scheduled for it (migration).
+    pub deletion_retention: std::time::Duration,
 }
 
 impl StoreOptions {
@@ -86,14 +101,21 @@ impl StoreOptions {
         StoreOptions {
             path: path.into(),
             cache_bytes: 16 * 1024 * 1024,
+            min_free_bytes: 1024 * 1024,
+            reserve_file_bytes: 4 * 1024 * 1024,
+            deletion_retention: Policy::default().deletion_retention,
         }
     }
 }
 
 pub struct Store {
     path: PathBuf,
-    db: sled::Db,
-    trees: Vec<Tree>,
+    options: StoreOptions,
+    /// The open database; `None` only while a reopen after a failed write did not succeed.
+    sled: RwLock<Option<Arc<Sled>>>,
+    /// A write failed: sled keeps the first IO error of an open database for good and
+    /// refuses every later write, so the next write reopens it first.
+    write_failed: AtomicBool,
     /// Numbers per status, kept beside the index so counts cost nothing.
     counts: Mutex<HashMap<StatusCode, usize>>,
     audit_seq: Mutex<u64>,
@@ -105,6 +127,49 @@ pub struct Store {
 }
 
 type Op = (usize, Vec<u8>, Option<Vec<u8>>);
+
+/// One opening of the sled database.
+struct Sled {
+    config: sled::Config,
+    db: sled::Db,
+    trees: Vec<Tree>,
+}
+
+impl Sled {
+    /// Opens the database, giving the reserve back to the file system when the disk is
+    /// too full for sled to open it.
+    fn open_with_reserve(options: &StoreOptions) -> Result<Sled, sled::Error> {
+        space::remove_unfinished_snapshots(&options.path);
+        match Sled::open(options) {
+            Err(sled::Error::Io(io))
+                if is_disk_full(&io) && space::release_reserve(&options.path) =>
+            {
+                space::remove_unfinished_snapshots(&options.path);
+                Sled::open(options)
+            }
+            other => other,
+        }
+    }
+
+    fn open(options: &StoreOptions) -> Result<Sled, sled::Error> {
+        let config = sled::Config::new()
+            .path(&options.path)
+            .cache_capacity(options.cache_bytes)
+            .mode(sled::Mode::LowSpace);
+        let db = config.open()?;
+        let trees = TREE_NAMES
+            .iter()
+            .map(|name| db.open_tree(name))
+            .collect::<Result<Vec<Tree>, _>>()?;
+        Ok(Sled { config, db, trees })
+    }
+
+    /// Whether sled has kept an IO error (from a write or its background flusher): every
+    /// later write would fail with it.
+    fn latched(&self) -> bool {
+        self.config.global_error().is_err()
+    }
+}
 
 impl Store {
     pub fn open(options: &StoreOptions) -> Result<Store, StoreError> {
@@ -119,28 +184,25 @@ impl Store {
                 source: std::io::Error::other("it is a file; give the database's directory"),
             });
         }
+        // Before anything is written: a directory of someone else's files stays untouched.
+        refuse_foreign_directory(&path)?;
         std::fs::create_dir_all(&path).map_err(io)?;
         let process_lock = lock::ProcessLock::acquire(&path)?;
-        let db = sled::Config::new()
-            .path(&path)
-            .cache_capacity(options.cache_bytes)
-            .mode(sled::Mode::LowSpace)
-            .open()
-            .map_err(|e| open_error(&path, e))?;
-        let mut trees = Vec::with_capacity(TREE_NAMES.len());
-        for name in TREE_NAMES {
-            trees.push(db.open_tree(name).map_err(|e| open_error(&path, e))?);
-        }
+        let sled = Sled::open_with_reserve(options).map_err(|e| open_error(&path, e))?;
+        // Room to open on a full disk next time; when there is none now, the next write
+        // makes it (and is refused until it can).
+        let _ = space::restore_reserve(&path, options.reserve_file_bytes);
         let store = Store {
             path: path.clone(),
-            db,
-            trees,
+            options: options.clone(),
+            sled: RwLock::new(Some(Arc::new(sled))),
+            write_failed: AtomicBool::new(false),
             counts: Mutex::new(HashMap::new()),
             audit_seq: Mutex::new(0),
             view_error: Mutex::new(None),
             _lock: process_lock,
         };
-        store.check_schema()?;
+        store.check_schema(options)?;
         store.load_counts()?;
         Ok(store)
     }
@@ -149,34 +211,134 @@ impl Store {
         &self.path
     }
 
-    fn check_schema(&self) -> Result<(), StoreError> {
-        let meta = &self.trees[META];
-        match meta.get(SCHEMA_KEY).map_err(|e| self.sled(e))? {
-            Some(v) => {
-                let found = u32::from_be_bytes(
-                    v.as_ref()
-                        .try_into()
-                        .map_err(|_| self.corrupt("bad schema version"))?,
-                );
-                if found > SCHEMA_VERSION {
-                    return Err(StoreError::NewerSchema {
-                        path: self.path.clone(),
-                        found,
-                        supported: SCHEMA_VERSION,
-                    });
-                }
+    /// The open database (a read holds it for as long as it reads).
+    fn sled(&self) -> Result<Arc<Sled>, StoreError> {
+        self.sled
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| StoreError::Closed {
+                path: self.path.clone(),
+            })
+    }
+
+    fn tree(&self, tree: usize) -> Result<Tree, StoreError> {
+        Ok(self.sled()?.trees[tree].clone())
+    }
+
+    /// Before a write: refuses it in words while the disk is (nearly) full, so sled never
+    /// starts a write it cannot finish, and reopens the database when an earlier write
+    /// failed. Called by `apply`, under the engine's writer lock.
+    fn make_writable(&self) -> Result<(), StoreError> {
+        let full = || StoreError::DiskFull {
+            path: self.path.clone(),
+        };
+        match space::restore_reserve(&self.path, self.options.reserve_file_bytes) {
+            Ok(true) => {}
+            Ok(false) => return Err(full()),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: self.path.clone(),
+                    source,
+                })
             }
+        }
+        if space::free_bytes(&self.path).is_some_and(|free| free < self.options.min_free_bytes) {
+            return Err(full());
+        }
+        let latched = self.sled().map(|s| s.latched()).unwrap_or(true);
+        if latched || self.write_failed.load(Ordering::SeqCst) {
+            self.reopen()?;
+        }
+        Ok(())
+    }
+
+    /// Closes the database and opens it again, which clears sled's kept IO error: what
+    /// reads show is then what is on disk (a failed write is not). Reads wait meanwhile.
+    fn reopen(&self) -> Result<(), StoreError> {
+        let mut slot = self.sled.write().unwrap_or_else(PoisonError::into_inner);
+        slot.take();
+        // A read that had the old database in hand lets go of it (and sled of its file
+        // lock) a moment later.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let sled = loop {
+            match Sled::open_with_reserve(&self.options) {
+                Ok(sled) => break sled,
+                Err(e) if is_busy(&e) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                Err(e) => return Err(open_error(&self.path, e)),
+            }
+        };
+        *slot = Some(Arc::new(sled));
+        drop(slot);
+        self.load_counts()?;
+        self.write_failed.store(false, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// After a failed write: reopen at once, so reads do not show what was refused; when
+    /// that fails too, the next write tries again.
+    fn recover_from_failed_write(&self) {
+        self.write_failed.store(true, Ordering::SeqCst);
+        let _ = self.reopen();
+    }
+
+    /// The schema version the database is written in (`None` for a new one).
+    pub fn schema_version(&self) -> Result<Option<u32>, StoreError> {
+        match self
+            .tree(META)?
+            .get(SCHEMA_KEY)
+            .map_err(|e| self.failed(e))?
+        {
+            Some(v) => Ok(Some(u32::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| self.corrupt("bad schema version"))?,
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    fn check_schema(&self, options: &StoreOptions) -> Result<(), StoreError> {
+        let sled = self.sled()?;
+        let meta = &sled.trees[META];
+        match self.schema_version()? {
+            Some(found) if found > SCHEMA_VERSION => {
+                return Err(StoreError::NewerSchema {
+                    path: self.path.clone(),
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            Some(1) => {
+                migrate::v1_to_v2(
+                    &sled.trees[NUMBERS],
+                    &sled.trees[DUE],
+                    meta,
+                    SCHEMA_KEY,
+                    options.deletion_retention,
+                )
+                .map_err(|e| match e {
+                    migrate::MigrationError::Sled(e) => self.failed(e),
+                    migrate::MigrationError::Unreadable(what) => {
+                        self.corrupt(&format!("cannot upgrade it: {what}"))
+                    }
+                })?;
+                sled.db.flush().map_err(|e| self.failed(e))?;
+            }
+            Some(_) => {}
             // An existing database without our version key lost its records (sled's
             // recovery stops at damage) or was never phonedesk's: refuse, do not start afresh.
-            None if self.db.was_recovered() => {
+            None if sled.db.was_recovered() => {
                 return Err(self.corrupt(
                     "it holds no phonedesk records, though it is not new: damaged, or not a phonedesk database",
                 ))
             }
             None => {
                 meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-                    .map_err(|e| self.sled(e))?;
-                self.db.flush().map_err(|e| self.sled(e))?;
+                    .map_err(|e| self.failed(e))?;
+                sled.db.flush().map_err(|e| self.failed(e))?;
             }
         }
         Ok(())
@@ -184,27 +346,25 @@ impl Store {
 
     fn load_counts(&self) -> Result<(), StoreError> {
         let stored: Option<Vec<(StatusCode, usize)>> = self.get(META, COUNTS_KEY)?;
+        let by_status = self.tree(BY_STATUS)?;
         let counts: HashMap<StatusCode, usize> = match stored {
             Some(list) => list.into_iter().collect(),
             // A store written before counts were kept: count once from the index.
             None => StatusCode::ALL
                 .into_iter()
-                .map(|s| (s, self.trees[BY_STATUS].scan_prefix([s.byte()]).count()))
+                .map(|s| (s, by_status.scan_prefix([s.byte()]).count()))
                 .collect(),
         };
         *self.counts.lock().unwrap() = counts;
-        let last = self.trees[AUDIT].last().map_err(|e| self.sled(e))?;
+        let last = self.tree(AUDIT)?.last().map_err(|e| self.failed(e))?;
         *self.audit_seq.lock().unwrap() = last
             .map(|(k, _)| u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 8])))
             .unwrap_or(0);
         Ok(())
     }
 
-    fn sled(&self, e: sled::Error) -> StoreError {
-        match e {
-            sled::Error::Corruption { .. } => self.corrupt("sled reported corruption"),
-            other => StoreError::Sled(other.to_string()),
-        }
+    fn failed(&self, e: sled::Error) -> StoreError {
+        sled_error(&self.path, e)
     }
 
     fn corrupt(&self, detail: &str) -> StoreError {
@@ -219,7 +379,7 @@ impl Store {
         tree: usize,
         key: &[u8],
     ) -> Result<Option<T>, StoreError> {
-        match self.trees[tree].get(key).map_err(|e| self.sled(e))? {
+        match self.tree(tree)?.get(key).map_err(|e| self.failed(e))? {
             Some(v) => decode(&v)
                 .map(Some)
                 .map_err(|_| self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))),
@@ -228,11 +388,11 @@ impl Store {
     }
 
     fn all<T: serde::de::DeserializeOwned>(&self, tree: usize) -> Result<Vec<T>, StoreError> {
-        self.trees[tree]
+        self.tree(tree)?
             .iter()
             .values()
             .map(|v| {
-                let v = v.map_err(|e| self.sled(e))?;
+                let v = v.map_err(|e| self.failed(e))?;
                 decode(&v).map_err(|_| {
                     self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))
                 })
@@ -244,6 +404,7 @@ impl Store {
 
     /// Applies a decision's changes and its audit entry as one transaction, then flushes.
     pub fn apply(&self, changes: &[Change], audit: &mut AuditEntry) -> Result<(), StoreError> {
+        self.make_writable()?;
         let mut ops: Vec<Op> = Vec::with_capacity(changes.len() * 3 + 1);
         let mut count_delta: HashMap<StatusCode, isize> = HashMap::new();
         let mut assignee_delta: HashMap<String, isize> = HashMap::new();
@@ -328,7 +489,11 @@ impl Store {
             .map(|s| (*s, new_counts.get(s).copied().unwrap_or(0)))
             .collect();
         ops.push((META, COUNTS_KEY.to_vec(), Some(encode(&list))));
-        self.commit(&ops)?;
+        if let Err(e) = self.commit(&ops) {
+            drop((seq_guard, counts));
+            self.recover_from_failed_write();
+            return Err(e);
+        }
         *seq_guard = audit.seq;
         *counts = new_counts;
         Ok(())
@@ -340,7 +505,8 @@ impl Store {
     }
 
     fn commit(&self, ops: &[Op]) -> Result<(), StoreError> {
-        let result = self.trees.as_slice().transaction(|view| {
+        let sled = self.sled()?;
+        let result = sled.trees.as_slice().transaction(|view| {
             for (tree, key, value) in ops {
                 match value {
                     Some(v) => view[*tree].insert(key.as_slice(), v.as_slice())?,
@@ -351,12 +517,12 @@ impl Store {
         });
         match result {
             Ok(()) => {}
-            Err(TransactionError::Storage(e)) => return Err(self.sled(e)),
+            Err(TransactionError::Storage(e)) => return Err(self.failed(e)),
             Err(TransactionError::Abort(())) => {
-                return Err(StoreError::Sled("transaction aborted".into()))
+                return Err(StoreError::Sled("a transaction was aborted".into()))
             }
         }
-        self.db.flush().map_err(|e| self.sled(e))?;
+        sled.db.flush().map_err(|e| self.failed(e))?;
         Ok(())
     }
 
@@ -400,10 +566,9 @@ impl Store {
     /// How many numbers are assigned to a user, connector or group (`Assignee::key`):
     /// one read, whatever the count.
     pub fn assigned_count(&self, assignee_key: &str) -> usize {
-        self.trees[ASSIGNEE_COUNTS]
-            .get(assignee_key.as_bytes())
+        self.tree(ASSIGNEE_COUNTS)
             .ok()
-            .flatten()
+            .and_then(|t| t.get(assignee_key.as_bytes()).ok().flatten())
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
             .unwrap_or(0) as usize
     }
@@ -436,9 +601,12 @@ impl Store {
     /// The numbers in the given statuses, keys only (cheap for 100,000 numbers).
     pub fn numbers_in(&self, statuses: &[StatusCode]) -> Vec<E164> {
         let mut out = Vec::new();
+        let Ok(by_status) = self.tree(BY_STATUS) else {
+            return out;
+        };
         for s in statuses {
             out.extend(
-                self.trees[BY_STATUS]
+                by_status
                     .scan_prefix([s.byte()])
                     .keys()
                     .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, 1))),
@@ -453,7 +621,10 @@ impl Store {
     /// At most `limit` numbers of one status from `after` on: for showing the first screen
     /// of a long list before the whole key list is read.
     pub fn numbers_page(&self, status: StatusCode, limit: usize) -> Vec<E164> {
-        self.trees[BY_STATUS]
+        let Ok(by_status) = self.tree(BY_STATUS) else {
+            return Vec::new();
+        };
+        by_status
             .scan_prefix([status.byte()])
             .keys()
             .take(limit)
@@ -475,7 +646,10 @@ impl Store {
     /// Numbers assigned to a user, voice connector or group (by `Assignee::key`).
     pub fn numbers_assigned_to(&self, assignee_key: &str) -> Vec<E164> {
         let prefix = assignee_prefix(assignee_key);
-        self.trees[BY_ASSIGNEE]
+        let Ok(by_assignee) = self.tree(BY_ASSIGNEE) else {
+            return Vec::new();
+        };
+        by_assignee
             .scan_prefix(&prefix)
             .keys()
             .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, prefix.len())))
@@ -557,12 +731,12 @@ impl Store {
 
     /// The audit log, newest first, at most `limit` entries.
     pub fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
-        self.trees[AUDIT]
+        self.tree(AUDIT)?
             .iter()
             .rev()
             .take(limit)
             .map(|kv| {
-                let (_, v) = kv.map_err(|e| self.sled(e))?;
+                let (_, v) = kv.map_err(|e| self.failed(e))?;
                 decode(&v).map_err(|_| self.corrupt("unreadable audit entry"))
             })
             .collect()
@@ -571,11 +745,11 @@ impl Store {
     /// Work due at or before `now`, oldest first.
     pub fn due_until(&self, now: Timestamp) -> Result<Vec<Due>, StoreError> {
         let end = (now.millis().max(0) as u64 + 1).to_be_bytes();
-        self.trees[DUE]
+        self.tree(DUE)?
             .range(..end.to_vec())
             .values()
             .map(|v| {
-                let v = v.map_err(|e| self.sled(e))?;
+                let v = v.map_err(|e| self.failed(e))?;
                 decode(&v).map_err(|_| self.corrupt("unreadable due entry"))
             })
             .collect()
@@ -587,17 +761,24 @@ impl Store {
     }
 
     pub fn next_due(&self) -> Option<Timestamp> {
-        let (k, _) = self.trees[DUE].first().ok()??;
+        let (k, _) = self.tree(DUE).ok()?.first().ok()??;
         let at: [u8; 8] = k.get(..8)?.try_into().ok()?;
         Some(Timestamp(u64::from_be_bytes(at) as i64))
     }
 
     pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
+        self.sled()
+            .ok()
+            .and_then(|s| s.db.size_on_disk().ok())
+            .unwrap_or(0)
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| self.sled(e))
+        self.sled()?
+            .db
+            .flush()
+            .map(|_| ())
+            .map_err(|e| self.failed(e))
     }
 
     /// Checks the indexes against the records: every number indexed once under its status
@@ -613,7 +794,8 @@ impl Store {
                 assignee_keys.insert(assignee_key(&a.key(), &p.number));
             }
         }
-        let indexed: std::collections::HashSet<Vec<u8>> = self.trees[BY_STATUS]
+        let indexed: std::collections::HashSet<Vec<u8>> = self
+            .tree(BY_STATUS)?
             .iter()
             .keys()
             .filter_map(|k| k.ok())
@@ -626,7 +808,8 @@ impl Store {
                 status_keys.len()
             ));
         }
-        let indexed: std::collections::HashSet<Vec<u8>> = self.trees[BY_ASSIGNEE]
+        let indexed: std::collections::HashSet<Vec<u8>> = self
+            .tree(BY_ASSIGNEE)?
             .iter()
             .keys()
             .filter_map(|k| k.ok())
@@ -639,7 +822,8 @@ impl Store {
         for a in numbers.iter().filter_map(|p| p.assignee()) {
             *per_assignee.entry(a.key()).or_default() += 1;
         }
-        let stored: HashMap<String, usize> = self.trees[ASSIGNEE_COUNTS]
+        let stored: HashMap<String, usize> = self
+            .tree(ASSIGNEE_COUNTS)?
             .iter()
             .filter_map(|kv| kv.ok())
             .map(|(k, _)| String::from_utf8_lossy(&k).to_string())
@@ -651,7 +835,7 @@ impl Store {
         if stored != per_assignee {
             problems.push("the per-assignee counts disagree with the records".into());
         }
-        if self.trees[ORDER_SUMMARIES].len() != self.trees[ORDERS].len() {
+        if self.tree(ORDER_SUMMARIES)?.len() != self.tree(ORDERS)?.len() {
             problems.push("the order summaries disagree with the orders".into());
         }
         for s in StatusCode::ALL {
@@ -669,14 +853,81 @@ impl Store {
     }
 }
 
+/// What only a phonedesk database holds: sled's files, or our lock file (written first, so
+/// a database whose first open was cut short is still ours).
+const DATABASE_FILES: [&str; 3] = ["db", "conf", lock::LOCK_FILE];
+
+/// Refuses an existing, non-empty directory that is not a phonedesk database. Checked before
+/// the process lock, which would create a file in it; a phonedesk starting on the same new
+/// directory at the same moment writes its lock file first, so it is never taken for foreign.
+fn refuse_foreign_directory(path: &Path) -> Result<(), StoreError> {
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let mut empty = true;
+    for entry in entries.flatten() {
+        empty = false;
+        if DATABASE_FILES.iter().any(|f| entry.file_name() == *f) {
+            return Ok(());
+        }
+    }
+    if empty {
+        Ok(())
+    } else {
+        Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// sled's file lock is held (by another process, or by this one's previous opening for a
+/// moment after it was closed).
+fn is_busy(e: &sled::Error) -> bool {
+    matches!(e, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
+}
+
+/// A full disk or an exceeded quota.
+fn is_disk_full(io: &std::io::Error) -> bool {
+    matches!(
+        io.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    ) || matches!(io.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
+}
+
+/// A sled error met while reading or writing, in words.
+fn sled_error(path: &Path, e: sled::Error) -> StoreError {
+    match e {
+        sled::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull {
+            path: path.to_path_buf(),
+        },
+        sled::Error::Io(io) => StoreError::Io {
+            path: path.to_path_buf(),
+            source: io,
+        },
+        sled::Error::Corruption { .. } => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "sled reported corruption".into(),
+        },
+        other => StoreError::Sled(other.to_string()),
+    }
+}
+
 fn open_error(path: &Path, e: sled::Error) -> StoreError {
     match e {
-        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-            StoreError::Locked {
-                path: path.to_path_buf(),
-                pid: "unknown".into(),
-            }
-        }
+        e if is_busy(&e) => StoreError::Locked {
+            path: path.to_path_buf(),
+            pid: "unknown".into(),
+        },
+        sled::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull {
+            path: path.to_path_buf(),
+        },
         sled::Error::Io(io) => StoreError::Io {
             path: path.to_path_buf(),
             source: io,
@@ -744,7 +995,7 @@ impl View for Store {
         self.seen(Store::voice_connector(self, id))
     }
     fn voice_connector_count(&self) -> usize {
-        self.trees[CONNECTORS].len()
+        self.tree(CONNECTORS).map(|t| t.len()).unwrap_or(0)
     }
     fn groups(&self) -> Vec<VoiceConnectorGroup> {
         self.seen(Store::groups(self))
@@ -769,12 +1020,15 @@ impl Store {
         limit: usize,
     ) -> Vec<E164> {
         let mut out = Vec::new();
+        let Ok(by_status) = self.tree(BY_STATUS) else {
+            return out;
+        };
         for s in statuses {
             let start = match from {
                 Some(n) => status_key(*s, n),
                 None => vec![s.byte()],
             };
-            let iter = self.trees[BY_STATUS]
+            let iter = by_status
                 .range(start.clone()..)
                 .keys()
                 .filter_map(|k| k.ok())
@@ -798,12 +1052,15 @@ impl Store {
         limit: usize,
     ) -> Vec<E164> {
         let mut out = Vec::new();
+        let Ok(by_status) = self.tree(BY_STATUS) else {
+            return out;
+        };
         for s in statuses {
             let end = match before {
                 Some(n) => status_key(*s, n),
                 None => vec![s.byte() + 1],
             };
-            let iter = self.trees[BY_STATUS]
+            let iter = by_status
                 .range(vec![s.byte()]..end)
                 .keys()
                 .rev()
@@ -821,7 +1078,9 @@ impl Store {
     /// Counts keys, from whichever end is nearer when `near_end` says the key is in the
     /// second half.
     pub fn count_before(&self, statuses: &[StatusCode], key: &E164, near_end: bool) -> usize {
-        let tree = &self.trees[BY_STATUS];
+        let Ok(tree) = self.tree(BY_STATUS) else {
+            return 0;
+        };
         if near_end {
             let after: usize = statuses
                 .iter()

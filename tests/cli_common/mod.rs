@@ -87,7 +87,13 @@ impl Desk {
     }
 
     fn run_once(&self, args: &[&str]) -> Out {
-        let output = Command::new(BIN)
+        Desk::finish(self.command(args).output().expect("run phonedesk"))
+    }
+
+    /// The binary with this desk's configuration and database, run as the login `tester`.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command
             .arg("--config")
             .arg(&self.config)
             .arg("--db")
@@ -96,9 +102,12 @@ impl Desk {
             .env_remove("PHONEDESK_CONFIG")
             .env_remove("PHONEDESK_DB")
             .env("USER", "tester")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run phonedesk");
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// What a finished run printed and how it ended.
+    pub fn finish(output: std::process::Output) -> Out {
         Out {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

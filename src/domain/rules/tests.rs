@@ -144,9 +144,9 @@ impl World {
                     task: Task::CompleteNumberName(p.number.clone()),
                 });
             }
-            if let Some(d) = p.deleted_at() {
+            if let Some(until) = p.restorable_until() {
                 out.push(Due {
-                    at: d.plus(self.policy.deletion_retention),
+                    at: until,
                     task: Task::Purge(p.number.clone()),
                 });
             }
@@ -1343,45 +1343,96 @@ fn numbers_being_ported_out_or_gone_are_only_unassigned_and_deleted() {
     ));
 }
 
-#[test]
-fn a_changed_deletion_retention_neither_purges_early_nor_strands_a_number() {
-    let mut w = World::new();
-    w.inventory(ProductType::VoiceConnector, vec![local(1)]);
-    w.ok(Action::Delete {
-        numbers: vec![local(1)],
-    });
-    let first = Due {
-        at: w.now.plus(w.policy.deletion_retention),
-        task: Task::Purge(local(1)),
-    };
-    // The administrator doubles the retention: the old purge comes early and is put back.
-    w.policy.deletion_retention *= 2;
-    w.now = first.at;
+/// The due purge of one number, run by the scheduler at `w.now`.
+fn run_purge(w: &mut World, n: &E164, at: Timestamp) -> Decision {
     let d = decide(
         &Actor::system(),
-        &Action::RunDue(first),
+        &Action::RunDue(Due {
+            at,
+            task: Task::Purge(n.clone()),
+        }),
         &w.view,
         &FakeDesk,
         &w.policy,
         w.now,
     )
     .unwrap();
-    assert!(d.changes.iter().any(|c| matches!(
-        c,
-        Change::Schedule(Due {
-            task: Task::Purge(_),
-            ..
-        })
-    )));
     w.view.apply(&d.changes);
-    assert_eq!(
-        w.status(&local(1)),
-        Some(StatusCode::DeleteInProgress),
-        "still restorable"
-    );
+    d
+}
+
+#[test]
+fn a_shortened_deletion_retention_keeps_the_promised_restore_window() {
+    let mut w = World::new();
+    w.inventory(ProductType::VoiceConnector, vec![local(1)]);
+    let promised = w.now.plus(w.policy.deletion_retention);
+    let said = w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
+    assert!(said.message.contains(&promised.short()), "{}", said.message);
+    assert_eq!(w.view.numbers[&local(1)].restorable_until(), Some(promised));
+    // The administrator shortens the retention to a quarter: the promise still holds.
+    w.policy.deletion_retention /= 4;
+    w.now = Timestamp(promised.0 - DAY);
     w.ok(Action::Restore {
         numbers: vec![local(1)],
     });
+    assert_eq!(w.status(&local(1)), Some(StatusCode::Unassigned));
+    // Restoring unscheduled the promised purge, not one at the new retention's time.
+    let purge = format!("{:?}", Task::Purge(local(1)));
+    assert!(
+        w.view.schedule.iter().all(|(_, task)| *task != purge),
+        "a purge was left behind: {:?}",
+        w.view.schedule
+    );
+}
+
+#[test]
+fn a_lengthened_deletion_retention_purges_when_promised_and_strands_nothing() {
+    let mut w = World::new();
+    w.inventory(ProductType::VoiceConnector, vec![local(1)]);
+    let promised = w.now.plus(w.policy.deletion_retention);
+    w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
+    w.policy.deletion_retention *= 4;
+    // Restoring at the promised time is refused, naming that time.
+    w.now = promised;
+    match w.act(Action::Restore {
+        numbers: vec![local(1)],
+    }) {
+        Err(RuleError::RestoreWindowClosed { closed_at, .. }) => assert_eq!(closed_at, promised),
+        other => panic!("restored after the promised window: {other:?}"),
+    }
+    // The purge comes when promised and deletes the number for good.
+    run_purge(&mut w, &local(1), promised);
+    assert_eq!(w.status(&local(1)), None, "purged when promised");
+}
+
+#[test]
+fn a_purge_left_from_an_earlier_deletion_is_put_back_at_the_promised_time() {
+    let mut w = World::new();
+    w.inventory(ProductType::VoiceConnector, vec![local(1)]);
+    let first = w.now.plus(w.policy.deletion_retention);
+    w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
+    w.ok(Action::Restore {
+        numbers: vec![local(1)],
+    });
+    w.now = Timestamp(w.now.0 + DAY);
+    let second = w.now.plus(w.policy.deletion_retention);
+    w.ok(Action::Delete {
+        numbers: vec![local(1)],
+    });
+    // A purge from the first deletion (say, restored from an old schedule) comes early.
+    w.now = first;
+    let d = run_purge(&mut w, &local(1), first);
+    assert!(d.changes.iter().any(|c| matches!(
+        c,
+        Change::Schedule(Due { at, task: Task::Purge(_) }) if *at == second
+    )));
+    assert_eq!(w.status(&local(1)), Some(StatusCode::DeleteInProgress));
 }
 
 #[test]

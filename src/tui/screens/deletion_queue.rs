@@ -16,7 +16,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 const STATUS: [StatusCode; 1] = [StatusCode::DeleteInProgress];
 
@@ -32,8 +31,6 @@ pub struct DeletionQueue {
     rows: Vec<PhoneNumber>,
     rows_at: Option<(usize, usize, u64)>,
     generation: u64,
-    /// The policy's retention, for the countdowns (`tick` has no engine at hand).
-    retention: Duration,
 }
 
 impl DeletionQueue {
@@ -102,7 +99,7 @@ impl DeletionQueue {
     }
 
     fn closes(&self, p: &PhoneNumber) -> Option<Timestamp> {
-        p.deleted_at().map(|d| d.plus(self.retention))
+        p.restorable_until()
     }
 }
 
@@ -116,7 +113,6 @@ impl Screen for DeletionQueue {
     }
 
     fn refresh(&mut self, cx: &mut Cx) {
-        self.retention = cx.engine.policy().deletion_retention;
         self.keys = cx.engine.store().numbers_in(&STATUS);
         let keys = &self.keys;
         self.marks.retain(|m| keys.binary_search(m).is_ok());
