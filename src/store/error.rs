@@ -34,11 +34,47 @@ pub enum StoreError {
     Sled(String),
 }
 
-/// An OS error in words, without Rust's "(os error N)" or a debug struct.
+/// An OS error in words, without Rust's "(os error N)" or a debug struct (sled passes on a
+/// kept IO error as `Os { code: .., kind: .., message: .. }` text).
 fn plain_io(e: &std::io::Error) -> String {
     let text = e.to_string();
-    match text.rfind(" (os error ") {
-        Some(at) if e.raw_os_error().is_some() => text[..at].to_lowercase(),
-        _ => text,
+    if let Some(at) = text.rfind(" (os error ") {
+        return text[..at].to_lowercase();
+    }
+    if text.contains('{') || text.contains("kind:") {
+        return e.kind().to_string();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    fn io(source: Error) -> String {
+        StoreError::Io {
+            path: "/srv/db".into(),
+            source,
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn io_errors_read_as_words() {
+        assert_eq!(
+            io(Error::from_raw_os_error(libc::EACCES)),
+            "cannot use the database at /srv/db: permission denied"
+        );
+        // What sled hands on for an error it kept.
+        let kept = format!("{:?}", Error::from_raw_os_error(libc::EACCES));
+        assert_eq!(
+            io(Error::new(ErrorKind::PermissionDenied, kept)),
+            "cannot use the database at /srv/db: permission denied"
+        );
+        assert_eq!(
+            io(Error::other("it is a file; give the database's directory")),
+            "cannot use the database at /srv/db: it is a file; give the database's directory"
+        );
     }
 }
