@@ -1,89 +1,17 @@
 //! A full disk, for real: the database lives on a small tmpfs that the test fills. Changes
 //! are refused in plain words and leave the store as it was; reads, exports and `check`
 //! still work; once space is free the same process writes again, without a restart.
-//!
-//! Mounting a tmpfs needs root (or CAP_SYS_ADMIN). Where it cannot be mounted the tests say
-//! so and pass, unless PHONEDESK_REQUIRE_TMPFS is set (`.ci/run` sets it when it can mount).
+//! (`ssh_server.rs` does the same with `phonedesk serve`.)
 
 mod cli_common;
+mod small_disk;
 mod support;
 
 use cli_common::Desk;
 use phonedesk::domain::*;
 use phonedesk::engine::EngineError;
 use phonedesk::store::{AuditEntry, Store, StoreError, StoreOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// A tmpfs of `mb` megabytes mounted on a temporary directory, unmounted when dropped.
-struct SmallDisk {
-    dir: tempfile::TempDir,
-}
-
-impl SmallDisk {
-    fn mount(mb: u32) -> Option<SmallDisk> {
-        let dir = tempfile::tempdir().unwrap();
-        let mounted = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={mb}m"), "tmpfs"])
-            .arg(dir.path())
-            .output();
-        match mounted {
-            Ok(out) if out.status.success() => Some(SmallDisk { dir }),
-            other => {
-                let why = match other {
-                    Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_string(),
-                    Err(e) => e.to_string(),
-                };
-                assert!(
-                    std::env::var_os("PHONEDESK_REQUIRE_TMPFS").is_none(),
-                    "cannot mount a tmpfs, and PHONEDESK_REQUIRE_TMPFS is set: {why}"
-                );
-                eprintln!("skipped: cannot mount a tmpfs here (needs root): {why}");
-                None
-            }
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn filler(&self) -> PathBuf {
-        self.path().join("filler")
-    }
-
-    /// Fills the disk to the last byte.
-    fn fill(&self) {
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.filler())
-            .unwrap();
-        for chunk in [1 << 20, 4096, 1] {
-            let bytes = vec![0u8; chunk];
-            while f.write_all(&bytes).is_ok() {}
-        }
-        assert_eq!(fs2::available_space(self.path()).unwrap(), 0);
-    }
-
-    fn free(&self) {
-        std::fs::remove_file(self.filler()).unwrap();
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.path()).status();
-    }
-}
-
-fn assert_plain_disk_full(message: &str) {
-    assert!(message.contains("the disk is full"), "{message}");
-    for debug in ["Os {", "os error", "StorageFull", "IO error"] {
-        assert!(!message.contains(debug), "not plain words: {message}");
-    }
-}
+use small_disk::{assert_plain_disk_full, SmallDisk};
 
 #[test]
 fn on_a_full_disk_commands_read_but_refuse_changes_in_words() {

@@ -4,6 +4,8 @@
 //!
 //! Needs `ssh`, `ssh-keygen` and `tmux` (`.ci/run` installs them).
 
+mod small_disk;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
@@ -1051,5 +1053,46 @@ fn ssh_agent_keys_are_not_counted_and_every_refusal_is_answered_and_logged() {
     for secret in ["hunter2", "hunter3"] {
         assert!(!log.contains(secret), "{log}");
     }
+    assert!(rig.stop().success());
+}
+
+/// The disk under a running server fills: changes are refused in plain words while reads
+/// answer, and once space is free the same server writes again, without a restart.
+#[test]
+fn ssh_server_on_a_full_disk_refuses_changes_and_writes_again_once_space_is_free() {
+    let mut rig = Rig::new("");
+    let Some(disk) = small_disk::SmallDisk::mount_over(&rig.path("db"), 16) else {
+        return;
+    };
+    rig.start();
+    let n = first_number(&rig);
+    let label = |text: &str| rig.ssh("admin", &["label", &n, text]);
+    let labelled = |rig: &Rig| {
+        rig.numbers()
+            .into_iter()
+            .find(|x| x["number"] == n.as_str())
+            .unwrap()["label"]
+            .clone()
+    };
+    assert!(label("before").status.success());
+
+    disk.fill();
+    for _ in 0..2 {
+        let out = label("during");
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        small_disk::assert_plain_disk_full(&err);
+    }
+    assert_eq!(labelled(&rig), "before");
+
+    disk.free();
+    let out = label("after");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(labelled(&rig), "after");
     assert!(rig.stop().success());
 }
