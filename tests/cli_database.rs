@@ -179,3 +179,30 @@ fn a_directory_of_other_files_is_refused_and_left_untouched() {
         "Example Corp"
     );
 }
+
+#[test]
+fn a_changed_retention_keeps_the_restore_deadline_promised_at_deletion() {
+    let d = Desk::with(&[("deletion_retention", "1h")], "");
+    let n = d.available(&["--area-code", "206"], 1);
+    d.provisioned("vc", &n);
+    let said = d.ok(&["delete", "-y", &n[0]]);
+    let promised = d.json(&["deletion-queue"])[0]["restorable_until"].clone();
+    assert!(promised.is_string(), "{promised}");
+    // The administrator lengthens the retention: the promise stands, wherever it shows.
+    let text = std::fs::read_to_string(&d.config).unwrap();
+    std::fs::write(&d.config, text.replace("\"1h\"", "\"7days\"")).unwrap();
+    assert_eq!(d.json(&["deletion-queue"])[0]["restorable_until"], promised);
+    assert_eq!(
+        d.json(&["numbers", "show", &n[0]])["restorable_until"],
+        promised
+    );
+    let shown = d.ok(&["numbers", "show", &n[0]]);
+    let until = said
+        .split("restorable until ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(['.', '\n']);
+    assert!(shown.contains(until), "{said} / {shown}");
+    assert!(d.ok(&["deletion-queue"]).contains(until));
+    d.check_sound();
+}
