@@ -4,6 +4,7 @@
 
 pub mod api;
 mod geo;
+pub mod sim;
 mod simulated;
 
 pub use simulated::SimulatedCarrier;

@@ -77,8 +77,8 @@ pub struct VoiceConnectorGroup {
     pub members: Vec<GroupMember>,
 }
 
-/// The regions where Chime Voice Connectors run.
-pub const REGIONS: [&str; 8] = [
+/// The regions where Chime Voice Connectors run (the API's `VoiceConnectorAwsRegion`).
+pub const REGIONS: [&str; 10] = [
     "us-east-1",
     "us-west-2",
     "ca-central-1",
@@ -86,7 +86,9 @@ pub const REGIONS: [&str; 8] = [
     "eu-west-1",
     "eu-west-2",
     "ap-northeast-1",
+    "ap-northeast-2",
     "ap-southeast-1",
+    "ap-southeast-2",
 ];
 
 /// A group member's priority: 1 (highest) to 99.

@@ -104,6 +104,18 @@ impl E164 {
             .unwrap_or(false)
     }
 
+    /// The ISO 3166 alpha-2 country libphonenumber places the number in (`US`, `GB`);
+    /// toll-free +1 numbers count as US.
+    pub fn country(&self) -> Option<String> {
+        if self.is_nanp() && self.number_type() == NumberType::TollFree {
+            return Some("US".into());
+        }
+        phonenumber::parse(None, &self.0)
+            .ok()
+            .and_then(|n| n.country().id())
+            .map(|id| id.as_ref().to_string())
+    }
+
     /// National format: `(206) 555-0123` for NANP, libphonenumber's format elsewhere.
     pub fn national(&self) -> String {
         if self.is_nanp() {
@@ -184,6 +196,9 @@ mod tests {
         let uk = E164::parse("+442079460123").unwrap();
         assert!(!uk.is_us());
         assert_eq!(uk.number_type(), NumberType::Local);
+        assert_eq!(uk.country().as_deref(), Some("GB"));
+        assert_eq!(ca.country().as_deref(), Some("CA"));
+        assert_eq!(tf.country().as_deref(), Some("US"));
     }
 
     #[test]

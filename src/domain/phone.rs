@@ -119,6 +119,42 @@ impl NumberStatus {
 /// Up to 256 characters of the administrators' own label (the API's `Name`).
 pub const LABEL_MAX: usize = 256;
 
+/// Why the real carrier refuses a label (the API's `Name` of a number).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CarrierLabelError {
+    #[error("a label has at most {LABEL_MAX} characters")]
+    TooLong,
+    #[error("a label may hold only letters A-Z, digits and , . _ - (not “{0}”)")]
+    BadCharacter(String),
+    #[error("a label may not begin or end with a space")]
+    EdgeSpace,
+}
+
+/// The Chime SDK Voice API's rule for a number's `Name`: empty, or words of letters,
+/// digits and `, . _ -` separated by white space
+/// (`^$|^[a-zA-Z0-9\,\.\_\-]+(\s+[a-zA-Z0-9\,\.\_\-]+)*$`), at most 256 characters.
+/// The carrier simulation enforces it and phonedesk checks it before sending a label.
+pub fn check_carrier_label(label: &str) -> Result<(), CarrierLabelError> {
+    // Java's `\s`: space, tab, line feed, vertical tab, form feed, carriage return.
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\u{0b}' | '\u{0c}' | '\r');
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '_' | '-');
+    if label.chars().count() > LABEL_MAX {
+        return Err(CarrierLabelError::TooLong);
+    }
+    if let Some(c) = label.chars().find(|&c| !is_space(c) && !is_word(c)) {
+        let shown = if c.is_control() {
+            format!("U+{:04X}", c as u32)
+        } else {
+            c.to_string()
+        };
+        return Err(CarrierLabelError::BadCharacter(shown));
+    }
+    if label.starts_with(is_space) || label.ends_with(is_space) {
+        return Err(CarrierLabelError::EdgeSpace);
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber {
     pub number: E164,
@@ -212,6 +248,43 @@ impl PhoneNumber {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carrier_labels_follow_the_api_pattern() {
+        for ok in [
+            "",
+            "Front desk",
+            "sales-1, floor.2_b",
+            "a\tb",
+            "x".repeat(LABEL_MAX).as_str(),
+        ] {
+            assert_eq!(check_carrier_label(ok), Ok(()), "{ok:?}");
+        }
+        assert_eq!(
+            check_carrier_label(&"x".repeat(LABEL_MAX + 1)),
+            Err(CarrierLabelError::TooLong)
+        );
+        assert_eq!(
+            check_carrier_label(" desk"),
+            Err(CarrierLabelError::EdgeSpace)
+        );
+        assert_eq!(
+            check_carrier_label("desk "),
+            Err(CarrierLabelError::EdgeSpace)
+        );
+        assert_eq!(
+            check_carrier_label("Café"),
+            Err(CarrierLabelError::BadCharacter("é".into()))
+        );
+        assert_eq!(
+            check_carrier_label("a/b"),
+            Err(CarrierLabelError::BadCharacter("/".into()))
+        );
+        assert_eq!(
+            check_carrier_label("a\u{1b}b"),
+            Err(CarrierLabelError::BadCharacter("U+001B".into()))
+        );
+    }
     use crate::domain::{AccountId, User, UserId, VoiceConnectorId};
 
     fn number(status: NumberStatus) -> PhoneNumber {
