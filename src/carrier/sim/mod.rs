@@ -826,7 +826,7 @@ impl SimCarrier {
                 r.view(now, self.retention())
                     .ok_or_else(|| CarrierError::NotFound(n.to_string()))
             }
-            Err((code, message)) => Err(code_error(code, message)),
+            Err((code, message)) => Err(error_for_code(code, message)),
         }
     }
 
@@ -1001,7 +1001,7 @@ impl SimCarrier {
             .ok_or_else(|| CarrierError::NotFound(format!("voice connector {id}")))?;
         let count = self.associated_with(&Association::VoiceConnector(id.to_string()), now)?;
         if count > 0 {
-            return Err(bad(format!(
+            return Err(CarrierError::Conflict(format!(
                 "voice connector {} still has {count} phone numbers; disassociate them first",
                 vc.name
             )));
@@ -1009,7 +1009,7 @@ impl SimCarrier {
         for g in self.db.groups_from(None)? {
             let g = g?;
             if g.members.iter().any(|m| m.connector_id == id) {
-                return Err(bad(format!(
+                return Err(CarrierError::Conflict(format!(
                     "voice connector {} is in the group {}; remove it from the group first",
                     vc.name, g.name
                 )));
@@ -1103,7 +1103,7 @@ impl SimCarrier {
             .ok_or_else(|| CarrierError::NotFound(format!("voice connector group {id}")))?;
         let count = self.associated_with(&Association::VoiceConnectorGroup(id.to_string()), now)?;
         if count > 0 {
-            return Err(bad(format!(
+            return Err(CarrierError::Conflict(format!(
                 "voice connector group {} still has {count} phone numbers; disassociate them first",
                 g.name
             )));
@@ -1252,7 +1252,7 @@ impl SimCarrier {
             false,
         )?;
         match failures.into_iter().next() {
-            Some(f) => Err(code_error(&f.code, f.message)),
+            Some(f) => Err(error_for_code(&f.code, f.message)),
             None => Ok(()),
         }
     }
@@ -1300,7 +1300,7 @@ impl SimCarrier {
 }
 
 /// A whole-call error from a batch item's code.
-fn code_error(code: &str, message: String) -> CarrierError {
+pub(crate) fn error_for_code(code: &str, message: String) -> CarrierError {
     match code {
         "NotFound" => CarrierError::NotFound(message),
         "Gone" => CarrierError::Gone(message),
@@ -1425,7 +1425,10 @@ impl CarrierApi for SimCarrier {
     ) -> CarrierResult<CarrierNumber> {
         self.call(ops::UPDATE_NUMBER, |s, now| {
             if let Some(code) = s.faults.number_failure(number) {
-                return Err(code_error(&code, format!("the carrier failed on {number}")));
+                return Err(error_for_code(
+                    &code,
+                    format!("the carrier failed on {number}"),
+                ));
             }
             s.update_number_at(number, update, now)
         })

@@ -309,7 +309,7 @@ fn association_rules_follow_the_api() {
     ));
     assert!(matches!(
         block(f.sim.delete_voice_connector(b.id())),
-        Err(CarrierError::BadRequest(m)) if m.contains("phone numbers")
+        Err(CarrierError::Conflict(m)) if m.contains("phone numbers")
     ));
     assert!(block(f.sim.disassociate(&b, &numbers)).unwrap().is_empty());
     let failures = block(f.sim.disassociate(&b, &numbers[..1])).unwrap();
@@ -317,7 +317,7 @@ fn association_rules_follow_the_api() {
     // Still in the seeded group.
     assert!(matches!(
         block(f.sim.delete_voice_connector(b.id())),
-        Err(CarrierError::BadRequest(m)) if m.contains("group")
+        Err(CarrierError::Conflict(m)) if m.contains("group")
     ));
 }
 
@@ -442,7 +442,7 @@ fn groups_follow_the_api_limits() {
     block(f.sim.associate(&target, &numbers, false)).unwrap();
     assert!(matches!(
         block(f.sim.delete_group(&g.id)),
-        Err(CarrierError::BadRequest(_))
+        Err(CarrierError::Conflict(_))
     ));
     block(f.sim.disassociate(&target, &numbers)).unwrap();
     block(f.sim.delete_group(&g.id)).unwrap();
