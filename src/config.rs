@@ -173,6 +173,13 @@ pub struct SshConfig {
     pub idle_timeout: Duration,
     /// Authentication attempts per connection.
     pub auth_attempts: usize,
+    /// A connection that has not signed in within this time is closed.
+    #[serde(with = "humantime_serde")]
+    pub login_grace_time: Duration,
+    /// Connections waiting to sign in, in total; more are refused at once.
+    pub max_startups: usize,
+    /// Connections waiting to sign in from one address (an IPv6 /64); more are refused.
+    pub max_startups_per_source: usize,
 }
 
 impl Default for SshConfig {
@@ -184,6 +191,9 @@ impl Default for SshConfig {
             max_sessions: 16,
             idle_timeout: Duration::from_secs(30 * 60),
             auth_attempts: 3,
+            login_grace_time: Duration::from_secs(120),
+            max_startups: 10,
+            max_startups_per_source: 3,
         }
     }
 }
@@ -248,6 +258,21 @@ impl Config {
         }
         if self.ssh.auth_attempts == 0 {
             return Err(bad("auth_attempts", "must be at least 1"));
+        }
+        if self.ssh.login_grace_time.is_zero() {
+            return Err(bad(
+                "login_grace_time",
+                "must be longer than 0 s, e.g. \"2m\"",
+            ));
+        }
+        if self.ssh.max_startups == 0 {
+            return Err(bad("max_startups", "must be at least 1"));
+        }
+        if !(1..=self.ssh.max_startups).contains(&self.ssh.max_startups_per_source) {
+            return Err(bad(
+                "max_startups_per_source",
+                "must be at least 1 and at most max_startups",
+            ));
         }
         Ok(())
     }
@@ -410,6 +435,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("listen"), "{e}");
+        let e = parse("[ssh]\nlogin_grace_time = \"0s\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`login_grace_time`") && e.contains("line 2"), "{e}");
+        let e = parse("[ssh]\nmax_startups = 4\nmax_startups_per_source = 5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at most max_startups"), "{e}");
+        let c = parse("[ssh]\nlogin_grace_time = \"30s\"\n").unwrap();
+        assert_eq!(c.ssh.login_grace_time, Duration::from_secs(30));
+        assert_eq!(c.ssh.max_startups, 10);
     }
 
     #[test]

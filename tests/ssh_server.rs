@@ -49,6 +49,8 @@ struct Rig {
     server: Option<Child>,
     stdout: Option<mpsc::Receiver<String>>,
     stderr_path: PathBuf,
+    /// The server's open-file limit (`ulimit -n`), when a test sets one.
+    open_files: Option<u64>,
 }
 
 impl Rig {
@@ -94,6 +96,7 @@ impl Rig {
             port,
             server: None,
             stdout: None,
+            open_files: None,
         };
         let out = rig.local(&[
             "provision",
@@ -137,7 +140,24 @@ impl Rig {
     }
 
     fn start(&mut self) {
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        if let Some(limit) = self.open_files {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setrlimit is async-signal-safe; nothing else runs in the child here.
+            unsafe {
+                command.pre_exec(move || {
+                    let lim = libc::rlimit {
+                        rlim_cur: limit,
+                        rlim_max: limit,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let mut child = command
             .arg("--config")
             .arg(self.path("config.toml"))
             .arg("--db")
@@ -1094,5 +1114,140 @@ fn ssh_server_on_a_full_disk_refuses_changes_and_writes_again_once_space_is_free
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(labelled(&rig), "after");
+    assert!(rig.stop().success());
+}
+
+/// `n` TCP connections to the server from `source` (another loopback address), each having
+/// sent an SSH banner and nothing more.
+async fn banner_flood(port: u16, source: [u8; 4], n: usize) -> Vec<tokio::net::TcpStream> {
+    use tokio::io::AsyncWriteExt;
+    let mut held = Vec::new();
+    for _ in 0..n {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket
+            .bind(std::net::SocketAddr::from((source, 0)))
+            .unwrap();
+        let connect = socket.connect(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+        match tokio::time::timeout(Duration::from_secs(2), connect).await {
+            Ok(Ok(mut s)) => {
+                let _ = s.write_all(b"SSH-2.0-flood\r\n").await;
+                held.push(s);
+            }
+            _ => break,
+        }
+    }
+    held
+}
+
+/// What each held connection got within `wait`: the server's banner (true) or nothing.
+/// Returns (got the banner, closed by the server).
+async fn flood_state(held: &mut [tokio::net::TcpStream], wait: Duration) -> (usize, usize) {
+    use tokio::io::AsyncReadExt;
+    let mut banners = 0;
+    let mut closed = 0;
+    for s in held.iter_mut() {
+        let mut got = Vec::new();
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let mut buf = [0u8; 256];
+            match tokio::time::timeout_at(deadline, s.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => {
+                    closed += 1;
+                    break;
+                }
+                Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+                Err(_) => break,
+            }
+        }
+        if got.starts_with(b"SSH-2.0-") {
+            banners += 1;
+        }
+    }
+    (banners, closed)
+}
+
+#[test]
+fn ssh_an_administrator_gets_in_during_a_banner_flood_and_idle_connections_are_closed() {
+    let mut rig =
+        Rig::new("login_grace_time = \"3s\"\nmax_startups = 10\nmax_startups_per_source = 3");
+    // A small open-file limit: without the caps, the flood below would use up every file
+    // descriptor and nobody could connect until it went away.
+    rig.open_files = Some(128);
+    rig.start();
+    let rt = runtime();
+    let port = rig.port;
+    let mut flood = rt.block_on(banner_flood(port, [127, 0, 0, 2], 300));
+    assert_eq!(flood.len(), 300);
+    // The administrator signs in meanwhile, from another address.
+    let started = Instant::now();
+    let out = rig.ssh("admin", &["numbers", "list", "--json"]);
+    assert!(out.status.success(), "{out:?}\n{}", rig.server_log());
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // Three of the flood's connections got the banner and wait to sign in; the rest were
+    // closed at once. After the 3 s grace time those three are closed too.
+    let (banners, closed) = rt.block_on(flood_state(&mut flood, Duration::from_millis(500)));
+    assert_eq!(banners, 3, "{}", rig.server_log());
+    assert!(closed >= 297, "{closed}");
+    let waited = Instant::now();
+    let (_, closed) = rt.block_on(flood_state(&mut flood[..], Duration::from_secs(8)));
+    assert_eq!(closed, 300, "{}", rig.server_log());
+    assert!(waited.elapsed() < Duration::from_secs(8));
+    let log = rig.server_log();
+    assert_eq!(
+        log.matches("did not sign in within 3s (login_grace_time)")
+            .count(),
+        3,
+        "{log}"
+    );
+    // The refusals are summed up, not written once each.
+    let refusals = log.matches("refused a connection from 127.0.0.2").count();
+    assert!((1..=3).contains(&refusals), "{log}");
+    assert!(log.contains("max_startups_per_source"), "{log}");
+    assert!(rig.stop().success());
+}
+
+/// utime + stime of a process, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn ssh_running_out_of_file_descriptors_neither_spins_nor_stops_the_server() {
+    let mut rig =
+        Rig::new("login_grace_time = \"30s\"\nmax_startups = 1000\nmax_startups_per_source = 1000");
+    rig.open_files = Some(64);
+    rig.start();
+    let rt = runtime();
+    let port = rig.port;
+    let flood = rt.block_on(banner_flood(port, [127, 0, 0, 3], 150));
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = rig.server.as_ref().unwrap().id();
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_ticks(pid) - before;
+    // Out of descriptors for 2 s: waiting, not spinning (100 ticks a second is one core).
+    assert!(used < 30, "{used} ticks in 2 s\n{}", rig.server_log());
+    let log = rig.server_log();
+    assert_eq!(
+        log.matches("cannot take new connections").count(),
+        1,
+        "{log}"
+    );
+    assert!(log.contains("open-file limit"), "{log}");
+    // When the flood goes away, the server takes connections again.
+    drop(flood);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let out = rig.ssh("admin", &["numbers", "list"]);
+        if out.status.success() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{out:?}\n{}", rig.server_log());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(rig.server_log().contains("taking new connections again"));
     assert!(rig.stop().success());
 }

@@ -6,9 +6,11 @@
 
 pub mod auth;
 pub mod console;
+mod cut;
 pub mod exec;
 pub mod keys;
 mod server;
+pub mod startups;
 
 use crate::config::{Config, Paths};
 use crate::engine::{spawn_scheduler, Engine};
@@ -16,9 +18,11 @@ use crate::store::ServerMarker;
 use anyhow::{Context, Result};
 use auth::{fingerprint, load_or_create_host_key, AuthorizedKeys};
 use console::{FrontFactory, Input};
+use cut::{Cut, CutStream};
 use exec::CliRunner;
 use russh::{MethodKind, MethodSet};
 use server::{Connection, Shared};
+use startups::{Full, Startups};
 use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -26,7 +30,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 /// Where the host key lives: the config's `ssh.host_key`, else the data directory.
 pub fn host_key_path(config: &Config, paths: &Paths) -> PathBuf {
@@ -181,6 +185,13 @@ pub async fn serve_with(
 
     let scheduler = spawn_scheduler(Arc::clone(&engine));
     let reloader = reload_keys_on_sighup(Arc::clone(&shared), keys_path.clone());
+    let startups = Startups::new(
+        shared.settings.max_startups,
+        shared.settings.max_startups_per_source,
+    );
+    let grace = shared.settings.login_grace_time;
+    let mut refused = Refusals::default();
+    let mut trouble = AcceptTrouble::default();
     let mut connections = tokio::task::JoinSet::new();
     let stop = shutdown_signal();
     tokio::pin!(stop);
@@ -189,28 +200,33 @@ pub async fn serve_with(
             signal = &mut stop => break signal,
             accepted = listener.accept() => {
                 let (socket, peer) = match accepted {
-                    Ok(a) => a,
+                    Ok(a) => {
+                        trouble.recovered();
+                        a
+                    }
                     Err(e) => {
-                        eprintln!("phonedesk serve: accept failed: {e}");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        // Out of file descriptors, say: wait a little instead of spinning
+                        // on an error that will not go away at once.
+                        if let Some(pause) = trouble.failed(&e) {
+                            tokio::time::sleep(pause).await;
+                        }
+                        continue;
+                    }
+                };
+                // A flood is refused here, before it costs a key exchange, so that an
+                // administrator (from another address) still gets in.
+                let startup = match startups.admit(peer.ip()) {
+                    Ok(s) => s,
+                    Err(full) => {
+                        refused.note(peer, full);
+                        drop(socket);
                         continue;
                     }
                 };
                 let _ = socket.set_nodelay(true);
-                let handler = Connection::new(Arc::clone(&shared), Some(peer));
+                let handler = Connection::new(Arc::clone(&shared), Some(peer), startup);
                 let config = Arc::clone(&ssh_config);
-                connections.spawn(async move {
-                    match russh::server::run_stream(config, socket, handler).await {
-                        Ok(session) => {
-                            if let Err(e) = session.await {
-                                if let Some(why) = ended_why(&e) {
-                                    eprintln!("phonedesk serve: connection from {peer} ended: {why}");
-                                }
-                            }
-                        }
-                        Err(e) => eprintln!("phonedesk serve: connection from {peer} failed: {e}"),
-                    }
-                });
+                connections.spawn(run_connection(config, socket, handler, grace, peer));
             }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
@@ -252,6 +268,126 @@ pub async fn serve_with(
         .context("cannot flush the database")?;
     eprintln!("phonedesk serve: stopped; the database is flushed");
     Ok(())
+}
+
+/// One connection, from the banner to the end. One that has not signed in within
+/// `grace` is cut off, whatever it is doing (sending nothing, or a key exchange that never
+/// ends).
+async fn run_connection(
+    config: Arc<russh::server::Config>,
+    socket: TcpStream,
+    handler: Connection,
+    grace: Duration,
+    peer: SocketAddr,
+) {
+    let signed_in = handler.signed_in();
+    let cut = Cut::new();
+    let stream = CutStream::new(socket, Arc::clone(&cut));
+    let run = async move {
+        russh::server::run_stream(config, stream, handler)
+            .await?
+            .await
+    };
+    tokio::pin!(run);
+    let expired = async {
+        tokio::time::sleep(grace).await;
+        if signed_in.load(Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
+    };
+    let ended = tokio::select! {
+        ended = &mut run => ended,
+        () = expired => {
+            eprintln!(
+                "phonedesk serve: closed the connection from {peer}: it did not sign in within {} (login_grace_time)",
+                humantime::format_duration(grace)
+            );
+            cut.cut();
+            let _ = run.await;
+            return;
+        }
+    };
+    if let Err(e) = ended {
+        if let Some(why) = ended_why(&e) {
+            eprintln!("phonedesk serve: connection from {peer} ended: {why}");
+        }
+    }
+}
+
+/// Connections refused at the door, for the log: the first one, then at most one line
+/// every 10 s with how many followed, so a flood cannot fill the log.
+#[derive(Default)]
+struct Refusals {
+    last_line: Option<Instant>,
+    since: usize,
+}
+
+impl Refusals {
+    const EVERY: Duration = Duration::from_secs(10);
+
+    fn note(&mut self, peer: SocketAddr, full: Full) {
+        if self.last_line.is_some_and(|t| t.elapsed() < Self::EVERY) {
+            self.since += 1;
+            return;
+        }
+        let more = match self.since {
+            0 => String::new(),
+            n => format!(
+                " ({n} more refused in the last {} s)",
+                Self::EVERY.as_secs()
+            ),
+        };
+        eprintln!("phonedesk serve: refused a connection from {peer} at once: {full}{more}");
+        self.last_line = Some(Instant::now());
+        self.since = 0;
+    }
+}
+
+/// `accept` failing: said once when it starts and once when it ends, with a pause before
+/// each new try that grows from 50 ms to 1 s.
+#[derive(Default)]
+struct AcceptTrouble {
+    failures: usize,
+}
+
+impl AcceptTrouble {
+    /// How long to wait before the next try; None for a failure that needs no pause.
+    fn failed(&mut self, e: &std::io::Error) -> Option<Duration> {
+        // The client gave up before we took its connection: nothing is wrong here.
+        if e.kind() == std::io::ErrorKind::ConnectionAborted {
+            return None;
+        }
+        if self.failures == 0 {
+            eprintln!(
+                "phonedesk serve: cannot take new connections: {}; trying again (connections already open carry on)",
+                accept_error_words(e)
+            );
+        }
+        self.failures += 1;
+        Some(Duration::from_millis(50u64 << (self.failures - 1).min(4)).min(Duration::from_secs(1)))
+    }
+
+    fn recovered(&mut self) {
+        if self.failures > 0 {
+            eprintln!(
+                "phonedesk serve: taking new connections again (after {} failed tries)",
+                self.failures
+            );
+            self.failures = 0;
+        }
+    }
+}
+
+/// Why `accept` failed, in plain words.
+fn accept_error_words(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::EMFILE) => {
+            "the server has as many files and connections open as it may (its open-file limit, `ulimit -n`)".into()
+        }
+        Some(libc::ENFILE) => "the system has as many files open as it may".into(),
+        Some(libc::ENOBUFS) | Some(libc::ENOMEM) => "the system is out of memory".into(),
+        _ => format!("{}", e.kind()),
+    }
 }
 
 /// Why a connection ended, for the log; None when there is nothing to say (a client that

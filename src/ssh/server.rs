@@ -5,6 +5,7 @@
 use super::auth::{fingerprint, AuthorizedKeys};
 use super::console::{self, ClientPrefs, ConsoleParams, FrontFactory, Input, Output};
 use super::exec::{self, CliRunner};
+use super::startups::Startup;
 use crate::config::SshConfig;
 use crate::domain::Actor;
 use crate::engine::Engine;
@@ -87,6 +88,10 @@ pub struct Connection {
     /// request while it is set means the key's signature was wrong (russh refuses a wrong
     /// signature without asking us).
     signing: Option<String>,
+    /// Its place among the connections waiting to sign in; given up at sign-in.
+    startup: Option<Startup>,
+    /// Set at sign-in: the login grace time no longer applies.
+    signed_in: Arc<AtomicBool>,
     channels: HashMap<ChannelId, Chan>,
 }
 
@@ -96,8 +101,10 @@ pub struct Connection {
 pub const MAX_UNKNOWN_KEYS: usize = 32;
 
 impl Connection {
-    pub fn new(shared: Arc<Shared>, peer: Option<SocketAddr>) -> Connection {
+    pub fn new(shared: Arc<Shared>, peer: Option<SocketAddr>, startup: Startup) -> Connection {
         Connection {
+            startup: Some(startup),
+            signed_in: Arc::new(AtomicBool::new(false)),
             shared,
             peer: peer
                 .map(|p| p.to_string())
@@ -161,6 +168,11 @@ impl Connection {
             }
         }
         Ok(None)
+    }
+
+    /// True once the connection has signed in (for the login grace time).
+    pub fn signed_in(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.signed_in)
     }
 
     fn exhausted(&self) -> bool {
@@ -467,6 +479,8 @@ impl Handler for Connection {
                     self.peer
                 );
                 self.actor = Some(actor);
+                self.startup = None;
+                self.signed_in.store(true, Ordering::SeqCst);
                 Ok(Auth::Accept)
             }
             // Taken out of the file (SIGHUP) between the offer and the signature.
