@@ -438,7 +438,10 @@ mod tests {
         let e = parse("[ssh]\nlogin_grace_time = \"0s\"\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("`login_grace_time`") && e.contains("line 2"), "{e}");
+        assert!(
+            e.contains("`login_grace_time`") && e.contains("line 2"),
+            "{e}"
+        );
         let e = parse("[ssh]\nmax_startups = 4\nmax_startups_per_source = 5\n")
             .unwrap_err()
             .to_string();

@@ -131,23 +131,7 @@ pub async fn serve_with(
     };
 
     let fp = fingerprint(host_key.public_key());
-    println!("phonedesk serve: listening on {bound}");
-    println!(
-        "phonedesk serve: host key {fp} ({}{})",
-        key_path.display(),
-        if created { ", created now" } else { "" }
-    );
-    println!(
-        "phonedesk serve: {} authorized keys from {}",
-        keys.len(),
-        keys_path.display()
-    );
-    println!(
-        "phonedesk serve: database {}",
-        engine.store().path().display()
-    );
-    println!("phonedesk serve: connect with: {how_to_connect}");
-    let _ = std::io::stdout().flush();
+    let key_count = keys.len();
 
     let ssh_config = Arc::new(russh::server::Config {
         server_id: russh::SshId::Standard(
@@ -184,7 +168,28 @@ pub async fn serve_with(
     });
 
     let scheduler = spawn_scheduler(Arc::clone(&engine));
+    // Signal handlers first: a SIGHUP or SIGTERM sent as soon as the server says it is
+    // ready must not find the default action (ending the process) still in place.
     let reloader = reload_keys_on_sighup(Arc::clone(&shared), keys_path.clone());
+    let stop = shutdown_signal();
+    println!("phonedesk serve: listening on {bound}");
+    println!(
+        "phonedesk serve: host key {fp} ({}{})",
+        key_path.display(),
+        if created { ", created now" } else { "" }
+    );
+    println!(
+        "phonedesk serve: {} authorized keys from {}",
+        key_count,
+        keys_path.display()
+    );
+    println!(
+        "phonedesk serve: database {}",
+        engine.store().path().display()
+    );
+    println!("phonedesk serve: connect with: {}", shared.how_to_connect);
+    let _ = std::io::stdout().flush();
+
     let startups = Startups::new(
         shared.settings.max_startups,
         shared.settings.max_startups_per_source,
@@ -193,7 +198,6 @@ pub async fn serve_with(
     let mut refused = Refusals::default();
     let mut trouble = AcceptTrouble::default();
     let mut connections = tokio::task::JoinSet::new();
-    let stop = shutdown_signal();
     tokio::pin!(stop);
     let signal = loop {
         tokio::select! {
@@ -476,26 +480,42 @@ fn reload_keys_on_sighup(
     None
 }
 
-/// Resolves on SIGTERM or SIGINT (Ctrl-C) with the signal's name.
-async fn shutdown_signal() -> &'static str {
+/// Listens for SIGTERM and SIGINT (Ctrl-C) from now on; the future resolves with the
+/// signal's name.
+fn shutdown_signal() -> impl std::future::Future<Output = &'static str> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return "SIGINT";
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            let term = async {
+                match term {
+                    Some(mut t) => {
+                        t.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let int = async {
+                match int {
+                    Some(mut i) => {
+                        i.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = term => "SIGTERM",
+                () = int => "SIGINT",
             }
-        };
-        tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = tokio::signal::ctrl_c() => "SIGINT",
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
-        "Ctrl-C"
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
     }
 }
