@@ -1104,3 +1104,23 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    fn said(io: Error) -> String {
+        sled_error(Path::new("/srv/db"), sled::Error::Io(io)).to_string()
+    }
+
+    #[test]
+    fn a_full_disk_or_quota_reads_as_the_disk_is_full() {
+        let full = "the disk is full: free some space on the disk holding /srv/db; phonedesk writes again as soon as there is room";
+        assert_eq!(said(Error::from_raw_os_error(libc::ENOSPC)), full);
+        assert_eq!(said(Error::from_raw_os_error(libc::EDQUOT)), full);
+        // sled hands on an error it kept as a new error with the old one's debug text.
+        let kept = format!("{:?}", Error::from_raw_os_error(libc::ENOSPC));
+        assert_eq!(said(Error::new(ErrorKind::StorageFull, kept)), full);
+    }
+}
