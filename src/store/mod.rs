@@ -222,6 +222,8 @@ impl Store {
             })
     }
 
+    /// One tree of the open database. A caller holding it must not ask for another while
+    /// it still reads (a reopen waits for it, and the second ask would wait for the reopen).
     fn tree(&self, tree: usize) -> Result<Tree, StoreError> {
         Ok(self.sled()?.trees[tree].clone())
     }
@@ -826,10 +828,9 @@ impl Store {
             .tree(ASSIGNEE_COUNTS)?
             .iter()
             .filter_map(|kv| kv.ok())
-            .map(|(k, _)| String::from_utf8_lossy(&k).to_string())
-            .map(|k| {
-                let n = self.assigned_count(&k);
-                (k, n)
+            .map(|(k, v)| {
+                let n = v.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                (String::from_utf8_lossy(&k).to_string(), n as usize)
             })
             .collect();
         if stored != per_assignee {
