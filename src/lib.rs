@@ -2,6 +2,7 @@
 //!
 //! Read top-down: `domain` (the rules, pure), `store` (sled), `engine` (one door for every
 //! change), `carrier` (where numbers come from), then the front ends `cli`, `tui`, `ssh`.
+//! `text` is shared by all: which characters are hidden, and how every output escapes them.
 
 pub mod carrier;
 pub mod cli;
@@ -9,6 +10,8 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod export;
 pub mod ssh;
 pub mod store;
+pub mod text;
 pub mod tui;

@@ -102,7 +102,12 @@ fn run_command(engine: Option<(&Arc<Engine>, &Actor)>, args: Vec<String>) -> i32
             let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
             cli::run(engine, actor, args, interactive, &mut out, &mut err)
         }
-        None => usage_only(args, &mut out, &mut err),
+        // clap's messages quote what was typed: escaped like every other output.
+        None => usage_only(
+            args,
+            &mut phonedesk::text::Escaping::new(&mut out),
+            &mut phonedesk::text::Escaping::new(&mut err),
+        ),
     };
     let _ = out.flush();
     code
@@ -178,7 +183,11 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "phonedesk: {e:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "phonedesk: {}",
+                phonedesk::text::one_line(&format!("{e:#}"))
+            );
             EXIT_USAGE
         }
     }
@@ -199,7 +208,11 @@ fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
     match rt.block_on(phonedesk::ssh::serve(engine, config, paths)) {
         Ok(()) => 0,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "phonedesk: {e:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "phonedesk: {}",
+                phonedesk::text::one_line(&format!("{e:#}"))
+            );
             EXIT_REFUSED
         }
     }

@@ -17,6 +17,7 @@ pub use args::{Cli, Command};
 
 use crate::domain::{Action, Actor, Outcome, Timestamp};
 use crate::engine::{now, Engine, EngineError};
+use crate::text::Escaping;
 use clap::Parser;
 use std::io::{BufRead, Write};
 use std::sync::Arc;
@@ -145,6 +146,24 @@ pub fn run_with(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    // Whatever a command prints, no hidden character from a user or the store reaches the
+    // reader raw: commands lay their text out escaped, and this is the net under them.
+    let mut out = Escaping::new(out);
+    let mut err = Escaping::new(err);
+    let code = run_escaped(engine, actor, args, access, &mut out, &mut err);
+    let _ = out.flush();
+    let _ = err.flush();
+    code
+}
+
+fn run_escaped(
+    engine: &Arc<Engine>,
+    actor: &Actor,
+    args: Vec<String>,
+    access: Access<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let argv = std::iter::once("phonedesk".to_string()).chain(args);
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
@@ -217,11 +236,15 @@ impl Write for Watched<'_> {
     }
 }
 
-/// Prints a failure: one line on stderr, and `{"error": ...}` on stdout for scripts.
+/// Prints a failure: one line on stderr, and `{"error": ...}` on stdout for scripts. The
+/// message is escaped here too, as `main` calls this with the process's own streams.
 pub fn fail(e: &CliError, json: bool, out: &mut dyn Write, err: &mut dyn Write) {
     let _ = writeln!(err, "phonedesk: {}", output::one_line(&e.message));
     if json && !e.answered {
-        let _ = writeln!(out, "{}", serde_json::json!({ "error": e.message }));
+        let answer = serde_json::json!({ "error": e.message });
+        if let Ok(text) = crate::text::json::compact(&answer) {
+            let _ = writeln!(out, "{text}");
+        }
     }
 }
 
@@ -311,15 +334,15 @@ impl Ctx<'_, '_> {
         if self.json {
             return self.print_json(&output::outcome_json(o));
         }
-        writeln!(self.out, "{}", output::clean(&o.message))?;
+        writeln!(self.out, "{}", output::lines(&o.message))?;
         if let Some(note) = &o.note {
-            writeln!(self.out, "Note: {}", output::clean(note))?;
+            writeln!(self.out, "Note: {}", output::lines(note))?;
         }
         Ok(())
     }
 
     pub fn print_json(&mut self, v: &serde_json::Value) -> Res {
-        let text = serde_json::to_string_pretty(v).map_err(|e| CliError::refused(e.to_string()))?;
+        let text = crate::text::json::pretty(v).map_err(|e| CliError::refused(e.to_string()))?;
         writeln!(self.out, "{text}")?;
         Ok(())
     }

@@ -1,31 +1,15 @@
 //! Shared output: tables for people, JSON shapes for scripts, and the parsing of the few
-//! values the domain has no parser for (on/off, places, ids). Anything read from the store
-//! is stripped of control characters before it reaches a terminal.
+//! values the domain has no parser for (on/off, places, ids). Text from users and the store
+//! is escaped by `crate::text` (hidden characters shown as `\u{1b}`-style escapes) before it
+//! is laid out, and everything a command writes passes an escaping writer besides.
 
 use super::{CliError, Res};
 use crate::domain::*;
-use crate::engine::Engine;
+pub use crate::export::{calls_and_sms, name_status, number_json, place_name, ts, Names};
+pub use crate::text::{lines, one_line};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
-
-/// Untrusted text made safe for a terminal: control characters dropped.
-pub fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect()
-}
-
-/// One line, for error messages.
-pub fn one_line(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect()
-}
 
 /// A plain table: a header row, columns padded to their widest cell.
 pub fn table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> Res {
@@ -58,7 +42,11 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> Res
         line(headers.iter().map(|h| h.to_string()).collect())
     )?;
     for r in rows {
-        writeln!(out, "{}", line(r.iter().map(|c| one_line(c)).collect()))?;
+        writeln!(
+            out,
+            "{}",
+            line(r.iter().map(|c| one_line(c).into_owned()).collect())
+        )?;
     }
     Ok(())
 }
@@ -72,7 +60,7 @@ pub fn fields(out: &mut dyn Write, pairs: &[(&str, String)]) -> Res {
         .unwrap_or(0)
         + 1;
     for (k, v) in pairs {
-        writeln!(out, "{:<w$} {}", format!("{k}:"), clean(v), w = w)?;
+        writeln!(out, "{:<w$} {}", format!("{k}:"), one_line(v), w = w)?;
     }
     Ok(())
 }
@@ -140,18 +128,6 @@ pub fn parse_place(text: &str) -> Res<Place> {
     }
 }
 
-pub fn place_name(p: Place) -> &'static str {
-    match p {
-        Place::Pending => "pending",
-        Place::Inventory => "inventory",
-        Place::DeletionQueue => "deletion-queue",
-    }
-}
-
-pub fn ts(t: Option<Timestamp>) -> Value {
-    t.map(|t| Value::String(t.rfc3339())).unwrap_or(Value::Null)
-}
-
 /// "in 2 h 3 m" style countdown from `now` to `at`.
 pub fn left(now: Timestamp, at: Timestamp) -> String {
     format_duration(now.until(at))
@@ -167,114 +143,6 @@ pub fn outcome_json(o: &Outcome) -> Value {
         "request": o.request.as_ref().map(|x| x.as_str()),
         "created": o.created,
         "numbers": o.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
-    })
-}
-
-/// The directory, read once per command to put names on ids.
-pub struct Names {
-    pub accounts: HashMap<AccountId, Account>,
-    pub users: HashMap<UserId, User>,
-    pub connectors: HashMap<VoiceConnectorId, VoiceConnector>,
-    pub groups: HashMap<GroupId, VoiceConnectorGroup>,
-}
-
-impl Names {
-    pub fn load(engine: &Engine) -> Res<Names> {
-        let s = engine.store();
-        Ok(Names {
-            accounts: s
-                .accounts()?
-                .into_iter()
-                .map(|a| (a.id.clone(), a))
-                .collect(),
-            users: s.users()?.into_iter().map(|u| (u.id.clone(), u)).collect(),
-            connectors: s
-                .voice_connectors()?
-                .into_iter()
-                .map(|v| (v.id.clone(), v))
-                .collect(),
-            groups: s.groups()?.into_iter().map(|g| (g.id.clone(), g)).collect(),
-        })
-    }
-
-    pub fn assignee_name(&self, a: &Assignee) -> String {
-        let name = match a {
-            Assignee::User { user, .. } => self.users.get(user).map(|u| u.name.clone()),
-            Assignee::VoiceConnector(id) => self.connectors.get(id).map(|v| v.name.clone()),
-            Assignee::VoiceConnectorGroup(id) => self.groups.get(id).map(|g| g.name.clone()),
-        };
-        name.unwrap_or_else(|| a.key())
-    }
-
-    pub fn assignee_json(&self, a: &Assignee) -> Value {
-        let kind = match a {
-            Assignee::User { .. } => "user",
-            Assignee::VoiceConnector(_) => "voice_connector",
-            Assignee::VoiceConnectorGroup(_) => "voice_connector_group",
-        };
-        let mut v = json!({ "kind": kind, "id": a.key(), "name": self.assignee_name(a) });
-        if let Assignee::User { account, .. } = a {
-            v["account"] = json!(account.as_str());
-            v["account_name"] = json!(self.accounts.get(account).map(|a| a.name.as_str()));
-        }
-        v
-    }
-
-    /// "Ana Lima (user-1)".
-    pub fn assignee_label(&self, a: &Assignee) -> String {
-        format!("{} ({})", self.assignee_name(a), a.key())
-    }
-}
-
-/// Whether calls and SMS are on for a number: a Business Calling number follows its
-/// user's permissions; a Voice Connector number follows its capabilities once assigned.
-pub fn calls_and_sms(p: &PhoneNumber, names: &Names) -> (bool, bool) {
-    let user = match p.assignee() {
-        Some(Assignee::User { user, .. }) => names.users.get(user),
-        _ => None,
-    };
-    p.calls_and_sms_enabled(user)
-}
-
-pub fn name_status(s: CallingNameStatus) -> String {
-    format!("{s:?}")
-}
-
-/// A number as scripts see it.
-pub fn number_json(engine: &Engine, names: &Names, p: &PhoneNumber) -> Value {
-    let (calls, sms) = calls_and_sms(p, names);
-    let reason = match &p.status {
-        NumberStatus::AcquireFailed { reason } => Some(reason.clone()),
-        _ => None,
-    };
-    json!({
-        "number": p.number.as_str(),
-        "number_type": match p.number_type { NumberType::Local => "Local", NumberType::TollFree => "TollFree" },
-        "product_type": p.product_type.api_name(),
-        "status": p.status.code().api_name(),
-        "place": place_name(p.place()),
-        "assigned_to": p.assignee().map(|a| names.assignee_json(a)),
-        "calls_enabled": calls,
-        "sms_enabled": sms,
-        "capabilities": {
-            "inbound_call": p.capabilities.inbound_call,
-            "outbound_call": p.capabilities.outbound_call,
-            "inbound_sms": p.capabilities.inbound_sms,
-            "outbound_sms": p.capabilities.outbound_sms,
-        },
-        "calling_name": p.calling_name.shown().map(|n| n.as_str()),
-        "calling_name_status": name_status(p.calling_name.status),
-        "calling_name_completes_at": ts(p.calling_name.pending.as_ref().map(|x| x.completes_at)),
-        "label": p.label,
-        "location": engine.carrier().place_of(&p.number),
-        "order": p.order.as_ref().map(|o| o.as_str()),
-        "port_request": p.port_request.as_ref().map(|r| r.as_str()),
-        "ported_out": p.ported_out,
-        "failure_reason": reason,
-        "deleted_at": ts(p.deleted_at()),
-        "restorable_until": ts(p.restorable_until()),
-        "created_at": p.created_at.rfc3339(),
-        "updated_at": p.updated_at.rfc3339(),
     })
 }
 

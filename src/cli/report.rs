@@ -4,6 +4,7 @@ use super::args::*;
 use super::numbers::select;
 use super::output::*;
 use super::{CliError, Ctx, Res};
+use crate::export::{CsvWriter, ExportError};
 use serde_json::json;
 
 pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
@@ -49,26 +50,6 @@ pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
     )
 }
 
-const CSV_HEADERS: [&str; 17] = [
-    "number",
-    "number_type",
-    "product_type",
-    "status",
-    "place",
-    "assigned_to_kind",
-    "assigned_to_id",
-    "assigned_to_name",
-    "calls_enabled",
-    "sms_enabled",
-    "calling_name",
-    "calling_name_status",
-    "label",
-    "location",
-    "order",
-    "deleted_at",
-    "updated_at",
-];
-
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
     let format = a.format.trim().to_ascii_lowercase();
     if format != "csv" && format != "json" {
@@ -88,26 +69,31 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
     };
     let numbers = select(ctx, &filter)?;
     let names = Names::load(ctx.engine)?;
-    let records: Vec<serde_json::Value> = numbers
-        .iter()
-        .map(|p| number_json(ctx.engine, &names, p))
-        .collect();
-    let bytes = if format == "json" {
-        let mut b =
-            serde_json::to_vec_pretty(&records).map_err(|e| CliError::refused(e.to_string()))?;
-        b.push(b'\n');
-        b
+    let (count, bytes) = if format == "json" {
+        let records: Vec<serde_json::Value> = numbers
+            .iter()
+            .map(|p| number_json(ctx.engine, &names, p))
+            .collect();
+        let mut text =
+            crate::text::json::pretty(&records).map_err(|e| CliError::refused(e.to_string()))?;
+        text.push('\n');
+        (numbers.len(), text.into_bytes())
     } else {
-        csv_bytes(&records)?
+        let err = |e: ExportError| CliError::refused(e.to_string());
+        let mut w = CsvWriter::new(Vec::new()).map_err(err)?;
+        for p in &numbers {
+            w.number(ctx.engine, &names, p).map_err(err)?;
+        }
+        w.finish().map_err(err)?
     };
     match &a.output {
         Some(path) => {
             std::fs::write(path, &bytes)
                 .map_err(|e| CliError::refused(format!("cannot write {}: {e}", path.display())))?;
-            let msg = format!("Exported {} numbers to {}.", records.len(), path.display());
+            let msg = format!("Exported {} numbers to {}.", count, path.display());
             if ctx.json {
                 ctx.print_json(
-                    &json!({ "ok": true, "message": msg, "count": records.len(), "path": path }),
+                    &json!({ "ok": true, "message": msg, "count": count, "path": path }),
                 )
             } else {
                 writeln!(ctx.out, "{msg}")?;
@@ -119,43 +105,6 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
             Ok(())
         }
     }
-}
-
-fn csv_bytes(records: &[serde_json::Value]) -> Res<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let err = |e: csv::Error| CliError::refused(format!("cannot write CSV: {e}"));
-    w.write_record(CSV_HEADERS).map_err(err)?;
-    for r in records {
-        let field = |k: &str| match &r[k] {
-            serde_json::Value::Null => String::new(),
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let a = &r["assigned_to"];
-        let sub = |k: &str| a.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let row = [
-            field("number"),
-            field("number_type"),
-            field("product_type"),
-            field("status"),
-            field("place"),
-            sub("kind"),
-            sub("id"),
-            sub("name"),
-            field("calls_enabled"),
-            field("sms_enabled"),
-            field("calling_name"),
-            field("calling_name_status"),
-            field("label"),
-            field("location"),
-            field("order"),
-            field("deleted_at"),
-            field("updated_at"),
-        ];
-        w.write_record(&row).map_err(err)?;
-    }
-    w.into_inner()
-        .map_err(|e| CliError::refused(format!("cannot write CSV: {e}")))
 }
 
 /// The invariants and indexes (problems: exit 1), and warnings that leave the data sound
@@ -225,7 +174,8 @@ pub fn run_due(ctx: &mut Ctx) -> Res {
 }
 
 /// Every record, in Rust's debugging form: for support and for tests that check that a
-/// refused action changed nothing. Secrets print masked. Administrators only.
+/// refused action changed nothing. Secrets print masked; hidden characters (in a masked
+/// secret too) print escaped. Administrators only.
 pub fn dump(ctx: &mut Ctx) -> Res {
     if ctx.actor.role != crate::domain::Role::Admin {
         return Err(CliError::refused(
@@ -233,14 +183,15 @@ pub fn dump(ctx: &mut Ctx) -> Res {
         ));
     }
     let s = ctx.engine.store();
-    writeln!(ctx.out, "numbers: {:?}", s.all_numbers()?)?;
-    writeln!(ctx.out, "orders: {:?}", s.orders()?)?;
-    writeln!(ctx.out, "accounts: {:?}", s.accounts()?)?;
-    writeln!(ctx.out, "users: {:?}", s.users()?)?;
-    writeln!(ctx.out, "voice connectors: {:?}", s.voice_connectors()?)?;
-    writeln!(ctx.out, "groups: {:?}", s.groups()?)?;
-    writeln!(ctx.out, "requests: {:?}", s.requests()?)?;
-    writeln!(ctx.out, "settings: {:?}", s.settings()?)?;
-    writeln!(ctx.out, "due: {:?}", s.scheduled()?)?;
+    let mut line = |what: &str, records: String| writeln!(ctx.out, "{what}: {}", one_line(&records));
+    line("numbers", format!("{:?}", s.all_numbers()?))?;
+    line("orders", format!("{:?}", s.orders()?))?;
+    line("accounts", format!("{:?}", s.accounts()?))?;
+    line("users", format!("{:?}", s.users()?))?;
+    line("voice connectors", format!("{:?}", s.voice_connectors()?))?;
+    line("groups", format!("{:?}", s.groups()?))?;
+    line("requests", format!("{:?}", s.requests()?))?;
+    line("settings", format!("{:?}", s.settings()?))?;
+    line("due", format!("{:?}", s.scheduled()?))?;
     Ok(())
 }

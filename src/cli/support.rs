@@ -299,25 +299,25 @@ fn show(ctx: &mut Ctx, id: &str, reveal: bool) -> Res {
         rows.push(("Port-out PIN", format!("{p}{hint}")));
     }
     fields(ctx.out, &rows)?;
-    writeln!(ctx.out, "\n{}", clean(&r.issue))?;
+    writeln!(ctx.out, "\n{}", lines(&r.issue))?;
     for l in &r.loas {
         writeln!(
             ctx.out,
             "\nLOA {} for {}: {}, BTN {}, {}",
             l.submitted_at.short(),
-            clean(&l.carrier),
-            clean(&l.authorizing_person),
+            one_line(&l.carrier),
+            one_line(&l.authorizing_person),
             l.btn,
-            clean(&l.service_address)
+            one_line(&l.service_address)
         )?;
     }
     for m in &r.thread {
         writeln!(
             ctx.out,
             "\n--- {} ({}) ---\n{}",
-            clean(&m.name),
+            one_line(&m.name),
             m.at.short(),
-            clean(&m.text)
+            lines(&m.text)
         )?;
     }
     Ok(())

@@ -362,7 +362,7 @@ impl App {
         match keys::command_named(scope, name) {
             Some(info) => self.run_cmd(info.cmd),
             None => {
-                let shown = super::sanitize(text).chars().take(30).collect::<String>();
+                let shown = crate::text::one_line(text).chars().take(30).collect::<String>();
                 self.status = if keys::COMMANDS.iter().any(|i| i.name == name) {
                     Status::error(format!(
                         ":{shown} is not available on the {} screen",
@@ -480,7 +480,7 @@ impl App {
             limit: self.engine.policy().inventory_limit,
             pending: store.count(StatusCode::AcquireInProgress)
                 + store.count(StatusCode::PortinInProgress),
-            name: super::sanitize(&shown).into_owned(),
+            name: crate::text::one_line(&shown).into_owned(),
             name_status: match name.status {
                 CallingNameStatus::Unassigned if name.pending.is_none() => None,
                 status => Some(status.label()),
@@ -565,8 +565,14 @@ impl App {
 
     // --- View ---------------------------------------------------------------------------
 
-    /// Draws the whole console into the frame.
+    /// Draws the whole console into the frame, then makes sure no cell holds a hidden
+    /// character.
     pub fn draw(&mut self, f: &mut Frame) {
+        self.draw_console(f);
+        super::scrub::scrub(f.buffer_mut());
+    }
+
+    fn draw_console(&mut self, f: &mut Frame) {
         self.dirty = false;
         let area = f.area();
         self.size = (area.width, area.height);
@@ -657,7 +663,7 @@ impl App {
             ];
             if let Some(s) = &sessions {
                 spans.push(Span::styled(sep, t.dim));
-                spans.push(Span::styled(super::sanitize(s).into_owned(), t.dim));
+                spans.push(Span::styled(crate::text::one_line(s).into_owned(), t.dim));
             }
             spans.push(Span::styled(sep, t.dim));
             spans.push(Span::raw(if long {

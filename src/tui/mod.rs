@@ -22,14 +22,13 @@
 
 pub mod app;
 pub mod keys;
-mod sanitize;
 pub mod screens;
+mod scrub;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
 pub use app::{App, Msg, UiError, UiOptions, MIN_HEIGHT, MIN_WIDTH};
-pub use sanitize::sanitize;
 
 use crate::config::Config;
 use crate::domain::Actor;

@@ -4,7 +4,7 @@
 use super::{Cx, DrawCx, Screen, ScreenId};
 use crate::store::AuditEntry;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};
 use crate::tui::widgets::{block, centered};
@@ -37,12 +37,12 @@ impl Audit {
                 let e = &self.all[*i];
                 fz.matches(&format!(
                     "{} {} {} {} {} {}",
-                    sanitize(&e.actor),
+                    one_line(&e.actor),
                     e.role.label(),
                     e.action,
-                    sanitize(&e.detail),
+                    one_line(&e.detail),
                     if e.ok { "ok" } else { "refused" },
-                    sanitize(&e.result)
+                    one_line(&e.result)
                 ))
             })
             .collect();
@@ -76,13 +76,13 @@ impl Audit {
             kv("When", e.at.rfc3339(), t.text),
             kv(
                 "Who",
-                format!("{} ({})", sanitize(&e.actor), e.role.label()),
+                format!("{} ({})", one_line(&e.actor), e.role.label()),
                 t.text,
             ),
-            kv("Action", sanitize(&e.action).into_owned(), t.text),
-            kv("Detail", sanitize(&e.detail).into_owned(), t.text),
+            kv("Action", one_line(&e.action).into_owned(), t.text),
+            kv("Detail", one_line(&e.detail).into_owned(), t.text),
             kv("Result", result.0.into(), result.1),
-            kv("Message", sanitize(&e.result).into_owned(), t.text),
+            kv("Message", one_line(&e.result).into_owned(), t.text),
         ];
         f.render_widget(
             Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
@@ -142,14 +142,14 @@ impl Screen for Audit {
                 };
                 let mut cells = vec![
                     Cell::from(e.at.short()),
-                    Cell::from(sanitize(&e.actor).into_owned()),
-                    Cell::from(sanitize(&e.action).into_owned()),
+                    Cell::from(one_line(&e.actor).into_owned()),
+                    Cell::from(one_line(&e.action).into_owned()),
                     Cell::from(result).style(style),
                 ];
                 if wide {
-                    cells.push(Cell::from(sanitize(&e.detail).into_owned()));
+                    cells.push(Cell::from(one_line(&e.detail).into_owned()));
                 }
-                cells.push(Cell::from(sanitize(&e.result).into_owned()));
+                cells.push(Cell::from(one_line(&e.result).into_owned()));
                 Row::new(cells)
             })
             .collect();
@@ -171,7 +171,7 @@ impl Screen for Audit {
         } else {
             Line::from(format!(
                 " Audit log (newest first) /{} ",
-                sanitize(&self.filter)
+                one_line(&self.filter)
             ))
         };
         let empty = if self.filter.is_empty() {

@@ -10,7 +10,7 @@ use super::support_forms::{any, email_check_for, required, Choices};
 use super::{Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::confirm::Confirm;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::form::{Check, Field, Form};
@@ -132,7 +132,7 @@ impl Directory {
             let users: Vec<usize> = (0..n.users.len())
                 .filter(|i| n.users[*i].account == a.id)
                 .collect();
-            let account_hit = fz.matches(&format!("{} {}", sanitize(&a.name), a.id));
+            let account_hit = fz.matches(&format!("{} {}", one_line(&a.name), a.id));
             let hits: Vec<usize> = users
                 .into_iter()
                 .filter(|i| {
@@ -140,8 +140,8 @@ impl Directory {
                     account_hit
                         || fz.matches(&format!(
                             "{} {} {}",
-                            sanitize(&u.name),
-                            sanitize(&u.email),
+                            one_line(&u.name),
+                            one_line(&u.email),
                             u.phone_number.as_ref().map(|p| p.as_str()).unwrap_or("")
                         ))
                 })
@@ -154,13 +154,13 @@ impl Directory {
         self.connector_rows = (0..n.connectors.len())
             .filter(|i| {
                 let c = &n.connectors[*i];
-                fz.matches(&format!("{} {} {}", sanitize(&c.name), c.id, c.region))
+                fz.matches(&format!("{} {} {}", one_line(&c.name), c.id, c.region))
             })
             .collect();
         self.group_rows = (0..n.groups.len())
             .filter(|i| {
                 let g = &n.groups[*i];
-                fz.matches(&format!("{} {}", sanitize(&g.name), g.id))
+                fz.matches(&format!("{} {}", one_line(&g.name), g.id))
             })
             .collect();
         self.navs[0].set_len(self.users_rows.len());
@@ -245,7 +245,7 @@ impl Directory {
         match self.section {
             Section::Users => match self.current_account().cloned() {
                 Some(a) => {
-                    let form = Form::new(format!("New user in {}", sanitize(&a.name)), "create")
+                    let form = Form::new(format!("New user in {}", one_line(&a.name)), "create")
                         .intro("Calling and SMS are off until you turn them on.")
                         .field(Field::new(
                             "Name",
@@ -317,7 +317,7 @@ impl Directory {
                     .intro(format!("Region {} (fixed once created).", c.region))
                     .field(Field::new(
                         "Name",
-                        &sanitize(&c.name),
+                        &one_line(&c.name),
                         "e.g. Trunk East",
                         required("name"),
                     ))
@@ -350,7 +350,7 @@ impl Directory {
             self.names
                 .connectors
                 .iter()
-                .map(|c| format!("{} ({})", sanitize(&c.name), c.id)),
+                .map(|c| format!("{} ({})", one_line(&c.name), c.id)),
         );
         let ids: Vec<VoiceConnectorId> =
             self.names.connectors.iter().map(|c| c.id.clone()).collect();
@@ -364,7 +364,7 @@ impl Directory {
         };
         let name = group
             .as_ref()
-            .map(|g| sanitize(&g.name).into_owned())
+            .map(|g| one_line(&g.name).into_owned())
             .unwrap_or_default();
         let mut form = Form::new(title, "save")
             .intro("Up to 3 voice connectors; priority 1 is the highest, 99 the lowest.")
@@ -438,7 +438,7 @@ impl Directory {
                 }
             },
         };
-        let name = sanitize(&name).into_owned();
+        let name = one_line(&name).into_owned();
         let c = Confirm::new(
             format!("Delete {what}"),
             "delete",
@@ -541,7 +541,7 @@ impl Directory {
                         .filter(|u| u.account == a.id)
                         .count();
                     Row::new(vec![
-                        Cell::from(format!("{} ({})", sanitize(&a.name), a.id)),
+                        Cell::from(format!("{} ({})", one_line(&a.name), a.id)),
                         Cell::from(format!(
                             "account, {n} user{}",
                             if n == 1 { "" } else { "s" }
@@ -555,8 +555,8 @@ impl Directory {
                 Entry::User(i) => {
                     let u = &self.names.users[*i];
                     Row::new(vec![
-                        Cell::from(format!("  {}", sanitize(&u.name))),
-                        Cell::from(sanitize(&u.email).into_owned()),
+                        Cell::from(format!("  {}", one_line(&u.name))),
+                        Cell::from(one_line(&u.email).into_owned()),
                         Cell::from(
                             u.phone_number
                                 .as_ref()
@@ -592,7 +592,7 @@ impl Directory {
             .map(|i| {
                 let c = &self.names.connectors[*i];
                 Row::new(vec![
-                    Cell::from(sanitize(&c.name).into_owned()),
+                    Cell::from(one_line(&c.name).into_owned()),
                     Cell::from(c.id.to_string()),
                     Cell::from(c.region.clone()),
                     Cell::from(if c.encryption { "on" } else { "off" }),
@@ -627,7 +627,7 @@ impl Directory {
                     .collect::<Vec<_>>()
                     .join(", ");
                 Row::new(vec![
-                    Cell::from(sanitize(&g.name).into_owned()),
+                    Cell::from(one_line(&g.name).into_owned()),
                     Cell::from(g.id.to_string()),
                     Cell::from(members),
                     Cell::from(self.counts.get(&g.id.0).copied().unwrap_or(0).to_string()),
@@ -790,7 +790,7 @@ impl Screen for Directory {
         title.push(Span::styled(" [/] switch ", t.dim));
         if !self.filter.is_empty() {
             title.push(Span::styled(
-                format!("/{} ", sanitize(&self.filter)),
+                format!("/{} ", one_line(&self.filter)),
                 t.accent,
             ));
         }

@@ -14,7 +14,7 @@ use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::engine::Engine;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::confirm::Confirm;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::form::{Field, Form};
@@ -309,7 +309,7 @@ impl Inventory {
                 .names
                 .accounts
                 .iter()
-                .map(|a| sanitize(&a.name).into_owned())
+                .map(|a| one_line(&a.name).into_owned())
                 .collect();
             let p = Picker::new(
                 "Assign: account",
@@ -363,7 +363,7 @@ impl Inventory {
                             .as_ref()
                             .map(|n| format!("  (has {n})"))
                             .unwrap_or_default();
-                        format!("{} <{}>{has}", sanitize(&u.name), sanitize(&u.email))
+                        format!("{} <{}>{has}", one_line(&u.name), one_line(&u.email))
                     })
                     .collect();
                 let ids = users.iter().map(|u| u.id.clone()).collect();
@@ -403,7 +403,7 @@ impl Inventory {
                         .names
                         .connectors
                         .iter()
-                        .map(|c| format!("{} ({})", sanitize(&c.name), c.region))
+                        .map(|c| format!("{} ({})", one_line(&c.name), c.region))
                         .collect();
                     let ids = self.names.connectors.iter().map(|c| c.id.clone()).collect();
                     let p = Picker::new(
@@ -425,7 +425,7 @@ impl Inventory {
                         .names
                         .groups
                         .iter()
-                        .map(|g| sanitize(&g.name).into_owned())
+                        .map(|g| one_line(&g.name).into_owned())
                         .collect();
                     let ids = self.names.groups.iter().map(|g| g.id.clone()).collect();
                     let p = Picker::new(
@@ -587,7 +587,7 @@ impl Inventory {
         let current = s.shown().map(|n| n.to_string()).unwrap_or_default();
         let policy = cx.engine.policy();
         let mut form = Form::new("Update default calling name", "save")
-            .intro(if current.is_empty() { "Now: not set".to_string() } else { format!("Now: {} ({})", sanitize(&current), s.status.label()) })
+            .intro(if current.is_empty() { "Now: not set".to_string() } else { format!("Now: {} ({})", one_line(&current), s.status.label()) })
             .intro(format!(
                 "Shown to recipients of outbound calls from every number. Changes once every {}; takes effect within {}.",
                 long_duration(policy.default_name_cooldown),
@@ -625,7 +625,7 @@ impl Inventory {
         ))
         .field(Field::new(
             "Unique calling name",
-            &sanitize(&current),
+            &one_line(&current),
             "2-15 letters, digits, spaces; empty clears",
             name_check(),
         ));
@@ -653,50 +653,25 @@ impl Inventory {
         }
     }
 
+    /// The inventory as the command line's `export` writes it (one CSV writer for both).
     fn write_csv(
         &self,
         cx: &Cx,
         path: &std::path::Path,
     ) -> Result<usize, Box<dyn std::error::Error>> {
-        let keys = cx.engine.store().numbers_in(&STATUSES);
-        let mut w = csv::Writer::from_path(path)?;
-        w.write_record([
-            "e164",
-            "national",
-            "type",
-            "product_type",
-            "status",
-            "assigned_to",
-            "calling_name",
-            "calling_name_status",
-            "label",
-        ])?;
+        let store = cx.engine.store();
+        let keys = store.numbers_in(&STATUSES);
+        let names = crate::export::Names::load(cx.engine)?;
+        let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let mut w = crate::export::CsvWriter::new(file)?;
         for chunk in keys.chunks(512) {
-            for p in cx.engine.store().numbers_at(chunk)? {
-                let who = p
-                    .assignee()
-                    .map(|a| self.names.assignee(a))
-                    .unwrap_or_default();
-                let name = p
-                    .calling_name
-                    .shown()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default();
-                w.write_record([
-                    p.number.as_str(),
-                    &p.number.national(),
-                    p.number_type.label(),
-                    p.product_type.api_name(),
-                    p.status.code().api_name(),
-                    &who,
-                    &name,
-                    p.calling_name.status.label(),
-                    &sanitize(p.label.as_deref().unwrap_or("")),
-                ])?;
+            for p in store.numbers_at(chunk)? {
+                w.number(cx.engine, &names, &p)?;
             }
         }
-        w.flush()?;
-        Ok(keys.len())
+        let (rows, mut file) = w.finish()?;
+        std::io::Write::flush(&mut file)?;
+        Ok(rows)
     }
 
     /// Loads the records of the visible rows when the viewport moved or the data changed.
@@ -729,7 +704,7 @@ impl Inventory {
         let name = p
             .calling_name
             .shown()
-            .map(|n| sanitize(n.as_str()).into_owned());
+            .map(|n| one_line(n.as_str()).into_owned());
         match (&p.calling_name.pending, name) {
             (Some(pending), n) => {
                 let left = format_duration(now.until(pending.completes_at));
@@ -917,7 +892,7 @@ impl Inventory {
             ),
             kv(
                 "Label",
-                sanitize(p.label.as_deref().unwrap_or("-")).into_owned(),
+                one_line(p.label.as_deref().unwrap_or("-")).into_owned(),
             ),
             kv(
                 "Order",
@@ -1195,7 +1170,7 @@ fn haystack(p: &PhoneNumber, names: &Names) -> String {
         p.product_type.label(),
         p.status.code().api_name(),
         who,
-        sanitize(&name)
+        one_line(&name)
     )
 }
 

@@ -1,9 +1,9 @@
 //! Display names for ids (users, accounts, voice connectors, groups), loaded once per
-//! refresh so drawing a row never reads the store; all sanitized here.
+//! refresh so drawing a row never reads the store; all escaped here (`text::one_line`).
 
 use crate::domain::{Account, Assignee, User, VoiceConnector, VoiceConnectorGroup};
 use crate::engine::Engine;
-use crate::tui::sanitize;
+use crate::text::one_line;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Default)]
@@ -27,19 +27,19 @@ impl Names {
         };
         for a in &n.accounts {
             n.by_id
-                .insert(a.id.0.clone(), sanitize(&a.name).into_owned());
+                .insert(a.id.0.clone(), one_line(&a.name).into_owned());
         }
         for u in &n.users {
             n.by_id
-                .insert(u.id.0.clone(), sanitize(&u.name).into_owned());
+                .insert(u.id.0.clone(), one_line(&u.name).into_owned());
         }
         for c in &n.connectors {
             n.by_id
-                .insert(c.id.0.clone(), sanitize(&c.name).into_owned());
+                .insert(c.id.0.clone(), one_line(&c.name).into_owned());
         }
         for g in &n.groups {
             n.by_id
-                .insert(g.id.0.clone(), sanitize(&g.name).into_owned());
+                .insert(g.id.0.clone(), one_line(&g.name).into_owned());
         }
         n
     }

@@ -5,7 +5,7 @@
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};
 use ratatui::layout::{Constraint, Rect};
@@ -146,7 +146,7 @@ impl Screen for Orders {
                     }
                     cells.push(Cell::from(status).style(style));
                     cells.push(Cell::from(
-                        sanitize(n.reason.as_deref().unwrap_or("")).into_owned(),
+                        one_line(n.reason.as_deref().unwrap_or("")).into_owned(),
                     ));
                     Row::new(cells)
                 })
@@ -249,7 +249,7 @@ impl Screen for Orders {
         let title = if self.filter.is_empty() {
             Line::from(" Orders ")
         } else {
-            Line::from(format!(" Orders /{} ", sanitize(&self.filter)))
+            Line::from(format!(" Orders /{} ", one_line(&self.filter)))
         };
         draw_table(
             f,

@@ -7,7 +7,7 @@
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::block;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
@@ -86,7 +86,7 @@ impl Pending {
     /// The "Expected / reason" text and whether it is an error; `short` for narrow tables.
     fn expected(&self, p: &PhoneNumber, now: Timestamp, short: bool) -> (String, bool) {
         if let NumberStatus::AcquireFailed { reason } = &p.status {
-            return (sanitize(reason).into_owned(), true);
+            return (one_line(reason).into_owned(), true);
         }
         let done = p
             .order
@@ -176,7 +176,7 @@ impl Pending {
             .copied();
         match &p.status {
             NumberStatus::AcquireFailed { reason } => {
-                lines.push(kv("Reason", sanitize(reason).into_owned(), t.error));
+                lines.push(kv("Reason", one_line(reason).into_owned(), t.error));
                 lines.push(kv("Next", "x dismisses it from the list".into(), t.dim));
             }
             NumberStatus::PortinInProgress => {

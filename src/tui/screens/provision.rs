@@ -5,7 +5,7 @@
 use super::{Cx, DrawCx, Effect, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::form::{Check, Field, Form};
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};
@@ -78,7 +78,7 @@ impl Provision {
             }
             s.parse()
                 .map(Some)
-                .map_err(|_| format!("the {what} is digits only, not “{}”", sanitize(&s)))
+                .map_err(|_| format!("the {what} is digits only, not “{}”", one_line(&s)))
         };
         let limit: usize = v(HOW_MANY)
             .parse()
@@ -189,7 +189,7 @@ impl Provision {
                     Cell::from(a.number.national()),
                     Cell::from(a.number.to_string()),
                     Cell::from(a.number_type.label()),
-                    Cell::from(sanitize(&a.place()).into_owned()),
+                    Cell::from(one_line(&a.place()).into_owned()),
                 ]);
                 if marked {
                     row.style(t.marked)
@@ -229,7 +229,7 @@ fn search_form(limit: usize) -> Form {
         if s.trim().is_empty() || us_state(s).is_some() {
             Ok(())
         } else {
-            Err(SearchError::UnknownState(sanitize(s).into_owned()).to_string())
+            Err(SearchError::UnknownState(one_line(s).into_owned()).to_string())
         }
     });
     let check_country: Check = Box::new(|s| {

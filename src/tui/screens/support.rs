@@ -7,7 +7,7 @@ use super::support_forms::{self as forms, FormDialog, FormStep};
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::confirm::Confirm;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
@@ -49,7 +49,7 @@ impl Support {
                     "{} {} {} {} {}",
                     r.id,
                     r.kind_label(),
-                    sanitize(&r.subject),
+                    one_line(&r.subject),
                     r.status.label(),
                     nums.join(" ")
                 ))
@@ -98,7 +98,7 @@ impl Support {
             "cancel the request",
             format!("Cancel {}", r.id),
         )
-        .line(format!("{}: {}", r.id, sanitize(&r.subject)))
+        .line(format!("{}: {}", r.id, one_line(&r.subject)))
         .line("Support confirms the cancellation; a port in progress stops.");
         self.confirm = Some((c, r.id));
     }
@@ -146,7 +146,7 @@ impl Support {
         let kv = |k: &str, v: String| {
             Line::from(vec![
                 Span::styled(format!("{k:<24}"), t.dim),
-                Span::raw(sanitize(&v).into_owned()),
+                Span::raw(one_line(&v).into_owned()),
             ])
         };
         let mut lines = vec![
@@ -175,7 +175,7 @@ impl Support {
                 lines.push(Line::from(""));
                 lines.push(Line::from("Issue").style(t.title));
                 for l in r.issue.lines() {
-                    lines.push(Line::from(format!("  {}", sanitize(l))));
+                    lines.push(Line::from(format!("  {}", one_line(l))));
                 }
             }
             RequestKind::PortIn(p) => {
@@ -258,12 +258,12 @@ impl Support {
         }
         for reply in &r.thread {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", sanitize(&reply.name)), t.accent),
+                Span::styled(format!("  {}", one_line(&reply.name)), t.accent),
                 Span::styled(format!("  {}", reply.at.short()), t.dim),
             ]));
             for l in reply.text.lines() {
                 let l = self.hide_account(r, l);
-                lines.push(Line::from(format!("    {}", sanitize(&l))));
+                lines.push(Line::from(format!("    {}", one_line(&l))));
             }
         }
         lines
@@ -281,7 +281,7 @@ impl Support {
             RequestKind::Other => keys.push_str(" c cancel  x close "),
         }
         keys.push_str(" j/k scroll  Esc back ");
-        let b = block(t, format!(" Support › {} {} ", r.id, sanitize(&r.subject)))
+        let b = block(t, format!(" Support › {} {} ", r.id, one_line(&r.subject)))
             .title_bottom(Line::from(keys).style(t.dim));
         let lines = self.detail_lines(r, cx);
         f.render_widget(
@@ -312,7 +312,7 @@ impl Support {
                 let mut cells = vec![
                     Cell::from(r.id.to_string()),
                     Cell::from(r.kind_label()),
-                    Cell::from(sanitize(&r.subject).into_owned()),
+                    Cell::from(one_line(&r.subject).into_owned()),
                     Cell::from(r.status.label()).style(style),
                     Cell::from(r.updated_at.short()),
                 ];
@@ -337,7 +337,7 @@ impl Support {
         let title = if self.filter.is_empty() {
             Line::from(" Support requests ")
         } else {
-            Line::from(format!(" Support requests /{} ", sanitize(&self.filter)))
+            Line::from(format!(" Support requests /{} ", one_line(&self.filter)))
         };
         draw_table(
             f,

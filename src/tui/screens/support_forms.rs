@@ -4,7 +4,7 @@
 //! `Choices` makes a field a pick list (Space or Left/Right), used by the Directory too.
 
 use crate::domain::*;
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::widgets::form::{Check, Field, Form};
 use crate::tui::widgets::DialogEvent;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -374,7 +374,7 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
     vc.extend(
         connectors
             .iter()
-            .map(|c| format!("{} ({})", sanitize(&c.name), c.id)),
+            .map(|c| format!("{} ({})", one_line(&c.name), c.id)),
     );
     let date = default_port_date(policy, now).short();
     let form = Form::new("Port numbers in (1 of 2)", "next")
@@ -536,13 +536,13 @@ pub fn loa_form(r: &SupportRequest, p: &PortIn) -> FormDialog {
     .intro("Must match the carrier's records; one LOA per current carrier.")
     .field(Field::new(
         "Carrier",
-        &sanitize(carrier),
+        &one_line(carrier),
         "the current (losing) carrier",
         required("carrier"),
     ))
     .field(Field::new(
         "Authorizing person",
-        &sanitize(&p.authorizing_person),
+        &one_line(&p.authorizing_person),
         "as the carrier has it",
         required("authorizing person"),
     ))
@@ -554,7 +554,7 @@ pub fn loa_form(r: &SupportRequest, p: &PortIn) -> FormDialog {
     ))
     .field(Field::new(
         "Service address",
-        &sanitize(&p.service_address),
+        &one_line(&p.service_address),
         "as the carrier has it",
         required("service address"),
     ));

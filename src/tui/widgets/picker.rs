@@ -1,7 +1,7 @@
 //! Pick lists for wizard steps: account, user, assignment type, connector, product type.
 
 use super::{block, centered, fit, DialogEvent};
-use crate::tui::sanitize;
+use crate::text::one_line;
 use crate::tui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
@@ -81,7 +81,7 @@ impl Picker {
         let items: Vec<ListItem> = self
             .items
             .iter()
-            .map(|s| ListItem::new(fit(&sanitize(s), w, theme.ascii)))
+            .map(|s| ListItem::new(fit(&one_line(s), w, theme.ascii)))
             .collect();
         let mut state = ListState::default().with_selected(Some(self.selected));
         let list = List::new(items)

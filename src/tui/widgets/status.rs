@@ -64,7 +64,7 @@ fn status_lines(theme: &Theme, status: &Status, activity: Option<&str>, width: u
     let right = right_part(theme, activity).chars().count();
     let first = (width as usize).saturating_sub(right + 1);
     let rest = (width as usize).saturating_sub(1).max(1);
-    let text = crate::tui::sanitize(&status.text);
+    let text = crate::text::one_line(&status.text);
     let mut lines = wrap(&text, first, rest);
     if lines.len() > MAX_LINES {
         lines.truncate(MAX_LINES);

@@ -105,7 +105,7 @@ pub fn list_title<'a>(
     let mut spans = vec![Span::styled(format!(" {name} "), t.title)];
     if !filter.is_empty() {
         spans.push(Span::styled(
-            format!("/{} ", crate::tui::sanitize(filter)),
+            format!("/{} ", crate::text::one_line(filter)),
             t.accent,
         ));
     }

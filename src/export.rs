@@ -1,0 +1,250 @@
+//! Numbers as other programs read them: the JSON record of `numbers list --json` and
+//! `export`, and the CSV of `export` and of the console's export (`e` on Inventory). One
+//! CSV writer serves both front ends; its cells pass `text::csv::cell`, so a spreadsheet
+//! never runs a label or a name as a formula, and JSON leaves through `text::json`.
+
+use crate::domain::*;
+use crate::engine::Engine;
+use crate::store::StoreError;
+use crate::text;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::io::Write;
+
+pub fn place_name(p: Place) -> &'static str {
+    match p {
+        Place::Pending => "pending",
+        Place::Inventory => "inventory",
+        Place::DeletionQueue => "deletion-queue",
+    }
+}
+
+pub fn ts(t: Option<Timestamp>) -> Value {
+    t.map(|t| Value::String(t.rfc3339())).unwrap_or(Value::Null)
+}
+
+/// The directory, read once per command to put names on ids.
+pub struct Names {
+    pub accounts: HashMap<AccountId, Account>,
+    pub users: HashMap<UserId, User>,
+    pub connectors: HashMap<VoiceConnectorId, VoiceConnector>,
+    pub groups: HashMap<GroupId, VoiceConnectorGroup>,
+}
+
+impl Names {
+    pub fn load(engine: &Engine) -> Result<Names, StoreError> {
+        let s = engine.store();
+        Ok(Names {
+            accounts: s
+                .accounts()?
+                .into_iter()
+                .map(|a| (a.id.clone(), a))
+                .collect(),
+            users: s.users()?.into_iter().map(|u| (u.id.clone(), u)).collect(),
+            connectors: s
+                .voice_connectors()?
+                .into_iter()
+                .map(|v| (v.id.clone(), v))
+                .collect(),
+            groups: s.groups()?.into_iter().map(|g| (g.id.clone(), g)).collect(),
+        })
+    }
+
+    pub fn assignee_name(&self, a: &Assignee) -> String {
+        let name = match a {
+            Assignee::User { user, .. } => self.users.get(user).map(|u| u.name.clone()),
+            Assignee::VoiceConnector(id) => self.connectors.get(id).map(|v| v.name.clone()),
+            Assignee::VoiceConnectorGroup(id) => self.groups.get(id).map(|g| g.name.clone()),
+        };
+        name.unwrap_or_else(|| a.key())
+    }
+
+    pub fn assignee_json(&self, a: &Assignee) -> Value {
+        let kind = match a {
+            Assignee::User { .. } => "user",
+            Assignee::VoiceConnector(_) => "voice_connector",
+            Assignee::VoiceConnectorGroup(_) => "voice_connector_group",
+        };
+        let mut v = json!({ "kind": kind, "id": a.key(), "name": self.assignee_name(a) });
+        if let Assignee::User { account, .. } = a {
+            v["account"] = json!(account.as_str());
+            v["account_name"] = json!(self.accounts.get(account).map(|a| a.name.as_str()));
+        }
+        v
+    }
+
+    /// "Ana Lima (user-1)".
+    pub fn assignee_label(&self, a: &Assignee) -> String {
+        format!("{} ({})", self.assignee_name(a), a.key())
+    }
+}
+
+/// Whether calls and SMS are on for a number: a Business Calling number follows its
+/// user's permissions; a Voice Connector number follows its capabilities once assigned.
+pub fn calls_and_sms(p: &PhoneNumber, names: &Names) -> (bool, bool) {
+    let user = match p.assignee() {
+        Some(Assignee::User { user, .. }) => names.users.get(user),
+        _ => None,
+    };
+    p.calls_and_sms_enabled(user)
+}
+
+pub fn name_status(s: CallingNameStatus) -> String {
+    format!("{s:?}")
+}
+
+/// A number as scripts see it.
+pub fn number_json(engine: &Engine, names: &Names, p: &PhoneNumber) -> Value {
+    let (calls, sms) = calls_and_sms(p, names);
+    let reason = match &p.status {
+        NumberStatus::AcquireFailed { reason } => Some(reason.clone()),
+        _ => None,
+    };
+    json!({
+        "number": p.number.as_str(),
+        "number_type": match p.number_type { NumberType::Local => "Local", NumberType::TollFree => "TollFree" },
+        "product_type": p.product_type.api_name(),
+        "status": p.status.code().api_name(),
+        "place": place_name(p.place()),
+        "assigned_to": p.assignee().map(|a| names.assignee_json(a)),
+        "calls_enabled": calls,
+        "sms_enabled": sms,
+        "capabilities": {
+            "inbound_call": p.capabilities.inbound_call,
+            "outbound_call": p.capabilities.outbound_call,
+            "inbound_sms": p.capabilities.inbound_sms,
+            "outbound_sms": p.capabilities.outbound_sms,
+        },
+        "calling_name": p.calling_name.shown().map(|n| n.as_str()),
+        "calling_name_status": name_status(p.calling_name.status),
+        "calling_name_completes_at": ts(p.calling_name.pending.as_ref().map(|x| x.completes_at)),
+        "label": p.label,
+        "location": engine.carrier().place_of(&p.number),
+        "order": p.order.as_ref().map(|o| o.as_str()),
+        "port_request": p.port_request.as_ref().map(|r| r.as_str()),
+        "ported_out": p.ported_out,
+        "failure_reason": reason,
+        "deleted_at": ts(p.deleted_at()),
+        "restorable_until": ts(p.restorable_until()),
+        "created_at": p.created_at.rfc3339(),
+        "updated_at": p.updated_at.rfc3339(),
+    })
+}
+
+
+/// The CSV columns, in order.
+pub const CSV_HEADERS: [&str; 17] = [
+    "number",
+    "number_type",
+    "product_type",
+    "status",
+    "place",
+    "assigned_to_kind",
+    "assigned_to_id",
+    "assigned_to_name",
+    "calls_enabled",
+    "sms_enabled",
+    "calling_name",
+    "calling_name_status",
+    "label",
+    "location",
+    "order",
+    "deleted_at",
+    "updated_at",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("cannot write the CSV: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Numbers as CSV rows, a header first; each cell safe for a spreadsheet.
+pub struct CsvWriter<W: Write> {
+    csv: csv::Writer<W>,
+    rows: usize,
+}
+
+impl<W: Write> CsvWriter<W> {
+    pub fn new(out: W) -> Result<Self, ExportError> {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(CSV_HEADERS)?;
+        Ok(CsvWriter { csv, rows: 0 })
+    }
+
+    /// One number: the fields of its JSON record, flattened.
+    pub fn number(
+        &mut self,
+        engine: &Engine,
+        names: &Names,
+        p: &PhoneNumber,
+    ) -> Result<(), ExportError> {
+        self.record(&number_json(engine, names, p))
+    }
+
+    /// One record shaped as `number_json`'s.
+    pub fn record(&mut self, r: &Value) -> Result<(), ExportError> {
+        let field = |v: &Value| match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let a = &r["assigned_to"];
+        let cells = CSV_HEADERS.map(|h| match h.strip_prefix("assigned_to_") {
+            Some(k) => field(a.get(k).unwrap_or(&Value::Null)),
+            None => field(&r[h]),
+        });
+        self.csv
+            .write_record(cells.iter().map(|c| text::csv::cell(c).into_owned()))?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// The rows written, and the output back.
+    pub fn finish(self) -> Result<(usize, W), ExportError> {
+        let rows = self.rows;
+        let out = self
+            .csv
+            .into_inner()
+            .map_err(|e| ExportError::Io(e.into_error()))?;
+        Ok((rows, out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_is_safe_and_numbers_stay_whole() {
+        let record = json!({
+            "number": "+12065550123",
+            "label": "=HYPERLINK(\"http://evil.example/?x\",\"Click\")",
+            "assigned_to": { "kind": "user", "id": "user-1", "name": "@SUM(1+1)*cmd|' /C calc'!A0" },
+            "calling_name": "+1+cmd|' /C calc'!A0",
+            "location": "Seattle, WA\u{1b}[2J",
+            "calls_enabled": true,
+        });
+        let mut w = CsvWriter::new(Vec::new()).unwrap();
+        w.record(&record).unwrap();
+        let (rows, bytes) = w.finish().unwrap();
+        assert_eq!(rows, 1);
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let row = reader.records().next().unwrap().unwrap();
+        let cell = |name: &str| {
+            let i = CSV_HEADERS.iter().position(|h| *h == name).unwrap();
+            row[i].to_string()
+        };
+        assert_eq!(cell("number"), "+12065550123");
+        assert_eq!(cell("label"), "'=HYPERLINK(\"http://evil.example/?x\",\"Click\")");
+        assert_eq!(cell("assigned_to_name"), "'@SUM(1+1)*cmd|' /C calc'!A0");
+        assert_eq!(cell("calling_name"), "'+1+cmd|' /C calc'!A0");
+        assert_eq!(cell("location"), "Seattle, WA\\u{1b}[2J");
+        assert_eq!(cell("calls_enabled"), "true");
+        assert_eq!(cell("order"), "");
+    }
+}
