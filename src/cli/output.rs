@@ -5,7 +5,7 @@
 
 use super::{CliError, Res};
 use crate::domain::*;
-pub use crate::export::{calls_and_sms, name_status, number_json, place_name, ts, Names};
+pub use crate::export::{calls_and_sms, name_status, number_json, ts, Names};
 pub use crate::text::{lines, one_line};
 use serde_json::{json, Value};
 use std::io::Write;

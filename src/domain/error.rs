@@ -106,6 +106,12 @@ pub enum RuleError {
     Empty { what: &'static str },
     #[error("{what} has at most {max} characters")]
     TooLong { what: &'static str, max: usize },
+    #[error("{what} contains {hidden} at position {position}")]
+    HiddenCharacter {
+        what: String,
+        hidden: crate::text::Hidden,
+        position: usize,
+    },
     #[error("“{0}” is not a Voice Connector region (try us-east-1 or us-west-2)")]
     UnknownRegion(String),
     #[error("there can be at most 3 voice connector groups; delete one first")]

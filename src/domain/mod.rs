@@ -27,7 +27,7 @@ pub use order::*;
 pub use phone::*;
 pub use policy::*;
 pub use product::*;
-pub use rules::{checked_text, decide, Decision, Outcome, ISSUE_MAX, TEXT_MAX};
+pub use rules::{checked_lines, checked_text, decide, Decision, Outcome, ISSUE_MAX, TEXT_MAX};
 pub use search::*;
 pub use support::*;
 pub use time::*;

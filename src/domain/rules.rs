@@ -130,10 +130,49 @@ pub const TEXT_MAX: usize = 256;
 /// Longest issue text or reply.
 pub const ISSUE_MAX: usize = 10_000;
 
-/// Free text as the rules take it: trimmed, control characters dropped, not empty, at most
-/// `max` characters. Forms check fields with it as you type.
+/// One line of free text (a name, a label, a subject) as the rules take it: trimmed, not
+/// empty, at most `max` characters, and refused when it holds a hidden character (a
+/// control or a bidirectional control), which the error names with its position. Forms
+/// check fields with it as you type.
 pub fn checked_text(text: &str, what: &'static str, max: usize) -> Result<String, RuleError> {
-    let clean: String = text.trim().chars().filter(|c| !c.is_control()).collect();
+    checked(text, what, max, false)
+}
+
+/// Free text over several lines (an issue, a reply): as `checked_text`, but line breaks
+/// are kept, a CR LF or a lone CR read as one line break.
+pub fn checked_lines(text: &str, what: &'static str, max: usize) -> Result<String, RuleError> {
+    checked(text, what, max, true)
+}
+
+fn checked(
+    text: &str,
+    what: &'static str,
+    max: usize,
+    multi_line: bool,
+) -> Result<String, RuleError> {
+    let trimmed = text.trim();
+    let leading = text.len() - text.trim_start().len();
+    let before = text[..leading].chars().count();
+    let line_break = |c: char| multi_line && (c == '\n' || c == '\r');
+    if let Err(e) = shown_as_typed(trimmed, what, line_break) {
+        return Err(match e {
+            RuleError::HiddenCharacter {
+                what,
+                hidden,
+                position,
+            } => RuleError::HiddenCharacter {
+                what,
+                hidden,
+                position: before + position,
+            },
+            other => other,
+        });
+    }
+    let clean = if multi_line {
+        trimmed.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        trimmed.to_string()
+    };
     if clean.is_empty() {
         return Err(RuleError::Empty { what });
     }
@@ -141,6 +180,28 @@ pub fn checked_text(text: &str, what: &'static str, max: usize) -> Result<String
         return Err(RuleError::TooLong { what, max });
     }
     Ok(clean)
+}
+
+/// Refuses `text` if it holds a hidden character other than those `allowed`, naming it
+/// and its position (from 1). For values that are not free text but are typed all the
+/// same (a service PIN).
+pub fn shown_as_typed(
+    text: &str,
+    what: impl Into<String>,
+    allowed: impl Fn(char) -> bool,
+) -> Result<(), RuleError> {
+    match text
+        .chars()
+        .enumerate()
+        .find_map(|(i, c)| crate::text::hidden(c).filter(|_| !allowed(c)).map(|h| (i, h)))
+    {
+        Some((i, hidden)) => Err(RuleError::HiddenCharacter {
+            what: what.into(),
+            hidden,
+            position: i + 1,
+        }),
+        None => Ok(()),
+    }
 }
 
 impl Ctx<'_> {
@@ -512,21 +573,15 @@ impl Ctx<'_> {
 
     fn set_label(&self, tx: &mut Tx, n: &E164, label: Option<&str>) -> Result<Outcome, RuleError> {
         let mut p = self.known(tx, n)?;
-        let label: Option<String> = label
-            .map(|l| {
-                l.trim()
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .collect::<String>()
-            })
-            .filter(|l| !l.is_empty());
-        if label
-            .as_ref()
-            .map(|l| l.chars().count() > LABEL_MAX)
-            .unwrap_or(false)
-        {
-            return Err(RuleError::LabelTooLong);
-        }
+        let label = match label {
+            Some(l) if !l.trim().is_empty() => Some(
+                checked_text(l, "the label", LABEL_MAX).map_err(|e| match e {
+                    RuleError::TooLong { .. } => RuleError::LabelTooLong,
+                    other => other,
+                })?,
+            ),
+            _ => None,
+        };
         p.label = label;
         p.updated_at = self.now;
         tx.put_number(p);
@@ -754,7 +809,7 @@ impl Ctx<'_> {
         let name = checked_text(name, "the user's name", NAME_MAX)?;
         if !is_plausible_email(email) {
             return Err(RuleError::BadEmail(
-                checked_text(email, "the email", 80).unwrap_or_default(),
+                crate::text::one_line(email.trim()).chars().take(80).collect(),
             ));
         }
         let email = email.trim();

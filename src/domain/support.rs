@@ -227,7 +227,9 @@ pub fn is_plausible_email(text: &str) -> bool {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !t.chars().any(|c| c.is_whitespace() || c.is_control())
+                && !t
+                    .chars()
+                    .any(|c| c.is_whitespace() || crate::text::is_hidden(c))
                 && !domain.contains('@')
         }
         None => false,

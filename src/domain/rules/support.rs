@@ -1,7 +1,7 @@
 //! The support desk's side of the rules: filing requests, the port-in life cycle with its
 //! LOA step, port-out credentials, and the desk's scheduled answers.
 
-use super::{checked_text, Ctx, Outcome};
+use super::{checked_lines, checked_text, shown_as_typed, Ctx, Outcome};
 use crate::domain::*;
 
 const SUPPORT: &str = "AWS Support";
@@ -55,6 +55,13 @@ fn support_reply(r: &mut SupportRequest, at: Timestamp, text: String) {
 fn required(text: &str, field: &'static str) -> Result<String, RuleError> {
     checked_text(text, field, FIELD_MAX).map_err(|e| match e {
         RuleError::Empty { .. } => RuleError::MissingField(field),
+        RuleError::HiddenCharacter {
+            hidden, position, ..
+        } => RuleError::HiddenCharacter {
+            what: format!("the {field}"),
+            hidden,
+            position,
+        },
         other => other,
     })
 }
@@ -137,7 +144,7 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
             email,
         } => {
             let subject = checked_text(subject, "the subject", FIELD_MAX)?;
-            let issue = checked_text(issue, "the issue", ISSUE_MAX)?;
+            let issue = checked_lines(issue, "the issue", ISSUE_MAX)?;
             let email = checked_email(email)?;
             new_request(
                 ctx,
@@ -258,6 +265,14 @@ fn port_in(
     form.authorizing_person = required(&form.authorizing_person, "authorizing person")?;
     form.service_address = required(&form.service_address, "service address")?;
     form.customer_name = required(&form.customer_name, "customer name")?;
+    for (secret, what) in [
+        (&form.service_account_number, "the service account number"),
+        (&form.service_pin, "the service PIN"),
+    ] {
+        if let Some(s) = secret {
+            shown_as_typed(s.reveal(), what, |_| false)?;
+        }
+    }
     form.current_carrier = form
         .current_carrier
         .as_deref()
@@ -350,7 +365,7 @@ pub(super) fn reply(
             hint: "file a new request",
         });
     }
-    let text = checked_text(text, "the reply", ISSUE_MAX)?;
+    let text = checked_lines(text, "the reply", ISSUE_MAX)?;
     r.thread.push(Reply {
         author: Author::Administrator,
         name: ctx.actor.name.clone(),
