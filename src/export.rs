@@ -131,7 +131,6 @@ pub fn number_json(engine: &Engine, names: &Names, p: &PhoneNumber) -> Value {
     })
 }
 
-
 /// The CSV columns, in order.
 pub const CSV_HEADERS: [&str; 17] = [
     "number",
@@ -240,7 +239,10 @@ mod tests {
             row[i].to_string()
         };
         assert_eq!(cell("number"), "+12065550123");
-        assert_eq!(cell("label"), "'=HYPERLINK(\"http://evil.example/?x\",\"Click\")");
+        assert_eq!(
+            cell("label"),
+            "'=HYPERLINK(\"http://evil.example/?x\",\"Click\")"
+        );
         assert_eq!(cell("assigned_to_name"), "'@SUM(1+1)*cmd|' /C calc'!A0");
         assert_eq!(cell("calling_name"), "'+1+cmd|' /C calc'!A0");
         assert_eq!(cell("location"), "Seattle, WA\\u{1b}[2J");

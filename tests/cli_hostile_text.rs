@@ -22,7 +22,10 @@ fn raw_hidden(text: &str) -> Option<char> {
         c != '\n'
             && (c.is_control()
                 || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{2028}' | '\u{2029}'))
+                || matches!(
+                    c,
+                    '\u{200e}' | '\u{200f}' | '\u{61c}' | '\u{2028}' | '\u{2029}'
+                ))
     })
 }
 
@@ -48,9 +51,24 @@ fn hostile_desk() -> (Desk, Vec<String>) {
     d.ok(&["assign", &n[0], "--user", "user-1"]);
     d.ok(&["label", &n[1], "Lobby"]);
     d.ok(&["directory", "voice-connectors", "create", "--name", "Trunk"]);
-    d.ok(&["directory", "groups", "create", "--name", "Main", "--member", "vc-1:1"]);
     d.ok(&[
-        "support", "new", "--subject", "Help", "--issue", "Text", "--email", "a@example.com",
+        "directory",
+        "groups",
+        "create",
+        "--name",
+        "Main",
+        "--member",
+        "vc-1:1",
+    ]);
+    d.ok(&[
+        "support",
+        "new",
+        "--subject",
+        "Help",
+        "--issue",
+        "Text",
+        "--email",
+        "a@example.com",
     ]);
     d.ok(&["support", "reply", "req-1", "More"]);
     let port = d.available(&["--area-code", "425"], 1);
@@ -144,7 +162,14 @@ fn no_command_writes_a_hidden_character_raw() {
         vec!["directory", "accounts", "create", HOSTILE],
         vec!["support", "reply", "req-1", HOSTILE],
         vec![
-            "directory", "users", "create", "--account", "acct-1", "--name", "Cy", "--email",
+            "directory",
+            "users",
+            "create",
+            "--account",
+            "acct-1",
+            "--name",
+            "Cy",
+            "--email",
             HOSTILE,
         ],
     ] {
@@ -186,7 +211,11 @@ fn no_command_writes_a_hidden_character_raw() {
             }
             let out = d.run(&all);
             assert_clean(&all, &out);
-            if json && out.code == 0 && !out.stdout.trim().is_empty() && !["export", "dump"].contains(&args[0]) {
+            if json
+                && out.code == 0
+                && !out.stdout.trim().is_empty()
+                && !["export", "dump"].contains(&args[0])
+            {
                 // Scripts get the text back exactly.
                 let _ = out.json();
             }
@@ -213,7 +242,10 @@ fn no_command_writes_a_hidden_character_raw() {
         .any(|e| e["detail"].as_str().is_some_and(|t| t.contains(HOSTILE))));
     // A masked secret shows its last characters escaped in `dump`.
     let dump = d.ok(&["dump"]);
-    assert!(dump.contains("\\u{9b}") || dump.contains("\\u{1b}]"), "{dump}");
+    assert!(
+        dump.contains("\\u{9b}") || dump.contains("\\u{1b}]"),
+        "{dump}"
+    );
 }
 
 #[test]
@@ -234,7 +266,11 @@ fn export_cells_never_start_a_formula_and_numbers_stay_whole() {
     let n = d.available(&["--area-code", "206"], 3);
     d.provisioned("BusinessCalling", &n);
     d.ok(&["assign", &n[0], "--user", "user-1"]);
-    d.ok(&["label", &n[1], "=HYPERLINK(\"http://evil.example/?x\",\"Click\")"]);
+    d.ok(&[
+        "label",
+        &n[1],
+        "=HYPERLINK(\"http://evil.example/?x\",\"Click\")",
+    ]);
     d.ok(&["label", &n[2], "+1+cmd|' /C calc'!A0"]);
     d.ok(&["label", &n[0], "--", "-2+3"]);
     let text = d.ok(&["export", "--format", "csv"]);
@@ -292,14 +328,28 @@ fn free_text_with_a_hidden_character_is_refused_and_named() {
     );
     d.refused(
         &[
-            "directory", "users", "create", "--account", "acct-1", "--name", "Cy\u{7}", "--email",
+            "directory",
+            "users",
+            "create",
+            "--account",
+            "acct-1",
+            "--name",
+            "Cy\u{7}",
+            "--email",
             "cy@example.com",
         ],
         "the user's name contains a control character (bell, U+0007) at position 3",
     );
     d.refused(
         &[
-            "support", "new", "--subject", "Help\tme", "--issue", "x", "--email", "a@example.com",
+            "support",
+            "new",
+            "--subject",
+            "Help\tme",
+            "--issue",
+            "x",
+            "--email",
+            "a@example.com",
         ],
         "the subject contains a control character (tab, U+0009) at position 5",
     );
@@ -341,6 +391,9 @@ fn issue_text_and_replies_keep_their_line_breaks() {
     let thread = v["thread"].as_array().unwrap();
     assert!(thread.iter().any(|m| m["text"] == "first\nsecond"), "{v}");
     let shown = d.ok(&["support", "show", "req-1"]);
-    assert!(shown.contains("\nline one\nline two\nline three\n"), "{shown}");
+    assert!(
+        shown.contains("\nline one\nline two\nline three\n"),
+        "{shown}"
+    );
     assert!(shown.contains("first\nsecond"), "{shown}");
 }

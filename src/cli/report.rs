@@ -92,9 +92,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
                 .map_err(|e| CliError::refused(format!("cannot write {}: {e}", path.display())))?;
             let msg = format!("Exported {} numbers to {}.", count, path.display());
             if ctx.json {
-                ctx.print_json(
-                    &json!({ "ok": true, "message": msg, "count": count, "path": path }),
-                )
+                ctx.print_json(&json!({ "ok": true, "message": msg, "count": count, "path": path }))
             } else {
                 writeln!(ctx.out, "{msg}")?;
                 Ok(())
@@ -183,7 +181,8 @@ pub fn dump(ctx: &mut Ctx) -> Res {
         ));
     }
     let s = ctx.engine.store();
-    let mut line = |what: &str, records: String| writeln!(ctx.out, "{what}: {}", one_line(&records));
+    let mut line =
+        |what: &str, records: String| writeln!(ctx.out, "{what}: {}", one_line(&records));
     line("numbers", format!("{:?}", s.all_numbers()?))?;
     line("orders", format!("{:?}", s.orders()?))?;
     line("accounts", format!("{:?}", s.accounts()?))?;

@@ -27,7 +27,9 @@ pub use order::*;
 pub use phone::*;
 pub use policy::*;
 pub use product::*;
-pub use rules::{checked_lines, checked_text, decide, Decision, Outcome, ISSUE_MAX, TEXT_MAX};
+pub use rules::{
+    checked_lines, checked_text, decide, shown_as_typed, Decision, Outcome, ISSUE_MAX, TEXT_MAX,
+};
 pub use search::*;
 pub use support::*;
 pub use time::*;

@@ -190,11 +190,11 @@ pub fn shown_as_typed(
     what: impl Into<String>,
     allowed: impl Fn(char) -> bool,
 ) -> Result<(), RuleError> {
-    match text
-        .chars()
-        .enumerate()
-        .find_map(|(i, c)| crate::text::hidden(c).filter(|_| !allowed(c)).map(|h| (i, h)))
-    {
+    match text.chars().enumerate().find_map(|(i, c)| {
+        crate::text::hidden(c)
+            .filter(|_| !allowed(c))
+            .map(|h| (i, h))
+    }) {
         Some((i, hidden)) => Err(RuleError::HiddenCharacter {
             what: what.into(),
             hidden,
@@ -809,7 +809,10 @@ impl Ctx<'_> {
         let name = checked_text(name, "the user's name", NAME_MAX)?;
         if !is_plausible_email(email) {
             return Err(RuleError::BadEmail(
-                crate::text::one_line(email.trim()).chars().take(80).collect(),
+                crate::text::one_line(email.trim())
+                    .chars()
+                    .take(80)
+                    .collect(),
             ));
         }
         let email = email.trim();

@@ -160,7 +160,9 @@ mod tests {
 
     #[test]
     fn bidirectional_controls_are_hidden() {
-        for c in ['\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{61C}'] {
+        for c in [
+            '\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{200E}', '\u{200F}', '\u{61C}',
+        ] {
             assert_eq!(hidden(c).map(|h| h.kind), Some(Kind::Bidirectional));
         }
         assert!(!is_hidden('a') && !is_hidden('é') && !is_hidden('•') && !is_hidden(' '));

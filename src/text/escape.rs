@@ -126,7 +126,10 @@ mod tests {
     #[test]
     fn hidden_characters_show_as_their_escapes() {
         assert_eq!(one_line("Desk\u{1b}[31mred\tA"), "Desk\\u{1b}[31mred\\tA");
-        assert_eq!(one_line("\u{9b}2J \u{9d}0;x\u{7}"), "\\u{9b}2J \\u{9d}0;x\\u{7}");
+        assert_eq!(
+            one_line("\u{9b}2J \u{9d}0;x\u{7}"),
+            "\\u{9b}2J \\u{9d}0;x\\u{7}"
+        );
         assert_eq!(one_line("+1 206\u{202e}321"), "+1 206\\u{202e}321");
         assert_eq!(one_line("line one\nline two"), "line one\\nline two");
         assert_eq!(lines("line one\nline two\r"), "line one\nline two\\r");
@@ -150,6 +153,9 @@ mod tests {
     fn the_writer_replaces_bytes_that_are_not_text() {
         let mut w = Escaping::new(Vec::new());
         w.write_all(b"a\xffb\x1b").unwrap();
-        assert_eq!(String::from_utf8(w.into_inner()).unwrap(), "a\u{FFFD}b\\u{1b}");
+        assert_eq!(
+            String::from_utf8(w.into_inner()).unwrap(),
+            "a\u{FFFD}b\\u{1b}"
+        );
     }
 }

@@ -43,13 +43,13 @@ impl<F: Formatter> Formatter for Escaping<F> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_hidden(c) {
-                writer.write_all(fragment[start..i].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[start..i])?;
                 // Every hidden character is in the Basic Multilingual Plane: four digits.
                 write!(writer, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
             }
         }
-        writer.write_all(fragment[start..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[start..])
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
@@ -98,7 +98,9 @@ mod tests {
                 !text.chars().any(|c| is_hidden(c) && c != '\n'),
                 "raw hidden character in {text:?}"
             );
-            assert!(text.contains("\\u009b") && text.contains("\\u202e") && text.contains("\\u007f"));
+            assert!(
+                text.contains("\\u009b") && text.contains("\\u202e") && text.contains("\\u007f")
+            );
             let back: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(back, v);
         }
@@ -107,7 +109,10 @@ mod tests {
     #[test]
     fn the_layout_is_serde_jsons() {
         let v = json!({ "a": [1, "x"], "b": null });
-        assert_eq!(pretty(&v).unwrap(), serde_json::to_string_pretty(&v).unwrap());
+        assert_eq!(
+            pretty(&v).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap()
+        );
         assert_eq!(compact(&v).unwrap(), v.to_string());
     }
 }

@@ -362,7 +362,10 @@ impl App {
         match keys::command_named(scope, name) {
             Some(info) => self.run_cmd(info.cmd),
             None => {
-                let shown = crate::text::one_line(text).chars().take(30).collect::<String>();
+                let shown = crate::text::one_line(text)
+                    .chars()
+                    .take(30)
+                    .collect::<String>();
                 self.status = if keys::COMMANDS.iter().any(|i| i.name == name) {
                     Status::error(format!(
                         ":{shown} is not available on the {} screen",

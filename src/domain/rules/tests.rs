@@ -1448,3 +1448,52 @@ fn two_users_cannot_share_an_email() {
         Err(RuleError::EmailTaken { .. })
     ));
 }
+
+// --- Free text ---------------------------------------------------------------------------
+
+#[test]
+fn free_text_with_a_hidden_character_is_refused_with_the_character_and_its_position() {
+    let e = checked_text("Desk\u{1b}[31mred\tA", "the label", 256).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the label contains a control character (escape, U+001B) at position 5"
+    );
+    // Positions count in the text as typed, leading spaces included.
+    let e = checked_text("  ab\u{202e}c", "the name", 256).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the name contains a bidirectional control character (right-to-left override, U+202E) at position 5"
+    );
+    for c in [
+        '\u{7f}', '\u{85}', '\u{9b}', '\u{9d}', '\u{2066}', '\u{200f}', '\u{61c}', '\u{2028}',
+    ] {
+        assert!(
+            matches!(
+                checked_text(&format!("a{c}b"), "the label", 256),
+                Err(RuleError::HiddenCharacter { position: 2, .. })
+            ),
+            "U+{:04X} accepted",
+            c as u32
+        );
+    }
+    // A line break is one of them on one line; surrounding whitespace is trimmed.
+    assert!(checked_text("one\ntwo", "the subject", 256).is_err());
+    assert_eq!(
+        checked_text(" Front desk\n", "the label", 256).unwrap(),
+        "Front desk"
+    );
+}
+
+#[test]
+fn multi_line_text_keeps_its_line_breaks_and_refuses_other_hidden_characters() {
+    assert_eq!(
+        checked_lines("line one\nline two\r\nline three\rfour\n", "the issue", 100).unwrap(),
+        "line one\nline two\nline three\nfour"
+    );
+    let e = checked_lines("one\n\ttwo", "the reply", 100).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "the reply contains a control character (tab, U+0009) at position 5"
+    );
+    assert!(checked_lines("a\u{202e}b", "the issue", 100).is_err());
+}

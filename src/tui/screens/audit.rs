@@ -3,8 +3,8 @@
 
 use super::{Cx, DrawCx, Screen, ScreenId};
 use crate::store::AuditEntry;
-use crate::tui::keys::{Cmd, Scope};
 use crate::text::one_line;
+use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};
 use crate::tui::widgets::{block, centered};

@@ -4,8 +4,8 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
-use crate::tui::keys::{Cmd, Scope};
 use crate::text::one_line;
+use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};
 use ratatui::layout::{Constraint, Rect};

@@ -6,8 +6,8 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
-use crate::tui::keys::{Cmd, Scope};
 use crate::text::one_line;
+use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::block;
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;

@@ -4,8 +4,8 @@
 
 use super::{Cx, DrawCx, Effect, Screen, ScreenId};
 use crate::domain::*;
-use crate::tui::keys::{Cmd, Scope};
 use crate::text::one_line;
+use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::form::{Check, Field, Form};
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};

@@ -66,13 +66,51 @@ pub fn required(what: &'static str) -> Check {
     required_up_to(what, TEXT_MAX)
 }
 
-/// Not empty and at most `max` characters: the domain's own check (`checked_text`).
+/// One line, not empty, at most `max` characters and no hidden character: the domain's
+/// own check (`checked_text`).
 pub fn required_up_to(what: &'static str, max: usize) -> Check {
-    Box::new(move |s| match checked_text(s, what, max) {
+    Box::new(move |s| said(checked_text(s, what, max), what, max))
+}
+
+/// As `required_up_to`, for text over several lines (an issue, a reply): `checked_lines`.
+pub fn lines_up_to(what: &'static str, max: usize) -> Check {
+    Box::new(move |s| said(checked_lines(s, what, max), what, max))
+}
+
+/// Optional one-line text: empty, or what `required` accepts.
+pub fn optional(what: &'static str) -> Check {
+    let check = required(what);
+    Box::new(move |s| {
+        if s.trim().is_empty() {
+            Ok(())
+        } else {
+            check(s)
+        }
+    })
+}
+
+/// A secret may be anything typed, but no hidden character (the domain's rule).
+pub fn secret_check(what: &'static str) -> Check {
+    Box::new(move |s| {
+        shown_as_typed(s, format!("the {what}"), |_| false).map_err(|e| e.to_string())
+    })
+}
+
+/// The domain's answer in the form's words: the field is named as the form names it.
+fn said(checked: Result<String, RuleError>, what: &'static str, max: usize) -> Result<(), String> {
+    match checked {
         Ok(_) => Ok(()),
         Err(RuleError::TooLong { .. }) => Err(format!("the {what} has at most {max} characters")),
+        Err(RuleError::HiddenCharacter {
+            hidden, position, ..
+        }) => Err(RuleError::HiddenCharacter {
+            what: format!("the {what}"),
+            hidden,
+            position,
+        }
+        .to_string()),
         Err(_) => Err(format!("enter the {what}")),
-    })
+    }
 }
 
 pub fn email_check() -> Check {
@@ -351,7 +389,7 @@ pub fn plain_form() -> FormDialog {
             "Issue",
             "",
             "describe the issue",
-            required_up_to("issue", ISSUE_MAX),
+            lines_up_to("issue", ISSUE_MAX),
         ))
         .field(Field::new(
             "Email",
@@ -471,9 +509,30 @@ fn records_form() -> Form {
             "in charge of billing at the carrier",
             required("authorizing person"),
         ))
-        .field(Field::new("Current carrier", "", "if known", any()))
-        .field(Field::new("Service account no.", "", "if the carrier has one", any()).secret())
-        .field(Field::new("Service PIN", "", "if available", any()).secret())
+        .field(Field::new(
+            "Current carrier",
+            "",
+            "if known",
+            optional("current carrier"),
+        ))
+        .field(
+            Field::new(
+                "Service account no.",
+                "",
+                "if the carrier has one",
+                secret_check("service account number"),
+            )
+            .secret(),
+        )
+        .field(
+            Field::new(
+                "Service PIN",
+                "",
+                "if available",
+                secret_check("service PIN"),
+            )
+            .secret(),
+        )
         .field(Field::new(
             "Service address",
             "",
@@ -521,7 +580,7 @@ pub fn reply_form(id: &RequestId) -> FormDialog {
         "Reply",
         "",
         "your message to support",
-        required_up_to("reply", ISSUE_MAX),
+        lines_up_to("reply", ISSUE_MAX),
     ));
     FormDialog::new(form, FormKind::Reply(id.clone()), Choices::default())
 }
@@ -634,5 +693,26 @@ mod tests {
         let long = "x".repeat(TEXT_MAX + 1);
         assert!(subject(&long).unwrap_err().contains("at most 256"));
         assert!(required_up_to("issue", ISSUE_MAX)(&long).is_ok());
+    }
+
+    #[test]
+    fn hidden_characters_are_refused_as_you_type_with_the_domains_words() {
+        let subject = required("subject");
+        assert_eq!(
+            subject("Desk\u{1b}[31m").unwrap_err(),
+            "the subject contains a control character (escape, U+001B) at position 5"
+        );
+        assert!(subject("+1 206 \u{202e}4321")
+            .unwrap_err()
+            .contains("right-to-left override, U+202E"));
+        let issue = lines_up_to("issue", ISSUE_MAX);
+        assert!(issue("line one\nline two\r\nthree").is_ok());
+        assert!(issue("line one\tx").unwrap_err().contains("(tab, U+0009)"));
+        assert!(optional("current carrier")("").is_ok());
+        assert!(optional("current carrier")("Old\u{7}").is_err());
+        assert_eq!(
+            secret_check("service PIN")("12\u{9b}").unwrap_err(),
+            "the service PIN contains a control character (control sequence introducer, U+009B) at position 3"
+        );
     }
 }
