@@ -17,7 +17,24 @@ fn main() {
 }
 
 fn real_main() -> i32 {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Arguments are text: bytes that are not UTF-8 (a raw 0x9B from `$'\x9b'`) are refused
+    // in words instead of panicking in `std::env::args`.
+    let mut args = Vec::new();
+    for (i, arg) in std::env::args_os().skip(1).enumerate() {
+        match arg.into_string() {
+            Ok(a) => args.push(a),
+            Err(raw) => {
+                let json = std::env::args_os().any(|a| a == "--json");
+                let e = CliError::usage(format!(
+                    "argument {} is not UTF-8 text (“{}”): phonedesk reads UTF-8 only",
+                    i + 1,
+                    raw.to_string_lossy()
+                ));
+                cli::fail(&e, json, &mut std::io::stdout(), &mut std::io::stderr());
+                return e.code;
+            }
+        }
+    }
     let parsed = match Cli::try_parse() {
         Ok(c) => c,
         // Help, version and usage errors: the same handling as inside a session.

@@ -397,3 +397,31 @@ fn issue_text_and_replies_keep_their_line_breaks() {
     );
     assert!(shown.contains("first\nsecond"), "{shown}");
 }
+
+#[test]
+fn an_argument_that_is_not_utf8_is_refused_in_words() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = Desk::new();
+    for json in [false, true] {
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.arg("--config").arg(&d.config).arg("--db").arg(&d.db);
+        if json {
+            cmd.arg("--json");
+        }
+        // A raw C1 byte, as `$'\x9b'` gives in a shell: not UTF-8.
+        let out = cmd
+            .args(["label", "+12065550123"])
+            .arg(std::ffi::OsStr::from_bytes(b"Desk\x9b2J\x1b[0m"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_one_line(&stderr, "is not UTF-8 text");
+        assert!(raw_hidden(&stderr).is_none() && raw_hidden(&stdout).is_none());
+        if json {
+            let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            assert!(v["error"].as_str().unwrap().contains("UTF-8"));
+        }
+    }
+}

@@ -13,8 +13,13 @@ use std::time::Duration;
 
 /// A plain table: a header row, columns padded to their widest cell.
 pub fn table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> Res {
+    // Escaped before measuring, so the columns line up with what is shown.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| one_line(c).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
             widths[i] = widths[i].max(c.chars().count());
         }
@@ -42,11 +47,7 @@ pub fn table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> Res
         line(headers.iter().map(|h| h.to_string()).collect())
     )?;
     for r in rows {
-        writeln!(
-            out,
-            "{}",
-            line(r.iter().map(|c| one_line(c).into_owned()).collect())
-        )?;
+        writeln!(out, "{}", line(r))?;
     }
     Ok(())
 }
@@ -149,4 +150,24 @@ pub fn outcome_json(o: &Outcome) -> Value {
 /// How long a duration is, for messages ("7 d 0 h", "3 s").
 pub fn span(d: Duration) -> String {
     format_duration(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_escapes_hidden_characters_and_lines_up_what_is_shown() {
+        let mut out = Vec::new();
+        let rows = vec![
+            vec!["a\u{202e}b\u{9b}".to_string(), "x".to_string()],
+            vec!["plain".to_string(), "y\nz".to_string()],
+        ];
+        table(&mut out, &["NAME", "NOTE"], &rows).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "NAME              NOTE\na\\u{202e}b\\u{9b}  x\nplain             y\\nz\n"
+        );
+    }
 }
