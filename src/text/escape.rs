@@ -78,6 +78,14 @@ impl<W: std::io::Write> std::io::Write for Escaping<W> {
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        // The common case, written as it came: whole text with nothing to escape.
+        if self.partial.is_empty() {
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                if let Cow::Borrowed(_) = lines(text) {
+                    return self.inner.write_all(bytes);
+                }
+            }
+        }
         let joined;
         let mut rest: &[u8] = if self.partial.is_empty() {
             bytes
