@@ -53,6 +53,9 @@ fn real_main() -> i32 {
         Ok(c) => c,
         Err(e) => return fail(CliError::usage(e.to_string())),
     };
+    if let Some(Command::FakeChime(args)) = &parsed.command {
+        return fake_chime(args, parsed.db.as_deref(), &config);
+    }
     let (config, db) = match (parsed.demo, &parsed.command) {
         (false, _) => {
             let db = paths.database(parsed.db.as_deref(), &config);
@@ -233,4 +236,87 @@ fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
             EXIT_REFUSED
         }
     }
+}
+
+/// FAKE-CHIME CALL SITE: `phonedesk fake-chime` serves the simulated carrier over the Chime
+/// SDK Voice wire protocol until SIGTERM or Ctrl-C (`phonedesk::carrier::loopback`).
+fn fake_chime(args: &cli::FakeChimeArgs, db: Option<&std::path::Path>, config: &Config) -> i32 {
+    use phonedesk::carrier::loopback::{LoopbackServer, SimAdmin};
+    use phonedesk::carrier::sim::{SimCarrier, SimClock, SimSettings};
+    let fail = |code: i32, message: String| {
+        let _ = writeln!(std::io::stderr(), "phonedesk: {message}");
+        code
+    };
+    let addr: std::net::SocketAddr = match args.listen.parse() {
+        Ok(a) => a,
+        Err(_) => {
+            return fail(
+                EXIT_USAGE,
+                format!(
+                    "--listen takes an address and port, e.g. 127.0.0.1:0, not “{}”",
+                    args.listen
+                        .chars()
+                        .filter(|c| !c.is_control())
+                        .collect::<String>()
+                ),
+            )
+        }
+    };
+    let sled_config = match db {
+        Some(dir) => sled::Config::new().path(dir),
+        None => sled::Config::new().temporary(true),
+    };
+    let opened = sled_config.open().and_then(|d| d.open_tree("fake_chime"));
+    let tree = match opened {
+        Ok(t) => t,
+        Err(e) => {
+            let place = db
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|| "a temporary directory".into());
+            return fail(
+                EXIT_REFUSED,
+                format!("cannot open the fake Chime database in {place}: {e}"),
+            );
+        }
+    };
+    let mut settings = SimSettings::from_config(config);
+    if let Some(seed) = args.seed {
+        settings.seed = seed;
+    }
+    let clock = SimClock::system();
+    let sim = match SimCarrier::open(tree, settings, clock.as_clock()) {
+        Ok(s) => Arc::new(s),
+        Err(e) => return fail(EXIT_REFUSED, e.to_string()),
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail(EXIT_REFUSED, format!("cannot start the server: {e}")),
+    };
+    rt.block_on(async move {
+        let admin = SimAdmin {
+            sim: Arc::clone(&sim),
+            clock,
+        };
+        let server = match LoopbackServer::start(addr, sim, Some(admin)).await {
+            Ok(s) => s,
+            Err(e) => return fail(EXIT_REFUSED, e.to_string()),
+        };
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "listening on {}", server.url());
+        let _ = out.flush();
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(e) => return fail(EXIT_REFUSED, format!("cannot wait for signals: {e}")),
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        drop(server);
+        0
+    })
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod geo;
+pub mod loopback;
 pub mod sim;
 mod simulated;
 

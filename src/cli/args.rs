@@ -86,6 +86,20 @@ pub enum Command {
     /// Print every record of the database in debugging form (secrets stay masked).
     #[command(hide = true)]
     Dump,
+    /// Serve the simulated carrier over the Chime SDK Voice API on a loopback port, for
+    /// trying the real adapter offline (--db: the simulation's own database; default: a
+    /// temporary one).
+    FakeChime(FakeChimeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FakeChimeArgs {
+    /// The address to listen on: a loopback address; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: String,
+    /// The simulation's seed (default: the configuration's carrier seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args, Default, Clone)]

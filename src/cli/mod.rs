@@ -13,7 +13,7 @@ mod output;
 mod report;
 mod support;
 
-pub use args::{Cli, Command};
+pub use args::{Cli, Command, FakeChimeArgs};
 
 use crate::domain::{Action, Actor, Outcome, Timestamp};
 use crate::engine::{now, Engine, EngineError};
@@ -315,6 +315,9 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         Command::Dump => report::dump(ctx),
         Command::Serve => Err(CliError::usage(
             "`serve` starts the SSH server and runs only from the command line",
+        )),
+        Command::FakeChime(_) => Err(CliError::usage(
+            "`fake-chime` starts a server and runs only from the command line",
         )),
     }
 }
