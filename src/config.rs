@@ -192,8 +192,8 @@ impl Default for SshConfig {
             idle_timeout: Duration::from_secs(30 * 60),
             auth_attempts: 3,
             login_grace_time: Duration::from_secs(120),
-            max_startups: 10,
-            max_startups_per_source: 3,
+            max_startups: 64,
+            max_startups_per_source: 10,
         }
     }
 }
@@ -448,7 +448,7 @@ mod tests {
         assert!(e.contains("at most max_startups"), "{e}");
         let c = parse("[ssh]\nlogin_grace_time = \"30s\"\n").unwrap();
         assert_eq!(c.ssh.login_grace_time, Duration::from_secs(30));
-        assert_eq!(c.ssh.max_startups, 10);
+        assert_eq!(c.ssh.max_startups, 64);
     }
 
     #[test]

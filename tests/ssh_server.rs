@@ -1024,9 +1024,10 @@ fn ssh_agent_keys_are_not_counted_and_every_refusal_is_answered_and_logged() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}\n{}", rig.server_log());
-    // Unknown keys are answered without the growing wait that counted failures get.
+    // Unknown keys are answered without the growing wait that counted failures get (four
+    // of those would take 7.5 s).
     assert!(
-        started.elapsed() < Duration::from_secs(5),
+        started.elapsed() < Duration::from_secs(7),
         "{:?}",
         started.elapsed()
     );
@@ -1249,5 +1250,103 @@ fn ssh_running_out_of_file_descriptors_neither_spins_nor_stops_the_server() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert!(rig.server_log().contains("taking new connections again"));
+    assert!(rig.stop().success());
+}
+
+/// The server's resident memory, in MB.
+fn rss_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        / 1024
+}
+
+#[test]
+fn ssh_a_keystroke_flood_is_held_back_and_a_closed_session_ends_at_once() {
+    // Sixteen sessions (the limit: the flooders, a console and a command), from one address.
+    let mut rig = Rig::new("max_startups_per_source = 16");
+    rig.start();
+    let pid = rig.server.as_ref().unwrap().id();
+    rig.open("w", "admin", 100, 30);
+    rig.wait_for("w", "Inventory");
+    // Fourteen viewers (a viewer may flood too) send `j` as fast as ssh takes it, for 6 s.
+    const FLOODERS: usize = 14;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = Vec::new();
+    let mut writers = Vec::new();
+    for _ in 0..FLOODERS {
+        let mut child = Command::new("ssh")
+            .arg("-tt")
+            .args(rig.ssh_base("viewer"))
+            .arg("admin@127.0.0.1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stop = std::sync::Arc::clone(&stop);
+        writers.push(std::thread::spawn(move || {
+            use std::io::Write;
+            let chunk = vec![b'j'; 64 * 1024];
+            let mut sent = 0usize;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                if stdin.write_all(&chunk).is_err() {
+                    break;
+                }
+                sent += chunk.len();
+            }
+            sent
+        }));
+        clients.push(child);
+    }
+    rig.wait_for("w", &format!("{} admins connected", FLOODERS + 1));
+    let started = Instant::now();
+    let mut peak = 0;
+    let mut answered = None;
+    while started.elapsed() < Duration::from_secs(6) {
+        peak = peak.max(rss_mb(pid));
+        // Another session still answers a key press meanwhile.
+        if answered.is_none() && started.elapsed() > Duration::from_secs(2) {
+            let t = Instant::now();
+            rig.keys("w", &["?"]);
+            rig.wait_for("w", "Esc or ? close");
+            rig.keys("w", &["Escape"]);
+            answered = Some(t.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = rig.ssh("admin", &["numbers", "list", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    eprintln!("peak server memory {peak} MB; the other console answered in {answered:?}");
+    assert!(peak < 100, "the server grew to {peak} MB");
+    assert!(answered.unwrap() < Duration::from_secs(5), "{answered:?}");
+    // The clients go away: their consoles end at once, with whatever they had not read.
+    for c in clients.iter_mut() {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let sent: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
+    eprintln!("the flooders sent {} MB", sent / 1_000_000);
+    let gone = Instant::now();
+    rig.wait_until("w", "only this console connected", |s| {
+        !s.contains("admins connected")
+    });
+    assert!(
+        gone.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        gone.elapsed()
+    );
+    let log = rig.server_log();
+    assert_eq!(
+        log.matches("noc's console ended (Disconnected)").count(),
+        FLOODERS,
+        "{log}"
+    );
     assert!(rig.stop().success());
 }

@@ -8,6 +8,7 @@
 //! one channel write each, wrapped in synchronized-output markers so the client paints a whole
 //! frame at once.
 
+use super::inbox::{is_session_event, Empty, Inbox};
 use super::keys::{KeyParser, ESC_TIMEOUT};
 use crate::domain::{Actor, Timestamp};
 use crate::engine::{now, Engine, Event};
@@ -20,7 +21,7 @@ use russh::ChannelId;
 use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -114,6 +115,67 @@ impl Output {
     }
 }
 
+/// A console's way out: frames are handed to a task that writes them to the channel, so
+/// the console never waits for a slow client (that would stop it reading its inbox, and the
+/// SSH handler waits for room there). While more than [`BACKLOG`] bytes are on their way the
+/// console draws nothing; the next frame it draws shows everything that changed meanwhile.
+struct Outbox {
+    tx: tokio::sync::mpsc::UnboundedSender<Out>,
+    in_flight: Arc<AtomicUsize>,
+}
+
+enum Out {
+    Data(Vec<u8>),
+    Finish(u32),
+}
+
+/// Frame bytes a console may have on their way to the client.
+const BACKLOG: usize = 256 * 1024;
+
+impl Outbox {
+    fn new(out: Output) -> Outbox {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Out>();
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let sent = Arc::clone(&in_flight);
+        out.rt.spawn(async move {
+            while let Some(msg) = rx.recv().await {
+                match msg {
+                    Out::Data(bytes) => {
+                        let n = bytes.len();
+                        let ok = out.handle.data(out.channel, bytes).await.is_ok();
+                        sent.fetch_sub(n, Ordering::SeqCst);
+                        if !ok {
+                            break;
+                        }
+                    }
+                    Out::Finish(status) => {
+                        let _ = out.handle.exit_status_request(out.channel, status).await;
+                        let _ = out.handle.eof(out.channel).await;
+                        let _ = out.handle.close(out.channel).await;
+                        break;
+                    }
+                }
+            }
+        });
+        Outbox { tx, in_flight }
+    }
+
+    /// Queues one write; false when the client is gone.
+    fn send(&self, bytes: Vec<u8>) -> bool {
+        self.in_flight.fetch_add(bytes.len(), Ordering::SeqCst);
+        self.tx.send(Out::Data(bytes)).is_ok()
+    }
+
+    fn finish(&self, status: u32) {
+        let _ = self.tx.send(Out::Finish(status));
+    }
+
+    /// Too much on its way to draw another frame now.
+    fn behind(&self) -> bool {
+        self.in_flight.load(Ordering::SeqCst) > BACKLOG
+    }
+}
+
 pub struct ConsoleParams {
     pub engine: Arc<Engine>,
     pub actor: Actor,
@@ -121,7 +183,7 @@ pub struct ConsoleParams {
     pub rows: u16,
     pub idle_timeout: Duration,
     pub out: Output,
-    pub input: Receiver<Input>,
+    pub input: Arc<Inbox>,
     pub front: FrontFactory,
     pub prefs: ClientPrefs,
 }
@@ -153,6 +215,15 @@ pub fn run(p: ConsoleParams) -> Ending {
         front,
         prefs,
     } = p;
+    let out = Outbox::new(out);
+    // However the console ends, the handler stops waiting to hand it keystrokes.
+    struct CloseOnExit(Arc<Inbox>);
+    impl Drop for CloseOnExit {
+        fn drop(&mut self) {
+            self.0.close();
+        }
+    }
+    let _close = CloseOnExit(Arc::clone(&input));
     let _counted = engine.session_started(&actor.name, now());
     let mut app = match front(Arc::clone(&engine), actor, &prefs, now()) {
         Ok(app) => app,
@@ -179,32 +250,42 @@ pub fn run(p: ConsoleParams) -> Ending {
     let mut force = true;
 
     let ending = 'run: loop {
+        let mut held_back = false;
         if force || app.needs_redraw() {
-            if !send_frame(&mut term, &buf, app.as_mut(), &out, first) {
-                break 'run Ending::Disconnected;
-            }
-            first = false;
-            force = false;
-            // Work the app deferred past this frame (long lists): draw again if it changed.
-            if app.idle() {
-                continue;
+            if out.behind() {
+                // The client is slow to take frames: keep reading keys, draw later.
+                held_back = true;
+                force = true;
+            } else {
+                if !send_frame(&mut term, &buf, app.as_mut(), &out, first) {
+                    break 'run Ending::Disconnected;
+                }
+                first = false;
+                force = false;
+                // Work the app deferred past this frame (long lists): draw again if it changed.
+                if app.idle() {
+                    continue;
+                }
             }
         }
-        let wait = if parser.has_pending() {
+        let mut wait = if parser.has_pending() {
             ESC_TIMEOUT.saturating_sub(last_bytes.elapsed())
         } else {
             TICK.saturating_sub(last_tick.elapsed())
         };
+        if held_back {
+            wait = wait.min(Duration::from_millis(20));
+        }
         let mut next = match input.recv_timeout(wait) {
             Ok(msg) => Some(msg),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => break 'run Ending::Disconnected,
+            Err(Empty::Timeout) => None,
+            Err(Empty::Closed) => break 'run Ending::Disconnected,
         };
         // Take everything already waiting before drawing: one frame for a burst. Of a run of
         // engine events only the last is handed on (each one makes the app reload the same),
         // unless that last one only says a session started or ended.
         while let Some(msg) = next.take() {
-            let after = input.try_recv().ok();
+            let after = input.try_recv();
             match msg {
                 Input::Bytes(bytes) => {
                     last_input = Instant::now();
@@ -282,12 +363,8 @@ pub fn run(p: ConsoleParams) -> Ending {
     ending
 }
 
-fn is_session_event(ev: &Event) -> bool {
-    ev.action == "session started" || ev.action == "session ended"
-}
-
 /// Restores the client's screen and prints `message` below where the shell was.
-fn leave(out: &Output, message: &str) {
+fn leave(out: &Outbox, message: &str) {
     let mut bytes = LEAVE_SCREEN.to_vec();
     if !message.is_empty() {
         bytes.extend_from_slice(message.as_bytes());
@@ -301,7 +378,7 @@ fn send_frame(
     term: &mut Terminal<CrosstermBackend<FrameBuf>>,
     buf: &FrameBuf,
     app: &mut dyn Front,
-    out: &Output,
+    out: &Outbox,
     first: bool,
 ) -> bool {
     if term.draw(|f| app.draw(f)).is_err() {

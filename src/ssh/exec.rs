@@ -3,10 +3,10 @@
 //! extended-data stream, then the exit status; the client's `ssh` exits with it.
 
 use super::console::{Input, Output};
+use super::inbox::Inbox;
 use crate::domain::Actor;
 use crate::engine::Engine;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 
 /// Runs one CLI command: `(engine, actor, args, input, out, err) -> exit code`; `input` is
@@ -94,7 +94,7 @@ pub fn run(
     actor: &Actor,
     command: &str,
     out: &Output,
-    input: Option<Receiver<Input>>,
+    input: Option<Arc<Inbox>>,
 ) -> i32 {
     let pty = input.is_some();
     let mut stdout = ChannelWriter::new(out.clone(), None, pty);
@@ -105,9 +105,9 @@ pub fn run(
             if args.first().map(|a| a == "phonedesk").unwrap_or(false) {
                 args.remove(0);
             }
-            let mut reader = input.map(|rx| {
+            let mut reader = input.map(|inbox| {
                 BufReader::new(PtyLine {
-                    rx,
+                    inbox,
                     out: out.clone(),
                     done: false,
                 })
@@ -209,7 +209,7 @@ impl Write for ChannelWriter {
 
 /// Lines typed on the client's raw terminal, echoed as they are typed.
 struct PtyLine {
-    rx: Receiver<Input>,
+    inbox: Arc<Inbox>,
     out: Output,
     done: bool,
 }
@@ -218,10 +218,10 @@ impl Read for PtyLine {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let mut line: Vec<u8> = Vec::new();
         while !self.done {
-            let bytes = match self.rx.recv() {
-                Ok(Input::Bytes(b)) => b,
-                Ok(Input::Resize(..)) | Ok(Input::Engine(_)) => continue,
-                Ok(Input::Shutdown(_)) | Ok(Input::Closed) | Err(_) => {
+            let bytes = match self.inbox.recv() {
+                Some(Input::Bytes(b)) => b,
+                Some(Input::Resize(..)) | Some(Input::Engine(_)) => continue,
+                Some(Input::Shutdown(_)) | Some(Input::Closed) | None => {
                     self.done = true;
                     break;
                 }

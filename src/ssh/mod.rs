@@ -8,6 +8,7 @@ pub mod auth;
 pub mod console;
 mod cut;
 pub mod exec;
+mod inbox;
 pub mod keys;
 mod server;
 pub mod startups;
@@ -149,6 +150,10 @@ pub async fn serve_with(
         // Consoles close themselves after `idle_timeout` with a message; this catches the rest.
         inactivity_timeout: Some(settings.idle_timeout + Duration::from_secs(30)),
         keepalive_interval: Some(Duration::from_secs(60)),
+        // What a client may send ahead of what its session has read (keystrokes, a paste):
+        // small, so a client that floods has little in flight, and a session that closes
+        // is heard behind at most this much.
+        window_size: inbox::INPUT_LIMIT as u32,
         nodelay: true,
         ..Default::default()
     });
@@ -246,8 +251,8 @@ pub async fn serve_with(
         .values()
         .cloned()
         .collect();
-    for tx in inboxes {
-        let _ = tx.send(Input::Shutdown(
+    for inbox in inboxes {
+        inbox.end(Input::Shutdown(
             "phonedesk: the server is shutting down; your completed changes are saved. Reconnect when it is back.".into(),
         ));
     }

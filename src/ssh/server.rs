@@ -5,6 +5,7 @@
 use super::auth::{fingerprint, AuthorizedKeys};
 use super::console::{self, ClientPrefs, ConsoleParams, FrontFactory, Input, Output};
 use super::exec::{self, CliRunner};
+use super::inbox::{Inbox, INPUT_LIMIT};
 use super::startups::Startup;
 use crate::config::SshConfig;
 use crate::domain::Actor;
@@ -35,7 +36,7 @@ pub struct Shared {
     /// Sessions (consoles and commands) running now.
     pub active: AtomicUsize,
     /// The consoles' inboxes, to tell them the server stops.
-    pub consoles: Mutex<HashMap<u64, std::sync::mpsc::Sender<Input>>>,
+    pub consoles: Mutex<HashMap<u64, Arc<Inbox>>>,
     pub next_id: AtomicU64,
     pub stopping: AtomicBool,
 }
@@ -72,7 +73,11 @@ impl Drop for Slot {
 struct Chan {
     pty: Option<(u16, u16)>,
     prefs: ClientPrefs,
-    console: Option<std::sync::mpsc::Sender<Input>>,
+    /// Where keystrokes go: a console's inbox, or a command's on a terminal.
+    console: Option<Arc<Inbox>>,
+    /// Keystrokes wait for room (a console, which always reads), or are dropped when the
+    /// inbox is full (a command, which reads only to confirm and may be busy writing).
+    waits: bool,
     started: bool,
 }
 
@@ -254,33 +259,39 @@ impl Connection {
         let Some(slot) = self.shared.slot() else {
             return Self::send_now(session, channel, &self.busy_text(), 1);
         };
-        let (tx, rx) = std::sync::mpsc::channel();
+        let inbox = Arc::new(Inbox::new(INPUT_LIMIT));
         let shared = Arc::clone(&self.shared);
         let id = shared.next_id.fetch_add(1, Ordering::SeqCst);
         shared
             .consoles
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id, tx.clone());
+            .insert(id, Arc::clone(&inbox));
         if let Some(c) = self.channels.get_mut(&channel) {
-            c.console = Some(tx.clone());
+            c.console = Some(Arc::clone(&inbox));
+            c.waits = true;
             c.started = true;
         }
-        // Engine events into the console's inbox.
+        // Engine events into the console's inbox, until the console is gone.
         let mut events = shared.engine.subscribe();
-        let events_tx = tx.clone();
+        let events_to = Arc::clone(&inbox);
         shared.rt.spawn(async move {
             loop {
-                let ev = match events.recv().await {
+                let ev = tokio::select! {
+                    ev = events.recv() => ev,
+                    () = events_to.closed() => break,
+                };
+                let ev = match ev {
                     Ok(ev) => ev,
                     Err(RecvError::Lagged(_)) => continue,
                     Err(RecvError::Closed) => break,
                 };
-                if events_tx.send(Input::Engine(ev)).is_err() {
+                if !events_to.push(Input::Engine(ev)) {
                     break;
                 }
             }
         });
+        let rx = inbox;
         let params = ConsoleParams {
             engine: Arc::clone(&shared.engine),
             actor: actor.clone(),
@@ -361,11 +372,11 @@ impl Connection {
         };
         // With a pty, what the client types answers the command's confirmations.
         let input = if pty {
-            let (tx, rx) = std::sync::mpsc::channel();
+            let inbox = Arc::new(Inbox::new(INPUT_LIMIT));
             if let Some(c) = self.channels.get_mut(&channel) {
-                c.console = Some(tx);
+                c.console = Some(Arc::clone(&inbox));
             }
-            Some(rx)
+            Some(inbox)
         } else {
             None
         };
@@ -407,8 +418,8 @@ impl Connection {
 impl Drop for Connection {
     fn drop(&mut self) {
         for chan in self.channels.values() {
-            if let Some(tx) = &chan.console {
-                let _ = tx.send(Input::Closed);
+            if let Some(inbox) = &chan.console {
+                inbox.end(Input::Closed);
             }
         }
     }
@@ -548,8 +559,8 @@ impl Handler for Connection {
             if c.pty.is_some() {
                 c.pty = Some(size);
             }
-            if let Some(tx) = &c.console {
-                let _ = tx.send(Input::Resize(size.0, size.1));
+            if let Some(inbox) = &c.console {
+                inbox.push(Input::Resize(size.0, size.1));
             }
         }
         Ok(())
@@ -636,8 +647,19 @@ impl Handler for Connection {
         data: &[u8],
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(tx) = self.channels.get(&channel).and_then(|c| c.console.as_ref()) {
-            let _ = tx.send(Input::Bytes(data.to_vec()));
+        let Some((inbox, waits)) = self
+            .channels
+            .get(&channel)
+            .and_then(|c| c.console.clone().map(|i| (i, c.waits)))
+        else {
+            return Ok(());
+        };
+        // Waiting here stops russh from reading this connection: the client's channel
+        // window closes and it sends no faster than the console reads.
+        if waits {
+            inbox.push_bytes(data.to_vec()).await;
+        } else {
+            inbox.offer_bytes(data.to_vec());
         }
         Ok(())
     }
@@ -647,8 +669,8 @@ impl Handler for Connection {
         channel: ChannelId,
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
-        if let Some(tx) = self.channels.get(&channel).and_then(|c| c.console.as_ref()) {
-            let _ = tx.send(Input::Closed);
+        if let Some(inbox) = self.channels.get(&channel).and_then(|c| c.console.as_ref()) {
+            inbox.end(Input::Closed);
         }
         Ok(())
     }
@@ -659,8 +681,8 @@ impl Handler for Connection {
         _session: &mut Session,
     ) -> Result<(), Self::Error> {
         if let Some(c) = self.channels.remove(&channel) {
-            if let Some(tx) = c.console {
-                let _ = tx.send(Input::Closed);
+            if let Some(inbox) = c.console {
+                inbox.end(Input::Closed);
             }
         }
         Ok(())
