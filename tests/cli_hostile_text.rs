@@ -425,3 +425,43 @@ fn an_argument_that_is_not_utf8_is_refused_in_words() {
         }
     }
 }
+
+/// The SSH server runs commands through `cli::run_with` with its channel as the writers:
+/// the same escaping, checked here at that entry, as an administrator and as a viewer.
+#[test]
+fn commands_run_for_an_ssh_session_escape_too() {
+    let (d, n) = hostile_desk();
+    let config = phonedesk::config::Config::load(&d.config, true).unwrap();
+    let engine = std::sync::Arc::new(phonedesk::engine::Engine::open(&config, &d.db).unwrap());
+    for actor in [
+        phonedesk::domain::Actor::admin("key:ana"),
+        phonedesk::domain::Actor::viewer("key:bo"),
+    ] {
+        for args in [
+            vec!["numbers", "list"],
+            vec!["--json", "numbers", "show", &n[0]],
+            vec!["audit"],
+            vec!["--json", "audit"],
+            vec!["directory", "users"],
+            vec!["support", "show", "req-2"],
+            vec!["dump"],
+            vec!["export"],
+            vec!["label", &n[0], HOSTILE],
+            vec![HOSTILE],
+        ] {
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let argv: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            let access = phonedesk::cli::Access {
+                input: None,
+                files: false,
+            };
+            phonedesk::cli::run_with(&engine, &actor, argv, access, &mut out, &mut err);
+            let out = Out {
+                code: 0,
+                stdout: String::from_utf8(out).unwrap(),
+                stderr: String::from_utf8(err).unwrap(),
+            };
+            assert_clean(&args, &out);
+        }
+    }
+}
