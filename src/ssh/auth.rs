@@ -125,9 +125,9 @@ fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
 }
 
-/// Echo at most 40 printable characters of untrusted text in an error.
+/// Echo at most 40 characters of untrusted text in an error, hidden ones escaped.
 fn clip(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).take(40).collect()
+    crate::text::one_line(s).chars().take(40).collect()
 }
 
 pub fn fingerprint(key: &PublicKey) -> String {

@@ -762,17 +762,24 @@ fn command_words(command: &str) -> String {
     }
 }
 
-/// Untrusted text for the log: no control characters, at most 200 characters.
+/// Untrusted text for the log (a user name a client sent): hidden characters escaped as
+/// everywhere else (`text::one_line`), at most 200 characters.
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .take(200)
-        .collect()
+    crate::text::one_line(s).chars().take(200).collect()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::command_words;
+    use super::{clean, command_words};
+
+    #[test]
+    fn a_user_name_in_the_log_shows_hidden_characters_escaped() {
+        assert_eq!(
+            clean("ana\u{1b}]0;x\u{7}\u{202e}nimda"),
+            "ana\\u{1b}]0;x\\u{7}\\u{202e}nimda"
+        );
+        assert_eq!(clean(&"x".repeat(300)).len(), 200);
+    }
 
     #[test]
     fn the_log_names_the_subcommand_and_never_a_value() {
