@@ -523,6 +523,9 @@ fn ssh_cli_command_returns_json_with_the_callers_role() {
         "{log}"
     );
     assert!(log.contains("noc (viewer) runs `support show …`"), "{log}");
+    // Every session's end is logged, a command's with its exit code.
+    assert!(log.contains("noc's command ended (exit code 1)"), "{log}");
+    assert!(log.contains("alice's command ended (exit code 0)"), "{log}");
     for secret in ["987654", "11112222", "Example Corp"] {
         assert!(!log.contains(secret), "{secret} in the log:\n{log}");
     }

@@ -392,6 +392,10 @@ impl Connection {
             .spawn(move || {
                 let status = exec::run(shared.cli, &shared.engine, &actor, &command, &out, input);
                 out.finish(status as u32);
+                eprintln!(
+                    "phonedesk serve: {}'s command ended (exit code {status})",
+                    actor.name
+                );
                 drop(slot);
             });
         if let Err(e) = spawned {
