@@ -217,47 +217,50 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: describe_toml_error(text, &e),
-        })?;
+        let config: Config =
+            toml::from_str(text).map_err(|e| describe_toml_error(text, &e, path))?;
         config.validate(text, path)?;
         Ok(config)
     }
 
     fn validate(&self, text: &str, path: &Path) -> Result<(), ConfigError> {
-        let bad = |key: &str, message: &str| ConfigError::Invalid {
-            path: path.to_path_buf(),
-            key: key.to_string(),
-            line: line_of(text, key),
-            message: message.to_string(),
+        let bad = |section: &str, key: &str| {
+            let line = line_of(text, key);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                key: key.to_string(),
+                line,
+                message: must_be(section, key, None, value_on_line(text, line)),
+            }
         };
         if self.inventory.limit == 0 {
-            return Err(bad("limit", "must be at least 1"));
+            return Err(bad("inventory", "limit"));
         }
         if !(1..=500).contains(&self.inventory.search_limit) {
-            return Err(bad("search_limit", "must be 1 to 500"));
+            return Err(bad("inventory", "search_limit"));
         }
         if !(0.0..=1.0).contains(&self.carrier.failure_rate) || self.carrier.failure_rate.is_nan() {
-            return Err(bad("failure_rate", "must be between 0.0 and 1.0"));
+            return Err(bad("carrier", "failure_rate"));
         }
         if self.durations.porting_min > self.durations.porting_max {
-            return Err(bad("porting_min", "must not be longer than porting_max"));
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                key: "porting_min".into(),
+                line: line_of(text, "porting_min"),
+                message: "must not be longer than porting_max".into(),
+            });
         }
         if self.database.cache_mb == 0 {
-            return Err(bad("cache_mb", "must be at least 1"));
+            return Err(bad("database", "cache_mb"));
         }
         if self.ssh.listen.parse::<std::net::SocketAddr>().is_err() {
-            return Err(bad(
-                "listen",
-                "must be an address and port, e.g. 127.0.0.1:2222",
-            ));
+            return Err(bad("ssh", "listen"));
         }
         if self.ssh.max_sessions == 0 {
-            return Err(bad("max_sessions", "must be at least 1"));
+            return Err(bad("ssh", "max_sessions"));
         }
         if self.ssh.auth_attempts == 0 {
-            return Err(bad("auth_attempts", "must be at least 1"));
+            return Err(bad("ssh", "auth_attempts"));
         }
         if self.ssh.login_grace_time.is_zero() {
             return Err(bad(
@@ -293,30 +296,143 @@ impl Config {
     }
 }
 
-/// toml's message already names the line and column; make it one readable line.
-fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].lines().count().max(1);
-            let line = if text[..span.start.min(text.len())].ends_with('\n') {
-                line + 1
-            } else {
-                line
-            };
-            // Type errors point at the value; name the key set on that line too.
-            let key = text
-                .lines()
-                .nth(line - 1)
-                .and_then(|l| l.split_once('='))
-                .map(|(k, _)| k.trim().trim_matches('"'))
-                .filter(|k| !k.is_empty() && !msg.contains(&format!("`{k}`")));
-            match key {
-                Some(k) => format!("line {line}: `{k}`: {msg}"),
-                None => format!("line {line}: {msg}"),
-            }
+/// What a key's value must be, in plain words: "a whole number of at least 1". The keys
+/// whose values are checked beyond their type say their range; any other key is described
+/// by the type serde expected (`expected`, from its message), so a new key reads plainly
+/// too.
+fn expectation(section: &str, key: &str, expected: Option<&str>) -> String {
+    let known = match (section, key) {
+        ("inventory", "limit")
+        | ("database", "cache_mb")
+        | ("ssh", "max_sessions")
+        | ("ssh", "auth_attempts") => Some("a whole number of at least 1"),
+        ("inventory", "search_limit") => Some("a whole number from 1 to 500"),
+        ("carrier", "failure_rate") => Some("a number from 0.0 to 1.0, such as 0.05"),
+        ("carrier", "seed") => Some("a whole number of at least 0"),
+        ("ssh", "listen") => Some("an address and port in quotes, e.g. \"127.0.0.1:2222\""),
+        ("tui.keys", _) => {
+            Some("a key in quotes, e.g. \"d\", or a list of keys, e.g. [\"d\", \"Delete\"]")
         }
-        None => msg,
+        _ => None,
+    };
+    if let Some(words) = known {
+        return words.into();
+    }
+    let expected = expected.unwrap_or("");
+    let words = if expected.contains("duration") {
+        "a duration in quotes, e.g. \"30s\", \"72h\" or \"7days\""
+    } else if ["usize", "u64", "u32", "u16", "u8"].contains(&expected) {
+        "a whole number of at least 0"
+    } else if ["isize", "i64", "i32", "i16", "i8"].contains(&expected) {
+        "a whole number"
+    } else if ["f64", "f32"].contains(&expected) {
+        "a number, e.g. 0.5"
+    } else if expected.contains("boolean") {
+        "true or false"
+    } else if expected.contains("path") {
+        "a path in quotes"
+    } else if expected.contains("string") {
+        "text in quotes"
+    } else if expected.starts_with("struct") || expected.starts_with("a map") {
+        return format!(
+            "a section: write [{}] on a line of its own, with its keys below it",
+            join_key(section, key)
+        );
+    } else {
+        "a valid value (see config.example.toml)"
+    };
+    words.into()
+}
+
+fn join_key(section: &str, key: &str) -> String {
+    if section.is_empty() {
+        key.to_string()
+    } else {
+        format!("{section}.{key}")
+    }
+}
+
+/// "must be a whole number of at least 1, not -1".
+fn must_be(section: &str, key: &str, expected: Option<&str>, value: Option<&str>) -> String {
+    let words = expectation(section, key, expected);
+    match value {
+        Some(v) if !v.is_empty() => format!("must be {words}, not {}", printable(v)),
+        _ => format!("must be {words}"),
+    }
+}
+
+/// The value written on a line (`limit = -1` gives `-1`), for messages.
+fn value_on_line(text: &str, line: usize) -> Option<&str> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    Some(l.split_once('=')?.1.trim())
+}
+
+/// Text from the file made safe to echo: no control characters, at most 40 characters.
+fn printable(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(40).collect()
+}
+
+/// The `[section]` in force at `line` (1-based): `tui.keys`, or "" before any header.
+fn section_at(text: &str, line: usize) -> String {
+    text.lines()
+        .take(line.saturating_sub(1))
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix('[')
+                .and_then(|r| r.split_once(']'))
+                .map(|(name, _)| name.trim().trim_matches('[').trim().to_string())
+        })
+        .last()
+        .unwrap_or_default()
+}
+
+/// The type serde expected, from its message: "... expected usize" gives "usize".
+fn serde_expected(msg: &str) -> Option<&str> {
+    if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        return msg.rsplit_once("expected ").map(|(_, e)| e.trim());
+    }
+    msg.starts_with("data did not match any variant")
+        .then_some("")
+}
+
+/// A configuration that toml cannot read into the settings. A value of the wrong type or
+/// range names its key and line and says what the value must be (serde's own words, such
+/// as "invalid value: integer `-1`, expected usize", never reach the administrator); a
+/// syntax error keeps toml's message, which names the line.
+fn describe_toml_error(text: &str, e: &toml::de::Error, path: &Path) -> ConfigError {
+    let msg = e.message().trim().to_string();
+    let parse_error = |message: String| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message,
+    };
+    let Some(span) = e.span() else {
+        return parse_error(msg);
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.lines().count().max(1) + usize::from(before.ends_with('\n'));
+    // Type errors point at the value; name the key set on that line too.
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty());
+    match (key, serde_expected(&msg)) {
+        (Some(k), Some(expected)) => ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key: k.to_string(),
+            line,
+            message: must_be(
+                &section_at(text, line),
+                k,
+                Some(expected),
+                value_on_line(text, line),
+            ),
+        },
+        (Some(k), None) if !msg.contains(&format!("`{k}`")) => {
+            parse_error(format!("line {line}: `{k}`: {msg}"))
+        }
+        _ => parse_error(format!("line {line}: {msg}")),
     }
 }
 
@@ -429,6 +545,10 @@ mod tests {
         assert!(e.contains("line 2") && e.contains("`name_update`"), "{e}");
         let e = parse("[inventory]\nlimit = -3\n").unwrap_err().to_string();
         assert!(e.contains("line 2") && e.contains("`limit`"), "{e}");
+        assert!(
+            e.ends_with("`limit` must be a whole number of at least 1, not -3"),
+            "{e}"
+        );
         let e = parse("[inventory]\nlimit = 0\n").unwrap_err().to_string();
         assert!(e.contains("`limit`"), "{e}");
         let e = parse("[ssh]\nlisten = \"everywhere\"\n")
@@ -449,6 +569,31 @@ mod tests {
         let c = parse("[ssh]\nlogin_grace_time = \"30s\"\n").unwrap();
         assert_eq!(c.ssh.login_grace_time, Duration::from_secs(30));
         assert_eq!(c.ssh.max_startups, 64);
+    }
+
+    #[test]
+    fn wrong_types_are_said_in_plain_words() {
+        let say = |text: &str| parse(text).unwrap_err().to_string();
+        let cases = [
+            ("[inventory]\nlimit = \"x\"\n", "`limit` must be a whole number of at least 1, not \"x\""),
+            ("[inventory]\nsearch_limit = 2.5\n", "`search_limit` must be a whole number from 1 to 500, not 2.5"),
+            ("[durations]\nname_update = \"soon\"\n", "`name_update` must be a duration in quotes, e.g. \"30s\", \"72h\" or \"7days\", not \"soon\""),
+            ("[durations]\nname_update = 5\n", "`name_update` must be a duration in quotes"),
+            ("[tui]\nascii_borders = \"yes\"\n", "`ascii_borders` must be true or false, not \"yes\""),
+            ("[carrier]\nfailure_rate = \"high\"\n", "`failure_rate` must be a number from 0.0 to 1.0"),
+            ("[carrier]\nfailure_rate = 1.5\n", "`failure_rate` must be a number from 0.0 to 1.0, such as 0.05, not 1.5"),
+            ("[carrier]\nseed = -4\n", "`seed` must be a whole number of at least 0, not -4"),
+            ("[ssh]\nlisten = 5\n", "`listen` must be an address and port in quotes"),
+            ("[ssh]\nmax_sessions = 0\n", "`max_sessions` must be a whole number of at least 1, not 0"),
+            ("[tui.keys]\ndelete = 5\n", "`delete` must be a key in quotes"),
+            ("[database]\npath = 3\n", "`path` must be a path in quotes, not 3"),
+            ("inventory = 3\n", "`inventory` must be a section: write [inventory] on a line of its own"),
+        ];
+        for (text, words) in cases {
+            let e = say(text);
+            assert!(e.contains(words), "{text:?}: {e}");
+            assert!(!e.contains("expected") && !e.contains("usize"), "{e}");
+        }
     }
 
     #[test]

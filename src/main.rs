@@ -38,7 +38,16 @@ fn real_main() -> i32 {
     let parsed = match Cli::try_parse() {
         Ok(c) => c,
         // Help, version and usage errors: the same handling as inside a session.
-        Err(_) => return run_command(None, args),
+        // clap's messages quote what was typed: escaped like every other output.
+        Err(e) => {
+            let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+            let mut out = phonedesk::text::Escaping::new(stdout.lock());
+            let mut err = phonedesk::text::Escaping::new(stderr.lock());
+            let code = cli::parse_failure(e, cli::wants_json(&args), &mut out, &mut err);
+            let _ = out.flush();
+            let _ = err.flush();
+            return code;
+        }
     };
     let json = parsed.json;
     let fail = |e: CliError| {
@@ -108,50 +117,19 @@ fn real_main() -> i32 {
         }
         None => console(engine, actor, config),
         Some(Command::Serve) => serve(engine, config, paths),
-        Some(_) => run_command(Some((&engine, &actor)), args),
+        Some(_) => run_command(&engine, &actor, args),
     }
 }
 
 /// Runs a subcommand through `cli::run`, the same entry the SSH server uses.
-fn run_command(engine: Option<(&Arc<Engine>, &Actor)>, args: Vec<String>) -> i32 {
+fn run_command(engine: &Arc<Engine>, actor: &Actor, args: Vec<String>) -> i32 {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let (mut out, mut err) = (stdout.lock(), stderr.lock());
-    let code = match engine {
-        Some((engine, actor)) => {
-            let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-            cli::run(engine, actor, args, interactive, &mut out, &mut err)
-        }
-        // clap's messages quote what was typed: escaped like every other output.
-        None => usage_only(
-            args,
-            &mut phonedesk::text::Escaping::new(&mut out),
-            &mut phonedesk::text::Escaping::new(&mut err),
-        ),
-    };
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let code = cli::run(engine, actor, args, interactive, &mut out, &mut err);
     let _ = out.flush();
     code
-}
-
-/// Help, version or a usage error, before any database is opened.
-fn usage_only(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let argv = std::iter::once("phonedesk".to_string()).chain(args);
-    match Cli::try_parse_from(argv) {
-        Ok(_) => 0,
-        Err(e) => {
-            use clap::error::ErrorKind;
-            match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                    let _ = write!(out, "{}", e.render());
-                    0
-                }
-                _ => {
-                    let _ = writeln!(err, "phonedesk: {}", cli::usage_line(&e));
-                    EXIT_USAGE
-                }
-            }
-        }
-    }
 }
 
 /// A fresh, empty demo database in the data directory.

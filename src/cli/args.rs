@@ -146,7 +146,7 @@ pub struct SearchArgs {
     #[arg(long, value_name = "TYPE")]
     pub product_type: Option<String>,
     /// How many numbers, at most (default 10, up to 500).
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub limit: Option<usize>,
 }
 
@@ -160,7 +160,7 @@ pub struct ProvisionArgs {
     #[command(flatten)]
     pub search: SearchFlags,
     /// With search flags: how many of the results to order (default 1).
-    #[arg(long)]
+    #[arg(long, value_parser = whole_number)]
     pub limit: Option<usize>,
 }
 
@@ -487,7 +487,7 @@ pub struct PortInArgs {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Entries to show, newest first.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = 50, value_parser = whole_number)]
     pub limit: usize,
 }
 
@@ -502,4 +502,12 @@ pub struct ExportArgs {
     /// Only pending, inventory or deletion-queue.
     #[arg(long)]
     pub place: Option<String>,
+}
+
+/// A count as typed: clap's own message for these is Rust's ("invalid digit found in
+/// string").
+fn whole_number(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| "must be a whole number such as 10".to_string())
 }

@@ -164,10 +164,11 @@ fn run_escaped(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let json = wants_json(&args);
     let argv = std::iter::once("phonedesk".to_string()).chain(args);
     let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
-        Err(e) => return clap_failure(e, out, err),
+        Err(e) => return parse_failure(e, json, out, err),
     };
     let json = cli.json;
     let mut watched = Watched {
@@ -248,29 +249,39 @@ pub fn fail(e: &CliError, json: bool, out: &mut dyn Write, err: &mut dyn Write) 
     }
 }
 
-/// clap's help and version go to stdout with exit 0; its errors become one line.
-fn clap_failure(e: clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+/// Whether a command line asks for JSON, read before clap parses it so that a line clap
+/// refuses still answers scripts in JSON (`--json` is a global flag, valid anywhere before
+/// a `--`).
+pub fn wants_json(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
+}
+
+/// A command line clap did not run: help and version go to stdout with exit 0; anything
+/// else is a usage error (exit 2), reported as every failure is (`fail`).
+pub fn parse_failure(e: clap::Error, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = write!(out, "{}", e.render());
             0
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = write!(out, "{}", e.render());
-            EXIT_USAGE
-        }
         _ => {
-            let _ = writeln!(err, "phonedesk: {}", usage_line(&e));
-            EXIT_USAGE
+            let e = CliError::usage(usage_line(&e));
+            fail(&e, json, out, err);
+            e.code
         }
     }
 }
 
 /// clap's error as one line: its text before the usage block, joined, with a pointer to
-/// `--help`.
+/// `--help`. A command given without its subcommand names the ones it has.
 pub fn usage_line(e: &clap::Error) -> String {
     let text = e.render().to_string();
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        return missing_subcommand_line(&text);
+    }
     let mut parts = Vec::new();
     for line in text.lines() {
         let l = line.trim();
@@ -288,6 +299,32 @@ pub fn usage_line(e: &clap::Error) -> String {
         }
     }
     format!("{msg}; see --help")
+}
+
+/// "`phonedesk numbers` needs a command (list, show); see `phonedesk numbers --help`", from
+/// the help clap renders for a command given alone.
+fn missing_subcommand_line(help: &str) -> String {
+    let command = help
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage:"))
+        .map(|u| {
+            u.split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<']))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "phonedesk".into());
+    let names: Vec<&str> = help
+        .lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    format!(
+        "`{command}` needs a command ({}); see `{command} --help`",
+        names.join(", ")
+    )
 }
 
 fn dispatch(ctx: &mut Ctx, command: Command) -> Res {

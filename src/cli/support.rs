@@ -70,13 +70,7 @@ pub fn run(ctx: &mut Ctx, cmd: SupportCmd) -> Res {
                 service_address,
                 submitted_at: ctx.now(),
             };
-            act(
-                ctx,
-                Action::SubmitLoa {
-                    request: request_id(&id),
-                    loa,
-                },
-            )
+            submit_loa(ctx, request_id(&id), loa)
         }
         SupportCmd::Cancel { id } => {
             ctx.confirm(&format!("Ask support to cancel {}?", one_line(&id)))?;
@@ -105,15 +99,64 @@ fn act(ctx: &mut Ctx, action: Action) -> Res {
     ctx.report(&o)
 }
 
+/// A required flag of the port-in form that was not given at all: a usage error (exit 2),
+/// as clap reports the required flags of every other command. A flag given with an empty
+/// value reaches the domain, which refuses it (exit 1).
+/// Submits an LOA and answers with the request's new status. An LOA the carrier's records
+/// do not match is kept (support asks for a corrected one), but the command exits 1 so a
+/// script sees that the port is not scheduled.
+fn submit_loa(ctx: &mut Ctx, id: RequestId, loa: Loa) -> Res {
+    let o = ctx.act(Action::SubmitLoa {
+        request: id.clone(),
+        loa,
+    })?;
+    let r = ctx.engine.store().request(&id)?;
+    let status = r.as_ref().map(|r| r.status);
+    let accepted = status == Some(RequestStatus::Foc);
+    if ctx.json {
+        let mut v = outcome_json(&o);
+        v["ok"] = json!(accepted);
+        v["accepted"] = json!(accepted);
+        v["status"] = json!(status.map(RequestStatus::label));
+        v["foc_date"] = ts(r.as_ref().and_then(|r| r.foc_date));
+        if !accepted {
+            // Support's answer names every field that differs.
+            let answer = r.as_ref().and_then(|r| r.thread.last()).map(|m| &m.text);
+            v["reason"] = json!(answer);
+            v["error"] = json!(o.message);
+        }
+        ctx.print_json(&v)?;
+    } else if accepted {
+        ctx.report(&o)?;
+    }
+    if accepted {
+        return Ok(());
+    }
+    let status = status.map(RequestStatus::label).unwrap_or("unknown");
+    Err(CliError {
+        answered: ctx.json,
+        ..CliError::refused(format!("{} Its status is {status}.", o.message))
+    })
+}
+
 fn missing(field: &'static str, flag: &str) -> CliError {
-    CliError::refused(format!("{} (--{flag})", RuleError::MissingField(field)))
+    CliError::usage(format!(
+        "{} (--{flag})",
+        RuleError::MissingField {
+            form: PORT_IN_FORM,
+            field
+        }
+    ))
 }
 
 fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
     if a.numbers.is_empty() {
-        return Err(CliError::refused(format!(
+        return Err(CliError::usage(format!(
             "{} (give them after port-in)",
-            RuleError::MissingField("numbers to port")
+            RuleError::MissingField {
+                form: PORT_IN_FORM,
+                field: "numbers to port"
+            }
         )));
     }
     let numbers = parse_numbers(&a.numbers)?;
@@ -127,6 +170,17 @@ fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
             .as_deref()
             .ok_or_else(|| missing("billing telephone number", "btn"))?,
     )?;
+    let given = |value: Option<String>, field: &'static str, flag: &str| {
+        value.ok_or_else(|| missing(field, flag))
+    };
+    let authorizing_person = given(
+        a.authorizing_person,
+        "authorizing person",
+        "authorizing-person",
+    )?;
+    let service_address = given(a.service_address, "service address", "service-address")?;
+    let customer_name = given(a.customer_name, "customer name", "customer-name")?;
+    let email = given(a.email, "email", "email")?;
     let requested = a
         .requested
         .as_deref()
@@ -141,7 +195,7 @@ fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
         numbers,
         product_type,
         btn,
-        authorizing_person: a.authorizing_person.unwrap_or_default(),
+        authorizing_person,
         current_carrier: a.current_carrier.filter(|c| !c.trim().is_empty()),
         service_account_number: a
             .service_account_number
@@ -151,14 +205,13 @@ fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
             .service_pin
             .filter(|s| !s.trim().is_empty())
             .map(Secret::new),
-        service_address: a.service_address.unwrap_or_default(),
-        customer_name: a.customer_name.unwrap_or_default(),
+        service_address,
+        customer_name,
         requested_at,
         voice_connector: a
             .voice_connector
             .map(|v| VoiceConnectorId(v.trim().to_string())),
     };
-    let email = a.email.unwrap_or_default();
     act(
         ctx,
         Action::SubmitRequest(NewRequest::PortIn { form, email }),

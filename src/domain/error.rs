@@ -136,8 +136,13 @@ pub enum RuleError {
         "create a voice connector first: Voice Connector numbers are ported to a voice connector"
     )]
     PortInNeedsVoiceConnector,
-    #[error("the port-in form is missing the {0}")]
-    MissingField(&'static str),
+    /// `form` names the request being filed ("port-in form", "plain request"), so the
+    /// administrator knows which form to complete.
+    #[error("the {form} is missing the {field}")]
+    MissingField {
+        form: &'static str,
+        field: &'static str,
+    },
     #[error("“{0}” is not an email address")]
     BadEmail(String),
     #[error("{0} is not in your inventory, so it cannot be ported out")]
@@ -148,7 +153,7 @@ pub enum RuleError {
         actual: ProductType,
         claimed: ProductType,
     },
-    #[error("{number} appears twice")]
+    #[error("{number} is listed twice")]
     Duplicate { number: E164 },
     #[error("{request} is not a port-in request")]
     NotPortIn { request: String },

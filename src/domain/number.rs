@@ -11,10 +11,30 @@ pub const TOLL_FREE_PREFIXES: [u16; 7] = [800, 833, 844, 855, 866, 877, 888];
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct E164(String);
 
+/// What is wrong with a number as typed, said so the administrator can fix it. Every
+/// front end shows these words (the CLI's messages and the console's form checks).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
     #[error("“{0}” needs + and the country code (E.164), e.g. +12065550123")]
     NotE164(String),
+    #[error("“{typed}” needs a + before the country code: {suggestion}")]
+    MissingPlus { typed: String, suggestion: String },
+    #[error("“{typed}” has “{found}” where a digit belongs")]
+    NotADigit { typed: String, found: char },
+    #[error("“{typed}”: there is no country code +{code}")]
+    UnknownCountryCode { typed: String, code: String },
+    #[error("“{typed}” has too many digits: a +{code} number has {expected} after the +{code}")]
+    TooLong {
+        typed: String,
+        code: u16,
+        expected: String,
+    },
+    #[error("“{typed}” has too few digits: a +{code} number has {expected} after the +{code}")]
+    TooShort {
+        typed: String,
+        code: u16,
+        expected: String,
+    },
     #[error("{0} is not a valid phone number for its country")]
     Invalid(String),
 }
@@ -37,20 +57,61 @@ impl NumberType {
 
 impl E164 {
     /// Parses what an administrator typed. Spaces, dashes, dots and parentheses are allowed
-    /// for readability, but the number must carry `+` and its country code.
+    /// for readability, but the number must carry `+` and its country code. A refusal
+    /// says what is wrong: the missing `+`, a character that is not a digit, a country
+    /// code that does not exist, too many or too few digits for the country.
     pub fn parse(input: &str) -> Result<E164, NumberError> {
         let trimmed = input.trim();
+        let typed = || printable(trimmed);
         let compact: String = trimmed
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
             .collect();
-        let digits = compact.strip_prefix('+').unwrap_or("");
-        if digits.len() < 8 || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(NumberError::NotE164(printable(trimmed)));
+        let Some(digits) = compact.strip_prefix('+') else {
+            return Err(missing_plus(&compact)
+                .map(|suggestion| NumberError::MissingPlus {
+                    typed: typed(),
+                    suggestion,
+                })
+                .unwrap_or_else(|| NumberError::NotE164(typed())));
+        };
+        if let Some(found) = digits.chars().find(|c| !c.is_ascii_digit()) {
+            return Err(NumberError::NotADigit {
+                typed: typed(),
+                found,
+            });
         }
-        let parsed = phonenumber::parse(None, &compact)
-            .map_err(|_| NumberError::NotE164(printable(trimmed)))?;
-        if !phonenumber::is_valid(&parsed) {
+        if digits.is_empty() {
+            return Err(NumberError::NotE164(typed()));
+        }
+        let Some((code, national)) = split_country_code(digits) else {
+            return Err(NumberError::UnknownCountryCode {
+                typed: typed(),
+                code: digits.chars().take(3).collect(),
+            });
+        };
+        if let Some(lengths) = national_lengths(code) {
+            let (min, max) = (lengths.all[0], lengths.all[lengths.all.len() - 1]);
+            let expected = length_words(&lengths.main);
+            if national.len() > usize::from(max) {
+                return Err(NumberError::TooLong {
+                    typed: typed(),
+                    code,
+                    expected,
+                });
+            }
+            if national.len() < usize::from(min) {
+                return Err(NumberError::TooShort {
+                    typed: typed(),
+                    code,
+                    expected,
+                });
+            }
+        }
+        let valid = phonenumber::parse(None, &compact)
+            .map(|parsed| phonenumber::is_valid(&parsed))
+            .unwrap_or(false);
+        if !valid {
             return Err(NumberError::Invalid(compact));
         }
         Ok(E164(compact))
@@ -140,6 +201,85 @@ pub fn parse_toll_free_prefix(text: &str) -> Option<u16> {
     TOLL_FREE_PREFIXES.contains(&p).then_some(p)
 }
 
+/// Digits typed without `+` that form a valid NANP number with their leading 1
+/// (`1-206-223-2948`): the number they were meant to be.
+fn missing_plus(compact: &str) -> Option<String> {
+    let nanp = compact.len() == 11
+        && compact.starts_with('1')
+        && compact.bytes().all(|b| b.is_ascii_digit());
+    let with_plus = format!("+{compact}");
+    (nanp && E164::parse(&with_plus).is_ok()).then_some(with_plus)
+}
+
+/// The country calling code at the start of `digits` and the national number after it.
+/// Calling codes are prefix-free, so the first one that exists is the one.
+fn split_country_code(digits: &str) -> Option<(u16, &str)> {
+    (1..=3.min(digits.len())).find_map(|len| {
+        let code: u16 = digits[..len].parse().ok()?;
+        phonenumber::metadata::DATABASE
+            .region(&code)
+            .map(|_| (code, &digits[len..]))
+    })
+}
+
+/// How many digits the national numbers of a calling code may have, shortest first: in
+/// any of its countries (`all`), and in its main country (+1: the United States), which
+/// messages quote.
+struct NationalLengths {
+    all: Vec<u16>,
+    main: Vec<u16>,
+}
+
+fn national_lengths(code: u16) -> Option<NationalLengths> {
+    let countries = phonenumber::metadata::DATABASE.by_code(&code)?;
+    let main = countries
+        .iter()
+        .find(|m| m.is_main_country_for_code())
+        .or_else(|| countries.first())?;
+    let all: Vec<u16> = sorted(countries.iter().flat_map(|m| lengths_of(m)));
+    let main = sorted(lengths_of(main));
+    (!all.is_empty() && !main.is_empty()).then_some(NationalLengths { all, main })
+}
+
+fn sorted(lengths: impl IntoIterator<Item = u16>) -> Vec<u16> {
+    let mut v: Vec<u16> = lengths.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// The lengths of one country's numbers. The metadata keeps them per kind of number
+/// (fixed line, mobile, toll-free, ...), not always on the general description.
+fn lengths_of(m: &phonenumber::Metadata) -> Vec<u16> {
+    let d = m.descriptors();
+    [
+        Some(d.general()),
+        d.fixed_line(),
+        d.mobile(),
+        d.toll_free(),
+        d.premium_rate(),
+        d.shared_cost(),
+        d.personal_number(),
+        d.voip(),
+        d.pager(),
+        d.uan(),
+        d.voicemail(),
+    ]
+    .into_iter()
+    .flatten()
+    .flat_map(|k| k.possible_length().iter().copied())
+    .collect()
+}
+
+/// "10", "9 or 10", "5 to 12" digits.
+fn length_words(lengths: &[u16]) -> String {
+    match lengths {
+        [one] => one.to_string(),
+        [a, b] => format!("{a} or {b}"),
+        many => format!("{} to {}", many[0], many[many.len() - 1]),
+    }
+}
+
 /// Untrusted text made safe to echo in an error message.
 fn printable(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).take(40).collect()
@@ -161,20 +301,48 @@ mod tests {
 
     #[test]
     fn refuses_numbers_without_country_code_or_malformed() {
-        for bad in [
-            "2065550123",
-            "",
-            "+",
-            "+1abc5550123",
-            "phone",
-            "+12",
-            "++12065550123",
-        ] {
+        for bad in ["2065550123", "", "+", "phone", "206-555-0123"] {
             assert!(
                 matches!(E164::parse(bad), Err(NumberError::NotE164(_))),
                 "{bad}"
             );
         }
+        for bad in ["+1abc5550123", "++12065550123", "+1206555O123"] {
+            assert!(
+                matches!(E164::parse(bad), Err(NumberError::NotADigit { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn says_what_is_wrong_with_a_number() {
+        let say = |s: &str| E164::parse(s).unwrap_err().to_string();
+        assert_eq!(
+            say("+99912345678"),
+            "“+99912345678”: there is no country code +999"
+        );
+        assert_eq!(
+            say("+1206555012345678"),
+            "“+1206555012345678” has too many digits: a +1 number has 10 after the +1"
+        );
+        assert_eq!(
+            say("+1206"),
+            "“+1206” has too few digits: a +1 number has 10 after the +1"
+        );
+        assert_eq!(
+            say("1-206-223-2948"),
+            "“1-206-223-2948” needs a + before the country code: +12062232948"
+        );
+        assert_eq!(
+            say("+1206555O123"),
+            "“+1206555O123” has “O” where a digit belongs"
+        );
+        // Eleven digits with a leading 1 that are not a valid number get no suggestion.
+        assert!(matches!(
+            E164::parse("10065550123"),
+            Err(NumberError::NotE164(_))
+        ));
     }
 
     #[test]

@@ -102,16 +102,17 @@ fn open_port_out(tx: &Tx, p: &PhoneNumber) -> Option<RequestId> {
     (matches!(r.kind, RequestKind::PortOut(_)) && !r.status.is_final()).then(|| id.clone())
 }
 
-fn dedup(numbers: &[E164]) -> Result<Vec<E164>, RuleError> {
+/// The numbers of an action, each listed once: a number listed twice is refused (naming
+/// it) rather than quietly acted on once, for every action that takes several numbers.
+pub(super) fn listed_once(numbers: &[E164]) -> Result<Vec<E164>, RuleError> {
     if numbers.is_empty() {
         return Err(RuleError::NothingSelected);
     }
     let mut seen = std::collections::HashSet::new();
-    Ok(numbers
-        .iter()
-        .filter(|n| seen.insert((*n).clone()))
-        .cloned()
-        .collect())
+    match numbers.iter().find(|n| !seen.insert(*n)) {
+        Some(n) => Err(RuleError::Duplicate { number: n.clone() }),
+        None => Ok(numbers.to_vec()),
+    }
 }
 
 fn status_words(p: &PhoneNumber) -> String {
@@ -323,7 +324,7 @@ impl Ctx<'_> {
         product: ProductType,
         numbers: &[E164],
     ) -> Result<Outcome, RuleError> {
-        let numbers = dedup(numbers)?;
+        let numbers = listed_once(numbers)?;
         for n in &numbers {
             if product == ProductType::BusinessCalling && n.number_type() == NumberType::TollFree {
                 return Err(RuleError::TollFreeBusinessCalling(n.clone()));
@@ -425,7 +426,7 @@ impl Ctx<'_> {
         to: &Assignee,
         reassign: bool,
     ) -> Result<Outcome, RuleError> {
-        let numbers = dedup(numbers)?;
+        let numbers = listed_once(numbers)?;
         let name = self.assignee_name(tx, to)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
@@ -507,7 +508,7 @@ impl Ctx<'_> {
     }
 
     fn unassign(&self, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
-        let numbers = dedup(numbers)?;
+        let numbers = listed_once(numbers)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
             self.not_leaving(tx, &p, "unassigned", true)?;
@@ -539,7 +540,7 @@ impl Ctx<'_> {
         numbers: &[E164],
         product: ProductType,
     ) -> Result<Outcome, RuleError> {
-        let numbers = dedup(numbers)?;
+        let numbers = listed_once(numbers)?;
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
             self.not_leaving(tx, &p, "switched to another product type", false)?;
@@ -668,7 +669,7 @@ impl Ctx<'_> {
     }
 
     fn delete(&self, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
-        let numbers = dedup(numbers)?;
+        let numbers = listed_once(numbers)?;
         let until = self.now.plus(self.policy.deletion_retention);
         for n in &numbers {
             let mut p = self.in_inventory(tx, n)?;
@@ -704,7 +705,7 @@ impl Ctx<'_> {
     }
 
     fn restore(&self, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
-        let numbers = dedup(numbers)?;
+        let numbers = listed_once(numbers)?;
         for n in &numbers {
             let mut p = self
                 .known(tx, n)
@@ -749,7 +750,7 @@ impl Ctx<'_> {
     }
 
     fn dismiss(&self, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
-        let numbers = dedup(numbers)?;
+        let numbers = listed_once(numbers)?;
         for n in &numbers {
             let p = self.known(tx, n)?;
             if !matches!(p.status, NumberStatus::AcquireFailed { .. }) {

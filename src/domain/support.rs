@@ -218,6 +218,12 @@ impl SupportRequest {
     }
 }
 
+/// The names of the support forms, for "the port-in form is missing the email".
+pub const PLAIN_FORM: &str = "plain request";
+pub const PORT_IN_FORM: &str = "port-in form";
+pub const PORT_OUT_FORM: &str = "port-out form";
+pub const LOA_FORM: &str = "LOA";
+
 /// A plausible email address: one `@`, something on each side, a dot in the domain.
 pub fn is_plausible_email(text: &str) -> bool {
     let t = text.trim();

@@ -1,7 +1,7 @@
 //! The support desk's side of the rules: filing requests, the port-in life cycle with its
 //! LOA step, port-out credentials, and the desk's scheduled answers.
 
-use super::{checked_lines, checked_text, shown_as_typed, Ctx, Outcome};
+use super::{checked_lines, checked_text, listed_once, shown_as_typed, Ctx, Outcome};
 use crate::domain::*;
 
 const SUPPORT: &str = "AWS Support";
@@ -52,9 +52,9 @@ fn support_reply(r: &mut SupportRequest, at: Timestamp, text: String) {
     r.updated_at = at;
 }
 
-fn required(text: &str, field: &'static str) -> Result<String, RuleError> {
+fn required(text: &str, form: &'static str, field: &'static str) -> Result<String, RuleError> {
     checked_text(text, field, FIELD_MAX).map_err(|e| match e {
-        RuleError::Empty { .. } => RuleError::MissingField(field),
+        RuleError::Empty { .. } => RuleError::MissingField { form, field },
         RuleError::HiddenCharacter {
             hidden, position, ..
         } => RuleError::HiddenCharacter {
@@ -66,9 +66,12 @@ fn required(text: &str, field: &'static str) -> Result<String, RuleError> {
     })
 }
 
-fn checked_email(email: &str) -> Result<String, RuleError> {
+fn checked_email(email: &str, form: &'static str) -> Result<String, RuleError> {
     if email.trim().is_empty() {
-        return Err(RuleError::MissingField("email"));
+        return Err(RuleError::MissingField {
+            form,
+            field: "email",
+        });
     }
     if !is_plausible_email(email) {
         return Err(RuleError::BadEmail(
@@ -81,13 +84,13 @@ fn checked_email(email: &str) -> Result<String, RuleError> {
 /// Numbers listed once each and none of them ours already.
 fn fresh_numbers(tx: &Tx, numbers: &[E164]) -> Result<(), RuleError> {
     if numbers.is_empty() {
-        return Err(RuleError::MissingField("numbers to port"));
+        return Err(RuleError::MissingField {
+            form: PORT_IN_FORM,
+            field: "numbers to port",
+        });
     }
-    let mut seen = std::collections::HashSet::new();
+    listed_once(numbers)?;
     for n in numbers {
-        if !seen.insert(n) {
-            return Err(RuleError::Duplicate { number: n.clone() });
-        }
         match tx.number(n) {
             Some(p) if p.status == NumberStatus::PortinInProgress => {
                 return Err(RuleError::PortInProgress {
@@ -145,7 +148,7 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
         } => {
             let subject = checked_text(subject, "the subject", FIELD_MAX)?;
             let issue = checked_lines(issue, "the issue", ISSUE_MAX)?;
-            let email = checked_email(email)?;
+            let email = checked_email(email, PLAIN_FORM)?;
             new_request(
                 ctx,
                 tx,
@@ -158,15 +161,15 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
         }
         NewRequest::PortIn { form, email } => port_in(ctx, tx, form, email)?,
         NewRequest::PortOut { form, email } => {
-            let email = checked_email(email)?;
+            let email = checked_email(email, PORT_OUT_FORM)?;
             if form.numbers.is_empty() {
-                return Err(RuleError::MissingField("numbers to port out"));
+                return Err(RuleError::MissingField {
+                    form: PORT_OUT_FORM,
+                    field: "numbers to port out",
+                });
             }
-            let mut seen = std::collections::HashSet::new();
+            listed_once(&form.numbers)?;
             for n in &form.numbers {
-                if !seen.insert(n) {
-                    return Err(RuleError::Duplicate { number: n.clone() });
-                }
                 let p = tx.number(n).filter(|p| p.place() == Place::Inventory);
                 let Some(p) = p else {
                     return Err(RuleError::NotOursToPortOut(n.clone()));
@@ -249,7 +252,12 @@ fn port_in(
             None if tx.base().voice_connector_count() == 0 => {
                 return Err(RuleError::PortInNeedsVoiceConnector)
             }
-            None => return Err(RuleError::MissingField("voice connector")),
+            None => {
+                return Err(RuleError::MissingField {
+                    form: PORT_IN_FORM,
+                    field: "voice connector",
+                })
+            }
             Some(vc) if tx.base().voice_connector(vc).is_none() => {
                 return Err(RuleError::UnknownVoiceConnector(vc.0.clone()))
             }
@@ -262,9 +270,10 @@ fn port_in(
         });
     }
     let mut form = form.clone();
-    form.authorizing_person = required(&form.authorizing_person, "authorizing person")?;
-    form.service_address = required(&form.service_address, "service address")?;
-    form.customer_name = required(&form.customer_name, "customer name")?;
+    form.authorizing_person =
+        required(&form.authorizing_person, PORT_IN_FORM, "authorizing person")?;
+    form.service_address = required(&form.service_address, PORT_IN_FORM, "service address")?;
+    form.customer_name = required(&form.customer_name, PORT_IN_FORM, "customer name")?;
     for (secret, what) in [
         (&form.service_account_number, "the service account number"),
         (&form.service_pin, "the service PIN"),
@@ -276,9 +285,9 @@ fn port_in(
     form.current_carrier = form
         .current_carrier
         .as_deref()
-        .map(|c| required(c, "current carrier"))
+        .map(|c| required(c, PORT_IN_FORM, "current carrier"))
         .transpose()?;
-    let email = checked_email(email)?;
+    let email = checked_email(email, PORT_IN_FORM)?;
     ctx.check_limit(tx, form.numbers.len())?;
 
     let order_id = OrderId::from_seq(tx.next_id(|s| &mut s.order));
@@ -404,10 +413,10 @@ pub(super) fn submit_loa(
         });
     }
     let loa = Loa {
-        carrier: required(&loa.carrier, "carrier on the LOA")?,
-        authorizing_person: required(&loa.authorizing_person, "authorizing person on the LOA")?,
+        carrier: required(&loa.carrier, LOA_FORM, "carrier")?,
+        authorizing_person: required(&loa.authorizing_person, LOA_FORM, "authorizing person")?,
         btn: loa.btn.clone(),
-        service_address: required(&loa.service_address, "service address on the LOA")?,
+        service_address: required(&loa.service_address, LOA_FORM, "service address")?,
         submitted_at: ctx.now,
     };
     r.loas.push(loa.clone());

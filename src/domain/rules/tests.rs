@@ -1006,32 +1006,47 @@ fn port_in_rules() {
     f.authorizing_person = " ".into();
     assert!(matches!(
         submit(&mut w, f),
-        Err(RuleError::MissingField("authorizing person"))
+        Err(RuleError::MissingField {
+            field: "authorizing person",
+            ..
+        })
     ));
     let mut f = port_form(vec![local(1)], ProductType::BusinessCalling, None);
     f.service_address.clear();
     assert!(matches!(
         submit(&mut w, f),
-        Err(RuleError::MissingField("service address"))
+        Err(RuleError::MissingField {
+            field: "service address",
+            ..
+        })
     ));
     let mut f = port_form(vec![local(1)], ProductType::BusinessCalling, None);
     f.customer_name.clear();
     assert!(matches!(
         submit(&mut w, f),
-        Err(RuleError::MissingField("customer name"))
+        Err(RuleError::MissingField {
+            field: "customer name",
+            ..
+        })
     ));
     assert!(matches!(
         submit(
             &mut w,
             port_form(vec![], ProductType::BusinessCalling, None)
         ),
-        Err(RuleError::MissingField(_))
+        Err(RuleError::MissingField { .. })
     ));
     let e = w.act(Action::SubmitRequest(NewRequest::PortIn {
         form: port_form(vec![local(1)], ProductType::BusinessCalling, None),
         email: "".into(),
     }));
-    assert!(matches!(e, Err(RuleError::MissingField("email"))));
+    assert!(matches!(
+        e,
+        Err(RuleError::MissingField {
+            form: "port-in form",
+            field: "email"
+        })
+    ));
     // Numbers we hold cannot be ported in.
     w.inventory(ProductType::BusinessCalling, vec![local(2)]);
     assert!(matches!(
