@@ -65,21 +65,30 @@ fn world(overrides: &[(&str, &str)], extra: &str) -> World {
 fn malformed_and_unknown_numbers() {
     let w = world(&[], "");
     let d = &w.d;
-    for bad in [
-        "12065550123",
-        "+1206",
-        "phone",
-        "+1206555012345678",
-        "+1206555O123",
+    // Each says what is wrong with the number.
+    for (bad, why) in [
+        ("phone", "“phone” needs + and the country code"),
+        ("2065550123", "“2065550123” needs + and the country code"),
+        (
+            "12065550123",
+            "“12065550123” needs a + before the country code: +12065550123",
+        ),
+        (
+            "1-206-223-2948",
+            "“1-206-223-2948” needs a + before the country code: +12062232948",
+        ),
+        ("+1206", "“+1206” has too few digits: a +1 number has 10"),
+        (
+            "+1206555012345678",
+            "“+1206555012345678” has too many digits: a +1 number has 10",
+        ),
+        ("+99912345678", "“+99912345678”: there is no country code +999"),
+        ("+1206555O123", "“+1206555O123” has “O” where a digit belongs"),
     ] {
         // A value that cannot be read is a usage error, exit 2.
-        d.refused_with(2, &["numbers", "show", bad], "needs + and the country code");
-        d.refused_with(2, &["delete", "-y", bad], "needs + and the country code");
-        d.refused_with(
-            2,
-            &["assign", bad, "--user", "user-2"],
-            "needs + and the country code",
-        );
+        d.refused_with(2, &["numbers", "show", bad], why);
+        d.refused_with(2, &["delete", "-y", bad], why);
+        d.refused_with(2, &["assign", bad, "--user", "user-2"], why);
     }
     d.refused_with(
         2,
@@ -581,7 +590,8 @@ fn port_in_requests_are_checked() {
         &port_in(&["+12065550123"], "vc", ""),
         "create a voice connector first",
     );
-    // Every required field.
+    // Every required field: a flag not given is a usage error (exit 2), as for every
+    // command; a flag given empty is refused by the rules (exit 1).
     for (flag, what) in [
         ("--authorizing-person", "authorizing person"),
         ("--service-address", "service address"),
@@ -591,21 +601,33 @@ fn port_in_requests_are_checked() {
         ("--requested", "requested date and time"),
         ("--product-type", "product type"),
     ] {
-        d.refused(
+        d.refused_with(
+            2,
             &port_in(&["+12065550123"], "bc", flag),
-            &format!("missing the {what}"),
+            &format!("the port-in form is missing the {what}"),
         );
     }
-    d.refused(&port_in(&[], "bc", ""), "missing the numbers to port");
-    let mut blank = port_in(&["+12065550123"], "bc", "--authorizing-person");
-    blank.extend_from_slice(&["--authorizing-person", "  "]);
-    d.refused(&blank, "missing the authorizing person");
+    d.refused_with(2, &port_in(&[], "bc", ""), "missing the numbers to port");
+    for (flag, what) in [
+        ("--authorizing-person", "authorizing person"),
+        ("--service-address", "service address"),
+        ("--customer-name", "customer name"),
+        ("--email", "email"),
+    ] {
+        let mut blank = port_in(&["+12065550123"], "bc", flag);
+        blank.extend_from_slice(&[flag, "  "]);
+        d.refused(&blank, &format!("the port-in form is missing the {what}"));
+    }
     let mut bad_date = port_in(&["+12065550123"], "bc", "--requested");
     bad_date.extend_from_slice(&["--requested", "next tuesday"]);
     d.refused_with(2, &bad_date, "is not a date and time");
     let mut bad_btn = port_in(&["+12065550123"], "bc", "--btn");
     bad_btn.extend_from_slice(&["--btn", "2065550100"]);
-    d.refused_with(2, &bad_btn, "needs + and the country code");
+    d.refused_with(
+        2,
+        &bad_btn,
+        "“2065550100” needs + and the country code",
+    );
     d.refused_with(
         2,
         &port_in(&["+12065550123"], "fax", ""),

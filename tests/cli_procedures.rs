@@ -337,7 +337,7 @@ fn port_in_with_loa_mismatch_then_match_lands_unassigned() {
         "PendingDocuments"
     );
     let loa = |who: &str| {
-        d.ok(&[
+        let args = [
             "support",
             "loa",
             "req-2",
@@ -349,16 +349,36 @@ fn port_in_with_loa_mismatch_then_match_lands_unassigned() {
             &n[0],
             "--service-address",
             "1 Main St, Seattle",
-        ])
+        ];
+        (d.run(&args), args.map(str::to_string))
     };
-    let out = loa("Someone Else");
-    assert!(out.contains("does not match"), "{out}");
+    // An LOA that does not match is kept, but the port is not scheduled: exit 1, with
+    // the request's new status.
+    let (out, _) = loa("Someone Else");
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(&out.stderr, "does not match");
+    assert!(out.stderr.contains("ChangeRequested"), "{out:?}");
     assert_eq!(
         d.json(&["support", "show", "req-2"])["status"],
         "ChangeRequested"
     );
-    let out = loa("Ana Lima");
-    assert!(out.contains("accepted"), "{out}");
+    let (_, args) = loa("Someone Else");
+    let mut json_args = vec!["--json"];
+    json_args.extend(args.iter().map(String::as_str));
+    let out = d.run(&json_args);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v = out.json();
+    assert_eq!(v["ok"], false, "{v}");
+    assert_eq!(v["accepted"], false, "{v}");
+    assert_eq!(v["status"], "ChangeRequested", "{v}");
+    assert!(
+        v["reason"].as_str().unwrap().contains("authorizing person differs"),
+        "{v}"
+    );
+    assert!(v["error"].as_str().unwrap().contains("does not match"), "{v}");
+    let (out, _) = loa("Ana Lima");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("accepted"), "{out:?}");
     let r = d.json(&["support", "show", "req-2"]);
     assert_eq!(r["status"], "FOC");
     assert!(r["foc_date"].is_string());

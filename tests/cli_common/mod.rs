@@ -102,6 +102,8 @@ impl Desk {
             .env_remove("PHONEDESK_CONFIG")
             .env_remove("PHONEDESK_DB")
             .env("USER", "tester")
+            // Times are read and shown in the user's zone; the tests read them in UTC.
+            .env("TZ", "UTC")
             .stdin(Stdio::null());
         command
     }
@@ -145,8 +147,8 @@ impl Desk {
             "phonedesk {args:?}: expected exit {code}: {out:?}"
         );
         assert_one_line(&out.stderr, needle);
-        // With --json, scripts get the error on stdout too.
-        if code == 1 {
+        // With --json, scripts get the error on stdout too, usage errors included.
+        {
             let mut a = vec!["--json"];
             a.extend_from_slice(args);
             let j = self.run(&a);

@@ -1,0 +1,122 @@
+//! Bad input that used to get a wrong answer (issue #9): numbers listed twice, a plain
+//! request's missing email, usage errors under --json. Each is refused with one line that
+//! says what is wrong, and the store is left exactly as it was.
+
+mod cli_common;
+use cli_common::*;
+
+#[test]
+fn a_number_listed_twice_is_refused_by_every_action() {
+    let d = Desk::new();
+    let n = d.available(&["--area-code", "206"], 2);
+    let (a, b) = (n[0].as_str(), n[1].as_str());
+    let twice = format!("{a} is listed twice");
+    // Provision and port-in alike.
+    d.refused(&["provision", "--product-type", "bc", a, b, a], &twice);
+    d.refused(
+        &[
+            "support",
+            "port-in",
+            a,
+            a,
+            "--product-type",
+            "bc",
+            "--btn",
+            "+12065550100",
+            "--authorizing-person",
+            "Ana Lima",
+            "--service-address",
+            "1 Main St",
+            "--customer-name",
+            "Example Corp",
+            "--requested",
+            "2030-06-03T09:00",
+            "--email",
+            "ana@example.com",
+        ],
+        &twice,
+    );
+    // Every other action that takes several numbers.
+    d.provisioned("vc", &n);
+    d.ok(&[
+        "directory",
+        "voice-connectors",
+        "create",
+        "--name",
+        "Trunk A",
+    ]);
+    d.refused(&["assign", a, a, "--voice-connector", "vc-1"], &twice);
+    d.refused(&["switch-product-type", a, a, "--to", "bc"], &twice);
+    d.refused(&["delete", "-y", a, b, a], &twice);
+    d.refused(
+        &["support", "port-out", a, a, "--product-type", "vc", "--email", "ana@example.com"],
+        &twice,
+    );
+    d.ok(&["assign", a, "--voice-connector", "vc-1"]);
+    d.refused(&["reassign", a, a, "--voice-connector", "vc-1"], &twice);
+    d.refused(&["unassign", "-y", a, a], &twice);
+    d.ok(&["delete", "-y", b]);
+    d.refused(&["restore", b, b], &format!("{b} is listed twice"));
+    d.check_sound();
+}
+
+#[test]
+fn a_plain_request_missing_its_email_is_called_a_plain_request() {
+    let d = Desk::new();
+    let args = [
+        "support", "new", "--subject", "Hi", "--issue", "Hello", "--email", "",
+    ];
+    let err = d.refused(&args, "the plain request is missing the email");
+    assert!(!err.contains("port-in"), "{err}");
+    let err = d.refused(
+        &["support", "port-out", "+12065550123", "--product-type", "bc", "--email", " "],
+        "the port-out form is missing the email",
+    );
+    assert!(!err.contains("port-in"), "{err}");
+}
+
+#[test]
+fn usage_errors_answer_in_json_under_json() {
+    let d = Desk::new();
+    for args in [
+        &["--json", "numbers", "lst"][..],
+        &["--json", "search", "--limit", "abc"],
+        &["search", "--area-code", "206", "--limit", "abc", "--json"],
+        &["--json", "switch-product-type", "+12065550123"],
+        &["--json", "numbers"],
+        &["--json", "frobnicate"],
+    ] {
+        let out = d.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {out:?}");
+        let error = out.json()["error"].as_str().unwrap_or("").to_string();
+        assert!(!error.is_empty(), "{args:?}: {out:?}");
+        assert_one_line(&out.stderr, &error);
+    }
+    // In plain words: not Rust's "invalid digit found in string".
+    let out = d.run(&["--json", "search", "--limit", "abc"]);
+    assert!(out.stderr.contains("must be a whole number"), "{out:?}");
+    let out = d.run(&["--json", "switch-product-type", "+12065550123"]);
+    assert!(out.json()["error"].as_str().unwrap().contains("--to"), "{out:?}");
+    // Help and version still print as they are, with exit 0.
+    let help = d.ok(&["--json", "--help"]);
+    assert!(help.contains("Usage:"), "{help}");
+    let version = d.ok(&["--json", "--version"]);
+    assert!(version.starts_with("phonedesk "), "{version}");
+    // Without --json, stdout stays empty.
+    let out = d.run(&["numbers", "lst"]);
+    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
+    let out = d.run(&["numbers"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "`phonedesk numbers` needs a command (list, show)");
+}
+
+#[test]
+fn a_bad_configuration_says_what_the_value_must_be() {
+    let d = Desk::with(&[], "\n[inventory]\nlimit = -1\n");
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "`limit` must be a whole number of at least 1, not -1");
+    assert!(!out.stderr.contains("usize"), "{out:?}");
+    let out = d.run(&["--json", "numbers", "list"]);
+    assert!(out.json()["error"].as_str().unwrap().contains("must be a whole number"));
+}
