@@ -82,8 +82,14 @@ fn malformed_and_unknown_numbers() {
             "+1206555012345678",
             "“+1206555012345678” has too many digits: a +1 number has 10",
         ),
-        ("+99912345678", "“+99912345678”: there is no country code +999"),
-        ("+1206555O123", "“+1206555O123” has “O” where a digit belongs"),
+        (
+            "+99912345678",
+            "“+99912345678”: there is no country code +999",
+        ),
+        (
+            "+1206555O123",
+            "“+1206555O123” has “O” where a digit belongs",
+        ),
     ] {
         // A value that cannot be read is a usage error, exit 2.
         d.refused_with(2, &["numbers", "show", bad], why);
@@ -623,11 +629,7 @@ fn port_in_requests_are_checked() {
     d.refused_with(2, &bad_date, "is not a date and time");
     let mut bad_btn = port_in(&["+12065550123"], "bc", "--btn");
     bad_btn.extend_from_slice(&["--btn", "2065550100"]);
-    d.refused_with(
-        2,
-        &bad_btn,
-        "“2065550100” needs + and the country code",
-    );
+    d.refused_with(2, &bad_btn, "“2065550100” needs + and the country code");
     d.refused_with(
         2,
         &port_in(&["+12065550123"], "fax", ""),

@@ -61,7 +61,10 @@ fn a_bad_configuration_names_the_key_and_line() {
     let d = Desk::with_config("[carrier]\nfailure_rate = 1.5\n");
     let out = d.run(&["--json", "numbers", "list"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert_one_line(&out.stderr, "`failure_rate` must be a number from 0.0 to 1.0");
+    assert_one_line(
+        &out.stderr,
+        "`failure_rate` must be a number from 0.0 to 1.0",
+    );
     assert!(out.stderr.contains("line 2"), "{}", out.stderr);
     assert!(out.json()["error"]
         .as_str()

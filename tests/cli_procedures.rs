@@ -372,10 +372,16 @@ fn port_in_with_loa_mismatch_then_match_lands_unassigned() {
     assert_eq!(v["accepted"], false, "{v}");
     assert_eq!(v["status"], "ChangeRequested", "{v}");
     assert!(
-        v["reason"].as_str().unwrap().contains("authorizing person differs"),
+        v["reason"]
+            .as_str()
+            .unwrap()
+            .contains("authorizing person differs"),
         "{v}"
     );
-    assert!(v["error"].as_str().unwrap().contains("does not match"), "{v}");
+    assert!(
+        v["error"].as_str().unwrap().contains("does not match"),
+        "{v}"
+    );
     let (out, _) = loa("Ana Lima");
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("accepted"), "{out:?}");

@@ -49,7 +49,16 @@ fn a_number_listed_twice_is_refused_by_every_action() {
     d.refused(&["switch-product-type", a, a, "--to", "bc"], &twice);
     d.refused(&["delete", "-y", a, b, a], &twice);
     d.refused(
-        &["support", "port-out", a, a, "--product-type", "vc", "--email", "ana@example.com"],
+        &[
+            "support",
+            "port-out",
+            a,
+            a,
+            "--product-type",
+            "vc",
+            "--email",
+            "ana@example.com",
+        ],
         &twice,
     );
     d.ok(&["assign", a, "--voice-connector", "vc-1"]);
@@ -64,12 +73,27 @@ fn a_number_listed_twice_is_refused_by_every_action() {
 fn a_plain_request_missing_its_email_is_called_a_plain_request() {
     let d = Desk::new();
     let args = [
-        "support", "new", "--subject", "Hi", "--issue", "Hello", "--email", "",
+        "support",
+        "new",
+        "--subject",
+        "Hi",
+        "--issue",
+        "Hello",
+        "--email",
+        "",
     ];
     let err = d.refused(&args, "the plain request is missing the email");
     assert!(!err.contains("port-in"), "{err}");
     let err = d.refused(
-        &["support", "port-out", "+12065550123", "--product-type", "bc", "--email", " "],
+        &[
+            "support",
+            "port-out",
+            "+12065550123",
+            "--product-type",
+            "bc",
+            "--email",
+            " ",
+        ],
         "the port-out form is missing the email",
     );
     assert!(!err.contains("port-in"), "{err}");
@@ -96,7 +120,10 @@ fn usage_errors_answer_in_json_under_json() {
     let out = d.run(&["--json", "search", "--limit", "abc"]);
     assert!(out.stderr.contains("must be a whole number"), "{out:?}");
     let out = d.run(&["--json", "switch-product-type", "+12065550123"]);
-    assert!(out.json()["error"].as_str().unwrap().contains("--to"), "{out:?}");
+    assert!(
+        out.json()["error"].as_str().unwrap().contains("--to"),
+        "{out:?}"
+    );
     // Help and version still print as they are, with exit 0.
     let help = d.ok(&["--json", "--help"]);
     assert!(help.contains("Usage:"), "{help}");
@@ -107,7 +134,10 @@ fn usage_errors_answer_in_json_under_json() {
     assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{out:?}");
     let out = d.run(&["numbers"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert_one_line(&out.stderr, "`phonedesk numbers` needs a command (list, show)");
+    assert_one_line(
+        &out.stderr,
+        "`phonedesk numbers` needs a command (list, show)",
+    );
 }
 
 #[test]
@@ -115,8 +145,14 @@ fn a_bad_configuration_says_what_the_value_must_be() {
     let d = Desk::with(&[], "\n[inventory]\nlimit = -1\n");
     let out = d.run(&["numbers", "list"]);
     assert_eq!(out.code, 2, "{out:?}");
-    assert_one_line(&out.stderr, "`limit` must be a whole number of at least 1, not -1");
+    assert_one_line(
+        &out.stderr,
+        "`limit` must be a whole number of at least 1, not -1",
+    );
     assert!(!out.stderr.contains("usize"), "{out:?}");
     let out = d.run(&["--json", "numbers", "list"]);
-    assert!(out.json()["error"].as_str().unwrap().contains("must be a whole number"));
+    assert!(out.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("must be a whole number"));
 }
