@@ -352,7 +352,7 @@ fn file_a_port_in_request_through_the_form_with_secrets_masked() {
     assert_eq!(p.numbers.len(), 2);
     assert_eq!(p.authorizing_person, "Ana Lima");
     assert_eq!(p.service_pin.as_ref().map(|s| s.reveal()), Some("4321"));
-    assert_eq!(p.requested_at.short(), "2026-12-09 09:00");
+    assert_eq!(p.requested_at.to_string(), "2026-12-09 09:00 UTC");
     assert_eq!(r.status, RequestStatus::Submitted);
     assert_eq!(
         number(&w, &p.numbers[0]).status,

@@ -473,7 +473,8 @@ pub struct PortInArgs {
     /// As on the current carrier's contract.
     #[arg(long)]
     pub customer_name: Option<String>,
-    /// Requested date and time of the port (UTC): 2026-12-01T09:00.
+    /// Requested date and time of the port, in your time zone (TZ): 2026-12-01T09:00, or
+    /// with an offset: 2026-12-01T09:00+02:00, 2026-12-01T07:00Z.
     #[arg(long, value_name = "WHEN")]
     pub requested: Option<String>,
     /// For Voice Connector numbers: the connector they are for (vc-1).

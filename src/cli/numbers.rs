@@ -5,6 +5,7 @@ use super::args::*;
 use super::output::{self, *};
 use super::{CliError, Ctx, Res};
 use crate::domain::*;
+use crate::local_time::Shown;
 use serde_json::json;
 
 fn query(flags: &SearchFlags, limit: usize) -> Res<SearchQuery> {
@@ -128,7 +129,7 @@ pub fn provision(ctx: &mut Ctx, a: ProvisionArgs) -> Res {
             writeln!(
                 ctx.out,
                 "The numbers wait in Pending until the order completes, by {}.",
-                at.short()
+                at.shown()
             )?;
         }
     }
@@ -329,10 +330,10 @@ fn show(ctx: &mut Ctx, number: &str) -> Res {
         rows.push(("Failure", reason.clone()));
     }
     if let (Some(d), Some(until)) = (p.deleted_at(), p.restorable_until()) {
-        rows.push(("Deleted", d.short()));
+        rows.push(("Deleted", d.shown()));
         rows.push((
             "Restorable until",
-            format!("{} ({} left)", until.short(), left(now, until)),
+            format!("{} ({} left)", until.shown(), left(now, until)),
         ));
     }
     if p.ported_out {
@@ -349,7 +350,7 @@ fn calling_name_text(ctx: &Ctx, s: &NameSetting, now: Timestamp) -> Res<String> 
                 .as_ref()
                 .map(|n| format!("“{n}”"))
                 .unwrap_or_else(|| "cleared".into()),
-            p.completes_at.short(),
+            p.completes_at.shown(),
             left(now, p.completes_at)
         ),
         (Some(n), None) => format!("“{n}” ({})", s.status.label()),
@@ -523,7 +524,7 @@ fn show_names(ctx: &mut Ctx) -> Res {
         Some(t) => writeln!(
             ctx.out,
             "The default can change again at {} (in {}).",
-            t.short(),
+            t.shown(),
             left(now, t)
         )?,
         None => writeln!(ctx.out, "The default can be changed now.")?,
@@ -603,8 +604,8 @@ pub fn deletion_queue(ctx: &mut Ctx) -> Res {
             vec![
                 p.number.to_string(),
                 p.product_type.label().into(),
-                d.short(),
-                until.short(),
+                d.shown(),
+                until.shown(),
                 remaining,
             ]
         })

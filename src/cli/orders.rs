@@ -4,6 +4,7 @@ use super::args::OrdersCmd;
 use super::output::*;
 use super::{CliError, Ctx, Res};
 use crate::domain::*;
+use crate::local_time::Shown;
 use serde_json::json;
 
 fn order_json(o: &Order) -> serde_json::Value {
@@ -67,9 +68,9 @@ fn list(ctx: &mut Ctx) -> Res {
                 o.product_type.label().into(),
                 o.status().label().into(),
                 o.numbers.len().to_string(),
-                o.created_at.short(),
+                o.created_at.shown(),
                 o.completes_at
-                    .map(|t| t.short())
+                    .map(|t| t.shown())
                     .unwrap_or_else(|| "—".into()),
             ]
         })
@@ -104,10 +105,10 @@ fn show(ctx: &mut Ctx, id: &str) -> Res {
         ("Type", format!("{:?}", o.order_type)),
         ("Product type", o.product_type.label().into()),
         ("Status", o.status().label().into()),
-        ("Created", o.created_at.short()),
+        ("Created", o.created_at.shown()),
     ];
     if let Some(t) = o.completes_at {
-        rows.push(("Completes", t.short()));
+        rows.push(("Completes", t.shown()));
     }
     if let Some(r) = &o.request {
         rows.push(("Support request", r.to_string()));

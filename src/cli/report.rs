@@ -5,6 +5,7 @@ use super::numbers::select;
 use super::output::*;
 use super::{CliError, Ctx, Res};
 use crate::export::{CsvWriter, ExportError};
+use crate::local_time::Shown;
 use serde_json::json;
 
 pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
@@ -35,7 +36,7 @@ pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
         .iter()
         .map(|e| {
             vec![
-                e.at.short(),
+                e.at.shown(),
                 e.actor.clone(),
                 if e.ok { "ok" } else { "refused" }.into(),
                 e.detail.clone(),
@@ -164,7 +165,7 @@ pub fn run_due(ctx: &mut Ctx) -> Res {
         writeln!(
             ctx.out,
             "Next due work: {} (in {}).",
-            t.short(),
+            t.shown(),
             left(ctx.now(), t)
         )?;
     }

@@ -6,6 +6,7 @@ use super::args::*;
 use super::output::*;
 use super::{CliError, Ctx, Res};
 use crate::domain::*;
+use crate::local_time::{self, Shown};
 use serde_json::json;
 
 pub fn run(ctx: &mut Ctx, cmd: SupportCmd) -> Res {
@@ -185,10 +186,11 @@ fn port_in(ctx: &mut Ctx, a: PortInArgs) -> Res {
         .requested
         .as_deref()
         .ok_or_else(|| missing("requested date and time", "requested"))?;
-    let requested_at = Timestamp::parse(requested).ok_or_else(|| {
+    let requested_at = local_time::read(requested).ok_or_else(|| {
         CliError::usage(format!(
-            "“{}” is not a date and time: write 2026-12-01T09:00 (UTC)",
-            one_line(requested)
+            "“{}” is not a date and time: write {}",
+            one_line(requested),
+            local_time::how_to_write()
         ))
     })?;
     let form = PortIn {
@@ -264,7 +266,7 @@ fn list(ctx: &mut Ctx) -> Res {
                 r.kind_label().into(),
                 status_of(r).into(),
                 r.subject.clone(),
-                r.updated_at.short(),
+                r.updated_at.shown(),
             ]
         })
         .collect();
@@ -336,13 +338,13 @@ fn show(ctx: &mut Ctx, id: &str, reveal: bool) -> Res {
         ("Subject", r.subject.clone()),
         ("Status", status_of(&r).into()),
         ("Email", r.email.clone()),
-        ("Created", r.created_at.short()),
+        ("Created", r.created_at.shown()),
     ];
     if let Some(t) = r.foc_date {
-        rows.push(("Port date (FOC)", t.short()));
+        rows.push(("Port date (FOC)", t.shown()));
     }
     if let Some(t) = r.next_step_at {
-        rows.push(("Support acts by", t.short()));
+        rows.push(("Support acts by", t.shown()));
     }
     if let Some(a) = &r.port_out_account {
         rows.push(("Port-out account ID", a.clone()));
@@ -357,7 +359,7 @@ fn show(ctx: &mut Ctx, id: &str, reveal: bool) -> Res {
         writeln!(
             ctx.out,
             "\nLOA {} for {}: {}, BTN {}, {}",
-            l.submitted_at.short(),
+            l.submitted_at.shown(),
             one_line(&l.carrier),
             one_line(&l.authorizing_person),
             l.btn,
@@ -369,7 +371,7 @@ fn show(ctx: &mut Ctx, id: &str, reveal: bool) -> Res {
             ctx.out,
             "\n--- {} ({}) ---\n{}",
             one_line(&m.name),
-            m.at.short(),
+            m.at.shown(),
             lines(&m.text)
         )?;
     }

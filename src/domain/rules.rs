@@ -623,7 +623,7 @@ impl Ctx<'_> {
             .map(|n| format!("“{n}”"))
             .unwrap_or_else(|| "nothing".into());
         Ok(Outcome {
-            message: format!("The default calling name becomes {what} by {}.", at.short()),
+            message: format!("The default calling name becomes {what} by {}.", at),
             takes_effect_at: Some(at),
             ..Default::default()
         })
@@ -661,7 +661,7 @@ impl Ctx<'_> {
             .map(|n| format!("“{n}”"))
             .unwrap_or_else(|| "nothing".into());
         Ok(Outcome {
-            message: format!("The calling name of {n} becomes {what} by {}.", at.short()),
+            message: format!("The calling name of {n} becomes {what} by {}.", at),
             takes_effect_at: Some(at),
             numbers: vec![n.clone()],
             ..Default::default()
@@ -697,7 +697,7 @@ impl Ctx<'_> {
             message: format!(
                 "Moved {} to the deletion queue; restorable until {}.",
                 count_label(&numbers),
-                until.short()
+                until
             ),
             numbers,
             ..Default::default()
@@ -1089,7 +1089,7 @@ impl Ctx<'_> {
                         }));
                         return Ok(Outcome::say(format!(
                             "{n} stays restorable until {}.",
-                            closes.short()
+                            closes
                         )));
                     }
                     tx.remove_number(n);

@@ -1,5 +1,6 @@
 //! Time as a plain value: the domain never reads a clock, callers pass `now`.
 
+pub use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -44,41 +45,52 @@ impl Timestamp {
         )
     }
 
-    /// `2026-11-25 06:31` for tables.
-    pub fn short(self) -> String {
-        let s = self.rfc3339();
-        format!("{} {}", &s[..10], &s[11..16])
+    /// The one format every time is shown in, to a person, in the CLI and the console:
+    /// `2026-11-25 06:31 UTC`, `2026-11-25 07:31 CET` (the zone's abbreviation, or its
+    /// offset where it has none). The front ends pass the user's zone
+    /// (`crate::local_time`); the rules' own messages use UTC (`Display`).
+    pub fn shown_in(self, zone: &TimeZone) -> String {
+        match jiff::Timestamp::from_millisecond(self.0) {
+            Ok(t) => t
+                .to_zoned_datetime(zone.clone())
+                .strftime("%Y-%m-%d %H:%M %Z")
+                .to_string(),
+            // Outside jiff's range (years before -9999 or after 9999): never stored.
+            Err(_) => format!("{} UTC", self.rfc3339()),
+        }
     }
 
-    /// Parses `2026-12-01T09:00:00Z`, `2026-12-01T09:00` or `2026-12-01 09:00` (UTC).
+    /// Reads a time as a person types it: RFC 3339 with `Z` or an offset
+    /// (`2026-12-01T09:00+02:00`), or a date and time without one (`2026-12-01T09:00`,
+    /// `2026-12-01 09:00`, `2026-12-01` for midnight), which is in `zone`. A local time a
+    /// clock change skips or repeats takes the offset in force before the change.
+    pub fn parse_in(text: &str, zone: &TimeZone) -> Option<Timestamp> {
+        let text = text.trim();
+        if let Ok(t) = text.parse::<jiff::Timestamp>() {
+            return Some(Timestamp(t.as_millisecond()));
+        }
+        let civil = text
+            .parse::<jiff::civil::DateTime>()
+            .or_else(|_| {
+                text.parse::<jiff::civil::Date>()
+                    .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+            })
+            .ok()?;
+        let zoned = civil.to_zoned_datetime(zone.clone()).ok()?;
+        Some(Timestamp(zoned.timestamp().as_millisecond()))
+    }
+
+    /// `parse_in` UTC, for tests and fixed data.
     pub fn parse(text: &str) -> Option<Timestamp> {
-        let t = text.trim().trim_end_matches('Z');
-        let (date, time) = t.split_once(['T', ' ']).unwrap_or((t, "00:00"));
-        let mut dp = date.split('-');
-        let y: i64 = dp.next()?.parse().ok()?;
-        let m: i64 = dp.next()?.parse().ok()?;
-        let d: i64 = dp.next()?.parse().ok()?;
-        if dp.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-            return None;
-        }
-        let mut tp = time.split(':');
-        let hh: i64 = tp.next()?.parse().ok()?;
-        let mm: i64 = tp.next().unwrap_or("0").parse().ok()?;
-        let ss: i64 = tp.next().unwrap_or("0").parse().ok()?;
-        if hh > 23 || mm > 59 || ss > 59 {
-            return None;
-        }
-        let days = days_from_civil(y, m, d);
-        Some(Timestamp(
-            ((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000,
-        ))
+        Timestamp::parse_in(text, &TimeZone::UTC)
     }
 }
 
-/// For messages: `2026-11-28 07:06 UTC`. Scripts get `rfc3339()` or the raw millis.
+/// For the rules' messages, which are kept (support's replies, the audit log) and read by
+/// anyone: `2026-11-28 07:06 UTC`.
 impl std::fmt::Display for Timestamp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} UTC", self.short())
+        f.write_str(&self.shown_in(&TimeZone::UTC))
     }
 }
 
@@ -112,16 +124,6 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,12 +132,48 @@ mod tests {
     fn formats_and_parses_round_trip() {
         let t = Timestamp::parse("2026-11-25T06:31:23Z").unwrap();
         assert_eq!(t.rfc3339(), "2026-11-25T06:31:23Z");
-        assert_eq!(t.short(), "2026-11-25 06:31");
+        assert_eq!(t.to_string(), "2026-11-25 06:31 UTC");
         assert_eq!(
-            Timestamp::parse("2026-11-25 06:31").unwrap().short(),
-            "2026-11-25 06:31"
+            Timestamp::parse("2026-11-25 06:31").unwrap().to_string(),
+            "2026-11-25 06:31 UTC"
         );
         assert_eq!(Timestamp(0).rfc3339(), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn reads_offsets_and_local_times() {
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        let utc = |s: &str| Timestamp::parse(s).unwrap();
+        // An offset or Z says which instant, whatever the user's zone.
+        for text in [
+            "2027-01-01T09:00+02:00",
+            "2027-01-01T07:00Z",
+            "2027-01-01 07:00:00Z",
+            "2027-01-01T02:00-05:00",
+        ] {
+            assert_eq!(
+                Timestamp::parse_in(text, &paris),
+                Some(utc("2027-01-01T07:00")),
+                "{text}"
+            );
+        }
+        // Without one, the time is in the user's zone (CET in winter, CEST in summer).
+        assert_eq!(
+            Timestamp::parse_in("2027-01-01T09:00", &paris),
+            Some(utc("2027-01-01T08:00"))
+        );
+        assert_eq!(
+            Timestamp::parse_in("2027-07-01 09:00", &paris),
+            Some(utc("2027-07-01T07:00"))
+        );
+        assert_eq!(
+            Timestamp::parse_in("2027-01-01", &paris),
+            Some(utc("2026-12-31T23:00"))
+        );
+        // Shown back with the zone.
+        let t = Timestamp::parse_in("2027-01-01T09:00", &paris).unwrap();
+        assert_eq!(t.shown_in(&paris), "2027-01-01 09:00 CET");
+        assert_eq!(t.shown_in(&TimeZone::UTC), "2027-01-01 08:00 UTC");
     }
 
     #[test]
@@ -146,6 +184,7 @@ mod tests {
             "2026-11-25T25:00",
             "next tuesday",
             "2026-11",
+            "2026-02-30 09:00",
         ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }

@@ -34,6 +34,8 @@ pub fn at(s: u64) -> Timestamp {
 }
 
 pub fn empty_world() -> World {
+    // Times show in UTC here, whatever zone the machine running the tests is in.
+    phonedesk::local_time::use_zone(phonedesk::domain::TimeZone::UTC);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&StoreOptions::new(dir.path().join("db"))).unwrap();
     let engine = Arc::new(Engine::new(

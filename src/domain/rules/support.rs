@@ -217,7 +217,7 @@ pub(super) fn submit(ctx: &Ctx, tx: &mut Tx, new: &NewRequest) -> Result<Outcome
             "Submitted {} {}; support answers by {}.",
             r.kind_label(),
             r.id,
-            r.next_step_at.unwrap_or(ctx.now).short()
+            r.next_step_at.unwrap_or(ctx.now)
         ),
         request: Some(r.id.clone()),
         numbers: r.numbers().to_vec(),
@@ -356,7 +356,7 @@ fn port_in_issue(f: &PortIn) -> String {
         masked(&f.service_pin),
         f.service_address,
         f.customer_name,
-        f.requested_at.short(),
+        f.requested_at,
     )
 }
 
@@ -432,7 +432,7 @@ pub(super) fn submit_loa(
                 ctx.now,
                 format!(
                     "The LOA is accepted. The port is scheduled for {} (FOC).",
-                    date.short()
+                    date
                 ),
             );
             if let Some(order_id) = form
@@ -447,7 +447,7 @@ pub(super) fn submit_loa(
                     tx.push(Change::PutOrder(o));
                 }
             }
-            format!("LOA accepted: {id} ports on {}.", date.short())
+            format!("LOA accepted: {id} ports on {}.", date)
         }
         Err(why) => {
             r.status = RequestStatus::ChangeRequested;
@@ -564,7 +564,7 @@ pub(super) fn step(
             support_reply(
                 &mut r,
                 now,
-                format!("Give your new carrier the account ID {account} and the PIN shown with this request. The port is expected by {}.", date.short()),
+                format!("Give your new carrier the account ID {account} and the PIN shown with this request. The port is expected by {}.", date),
             );
             r.port_out_account = Some(account);
             r.port_out_pin = Some(pin);

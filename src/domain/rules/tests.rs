@@ -1384,7 +1384,11 @@ fn a_shortened_deletion_retention_keeps_the_promised_restore_window() {
     let said = w.ok(Action::Delete {
         numbers: vec![local(1)],
     });
-    assert!(said.message.contains(&promised.short()), "{}", said.message);
+    assert!(
+        said.message.contains(&promised.to_string()),
+        "{}",
+        said.message
+    );
     assert_eq!(w.view.numbers[&local(1)].restorable_until(), Some(promised));
     // The administrator shortens the retention to a quarter: the promise still holds.
     w.policy.deletion_retention /= 4;

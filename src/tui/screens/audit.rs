@@ -2,6 +2,7 @@
 //! message; `/` filters; Enter shows one entry in full. Reads the latest entries only.
 
 use super::{Cx, DrawCx, Screen, ScreenId};
+use crate::local_time::Shown;
 use crate::store::AuditEntry;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
@@ -73,7 +74,7 @@ impl Audit {
             ("refused", t.error)
         };
         let lines = vec![
-            kv("When", e.at.rfc3339(), t.text),
+            kv("When", e.at.shown(), t.text),
             kv(
                 "Who",
                 format!("{} ({})", one_line(&e.actor), e.role.label()),
@@ -141,7 +142,7 @@ impl Screen for Audit {
                     ("refused", t.error)
                 };
                 let mut cells = vec![
-                    Cell::from(e.at.short()),
+                    Cell::from(e.at.shown()),
                     Cell::from(one_line(&e.actor).into_owned()),
                     Cell::from(one_line(&e.action).into_owned()),
                     Cell::from(result).style(style),

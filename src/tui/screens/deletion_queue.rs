@@ -7,6 +7,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::local_time::Shown;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
@@ -184,12 +185,12 @@ impl Screen for DeletionQueue {
                 cells.push(Cell::from(p.number_type.label()));
                 cells.push(Cell::from(p.product_type.label()));
                 cells.push(Cell::from(
-                    p.deleted_at().map(|d| d.short()).unwrap_or_default(),
+                    p.deleted_at().map(|d| d.shown()).unwrap_or_default(),
                 ));
                 cells.push(Cell::from(Line::from(vec![left])));
                 if wide {
                     cells.push(Cell::from(
-                        self.closes(p).map(|c| c.short()).unwrap_or_default(),
+                        self.closes(p).map(|c| c.shown()).unwrap_or_default(),
                     ));
                 }
                 let row = Row::new(cells);

@@ -13,6 +13,7 @@ use super::names::Names;
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::engine::Engine;
+use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
@@ -901,8 +902,8 @@ impl Inventory {
                     .map(|o| o.to_string())
                     .unwrap_or_else(|| "-".into()),
             ),
-            kv("Created", p.created_at.short()),
-            kv("Updated", p.updated_at.short()),
+            kv("Created", p.created_at.shown()),
+            kv("Updated", p.updated_at.shown()),
         ];
         f.render_widget(
             Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),

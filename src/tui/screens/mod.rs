@@ -18,6 +18,7 @@ use super::theme::Theme;
 use super::widgets::status::Status;
 use crate::domain::{format_duration, Action, Actor, Outcome, Timestamp};
 use crate::engine::{Engine, EngineError};
+use crate::local_time::Shown;
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -123,7 +124,7 @@ impl<'a> Cx<'a> {
                     text.push_str(&format!(
                         " Takes effect in {} ({}).",
                         format_duration(self.now.until(at)),
-                        at.short()
+                        at.shown()
                     ));
                 }
                 if let Some(note) = &outcome.note {

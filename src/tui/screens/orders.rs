@@ -4,6 +4,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::filter::Fuzzy;
@@ -214,9 +215,9 @@ impl Screen for Orders {
                     }
                     // A port before its FOC date is set.
                     (OrderStatus::Processing, None) => "port date not set".into(),
-                    _ => o.updated_at.short(),
+                    _ => o.updated_at.shown(),
                 };
-                let created = o.created_at.short();
+                let created = o.created_at.shown();
                 Row::new(vec![
                     Cell::from(o.id.to_string()),
                     Cell::from(order_type(o.order_type)),

@@ -6,6 +6,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::block;
@@ -94,9 +95,9 @@ impl Pending {
             .and_then(|o| self.completes.get(o))
             .copied();
         let text = match (&p.status, done) {
-            (NumberStatus::PortinInProgress, Some(at)) if short => format!("FOC {}", at.short()),
+            (NumberStatus::PortinInProgress, Some(at)) if short => format!("FOC {}", at.shown()),
             (NumberStatus::PortinInProgress, Some(at)) => {
-                format!("port date (FOC) {}", at.short())
+                format!("port date (FOC) {}", at.shown())
             }
             (NumberStatus::PortinInProgress, None) => {
                 let step = p
@@ -164,7 +165,7 @@ impl Pending {
                 format!(
                     "{} (since {})",
                     format_duration(p.created_at.until(cx.now)),
-                    p.created_at.short()
+                    p.created_at.shown()
                 ),
                 t.text,
             ),
@@ -190,7 +191,7 @@ impl Pending {
                         ));
                         lines.push(kv("Next step", port_step(info.status).into(), t.text));
                         if let Some(at) = info.requested {
-                            lines.push(kv("Requested date", at.short(), t.text));
+                            lines.push(kv("Requested date", at.shown(), t.text));
                         }
                     }
                     Some((r, None)) => lines.push(kv("Port request", r.to_string(), t.text)),
@@ -206,7 +207,7 @@ impl Pending {
                     "Port date (FOC)",
                     match foc {
                         Some(at) => {
-                            format!("{} (in {})", at.short(), format_duration(cx.now.until(at)))
+                            format!("{} (in {})", at.shown(), format_duration(cx.now.until(at)))
                         }
                         None => "not set yet".into(),
                     },
@@ -219,7 +220,7 @@ impl Pending {
                     Some(at) => format!(
                         "completes in {} ({})",
                         format_duration(cx.now.until(at)),
-                        at.short()
+                        at.shown()
                     ),
                     None => "when the carrier completes the order".into(),
                 },

@@ -6,6 +6,7 @@
 use super::support_forms::{self as forms, FormDialog, FormStep};
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
@@ -116,7 +117,7 @@ impl Support {
 
     fn next_step(&self, r: &SupportRequest, now: Timestamp) -> String {
         let when =
-            |at: Timestamp| format!("in {} ({})", format_duration(now.until(at)), at.short());
+            |at: Timestamp| format!("in {} ({})", format_duration(now.until(at)), at.shown());
         match (r.status, r.next_step_at) {
             (RequestStatus::Submitted, Some(at)) => format!("support answers {}", when(at)),
             (RequestStatus::CancelRequested, Some(at)) => {
@@ -156,13 +157,13 @@ impl Support {
             kv("Status", r.status.label().into()),
         ];
         if let Some(foc) = r.foc_date {
-            lines.push(kv("FOC date (port date)", foc.short()));
+            lines.push(kv("FOC date (port date)", foc.shown()));
         }
         lines.push(kv("Next step", self.next_step(r, cx.now)));
         lines.push(kv("Email", r.email.clone()));
         lines.push(kv(
             "Created / updated",
-            format!("{} / {}", r.created_at.short(), r.updated_at.short()),
+            format!("{} / {}", r.created_at.shown(), r.updated_at.shown()),
         ));
         let list = |ns: &[E164]| ns.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
         let masked = |s: &Option<Secret>| {
@@ -207,7 +208,7 @@ impl Support {
                     kv("Service PIN", masked(&p.service_pin)),
                     kv("Service address", p.service_address.clone()),
                     kv("Customer name", p.customer_name.clone()),
-                    kv("Requested port date", p.requested_at.short()),
+                    kv("Requested port date", p.requested_at.shown()),
                     kv("Voice connector", vc),
                 ]);
                 for l in &r.loas {
@@ -217,7 +218,7 @@ impl Support {
                             "{}, signed by {}, submitted {}",
                             l.carrier,
                             l.authorizing_person,
-                            l.submitted_at.short()
+                            l.submitted_at.shown()
                         ),
                     ));
                 }
@@ -259,7 +260,7 @@ impl Support {
         for reply in &r.thread {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {}", one_line(&reply.name)), t.accent),
-                Span::styled(format!("  {}", reply.at.short()), t.dim),
+                Span::styled(format!("  {}", reply.at.shown()), t.dim),
             ]));
             for l in reply.text.lines() {
                 let l = self.hide_account(r, l);
@@ -314,7 +315,7 @@ impl Support {
                     Cell::from(r.kind_label()),
                     Cell::from(one_line(&r.subject).into_owned()),
                     Cell::from(r.status.label()).style(style),
-                    Cell::from(r.updated_at.short()),
+                    Cell::from(r.updated_at.shown()),
                 ];
                 if wide {
                     cells.push(Cell::from(r.numbers().len().to_string()));

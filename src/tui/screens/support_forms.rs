@@ -4,6 +4,7 @@
 //! `Choices` makes a field a pick list (Space or Left/Right), used by the Directory too.
 
 use crate::domain::*;
+use crate::local_time;
 use crate::text::one_line;
 use crate::tui::widgets::form::{Check, Field, Form};
 use crate::tui::widgets::DialogEvent;
@@ -153,13 +154,16 @@ fn numbers_check() -> Check {
 
 /// A date and time, not in the past (the domain refuses those too, on submit).
 fn date_check(now: Timestamp) -> Check {
-    Box::new(move |s| match Timestamp::parse(s) {
+    Box::new(move |s| match local_time::read(s) {
         Some(t) if t < now => Err("the requested date is in the past".into()),
         Some(_) => Ok(()),
         None if s.trim().is_empty() => {
             Err("the requested date is required, e.g. 2026-12-15 09:00".into())
         }
-        None => Err("a date and time in UTC, e.g. 2026-12-15 09:00".into()),
+        None => Err(format!(
+            "a date and time, e.g. 2026-12-15 09:00 ({} time)",
+            zone_name()
+        )),
     })
 }
 
@@ -346,7 +350,7 @@ impl FormDialog {
             service_pin: secret(self.form.value(4).to_string()),
             service_address: b(5),
             customer_name: b(6),
-            requested_at: Timestamp::parse(&a(PI_DATE))
+            requested_at: local_time::read(&a(PI_DATE))
                 .ok_or("the requested date is not a date")?,
             voice_connector: match product_type {
                 ProductType::VoiceConnector if connector > 0 => {
@@ -414,7 +418,7 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             .iter()
             .map(|c| format!("{} ({})", one_line(&c.name), c.id)),
     );
-    let date = default_port_date(policy, now).short();
+    let date = local_time::typed(default_port_date(policy, now, local_time::zone()));
     let form = Form::new("Port numbers in (1 of 2)", "next")
         .intro(format!(
             "US numbers only; toll-free only as Voice Connector. Takes {}.",
@@ -439,9 +443,9 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             any(),
         ))
         .field(Field::new(
-            "Requested date (UTC)",
+            "Requested date",
             &date,
-            "when the port should happen, e.g. 2026-12-15 09:00",
+            "in your time zone, e.g. 2026-12-15 09:00",
             date_check(now),
         ))
         .field(Field::new(
@@ -482,16 +486,30 @@ pub fn porting_span(policy: &Policy) -> String {
     }
 }
 
-/// The requested date the form starts with: 09:00 UTC on the day the shortest port would
-/// complete, moved a day on while that is not after `now` (never a date in the past).
-pub fn default_port_date(policy: &Policy, now: Timestamp) -> Timestamp {
-    let day = std::time::Duration::from_secs(86_400);
-    let earliest = now.plus(policy.porting_min).short();
-    let mut at = Timestamp::parse(&format!("{} 09:00", &earliest[..10])).unwrap_or(now);
-    while at <= now {
-        at = at.plus(day);
+/// The requested date the form starts with: 09:00 in `zone` on the day the shortest port
+/// would complete, moved a day on while that is not after `now` (never a date in the past).
+pub fn default_port_date(policy: &Policy, now: Timestamp, zone: &TimeZone) -> Timestamp {
+    let earliest = now.plus(policy.porting_min).shown_in(zone);
+    let mut day: jiff::civil::Date = match earliest[..10].parse() {
+        Ok(d) => d,
+        Err(_) => return now,
+    };
+    loop {
+        match Timestamp::parse_in(&format!("{day} 09:00"), zone) {
+            Some(at) if at > now => return at,
+            Some(_) => {}
+            None => return now,
+        }
+        day = match day.tomorrow() {
+            Ok(d) => d,
+            Err(_) => return now,
+        };
     }
-    at
+}
+
+/// The user's zone as a form names it: "Europe/Paris", "UTC".
+fn zone_name() -> &'static str {
+    local_time::zone().iana_name().unwrap_or("local")
 }
 
 fn records_form() -> Form {
@@ -629,7 +647,17 @@ mod tests {
         let now = Timestamp::parse("2026-11-25 10:30").unwrap();
         let p = Policy::default();
         assert_eq!(porting_span(&p), "14-28 days");
-        assert_eq!(default_port_date(&p, now).short(), "2026-12-09 09:00");
+        let utc = &TimeZone::UTC;
+        assert_eq!(
+            default_port_date(&p, now, utc).to_string(),
+            "2026-12-09 09:00 UTC"
+        );
+        // 09:00 where the user is.
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        assert_eq!(
+            default_port_date(&p, now, &paris).shown_in(&paris),
+            "2026-12-09 09:00 CET"
+        );
         let quick = Policy {
             porting_min: std::time::Duration::from_secs(60),
             porting_max: std::time::Duration::from_secs(3_600),
@@ -637,7 +665,10 @@ mod tests {
         };
         assert_eq!(porting_span(&quick), "1 m 0 s to 1 h 0 m");
         // 09:00 today is past at 10:30: tomorrow 09:00.
-        assert_eq!(default_port_date(&quick, now).short(), "2026-11-26 09:00");
+        assert_eq!(
+            default_port_date(&quick, now, utc).to_string(),
+            "2026-11-26 09:00 UTC"
+        );
         let form = port_in_form(&[], &quick, now);
         assert_eq!(form.form.value(PI_DATE), "2026-11-26 09:00");
     }

@@ -1,0 +1,64 @@
+//! The user's time zone, for the front ends: times are read in it (a date and time typed
+//! without an offset) and shown in it, with the zone named. The zone is `TZ` when set,
+//! else the system's (`/etc/localtime`), else UTC. The domain stays pure: it gets
+//! `Timestamp`s and formats with a zone it is given (`Timestamp::shown_in`).
+
+use crate::domain::{TimeZone, Timestamp};
+use std::sync::OnceLock;
+
+static ZONE: OnceLock<TimeZone> = OnceLock::new();
+
+/// The zone times are read and shown in, resolved once per process.
+pub fn zone() -> &'static TimeZone {
+    ZONE.get_or_init(|| {
+        if cfg!(test) {
+            // The library's own tests read and show times in UTC, wherever they run.
+            return TimeZone::UTC;
+        }
+        TimeZone::try_system().unwrap_or(TimeZone::UTC)
+    })
+}
+
+/// Fixes the zone before anything is shown (tests pick UTC, so their output is stable
+/// wherever they run). Returns false when the zone was already in use.
+pub fn use_zone(zone: TimeZone) -> bool {
+    ZONE.set(zone).is_ok()
+}
+
+/// Every time a person reads, in the CLI and the console: `2026-11-25 06:31 UTC`,
+/// `2026-11-25 07:31 CET`.
+pub fn shown(t: Timestamp) -> String {
+    t.shown_in(zone())
+}
+
+/// `t.shown()`: the same, as a method, for the many places that show a time.
+pub trait Shown {
+    fn shown(self) -> String;
+}
+
+impl Shown for Timestamp {
+    fn shown(self) -> String {
+        shown(self)
+    }
+}
+
+/// A time as a person types it in their zone, without the zone (`2026-12-09 09:00`): the
+/// value a form field starts with, which `read` takes back.
+pub fn typed(t: Timestamp) -> String {
+    let s = shown(t);
+    s.rsplit_once(' ')
+        .map(|(time, _zone)| time.to_string())
+        .unwrap_or(s)
+}
+
+/// A time as typed: RFC 3339 with `Z` or an offset, or a date and time in the user's zone.
+pub fn read(text: &str) -> Option<Timestamp> {
+    Timestamp::parse_in(text, zone())
+}
+
+/// How to write a time, for messages: "2026-12-01 09:00 (Europe/Paris time), or with an
+/// offset: 2026-12-01T09:00+02:00".
+pub fn how_to_write() -> String {
+    let name = zone().iana_name().unwrap_or("local");
+    format!("2026-12-01 09:00 ({name} time), or with an offset: 2026-12-01T09:00+02:00")
+}
