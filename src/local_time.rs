@@ -31,6 +31,24 @@ pub fn shown(t: Timestamp) -> String {
     t.shown_in(zone())
 }
 
+/// The width of a shown time in this zone, for table columns: its abbreviation may be
+/// longer in summer (CET, CEST), so both halves of a year are measured.
+pub fn shown_width() -> u16 {
+    let half_year = std::time::Duration::from_secs(182 * 86_400);
+    let winter = Timestamp::from_millis(1_767_225_600_000); // 2026-01-01
+    [winter, winter.plus(half_year)]
+        .into_iter()
+        .map(|t| shown(t).chars().count())
+        .max()
+        .unwrap_or(20) as u16
+}
+
+/// `shown` without the year, for narrow tables: `11-25 06:31 UTC`.
+pub fn shown_this_year(t: Timestamp) -> String {
+    let s = shown(t);
+    s.get(5..).map(str::to_string).unwrap_or(s)
+}
+
 /// `t.shown()`: the same, as a method, for the many places that show a time.
 pub trait Shown {
     fn shown(self) -> String;

@@ -2,7 +2,7 @@
 //! message; `/` filters; Enter shows one entry in full. Reads the latest entries only.
 
 use super::{Cx, DrawCx, Screen, ScreenId};
-use crate::local_time::Shown;
+use crate::local_time::{self, Shown};
 use crate::store::AuditEntry;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
@@ -156,7 +156,7 @@ impl Screen for Audit {
             .collect();
         let mut header = vec!["When", "Who", "Action", "Result"];
         let mut widths = vec![
-            Constraint::Length(16),
+            Constraint::Length(local_time::shown_width()),
             Constraint::Length(if wide { 12 } else { 9 }),
             Constraint::Length(if wide { 24 } else { 16 }),
             Constraint::Length(7),

@@ -7,7 +7,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
-use crate::local_time::Shown;
+use crate::local_time::{self, Shown};
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
@@ -185,7 +185,15 @@ impl Screen for DeletionQueue {
                 cells.push(Cell::from(p.number_type.label()));
                 cells.push(Cell::from(p.product_type.label()));
                 cells.push(Cell::from(
-                    p.deleted_at().map(|d| d.shown()).unwrap_or_default(),
+                    p.deleted_at()
+                        .map(|d| {
+                            if wide {
+                                d.shown()
+                            } else {
+                                local_time::shown_this_year(d)
+                            }
+                        })
+                        .unwrap_or_default(),
                 ));
                 cells.push(Cell::from(Line::from(vec![left])));
                 if wide {
@@ -211,12 +219,13 @@ impl Screen for DeletionQueue {
         widths.extend([
             Constraint::Length(9),
             Constraint::Length(16),
-            Constraint::Length(16),
+            // "2026-11-25 09:02 UTC" reads "11-25 09:02 UTC" when narrow.
+            Constraint::Length(local_time::shown_width() - if wide { 0 } else { 5 }),
             Constraint::Fill(1),
         ]);
         if wide {
             header.push("Deleted for good at");
-            widths.push(Constraint::Length(19));
+            widths.push(Constraint::Length(local_time::shown_width().max(19)));
         }
         let title = list_title(t, "Deletion queue", &self.filter, None, self.marks.len());
         let empty = if self.filter.is_empty() {

@@ -4,7 +4,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
-use crate::local_time::Shown;
+use crate::local_time::{self, Shown};
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::filter::Fuzzy;
@@ -215,9 +215,9 @@ impl Screen for Orders {
                     }
                     // A port before its FOC date is set.
                     (OrderStatus::Processing, None) => "port date not set".into(),
+                    _ if narrow => local_time::shown_this_year(o.updated_at),
                     _ => o.updated_at.shown(),
                 };
-                let created = o.created_at.shown();
                 Row::new(vec![
                     Cell::from(o.id.to_string()),
                     Cell::from(order_type(o.order_type)),
@@ -227,11 +227,10 @@ impl Screen for Orders {
                         o.product_type.label()
                     }),
                     Cell::from(status.label()).style(style),
-                    // "2026-11-25 09:00" reads "11-25 09:00" when narrow.
                     Cell::from(if narrow {
-                        created.get(5..).unwrap_or(&created).to_string()
+                        local_time::shown_this_year(o.created_at)
                     } else {
-                        created.clone()
+                        o.created_at.shown()
                     }),
                     Cell::from(o.total.to_string()),
                     Cell::from(when),
@@ -243,7 +242,8 @@ impl Screen for Orders {
             Constraint::Length(7),
             Constraint::Length(if narrow { 7 } else { 16 }),
             Constraint::Length(10),
-            Constraint::Length(if narrow { 11 } else { 16 }),
+            // "2026-11-25 09:00 UTC" reads "11-25 09:00 UTC" when narrow.
+            Constraint::Length(local_time::shown_width() - if narrow { 5 } else { 0 }),
             Constraint::Length(7),
             Constraint::Fill(1),
         ];

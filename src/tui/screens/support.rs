@@ -6,7 +6,7 @@
 use super::support_forms::{self as forms, FormDialog, FormStep};
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
-use crate::local_time::Shown;
+use crate::local_time::{self, Shown};
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
@@ -329,7 +329,7 @@ impl Support {
             Constraint::Length(8),
             Constraint::Fill(1),
             Constraint::Length(16),
-            Constraint::Length(16),
+            Constraint::Length(local_time::shown_width()),
         ];
         if wide {
             header.push("Numbers");
