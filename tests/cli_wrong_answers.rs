@@ -156,3 +156,89 @@ fn a_bad_configuration_says_what_the_value_must_be() {
         .unwrap()
         .contains("must be a whole number"));
 }
+
+fn port_in_at<'a>(number: &'a str, requested: &'a str) -> Vec<&'a str> {
+    vec![
+        "support",
+        "port-in",
+        number,
+        "--product-type",
+        "bc",
+        "--btn",
+        "+12065550100",
+        "--authorizing-person",
+        "Ana Lima",
+        "--service-address",
+        "1 Main St",
+        "--customer-name",
+        "Example Corp",
+        "--requested",
+        requested,
+        "--email",
+        "ana@example.com",
+    ]
+}
+
+#[test]
+fn times_take_offsets_and_the_users_zone_and_show_the_zone() {
+    let d = Desk::with(&[("support_response", "1h")], "");
+    let requested = |id: &str| {
+        d.json(&["support", "show", id])["port_in"]["requested_at"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // An RFC 3339 offset is accepted, as Z is.
+    d.ok(&port_in_at("+12065550123", "2030-06-03T09:00+02:00"));
+    assert_eq!(requested("req-1"), "2030-06-03T07:00:00Z");
+    d.ok(&port_in_at("+12065550124", "2030-06-03T07:00Z"));
+    assert_eq!(requested("req-2"), "2030-06-03T07:00:00Z");
+    // Without an offset, the time is the user's: Paris is at +02:00 in June.
+    let out = d.run_in_zone(
+        "Europe/Paris",
+        &port_in_at("+12065550125", "2030-06-03T09:00"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(requested("req-3"), "2030-06-03T07:00:00Z");
+    // ...and in UTC for a user in UTC.
+    d.ok(&port_in_at("+12065550126", "2030-06-03 09:00"));
+    assert_eq!(requested("req-4"), "2030-06-03T09:00:00Z");
+    // Every time shown names its zone, in the user's zone.
+    let shown = d.ok(&["support", "show", "req-3"]);
+    assert!(
+        shown.contains("Requested port date: 2030-06-03 07:00 UTC"),
+        "{shown}"
+    );
+    let created = shown
+        .lines()
+        .find(|l| l.starts_with("Created:"))
+        .unwrap()
+        .to_string();
+    assert!(created.ends_with(" UTC"), "{created}");
+    let out = d.run_in_zone("Europe/Paris", &["support", "show", "req-3"]);
+    let created = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("Created:"))
+        .unwrap();
+    assert!(
+        created.ends_with(" CET") || created.ends_with(" CEST"),
+        "{created}"
+    );
+    let list = d
+        .run_in_zone("America/New_York", &["support", "list"])
+        .stdout;
+    assert!(list.contains(" EST") || list.contains(" EDT"), "{list}");
+    // A time that is not one is a usage error that says how to write one.
+    let err = d.refused_with(
+        2,
+        &port_in_at("+12065550127", "next tuesday"),
+        "is not a date and time",
+    );
+    assert!(err.contains("+02:00"), "{err}");
+    d.refused_with(
+        2,
+        &port_in_at("+12065550127", "2030-06-31T09:00"),
+        "is not a date and time",
+    );
+}

@@ -90,6 +90,12 @@ impl Desk {
         Desk::finish(self.command(args).output().expect("run phonedesk"))
     }
 
+    /// Runs the binary for a user whose time zone is `tz` (the TZ variable).
+    pub fn run_in_zone(&self, tz: &str, args: &[&str]) -> Out {
+        let output = self.command(args).env("TZ", tz).output();
+        Desk::finish(output.expect("run phonedesk"))
+    }
+
     /// The binary with this desk's configuration and database, run as the login `tester`.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(BIN);
