@@ -263,19 +263,13 @@ impl Config {
             return Err(bad("ssh", "auth_attempts"));
         }
         if self.ssh.login_grace_time.is_zero() {
-            return Err(bad(
-                "login_grace_time",
-                "must be longer than 0 s, e.g. \"2m\"",
-            ));
+            return Err(bad("ssh", "login_grace_time"));
         }
         if self.ssh.max_startups == 0 {
-            return Err(bad("max_startups", "must be at least 1"));
+            return Err(bad("ssh", "max_startups"));
         }
         if !(1..=self.ssh.max_startups).contains(&self.ssh.max_startups_per_source) {
-            return Err(bad(
-                "max_startups_per_source",
-                "must be at least 1 and at most max_startups",
-            ));
+            return Err(bad("ssh", "max_startups_per_source"));
         }
         Ok(())
     }
@@ -307,6 +301,11 @@ fn expectation(section: &str, key: &str, expected: Option<&str>) -> String {
         | ("ssh", "max_sessions")
         | ("ssh", "auth_attempts") => Some("a whole number of at least 1"),
         ("inventory", "search_limit") => Some("a whole number from 1 to 500"),
+        ("ssh", "max_startups") => Some("a whole number of at least 1"),
+        ("ssh", "max_startups_per_source") => {
+            Some("a whole number of at least 1 and at most max_startups")
+        }
+        ("ssh", "login_grace_time") => Some("a duration longer than 0 s in quotes, e.g. \"2m\""),
         ("carrier", "failure_rate") => Some("a number from 0.0 to 1.0, such as 0.05"),
         ("carrier", "seed") => Some("a whole number of at least 0"),
         ("ssh", "listen") => Some("an address and port in quotes, e.g. \"127.0.0.1:2222\""),
