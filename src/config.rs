@@ -116,17 +116,48 @@ impl Default for Durations {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CarrierConfig {
+    /// `simulated` (the embedded sandbox) or `chime-sdk-voice` (real numbers).
+    pub kind: CarrierKind,
     /// Seed of the simulated carrier: the same seed offers the same numbers.
     pub seed: u64,
     /// Share of ordered numbers the carrier fails to deliver, 0.0 to 1.0.
     pub failure_rate: f64,
+    /// The AWS Region of the Chime SDK Voice API (default: the profile's or environment's).
+    pub region: Option<String>,
+    /// The AWS profile to use (default: the environment's or `default`).
+    pub profile: Option<String>,
+    /// Another endpoint for the API: a private endpoint, or `phonedesk fake-chime`'s.
+    pub endpoint_url: Option<String>,
+    /// How often the console and `serve` read the carrier's state.
+    #[serde(with = "humantime_serde")]
+    pub sync_interval: Duration,
+    /// One call to the carrier, at most.
+    #[serde(with = "humantime_serde")]
+    pub call_timeout: Duration,
+}
+
+/// Which carrier phonedesk manages numbers at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CarrierKind {
+    /// The simulated carrier, embedded in the database: the default and the sandbox.
+    #[default]
+    Simulated,
+    /// The Amazon Chime SDK Voice API: real numbers of an AWS account.
+    ChimeSdkVoice,
 }
 
 impl Default for CarrierConfig {
     fn default() -> Self {
         CarrierConfig {
+            kind: CarrierKind::Simulated,
             seed: 2026,
             failure_rate: 0.05,
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            sync_interval: Duration::from_secs(300),
+            call_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -286,6 +317,7 @@ impl Config {
             porting_min: d.porting_min,
             porting_max: d.porting_max,
             search_limit: self.inventory.search_limit,
+            carrier_remote: self.carrier.kind == CarrierKind::ChimeSdkVoice,
         }
     }
 }

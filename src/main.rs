@@ -90,6 +90,9 @@ fn real_main() -> i32 {
             })
         }
     };
+    if let Err(e) = connect_carrier(&engine, &config) {
+        return fail(CliError::refused(e));
+    }
     // Work that fell due while phonedesk was stopped completes now (`run-due` reports it).
     // On a full disk it waits, and the command still runs: reads work, changes are refused.
     if !matches!(parsed.command, Some(Command::RunDue)) {
@@ -156,6 +159,44 @@ fn login_name() -> Option<String> {
         .find(|u| !u.trim().is_empty())
 }
 
+/// Connects the remote carrier the configuration names (`[carrier] kind`).
+#[cfg_attr(not(feature = "aws"), allow(unused_variables))]
+fn connect_carrier(engine: &Arc<Engine>, config: &Config) -> Result<(), String> {
+    use phonedesk::config::CarrierKind;
+    match config.carrier.kind {
+        CarrierKind::Simulated => Ok(()),
+        #[cfg(feature = "aws")]
+        CarrierKind::ChimeSdkVoice => {
+            let api = phonedesk::carrier::chime::connect(&config.carrier)?;
+            engine.set_remote(api);
+            Ok(())
+        }
+        #[cfg(not(feature = "aws"))]
+        CarrierKind::ChimeSdkVoice => Err(
+            "this phonedesk was built without the Chime SDK carrier (the `aws` feature); rebuild it with default features".into(),
+        ),
+    }
+}
+
+/// The carrier worker and the periodic sync, for the console and `serve`.
+fn spawn_carrier_tasks(engine: &Arc<Engine>, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
+    let Some(api) = engine.remote().cloned() else {
+        return Vec::new();
+    };
+    let settings = phonedesk::carrier::worker::WorkerSettings {
+        call_timeout: config.carrier.call_timeout,
+        ..Default::default()
+    };
+    vec![
+        phonedesk::carrier::worker::spawn(Arc::clone(engine), Arc::clone(&api), settings),
+        phonedesk::carrier::sync::spawn_periodic(
+            Arc::clone(engine),
+            api,
+            config.carrier.sync_interval,
+        ),
+    ]
+}
+
 /// CONSOLE CALL SITE: no subcommand opens the console (`phonedesk::tui::run_local`).
 fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -174,8 +215,10 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
     let result = rt.block_on(async {
         // Orders, name updates and purges complete on screen while the console runs.
         let scheduler = phonedesk::engine::spawn_scheduler(Arc::clone(&engine));
+        let carrier = spawn_carrier_tasks(&engine, &config);
         let r = phonedesk::tui::run_local(engine, actor, &config).await;
         scheduler.abort();
+        carrier.iter().for_each(|t| t.abort());
         r
     });
     match result {
@@ -203,7 +246,10 @@ fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
             return EXIT_REFUSED;
         }
     };
-    match rt.block_on(phonedesk::ssh::serve(engine, config, paths)) {
+    let carrier = rt.block_on(async { spawn_carrier_tasks(&engine, &config) });
+    let served = rt.block_on(phonedesk::ssh::serve(engine, config, paths));
+    carrier.iter().for_each(|t| t.abort());
+    match served {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(

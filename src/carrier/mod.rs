@@ -7,6 +7,8 @@ mod geo;
 pub mod loopback;
 pub mod sim;
 mod simulated;
+pub mod sync;
+pub mod worker;
 
 pub use simulated::SimulatedCarrier;
 

@@ -26,6 +26,10 @@ pub struct Cli {
     /// Answer yes to confirmations (needed for destructive commands without a terminal).
     #[arg(long, short = 'y', global = true)]
     pub yes: bool,
+    /// With a remote carrier: return once the change is sent, without waiting for the
+    /// carrier's answer (the console, `serve` or the next command records it).
+    #[arg(long, global = true)]
+    pub no_wait: bool,
     /// Open the console on a throwaway demo database (<data dir>/demo, refilled each time)
     /// with an example organisation and durations of seconds and minutes.
     #[arg(long)]
@@ -81,6 +85,12 @@ pub enum Command {
     Check,
     /// Complete due work now (orders, name updates, purges, support steps).
     RunDue,
+    /// Carrier jobs: changes sent, or waiting to be sent, to a remote carrier.
+    #[command(subcommand)]
+    Jobs(JobsCmd),
+    /// Read the carrier's numbers, voice connectors, groups and default calling name, and
+    /// apply what changed outside phonedesk.
+    Sync,
     /// Serve consoles over SSH on the configured address.
     Serve,
     /// Print every record of the database in debugging form (secrets stay masked).
@@ -511,4 +521,20 @@ fn whole_number(text: &str) -> Result<usize, String> {
     text.trim()
         .parse()
         .map_err(|_| "must be a whole number such as 10".to_string())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCmd {
+    /// List the carrier jobs, oldest first.
+    List,
+    /// Send a failed job again.
+    Retry {
+        /// The job's id: job-3 or 3.
+        job: String,
+    },
+    /// Give up a queued or failed job.
+    Cancel {
+        /// The job's id: job-3 or 3.
+        job: String,
+    },
 }

@@ -7,6 +7,7 @@
 
 mod args;
 mod directory;
+mod jobs;
 mod numbers;
 mod orders;
 mod output;
@@ -89,6 +90,7 @@ pub(crate) struct Ctx<'a, 'i> {
     pub actor: &'a Actor,
     pub json: bool,
     pub yes: bool,
+    pub no_wait: bool,
     pub access: Access<'i>,
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
@@ -180,6 +182,7 @@ fn run_escaped(
         actor,
         json,
         yes: cli.yes,
+        no_wait: cli.no_wait,
         access,
         out: &mut watched,
         err: &mut *err,
@@ -350,6 +353,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         Command::Check => report::check(ctx),
         Command::RunDue => report::run_due(ctx),
         Command::Dump => report::dump(ctx),
+        Command::Jobs(a) => jobs::run(ctx, a),
+        Command::Sync => jobs::sync(ctx),
         Command::Serve => Err(CliError::usage(
             "`serve` starts the SSH server and runs only from the command line",
         )),
@@ -364,9 +369,20 @@ impl Ctx<'_, '_> {
         now()
     }
 
-    /// Sends an action through the engine, the one door for change.
+    /// Sends an action through the engine, the one door for change. With a remote
+    /// carrier, waits for the carrier's answer to the action's job (unless `--no-wait`)
+    /// and reports that: the change is done, or refused and why.
     pub fn act(&mut self, action: Action) -> Res<Outcome> {
-        Ok(self.engine.dispatch(self.actor, action, now())?)
+        let mut outcome = self.engine.dispatch(self.actor, action, now())?;
+        if let (Some(job), false) = (outcome.job, self.no_wait) {
+            for answer in jobs::wait_for(self.engine, &[job])? {
+                if !answer.ok {
+                    return Err(CliError::refused(answer.message));
+                }
+                outcome.message = answer.message;
+            }
+        }
+        Ok(outcome)
     }
 
     /// Shows what an accepted action did: its sentence, its note, and when it takes effect.

@@ -144,6 +144,7 @@ pub fn outcome_json(o: &Outcome) -> Value {
         "request": o.request.as_ref().map(|x| x.as_str()),
         "created": o.created,
         "numbers": o.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
+        "job": o.job.map(|j| j.to_string()),
     })
 }
 

@@ -2,7 +2,8 @@
 //! `Action`, decided by `rules::decide` and applied by the engine as one transaction.
 
 use super::{
-    AccountId, Assignee, CallingName, Category, GroupId, GroupMember, Loa, OrderId, PortIn,
+    AccountId, Assignee, CallingName, CarrierConnector, CarrierGroup, CarrierNumber,
+    CarrierSettings, Category, GroupId, GroupMember, JobAnswer, JobId, Loa, OrderId, PortIn,
     PortOut, ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
 };
 use serde::{Deserialize, Serialize};
@@ -66,6 +67,14 @@ impl Actor {
     pub fn system() -> Actor {
         Actor {
             name: "scheduler".into(),
+            role: Role::System,
+        }
+    }
+
+    /// The carrier's answers and what a sync found: audited as `carrier`.
+    pub fn carrier() -> Actor {
+        Actor {
+            name: "carrier".into(),
             role: Role::System,
         }
     }
@@ -215,6 +224,39 @@ pub enum Action {
 
     /// The scheduler: complete what fell due.
     RunDue(Due),
+
+    // The carrier (a remote one: jobs and sync)
+    /// The carrier's answer to a job.
+    CarrierAnswer {
+        job: JobId,
+        answer: JobAnswer,
+    },
+    /// Read an order's progress at the carrier until it completes.
+    RefreshOrder {
+        order: OrderId,
+    },
+    /// Send a failed job again.
+    RetryJob {
+        job: JobId,
+    },
+    /// Give up a queued or failed job; what it would have changed stays as it is.
+    CancelJob {
+        job: JobId,
+    },
+    /// A page of the carrier's numbers, as a sync read them: what differs is applied.
+    SyncNumbers {
+        numbers: Vec<CarrierNumber>,
+    },
+    /// Numbers a complete sync did not find at the carrier: they leave the inventory.
+    SyncGone {
+        numbers: Vec<E164>,
+    },
+    /// The carrier's voice connectors, groups and default calling name, whole.
+    SyncDirectory {
+        connectors: Vec<CarrierConnector>,
+        groups: Vec<CarrierGroup>,
+        settings: CarrierSettings,
+    },
 }
 
 impl Action {
@@ -249,7 +291,27 @@ impl Action {
             Action::CancelRequest { .. } => "cancel support request",
             Action::CloseRequest { .. } => "close support request",
             Action::RunDue(_) => "complete due work",
+            Action::CarrierAnswer { .. } => "carrier answer",
+            Action::RefreshOrder { .. } => "refresh order",
+            Action::RetryJob { .. } => "retry job",
+            Action::CancelJob { .. } => "cancel job",
+            Action::SyncNumbers { .. } => "sync numbers",
+            Action::SyncGone { .. } => "sync numbers gone",
+            Action::SyncDirectory { .. } => "sync directory",
         }
+    }
+
+    /// True for what only the scheduler and the carrier's side may send.
+    pub fn is_system(&self) -> bool {
+        matches!(
+            self,
+            Action::RunDue(_)
+                | Action::CarrierAnswer { .. }
+                | Action::RefreshOrder { .. }
+                | Action::SyncNumbers { .. }
+                | Action::SyncGone { .. }
+                | Action::SyncDirectory { .. }
+        )
     }
 
     /// A one-line description for the audit log. Never contains secrets (PIN, account
@@ -347,6 +409,30 @@ impl Action {
                 Task::Purge(n) => format!("purge {n} from the deletion queue"),
                 Task::SupportStep(id) => format!("support desk step on {id}"),
             },
+            Action::CarrierAnswer { job, answer } => match answer {
+                JobAnswer::Sending => format!("{job} sent to the carrier"),
+                JobAnswer::Done { failed, .. } if failed.is_empty() => {
+                    format!("{job} carried out")
+                }
+                JobAnswer::Done { failed, .. } => {
+                    format!("{job} carried out, {} refused", failed.len())
+                }
+                JobAnswer::Later { .. } => format!("{job} to be sent again"),
+                JobAnswer::Uncertain { .. } => format!("{job} without a clear answer"),
+                JobAnswer::Wait { .. } => format!("{job} waits on the carrier"),
+                JobAnswer::Failed { .. } => format!("{job} failed"),
+            },
+            Action::RefreshOrder { order } => format!("refresh order {order}"),
+            Action::RetryJob { job } => format!("retry {job}"),
+            Action::CancelJob { job } => format!("cancel {job}"),
+            Action::SyncNumbers { numbers } => {
+                let ns: Vec<E164> = numbers.iter().map(|n| n.number.clone()).collect();
+                format!("sync {}", list(&ns))
+            }
+            Action::SyncGone { numbers } => format!("sync: gone at the carrier {}", list(numbers)),
+            Action::SyncDirectory { .. } => {
+                "sync voice connectors, groups and the default calling name".into()
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Every way an action can be refused, in words for the administrator. A refused action
 //! changes nothing.
 
-use super::{CallingNameError, NumberError, ProductType, Timestamp, E164};
+use super::{CallingNameError, JobId, NumberError, ProductType, Timestamp, E164};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
@@ -9,6 +9,18 @@ pub enum RuleError {
     ReadOnly { actor: String },
     #[error("only the scheduler completes due work")]
     NotScheduler,
+    #[error("Business Calling, accounts and users ended with the Amazon Chime service on 2026-02-20; the Chime SDK carrier has Voice Connector and SIP Media Application Dial-In numbers")]
+    BusinessCallingEnded,
+    #[error("support requests and porting with the Chime SDK go through AWS Support cases, which phonedesk cannot file yet: file the case in the AWS Support Center (Account and billing, Chime SDK (Number Management))")]
+    SupportNotYet,
+    #[error("{what} is waiting on the carrier ({job}); wait for it to finish, or cancel it with `phonedesk jobs cancel {job}`")]
+    JobInFlight { what: String, job: JobId },
+    #[error("there is no carrier job {0}")]
+    NoSuchJob(JobId),
+    #[error("{0} has not failed; only a failed job can be sent again")]
+    JobNotFailed(JobId),
+    #[error("{0} may already have reached the carrier; wait for its answer")]
+    JobSent(JobId),
     #[error(transparent)]
     Number(#[from] NumberError),
     #[error(transparent)]

@@ -4,9 +4,11 @@
 
 mod action;
 mod calling_name;
+mod carrier;
 mod directory;
 mod error;
 pub mod invariants;
+mod job;
 mod number;
 mod order;
 mod phone;
@@ -20,8 +22,10 @@ mod view;
 
 pub use action::*;
 pub use calling_name::*;
+pub use carrier::*;
 pub use directory::*;
 pub use error::*;
+pub use job::*;
 pub use number::*;
 pub use order::*;
 pub use phone::*;

@@ -27,6 +27,9 @@ pub struct Policy {
     pub porting_max: Duration,
     /// Results per available-number search, at most.
     pub search_limit: usize,
+    /// The carrier is remote (the Chime SDK Voice API): changes become carrier jobs and
+    /// land when the carrier answers.
+    pub carrier_remote: bool,
 }
 
 impl Default for Policy {
@@ -41,6 +44,7 @@ impl Default for Policy {
             porting_min: Duration::from_secs(14 * DAY),
             porting_max: Duration::from_secs(28 * DAY),
             search_limit: 500,
+            carrier_remote: false,
         }
     }
 }

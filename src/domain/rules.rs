@@ -18,6 +18,9 @@ pub struct Outcome {
     /// The id of a created directory record.
     pub created: Option<String>,
     pub numbers: Vec<E164>,
+    /// The carrier job that carries the change out, when the carrier is remote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobId>,
 }
 
 impl Outcome {
@@ -56,7 +59,7 @@ pub fn decide(
     now: Timestamp,
 ) -> Result<Decision, RuleError> {
     may_change(actor)?;
-    if let (Role::Admin, Action::RunDue(_)) = (actor.role, action) {
+    if actor.role == Role::Admin && action.is_system() {
         return Err(RuleError::NotScheduler);
     }
     let mut tx = Tx::new(view);
@@ -66,13 +69,18 @@ pub fn decide(
         policy,
         now,
     };
-    let outcome = ctx.run(&mut tx, action)?;
+    let outcome = if policy.carrier_remote && remote::handles(action) {
+        remote::decide(&ctx, &mut tx, action)?
+    } else {
+        ctx.run(&mut tx, action)?
+    };
     Ok(Decision {
         changes: tx.into_changes(),
         outcome,
     })
 }
 
+#[derive(Clone, Copy)]
 struct Ctx<'a> {
     actor: &'a Actor,
     desk: &'a dyn Desk,
@@ -262,6 +270,13 @@ impl Ctx<'_> {
             Action::CancelRequest { request } => support::cancel(self, tx, request),
             Action::CloseRequest { request } => support::close(self, tx, request),
             Action::RunDue(due) => self.run_due(tx, due),
+            Action::CarrierAnswer { .. }
+            | Action::RefreshOrder { .. }
+            | Action::RetryJob { .. }
+            | Action::CancelJob { .. }
+            | Action::SyncNumbers { .. }
+            | Action::SyncGone { .. }
+            | Action::SyncDirectory { .. } => remote::decide(self, tx, action),
         }
     }
 
@@ -1150,6 +1165,7 @@ impl Ctx<'_> {
     }
 }
 
+mod remote;
 mod support;
 
 #[cfg(test)]

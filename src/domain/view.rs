@@ -23,6 +23,15 @@ pub trait View {
     fn groups(&self) -> Vec<VoiceConnectorGroup>;
     fn request(&self, id: &RequestId) -> Option<SupportRequest>;
     fn settings(&self) -> Settings;
+    fn job(&self, id: JobId) -> Option<Job>;
+    /// The job waiting or running on a number (`n:+1…`) or record (`r:vc-3`).
+    fn job_on(&self, key: &str) -> Option<JobId>;
+    /// The highest job id handed out.
+    fn last_job_id(&self) -> u64;
+    /// The carrier's id of a local record (`vc-3` → `abcdef…`).
+    fn carrier_id(&self, local: &str) -> Option<String>;
+    /// The local id of a carrier's record by kind (`vc`, `group`, `order`).
+    fn local_id(&self, kind: &str, carrier: &str) -> Option<String>;
 }
 
 /// The carrier's answers. Deterministic implementations keep the rules reproducible.
@@ -63,6 +72,10 @@ pub enum Change {
     PutSettings(Settings),
     Schedule(Due),
     Unschedule(Due),
+    PutJob(Job),
+    RemoveJob(JobId),
+    MapCarrierId { local: String, carrier: String },
+    UnmapCarrierId { local: String },
 }
 
 /// A decision in the making: reads see earlier writes of the same action.
@@ -245,6 +258,8 @@ pub struct MemoryView {
     pub requests: std::collections::BTreeMap<RequestId, SupportRequest>,
     pub settings: Settings,
     pub schedule: std::collections::BTreeSet<(Timestamp, String)>,
+    pub jobs: std::collections::BTreeMap<JobId, Job>,
+    pub carrier_ids: std::collections::BTreeMap<String, String>,
 }
 
 impl MemoryView {
@@ -293,6 +308,18 @@ impl MemoryView {
                 }
                 Change::Unschedule(d) => {
                     self.schedule.remove(&(d.at, format!("{:?}", d.task)));
+                }
+                Change::PutJob(j) => {
+                    self.jobs.insert(j.id, j);
+                }
+                Change::RemoveJob(id) => {
+                    self.jobs.remove(&id);
+                }
+                Change::MapCarrierId { local, carrier } => {
+                    self.carrier_ids.insert(local, carrier);
+                }
+                Change::UnmapCarrierId { local } => {
+                    self.carrier_ids.remove(&local);
                 }
             }
         }
@@ -344,5 +371,29 @@ impl View for MemoryView {
     }
     fn settings(&self) -> Settings {
         self.settings.clone()
+    }
+    fn job(&self, id: JobId) -> Option<Job> {
+        self.jobs.get(&id).cloned()
+    }
+    fn job_on(&self, key: &str) -> Option<JobId> {
+        self.jobs
+            .values()
+            .find(|j| {
+                j.numbers.iter().any(|n| format!("n:{n}") == key)
+                    || j.records.iter().any(|r| format!("r:{r}") == key)
+            })
+            .map(|j| j.id)
+    }
+    fn last_job_id(&self) -> u64 {
+        self.jobs.keys().last().map(|j| j.0).unwrap_or(0)
+    }
+    fn carrier_id(&self, local: &str) -> Option<String> {
+        self.carrier_ids.get(local).cloned()
+    }
+    fn local_id(&self, kind: &str, carrier: &str) -> Option<String> {
+        self.carrier_ids
+            .iter()
+            .find(|(l, c)| c.as_str() == carrier && l.starts_with(&format!("{kind}-")))
+            .map(|(l, _)| l.clone())
     }
 }

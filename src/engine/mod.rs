@@ -9,6 +9,7 @@ mod scheduler;
 pub use clock::now;
 pub use scheduler::spawn_scheduler;
 
+use crate::carrier::api::CarrierApi;
 use crate::carrier::{Carrier, SimulatedCarrier};
 use crate::config::Config;
 use crate::domain::*;
@@ -26,6 +27,8 @@ pub enum EngineError {
     Search(#[from] SearchError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("phonedesk is stopping")]
+    Stopped,
 }
 
 /// Something happened: consoles refresh what they show.
@@ -47,6 +50,9 @@ pub struct Engine {
     events: broadcast::Sender<Event>,
     event_seq: AtomicU64,
     sessions: AtomicUsize,
+    /// The remote carrier (Chime SDK Voice) when the configuration names one; set once
+    /// after opening, since building its client is asynchronous.
+    remote: std::sync::OnceLock<Arc<dyn CarrierApi>>,
 }
 
 impl Engine {
@@ -60,7 +66,18 @@ impl Engine {
             events,
             event_seq: AtomicU64::new(0),
             sessions: AtomicUsize::new(0),
+            remote: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Connects the remote carrier: its jobs are sent by `carrier::worker`. Only once.
+    pub fn set_remote(&self, api: Arc<dyn CarrierApi>) {
+        let _ = self.remote.set(api);
+    }
+
+    /// The remote carrier, when there is one.
+    pub fn remote(&self) -> Option<&Arc<dyn CarrierApi>> {
+        self.remote.get()
     }
 
     /// Opens the database at `db` with the configuration's policy and simulated carrier.

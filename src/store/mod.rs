@@ -31,6 +31,7 @@ const SCHEMA_KEY: &[u8] = b"schema_version";
 const SETTINGS_KEY: &[u8] = b"settings";
 /// Numbers per status, written with every transaction so opening a big store is instant.
 const COUNTS_KEY: &[u8] = b"status_counts";
+const JOB_SEQ_KEY: &[u8] = b"job_seq";
 
 /// One line of the audit log: who did what, when, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +63,14 @@ const AUDIT: usize = 11;
 const ORDER_SUMMARIES: usize = 12;
 /// Numbers per assignee (`Assignee::key` → count), kept in the transaction like the index.
 const ASSIGNEE_COUNTS: usize = 13;
-const TREE_NAMES: [&str; 14] = [
+/// Carrier jobs (the outbox), by id.
+const JOBS: usize = 14;
+/// What each job touches (`n:+12065550123`, `r:vc-3`) → the job's id, for "one job at a
+/// time per number" and the in-flight marks.
+const JOB_INDEX: usize = 15;
+/// phonedesk's ids ↔ the carrier's (`vc-3` → `abcdef…`, and `vc#abcdef…` → `vc-3`).
+const CARRIER_IDS: usize = 16;
+const TREE_NAMES: [&str; 17] = [
     "numbers",
     "numbers_by_status",
     "numbers_by_assignee",
@@ -77,6 +85,9 @@ const TREE_NAMES: [&str; 14] = [
     "audit",
     "order_summaries",
     "assignee_counts",
+    "carrier_jobs",
+    "carrier_job_index",
+    "carrier_ids",
 ];
 
 /// How the store is opened.
@@ -470,6 +481,41 @@ impl Store {
                 Change::PutSettings(s) => ops.push((META, SETTINGS_KEY.to_vec(), Some(encode(s)))),
                 Change::Schedule(d) => ops.push((DUE, due_key(d), Some(encode(d)))),
                 Change::Unschedule(d) => ops.push((DUE, due_key(d), None)),
+                Change::PutJob(job) => {
+                    if let Some(old) = self.job(job.id)? {
+                        for key in job_keys(&old) {
+                            ops.push((JOB_INDEX, key, None));
+                        }
+                    }
+                    for key in job_keys(job) {
+                        ops.push((JOB_INDEX, key, Some(job.id.0.to_be_bytes().to_vec())));
+                    }
+                    ops.push((JOBS, job.id.0.to_be_bytes().to_vec(), Some(encode(job))));
+                    if job.id.0 > self.last_job_id() {
+                        ops.push((META, JOB_SEQ_KEY.to_vec(), Some(job.id.0.to_be_bytes().to_vec())));
+                    }
+                }
+                Change::RemoveJob(id) => {
+                    if let Some(old) = self.job(*id)? {
+                        for key in job_keys(&old) {
+                            ops.push((JOB_INDEX, key, None));
+                        }
+                    }
+                    ops.push((JOBS, id.0.to_be_bytes().to_vec(), None));
+                }
+                Change::MapCarrierId { local, carrier } => {
+                    if let Some(old) = self.carrier_id(local) {
+                        ops.push((CARRIER_IDS, reverse_id_key(local, &old), None));
+                    }
+                    ops.push((CARRIER_IDS, local.as_bytes().to_vec(), Some(carrier.as_bytes().to_vec())));
+                    ops.push((CARRIER_IDS, reverse_id_key(local, carrier), Some(local.as_bytes().to_vec())));
+                }
+                Change::UnmapCarrierId { local } => {
+                    if let Some(old) = self.carrier_id(local) {
+                        ops.push((CARRIER_IDS, reverse_id_key(local, &old), None));
+                    }
+                    ops.push((CARRIER_IDS, local.as_bytes().to_vec(), None));
+                }
             }
         }
         for (key, d) in assignee_delta.into_iter().filter(|(_, d)| *d != 0) {
@@ -576,6 +622,49 @@ impl Store {
     }
 
     // --- Reading ------------------------------------------------------------------------
+
+    /// A carrier job.
+    pub fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
+        self.get(JOBS, &id.0.to_be_bytes())
+    }
+
+    /// Every carrier job, oldest first.
+    pub fn jobs(&self) -> Result<Vec<Job>, StoreError> {
+        self.all(JOBS)
+    }
+
+    /// The job on a number (`n:+1…`) or record (`r:vc-3`), if one is waiting or running.
+    pub fn job_on(&self, key: &str) -> Option<JobId> {
+        self.trees[JOB_INDEX]
+            .get(key.as_bytes())
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .map(JobId)
+    }
+
+    /// The highest job id handed out (ids are never reused).
+    pub fn last_job_id(&self) -> u64 {
+        self.trees[META]
+            .get(JOB_SEQ_KEY)
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0)
+    }
+
+    /// The carrier's id of a local record (`vc-3`, `group-1`, `order-2`).
+    pub fn carrier_id(&self, local: &str) -> Option<String> {
+        let v = self.trees[CARRIER_IDS].get(local.as_bytes()).ok().flatten()?;
+        String::from_utf8(v.to_vec()).ok()
+    }
+
+    /// The local id of a carrier's record, by kind (`vc`, `group`, `order`).
+    pub fn local_id(&self, kind: &str, carrier: &str) -> Option<String> {
+        let key = format!("{kind}#{carrier}");
+        let v = self.trees[CARRIER_IDS].get(key.as_bytes()).ok().flatten()?;
+        String::from_utf8(v.to_vec()).ok()
+    }
 
     pub fn number(&self, n: &E164) -> Result<Option<PhoneNumber>, StoreError> {
         self.get(NUMBERS, n.as_str().as_bytes())
@@ -920,6 +1009,21 @@ fn sled_error(path: &Path, e: sled::Error) -> StoreError {
     }
 }
 
+/// The job index's keys for a job: its numbers and records.
+fn job_keys(job: &Job) -> Vec<Vec<u8>> {
+    job.numbers
+        .iter()
+        .map(|n| format!("n:{n}").into_bytes())
+        .chain(job.records.iter().map(|r| format!("r:{r}").into_bytes()))
+        .collect()
+}
+
+/// `vc#abcdef…` for `vc-3` → `abcdef…`: the kind is the local id's prefix.
+fn reverse_id_key(local: &str, carrier: &str) -> Vec<u8> {
+    let kind = local.rsplit_once('-').map(|(k, _)| k).unwrap_or(local);
+    format!("{kind}#{carrier}").into_bytes()
+}
+
 fn open_error(path: &Path, e: sled::Error) -> StoreError {
     match e {
         e if is_busy(&e) => StoreError::Locked {
@@ -965,6 +1069,21 @@ impl Store {
 
 /// The store as the rules see it.
 impl View for Store {
+    fn job(&self, id: JobId) -> Option<Job> {
+        self.seen(Store::job(self, id))
+    }
+    fn job_on(&self, key: &str) -> Option<JobId> {
+        Store::job_on(self, key)
+    }
+    fn last_job_id(&self) -> u64 {
+        Store::last_job_id(self)
+    }
+    fn carrier_id(&self, local: &str) -> Option<String> {
+        Store::carrier_id(self, local)
+    }
+    fn local_id(&self, kind: &str, carrier: &str) -> Option<String> {
+        Store::local_id(self, kind, carrier)
+    }
     fn number(&self, n: &E164) -> Option<PhoneNumber> {
         self.seen(Store::number(self, n))
     }

@@ -24,6 +24,7 @@ pub fn fast_policy(limit: usize) -> Policy {
         porting_min: Duration::from_secs(14 * 24),
         porting_max: Duration::from_secs(28 * 24),
         search_limit: 500,
+        carrier_remote: false,
     }
 }
 

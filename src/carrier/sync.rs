@@ -1,0 +1,154 @@
+//! The sync: the carrier is the source of truth. It reads the carrier's voice connectors,
+//! groups, default calling name and numbers, page by page, and hands each page to the
+//! engine as a `carrier` action; the rules apply what differs ("changed outside
+//! phonedesk"). Numbers the carrier no longer lists leave the inventory at the end.
+
+use super::api::{CarrierApi, CarrierError, Page};
+use crate::domain::{Action, Actor, Outcome, StatusCode, Timestamp, E164};
+use crate::engine::{Engine, EngineError};
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::Arc;
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SyncReport {
+    /// Numbers the carrier holds.
+    pub numbers: usize,
+    /// Numbers changed, created or removed here because the carrier differed.
+    pub changed: Vec<E164>,
+    pub gone: Vec<E164>,
+    /// The directory's summary ("2 directory records changed outside phonedesk.").
+    pub directory: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the sync stopped: {0}")]
+    Carrier(#[from] CarrierError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// Reads every page of a list.
+async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, CarrierError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, CarrierError>>,
+{
+    let mut out = Vec::new();
+    let mut next = None;
+    loop {
+        let p = page(next).await?;
+        out.extend(p.items);
+        match p.next {
+            Some(t) => next = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn apply(
+    engine: &Arc<Engine>,
+    action: Action,
+    now: Timestamp,
+) -> Result<Outcome, EngineError> {
+    let e = Arc::clone(engine);
+    tokio::task::spawn_blocking(move || e.dispatch(&Actor::carrier(), action, now))
+        .await
+        .map_err(|_| EngineError::Stopped)?
+}
+
+/// One whole sync.
+pub async fn sync(
+    engine: &Arc<Engine>,
+    api: &dyn CarrierApi,
+    now: &(dyn Fn() -> Timestamp + Send + Sync),
+) -> Result<SyncReport, SyncError> {
+    let connectors = all_pages(|t| async move { api.list_voice_connectors(t.as_deref()).await })
+        .await?;
+    let groups = all_pages(|t| async move { api.list_groups(t.as_deref()).await }).await?;
+    let settings = api.get_settings().await?;
+    let directory = apply(
+        engine,
+        Action::SyncDirectory {
+            connectors,
+            groups,
+            settings,
+        },
+        now(),
+    )
+    .await?
+    .message;
+    let mut report = SyncReport {
+        directory,
+        ..Default::default()
+    };
+    let mut seen: HashSet<E164> = HashSet::new();
+    let mut next: Option<String> = None;
+    loop {
+        let page = api.list_numbers(next.as_deref()).await?;
+        report.numbers += page.items.len();
+        seen.extend(page.items.iter().map(|n| n.number.clone()));
+        if !page.items.is_empty() {
+            let outcome = apply(
+                engine,
+                Action::SyncNumbers {
+                    numbers: page.items,
+                },
+                now(),
+            )
+            .await?;
+            report.changed.extend(outcome.numbers);
+        }
+        match page.next {
+            Some(t) => next = Some(t),
+            None => break,
+        }
+    }
+    // What phonedesk holds that the carrier does not list any more. Failed acquisitions
+    // are phonedesk's own record of an order's answer; they stay until dismissed.
+    let held: Vec<E164> = engine
+        .store()
+        .numbers_in(&[
+            StatusCode::AcquireInProgress,
+            StatusCode::PortinInProgress,
+            StatusCode::Unassigned,
+            StatusCode::Assigned,
+            StatusCode::DeleteInProgress,
+        ])
+        .into_iter()
+        .filter(|n| !seen.contains(n))
+        .collect();
+    for chunk in held.chunks(500) {
+        let outcome = apply(
+            engine,
+            Action::SyncGone {
+                numbers: chunk.to_vec(),
+            },
+            now(),
+        )
+        .await?;
+        report.gone.extend(outcome.numbers);
+    }
+    Ok(report)
+}
+
+/// A sync every `interval`, in the background of the console and `serve`; a failed sync
+/// is said once on stderr and tried again at the next interval.
+pub fn spawn_periodic(
+    engine: Arc<Engine>,
+    api: Arc<dyn CarrierApi>,
+    interval: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval.max(std::time::Duration::from_secs(1)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = sync(&engine, api.as_ref(), &crate::engine::now).await {
+                eprintln!("phonedesk: {e}");
+            }
+        }
+    })
+}

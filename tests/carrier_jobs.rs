@@ -1,0 +1,323 @@
+//! The remote-carrier machinery end to end, on sled and the carrier simulation as the
+//! remote carrier: actions become jobs, the worker sends them, answers land through the
+//! engine, faults are retried or resolved without sending anything twice, and a sync
+//! brings what changed outside phonedesk.
+
+mod support;
+
+use phonedesk::carrier::api::{Association, AvailableSearch, CarrierApi, NumberUpdate};
+use phonedesk::carrier::sim::{SimCarrier, SimClock, SimSettings};
+use phonedesk::carrier::worker::{self, WorkerSettings};
+use phonedesk::domain::*;
+use phonedesk::engine::Engine;
+use std::sync::Arc;
+use std::time::Duration;
+use support::*;
+
+struct Rig {
+    engine: Arc<Engine>,
+    sim: Arc<SimCarrier>,
+    clock: Arc<SimClock>,
+    settings: WorkerSettings,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    rt: tokio::runtime::Runtime,
+}
+
+impl Rig {
+    fn new() -> Rig {
+        let dir = tempfile::tempdir().unwrap();
+        let carrier_dir = tempfile::tempdir().unwrap();
+        let mut policy = fast_policy(50);
+        policy.carrier_remote = true;
+        let engine = Arc::new(open(dir.path(), policy.clone(), 0.0));
+        let clock = SimClock::fixed(T0);
+        let db = sled::Config::new()
+            .path(carrier_dir.path())
+            .cache_capacity(4 << 20)
+            .open()
+            .unwrap();
+        let sim = Arc::new(
+            SimCarrier::open(
+                db.open_tree("carrier").unwrap(),
+                SimSettings::from_policy(&policy, 7, 0.0),
+                clock.as_clock(),
+            )
+            .unwrap(),
+        );
+        engine.set_remote(sim.clone());
+        Rig {
+            engine,
+            sim,
+            clock,
+            settings: WorkerSettings {
+                backoff: Duration::from_millis(1),
+                max_backoff: Duration::from_millis(4),
+                ..Default::default()
+            },
+            _dirs: (dir, carrier_dir),
+            rt: tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap(),
+        }
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn act(&self, action: Action) -> Outcome {
+        self.engine
+            .dispatch(&admin(), action, self.now())
+            .unwrap_or_else(|e| panic!("refused: {e}"))
+    }
+
+    /// Runs the worker until the job has its final answer.
+    fn settle(&self, job: JobId) -> worker::Answered {
+        let clock = Arc::clone(&self.clock);
+        let now = move || clock.now();
+        let answers = self
+            .rt
+            .block_on(worker::run_until_answered(
+                &self.engine,
+                self.sim.as_ref(),
+                &self.settings,
+                &[job],
+                Duration::from_secs(20),
+                &now,
+            ))
+            .unwrap();
+        answers
+            .into_iter()
+            .find(|a| a.job == job)
+            .unwrap_or_else(|| panic!("{job} got no final answer"))
+    }
+
+    /// Runs whatever is ready now.
+    fn run_ready(&self) {
+        let clock = Arc::clone(&self.clock);
+        let now = move || clock.now();
+        self.rt
+            .block_on(worker::run_ready(
+                &self.engine,
+                self.sim.as_ref(),
+                &self.settings,
+                &now,
+            ))
+            .unwrap();
+    }
+
+    fn sync(&self) -> phonedesk::carrier::sync::SyncReport {
+        let clock = Arc::clone(&self.clock);
+        let now = move || clock.now();
+        self.rt
+            .block_on(phonedesk::carrier::sync::sync(
+                &self.engine,
+                self.sim.as_ref(),
+                &now,
+            ))
+            .unwrap()
+    }
+
+    fn available(&self, n: u32) -> Vec<E164> {
+        self.rt
+            .block_on(self.sim.search_available_numbers(&AvailableSearch {
+                area_code: Some("206".into()),
+                country: Some("US".into()),
+                max_results: n,
+                ..Default::default()
+            }))
+            .unwrap()
+            .items
+    }
+
+    fn number(&self, n: &E164) -> PhoneNumber {
+        self.engine.store().number(n).unwrap().expect("the number")
+    }
+
+    /// Provisions numbers through the carrier and waits for the order to complete.
+    fn provisioned(&self, count: u32) -> Vec<E164> {
+        let numbers = self.available(count);
+        let o = self.act(Action::Provision {
+            product_type: ProductType::VoiceConnector,
+            numbers: numbers.clone(),
+        });
+        let a = self.settle(o.job.unwrap());
+        assert!(a.ok, "{}", a.message);
+        self.clock.advance(Duration::from_secs(60));
+        self.run_ready();
+        for n in &numbers {
+            assert_eq!(self.number(n).status, NumberStatus::Unassigned, "{n}");
+        }
+        numbers
+    }
+}
+
+#[test]
+fn a_sync_brings_the_carriers_directory_and_an_order_lands_once_completed() {
+    let rig = Rig::new();
+    let report = rig.sync();
+    assert_eq!(report.numbers, 0);
+    let connectors = rig.engine.store().voice_connectors().unwrap();
+    assert!(!connectors.is_empty(), "the seeded account's connectors came over");
+    for vc in &connectors {
+        assert!(rig.engine.store().carrier_id(&vc.id.0).is_some());
+    }
+    let numbers = rig.available(3);
+    let o = rig.act(Action::Provision {
+        product_type: ProductType::VoiceConnector,
+        numbers: numbers.clone(),
+    });
+    assert!(o.message.contains("Sent to the carrier"), "{}", o.message);
+    assert_eq!(rig.number(&numbers[0]).status, NumberStatus::AcquireInProgress);
+    let answer = rig.settle(o.job.unwrap());
+    assert!(answer.ok && answer.message.contains("accepted"), "{}", answer.message);
+    assert_eq!(rig.sim.calls("CreatePhoneNumberOrder"), 1);
+    // Still processing at the carrier: nothing lands yet.
+    rig.run_ready();
+    assert_eq!(rig.number(&numbers[0]).status, NumberStatus::AcquireInProgress);
+    rig.clock.advance(Duration::from_secs(60));
+    rig.run_ready();
+    for n in &numbers {
+        assert_eq!(rig.number(n).status, NumberStatus::Unassigned);
+    }
+    assert!(rig.engine.store().jobs().unwrap().is_empty());
+    assert!(rig.engine.check().unwrap().is_empty());
+}
+
+#[test]
+fn assign_goes_to_the_carrier_and_a_throttled_call_is_sent_again() {
+    let rig = Rig::new();
+    rig.sync();
+    let numbers = rig.provisioned(2);
+    let vc = rig.engine.store().voice_connectors().unwrap()[0].id.clone();
+    rig.sim.faults().throttle_next(2);
+    let o = rig.act(Action::Assign {
+        numbers: numbers.clone(),
+        to: Assignee::VoiceConnector(vc.clone()),
+    });
+    let a = rig.settle(o.job.unwrap());
+    assert!(a.ok, "{}", a.message);
+    for n in &numbers {
+        assert_eq!(
+            rig.number(n).status,
+            NumberStatus::Assigned(Assignee::VoiceConnector(vc.clone()))
+        );
+        let at_carrier = rig.rt.block_on(rig.sim.get_number(n)).unwrap();
+        let carrier_vc = rig.engine.store().carrier_id(&vc.0).unwrap();
+        assert_eq!(
+            at_carrier.associations,
+            vec![Association::VoiceConnector(carrier_vc)]
+        );
+    }
+}
+
+#[test]
+fn an_order_whose_reply_was_lost_is_found_not_placed_twice() {
+    let rig = Rig::new();
+    let numbers = rig.available(2);
+    rig.sim
+        .faults()
+        .fail_reply_next(1, Some("CreatePhoneNumberOrder"));
+    let o = rig.act(Action::Provision {
+        product_type: ProductType::VoiceConnector,
+        numbers: numbers.clone(),
+    });
+    let a = rig.settle(o.job.unwrap());
+    assert!(a.ok, "{}", a.message);
+    assert_eq!(
+        rig.sim.calls("CreatePhoneNumberOrder"),
+        1,
+        "the order was read back, not placed again"
+    );
+    let order = o.order.unwrap();
+    assert!(rig.engine.store().carrier_id(&order.0).is_some());
+}
+
+#[test]
+fn a_refusal_by_the_carrier_is_said_in_words_and_changes_nothing_here() {
+    let rig = Rig::new();
+    rig.sync();
+    let numbers = rig.provisioned(1);
+    let vc = rig.engine.store().voice_connectors().unwrap()[0].id.clone();
+    let carrier_vc = rig.engine.store().carrier_id(&vc.0).unwrap();
+    // Assigned behind phonedesk's back: the carrier refuses the delete.
+    rig.sim
+        .console_associate(&Association::VoiceConnector(carrier_vc), &numbers[0])
+        .unwrap();
+    let before = state(&rig.engine);
+    let o = rig.act(Action::Delete {
+        numbers: numbers.clone(),
+    });
+    let a = rig.settle(o.job.unwrap());
+    assert!(a.ok, "the job ran: {}", a.message);
+    assert!(
+        a.message.contains(numbers[0].as_str()) && a.message.contains("unassign"),
+        "{}",
+        a.message
+    );
+    assert_eq!(state(&rig.engine).numbers, before.numbers);
+    // The sync then shows where the number really is.
+    let report = rig.sync();
+    assert_eq!(report.changed, numbers);
+    assert_eq!(
+        rig.number(&numbers[0]).status,
+        NumberStatus::Assigned(Assignee::VoiceConnector(vc))
+    );
+}
+
+#[test]
+fn a_sync_applies_changes_made_outside_phonedesk_and_numbers_gone() {
+    let rig = Rig::new();
+    rig.sync();
+    let numbers = rig.provisioned(2);
+    rig.sim
+        .console_update(&numbers[0], &NumberUpdate::Name("Front.desk".into()))
+        .unwrap();
+    rig.sim.console_release(&numbers[1]).unwrap();
+    let bought = rig.available(1);
+    rig.sim
+        .console_buy(&bought, ProductType::VoiceConnector)
+        .unwrap();
+    rig.clock.advance(Duration::from_secs(60));
+    let report = rig.sync();
+    assert_eq!(rig.number(&numbers[0]).label.as_deref(), Some("Front.desk"));
+    assert!(rig.engine.store().number(&numbers[1]).unwrap().is_none());
+    assert_eq!(report.gone, vec![numbers[1].clone()]);
+    assert_eq!(rig.number(&bought[0]).status, NumberStatus::Unassigned);
+    let audit = rig.engine.store().audit(50).unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.actor == "carrier" && e.result.contains("changed outside phonedesk")));
+    // Nothing differs the second time.
+    let again = rig.sync();
+    assert!(again.changed.is_empty() && again.gone.is_empty(), "{again:?}");
+    assert!(rig.engine.check().unwrap().is_empty());
+}
+
+#[test]
+fn a_failed_job_is_kept_for_retry_and_a_viewer_cannot_touch_it() {
+    let rig = Rig::new();
+    rig.sync();
+    let numbers = rig.provisioned(1);
+    let o = rig.act(Action::SetLabel {
+        number: numbers[0].clone(),
+        label: Some("Sales".into()),
+    });
+    rig.sim.faults().fail_next(20, 503);
+    let job = o.job.unwrap();
+    let a = rig.settle(job);
+    assert!(!a.ok && a.message.contains("gave up"), "{}", a.message);
+    assert!(rig.engine.store().job(job).unwrap().unwrap().is_failed());
+    let viewer = Actor::viewer("eve");
+    assert!(rig
+        .engine
+        .dispatch(&viewer, Action::RetryJob { job }, rig.now())
+        .is_err());
+    rig.sim.faults().clear();
+    rig.act(Action::RetryJob { job });
+    let a = rig.settle(job);
+    assert!(a.ok, "{}", a.message);
+    assert_eq!(rig.number(&numbers[0]).label.as_deref(), Some("Sales"));
+}
