@@ -754,7 +754,7 @@ mod tests {
 
         fn as_actor(&mut self, actor: &Actor, action: Action) -> Result<Outcome, RuleError> {
             let before = format!("{:?}", self.view);
-            match decide(actor, &action, &self.view, &NoDesk, &self.policy, self.now) {
+            match crate::domain::decide(actor, &action, &self.view, &NoDesk, &self.policy, self.now) {
                 Ok(d) => {
                     self.view.apply(&d.changes);
                     Ok(d.outcome)
