@@ -160,7 +160,10 @@ fn a_sync_brings_the_carriers_directory_and_an_order_lands_once_completed() {
     let report = rig.sync();
     assert_eq!(report.numbers, 0);
     let connectors = rig.engine.store().voice_connectors().unwrap();
-    assert!(!connectors.is_empty(), "the seeded account's connectors came over");
+    assert!(
+        !connectors.is_empty(),
+        "the seeded account's connectors came over"
+    );
     for vc in &connectors {
         assert!(rig.engine.store().carrier_id(&vc.id.0).is_some());
     }
@@ -170,13 +173,23 @@ fn a_sync_brings_the_carriers_directory_and_an_order_lands_once_completed() {
         numbers: numbers.clone(),
     });
     assert!(o.message.contains("Sent to the carrier"), "{}", o.message);
-    assert_eq!(rig.number(&numbers[0]).status, NumberStatus::AcquireInProgress);
+    assert_eq!(
+        rig.number(&numbers[0]).status,
+        NumberStatus::AcquireInProgress
+    );
     let answer = rig.settle(o.job.unwrap());
-    assert!(answer.ok && answer.message.contains("accepted"), "{}", answer.message);
+    assert!(
+        answer.ok && answer.message.contains("accepted"),
+        "{}",
+        answer.message
+    );
     assert_eq!(rig.sim.calls("CreatePhoneNumberOrder"), 1);
     // Still processing at the carrier: nothing lands yet.
     rig.run_ready();
-    assert_eq!(rig.number(&numbers[0]).status, NumberStatus::AcquireInProgress);
+    assert_eq!(
+        rig.number(&numbers[0]).status,
+        NumberStatus::AcquireInProgress
+    );
     rig.clock.advance(Duration::from_secs(60));
     rig.run_ready();
     for n in &numbers {
@@ -292,7 +305,10 @@ fn a_sync_applies_changes_made_outside_phonedesk_and_numbers_gone() {
         .any(|e| e.actor == "carrier" && e.result.contains("changed outside phonedesk")));
     // Nothing differs the second time.
     let again = rig.sync();
-    assert!(again.changed.is_empty() && again.gone.is_empty(), "{again:?}");
+    assert!(
+        again.changed.is_empty() && again.gone.is_empty(),
+        "{again:?}"
+    );
     assert!(rig.engine.check().unwrap().is_empty());
 }
 

@@ -11,8 +11,7 @@
 pub use crate::domain::{
     Association, AvailableSearch, CarrierConnector, CarrierGroup, CarrierGroupMember,
     CarrierNumber, CarrierNumberStatus, CarrierOrder, CarrierOrderStatus, CarrierSettings,
-    NewOrder, NumberFailure, NumberUpdate, Page, SipMediaApplication, SipRule,
-    SupportedCountry,
+    NewOrder, NumberFailure, NumberUpdate, Page, SipMediaApplication, SipRule, SupportedCountry,
 };
 use crate::domain::{ProductType, E164};
 

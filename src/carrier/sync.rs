@@ -65,8 +65,8 @@ pub async fn sync(
     api: &dyn CarrierApi,
     now: &(dyn Fn() -> Timestamp + Send + Sync),
 ) -> Result<SyncReport, SyncError> {
-    let connectors = all_pages(|t| async move { api.list_voice_connectors(t.as_deref()).await })
-        .await?;
+    let connectors =
+        all_pages(|t| async move { api.list_voice_connectors(t.as_deref()).await }).await?;
     let groups = all_pages(|t| async move { api.list_groups(t.as_deref()).await }).await?;
     let settings = api.get_settings().await?;
     let directory = apply(

@@ -8,12 +8,11 @@
 //! module owns the retry policy, per operation.
 
 use super::api::{
-    Association, CarrierApi, CarrierError, CarrierGroupMember, CarrierNumberStatus,
-    NewOrder, NumberFailure, NumberUpdate,
+    Association, CarrierApi, CarrierError, CarrierGroupMember, CarrierNumberStatus, NewOrder,
+    NumberFailure, NumberUpdate,
 };
 use crate::domain::{
-    Action, Actor, Assignee, Job, JobAnswer, JobId, JobState, OrderedNumberStatus, Timestamp,
-    E164,
+    Action, Actor, Assignee, Job, JobAnswer, JobId, JobState, OrderedNumberStatus, Timestamp, E164,
 };
 use crate::engine::{Engine, EngineError};
 use std::sync::Arc;
@@ -208,7 +207,10 @@ async fn run_job(
         }
     }
     record(engine, job.id, JobAnswer::Sending, now()).await?;
-    let sent = tokio::time::timeout(settings.call_timeout, perform(engine, api, settings, job, now));
+    let sent = tokio::time::timeout(
+        settings.call_timeout,
+        perform(engine, api, settings, job, now),
+    );
     Ok(match sent.await {
         Ok(Ok(answer)) => answer,
         Ok(Err(e)) => after_error(settings, job, e, now()),
@@ -581,7 +583,10 @@ async fn resolve(
                 if let Some(vc) = page.items.into_iter().find(|vc| {
                     vc.name == name.trim()
                         && vc.region == region.trim()
-                        && engine.store().local_id(crate::domain::VoiceConnectorId::PREFIX, &vc.id).is_none()
+                        && engine
+                            .store()
+                            .local_id(crate::domain::VoiceConnectorId::PREFIX, &vc.id)
+                            .is_none()
                 }) {
                     return Ok(Some(JobAnswer::Done {
                         failed: Vec::new(),
@@ -599,7 +604,11 @@ async fn resolve(
             loop {
                 let page = api.list_groups(next.as_deref()).await?;
                 if let Some(g) = page.items.into_iter().find(|g| {
-                    g.name == name.trim() && engine.store().local_id(crate::domain::GroupId::PREFIX, &g.id).is_none()
+                    g.name == name.trim()
+                        && engine
+                            .store()
+                            .local_id(crate::domain::GroupId::PREFIX, &g.id)
+                            .is_none()
                 }) {
                     return Ok(Some(JobAnswer::Done {
                         failed: Vec::new(),

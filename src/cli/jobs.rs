@@ -72,7 +72,7 @@ fn parse(text: &str) -> Res<JobId> {
     JobId::parse(text).ok_or_else(|| {
         CliError::usage(format!(
             "“{}” is not a job id; job ids look like job-3",
-            output::clean(text)
+            output::one_line(text)
         ))
     })
 }
@@ -122,8 +122,8 @@ fn list(ctx: &mut Ctx) -> Res {
             "{:<8} {:<12} {}  ({})",
             j.id.to_string(),
             j.state.label(),
-            output::clean(&j.describe()),
-            output::clean(&state_words(j))
+            output::one_line(&j.describe()),
+            output::one_line(&state_words(j))
         )?;
     }
     Ok(())
@@ -152,7 +152,7 @@ pub fn sync(ctx: &mut Ctx) -> Res {
         report.numbers,
         report.changed.len(),
         report.gone.len(),
-        output::clean(&report.directory)
+        output::one_line(&report.directory)
     )?;
     Ok(())
 }

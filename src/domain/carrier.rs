@@ -324,4 +324,3 @@ impl NumberFailure {
         format!("{}: {why}", self.number)
     }
 }
-

@@ -492,7 +492,11 @@ impl Store {
                     }
                     ops.push((JOBS, job.id.0.to_be_bytes().to_vec(), Some(encode(job))));
                     if job.id.0 > self.last_job_id() {
-                        ops.push((META, JOB_SEQ_KEY.to_vec(), Some(job.id.0.to_be_bytes().to_vec())));
+                        ops.push((
+                            META,
+                            JOB_SEQ_KEY.to_vec(),
+                            Some(job.id.0.to_be_bytes().to_vec()),
+                        ));
                     }
                 }
                 Change::RemoveJob(id) => {
@@ -507,8 +511,16 @@ impl Store {
                     if let Some(old) = self.carrier_id(local) {
                         ops.push((CARRIER_IDS, reverse_id_key(local, &old), None));
                     }
-                    ops.push((CARRIER_IDS, local.as_bytes().to_vec(), Some(carrier.as_bytes().to_vec())));
-                    ops.push((CARRIER_IDS, reverse_id_key(local, carrier), Some(local.as_bytes().to_vec())));
+                    ops.push((
+                        CARRIER_IDS,
+                        local.as_bytes().to_vec(),
+                        Some(carrier.as_bytes().to_vec()),
+                    ));
+                    ops.push((
+                        CARRIER_IDS,
+                        reverse_id_key(local, carrier),
+                        Some(local.as_bytes().to_vec()),
+                    ));
                 }
                 Change::UnmapCarrierId { local } => {
                     if let Some(old) = self.carrier_id(local) {
@@ -635,7 +647,8 @@ impl Store {
 
     /// The job on a number (`n:+1…`) or record (`r:vc-3`), if one is waiting or running.
     pub fn job_on(&self, key: &str) -> Option<JobId> {
-        self.trees[JOB_INDEX]
+        self.tree(JOB_INDEX)
+            .ok()?
             .get(key.as_bytes())
             .ok()
             .flatten()
@@ -645,24 +658,33 @@ impl Store {
 
     /// The highest job id handed out (ids are never reused).
     pub fn last_job_id(&self) -> u64 {
-        self.trees[META]
-            .get(JOB_SEQ_KEY)
+        self.tree(META)
             .ok()
-            .flatten()
+            .and_then(|t| t.get(JOB_SEQ_KEY).ok().flatten())
             .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
             .unwrap_or(0)
     }
 
     /// The carrier's id of a local record (`vc-3`, `group-1`, `order-2`).
     pub fn carrier_id(&self, local: &str) -> Option<String> {
-        let v = self.trees[CARRIER_IDS].get(local.as_bytes()).ok().flatten()?;
+        let v = self
+            .tree(CARRIER_IDS)
+            .ok()?
+            .get(local.as_bytes())
+            .ok()
+            .flatten()?;
         String::from_utf8(v.to_vec()).ok()
     }
 
     /// The local id of a carrier's record, by kind (`vc`, `group`, `order`).
     pub fn local_id(&self, kind: &str, carrier: &str) -> Option<String> {
         let key = format!("{kind}#{carrier}");
-        let v = self.trees[CARRIER_IDS].get(key.as_bytes()).ok().flatten()?;
+        let v = self
+            .tree(CARRIER_IDS)
+            .ok()?
+            .get(key.as_bytes())
+            .ok()
+            .flatten()?;
         String::from_utf8(v.to_vec()).ok()
     }
 

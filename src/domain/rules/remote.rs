@@ -150,7 +150,10 @@ fn request(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome, RuleError
     // what would change. Only a provision keeps its writes: its numbers wait in Pending
     // (the administrator's intent, visible at once) until the carrier answers.
     let desk = Reported { failed: &[] };
-    let pre = Ctx { desk: &desk, ..*ctx };
+    let pre = Ctx {
+        desk: &desk,
+        ..*ctx
+    };
     let mut scratch = Tx::new(tx.base());
     let predicted = pre.run(&mut scratch, action)?;
     let mut job_records = records;
@@ -250,7 +253,11 @@ fn failed(ctx: &Ctx, tx: &mut Tx, mut job: Job, reason: &str) -> Result<Outcome,
                 let desk = Reported {
                     failed: &everything,
                 };
-                Ctx { desk: &desk, ..*ctx }.complete_order(tx, &order)?;
+                Ctx {
+                    desk: &desk,
+                    ..*ctx
+                }
+                .complete_order(tx, &order)?;
             }
         }
         _ => {
@@ -323,7 +330,11 @@ fn done(
         }
         Action::RefreshOrder { order } => {
             let desk = Reported { failed: refused };
-            Ctx { desk: &desk, ..*ctx }.complete_order(tx, order)?
+            Ctx {
+                desk: &desk,
+                ..*ctx
+            }
+            .complete_order(tx, order)?
         }
         action => {
             let action = without(action, refused);
@@ -346,8 +357,15 @@ fn done(
         }
     };
     if !refused.is_empty() {
-        let list: Vec<String> = refused.iter().map(|(n, why)| format!("{n}: {why}")).collect();
-        outcome.message = format!("{} Refused by the carrier: {}.", outcome.message, list.join("; "));
+        let list: Vec<String> = refused
+            .iter()
+            .map(|(n, why)| format!("{n}: {why}"))
+            .collect();
+        outcome.message = format!(
+            "{} Refused by the carrier: {}.",
+            outcome.message,
+            list.join("; ")
+        );
         outcome.note = Some(format!("{} numbers refused", refused.len()));
     }
     Ok(outcome)
@@ -433,7 +451,13 @@ fn cancel(ctx: &Ctx, tx: &mut Tx, id: JobId) -> Result<Outcome, RuleError> {
 
 /// Where the carrier says a number is, in phonedesk's terms; `None` when it names a voice
 /// connector or group phonedesk does not know (the directory sync comes first).
-fn status_from(tx: &Tx, c: &CarrierNumber, reason_if_failed: &str) -> Option<NumberStatus> {
+fn status_from(
+    tx: &Tx,
+    c: &CarrierNumber,
+    reason_if_failed: &str,
+    now: Timestamp,
+    retention: std::time::Duration,
+) -> Option<NumberStatus> {
     use CarrierNumberStatus as S;
     Some(match c.status {
         S::AcquireInProgress => NumberStatus::AcquireInProgress,
@@ -443,9 +467,11 @@ fn status_from(tx: &Tx, c: &CarrierNumber, reason_if_failed: &str) -> Option<Num
         S::PortinInProgress | S::PortinCancelRequested => NumberStatus::PortinInProgress,
         S::Unassigned | S::Cancelled => NumberStatus::Unassigned,
         S::Assigned => match c.associations.first() {
-            Some(Association::VoiceConnector(id)) => NumberStatus::Assigned(
-                Assignee::VoiceConnector(VoiceConnectorId(tx.base().local_id(VoiceConnectorId::PREFIX, id)?)),
-            ),
+            Some(Association::VoiceConnector(id)) => {
+                NumberStatus::Assigned(Assignee::VoiceConnector(VoiceConnectorId(
+                    tx.base().local_id(VoiceConnectorId::PREFIX, id)?,
+                )))
+            }
             Some(Association::VoiceConnectorGroup(id)) => NumberStatus::Assigned(
                 Assignee::VoiceConnectorGroup(GroupId(tx.base().local_id(GroupId::PREFIX, id)?)),
             ),
@@ -453,14 +479,16 @@ fn status_from(tx: &Tx, c: &CarrierNumber, reason_if_failed: &str) -> Option<Num
             Some(Association::SipRule(_)) | None => NumberStatus::Unassigned,
         },
         S::DeleteInProgress | S::ReleaseInProgress | S::DeleteFailed | S::ReleaseFailed => {
+            // The carrier keeps a deleted number restorable for its retention from the
+            // deletion timestamp; without one, from the time the sync first sees it.
+            let deleted_at = c.deletion_at.or(c.updated_at).unwrap_or(now);
             NumberStatus::DeleteInProgress {
-                deleted_at: c.deletion_at.or(c.updated_at).unwrap_or(EPOCH_NOW),
+                deleted_at,
+                restorable_until: deleted_at.plus(retention),
             }
         }
     })
 }
-
-const EPOCH_NOW: Timestamp = Timestamp::EPOCH;
 
 /// A page of the carrier's numbers: what differs from phonedesk's records is applied.
 fn sync_numbers(ctx: &Ctx, tx: &mut Tx, numbers: &[CarrierNumber]) -> Result<Outcome, RuleError> {
@@ -470,22 +498,33 @@ fn sync_numbers(ctx: &Ctx, tx: &mut Tx, numbers: &[CarrierNumber]) -> Result<Out
             continue; // the job's answer settles it
         }
         let old = tx.number(&c.number);
-        let Some(status) = status_from(tx, c, "the carrier could not acquire it") else {
+        let Some(status) = status_from(
+            tx,
+            c,
+            "the carrier could not acquire it",
+            ctx.now,
+            ctx.policy.deletion_retention,
+        ) else {
             continue;
         };
         let mut p = old.clone().unwrap_or_else(|| {
             PhoneNumber::new(c.number.clone(), c.product_type, status.clone(), ctx.now)
         });
-        if let NumberStatus::DeleteInProgress { deleted_at } = &status {
-            if *deleted_at == EPOCH_NOW {
-                p.status = NumberStatus::DeleteInProgress { deleted_at: ctx.now };
-            } else {
-                p.status = status.clone();
-            }
-        } else if !matches!(
-            (&p.status, &status),
-            (NumberStatus::AcquireFailed { .. }, NumberStatus::AcquireFailed { .. })
-        ) {
+        let same_kind = |a: &NumberStatus, b: &NumberStatus| {
+            matches!(
+                (a, b),
+                (
+                    NumberStatus::AcquireFailed { .. },
+                    NumberStatus::AcquireFailed { .. }
+                ) | (
+                    NumberStatus::DeleteInProgress { .. },
+                    NumberStatus::DeleteInProgress { .. }
+                )
+            )
+        };
+        // A failed acquisition keeps its own reason; a deleted number keeps the restore
+        // deadline it was promised.
+        if !same_kind(&p.status, &status) {
             p.status = status;
         }
         p.product_type = c.product_type;
@@ -505,22 +544,21 @@ fn sync_numbers(ctx: &Ctx, tx: &mut Tx, numbers: &[CarrierNumber]) -> Result<Out
         }
         if old.as_ref() != Some(&p) {
             p.updated_at = ctx.now;
-            if let NumberStatus::DeleteInProgress { .. } = p.status {
-                if !matches!(
-                    old.as_ref().map(|o| &o.status),
-                    Some(NumberStatus::DeleteInProgress { .. })
-                ) {
-                    let at = match p.status {
-                        NumberStatus::DeleteInProgress { deleted_at } => {
-                            deleted_at.plus(ctx.policy.deletion_retention)
-                        }
-                        _ => ctx.now,
-                    };
-                    tx.push(Change::Schedule(Due {
-                        at,
-                        task: Task::Purge(p.number.clone()),
-                    }));
-                }
+            let was_deleted = matches!(
+                old.as_ref().map(|o| &o.status),
+                Some(NumberStatus::DeleteInProgress { .. })
+            );
+            if let (
+                NumberStatus::DeleteInProgress {
+                    restorable_until, ..
+                },
+                false,
+            ) = (&p.status, was_deleted)
+            {
+                tx.push(Change::Schedule(Due {
+                    at: *restorable_until,
+                    task: Task::Purge(p.number.clone()),
+                }));
             }
             changed.push(p.number.clone());
             tx.put_number(p);
@@ -551,7 +589,10 @@ fn sync_gone(_: &Ctx, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleErro
     Ok(Outcome {
         message: match gone.len() {
             0 => "No number left the carrier.".into(),
-            1 => format!("{} is gone at the carrier (changed outside phonedesk).", gone[0]),
+            1 => format!(
+                "{} is gone at the carrier (changed outside phonedesk).",
+                gone[0]
+            ),
             n => format!("{n} numbers are gone at the carrier (changed outside phonedesk)."),
         },
         numbers: gone,
@@ -754,13 +795,18 @@ mod tests {
 
         fn as_actor(&mut self, actor: &Actor, action: Action) -> Result<Outcome, RuleError> {
             let before = format!("{:?}", self.view);
-            match crate::domain::decide(actor, &action, &self.view, &NoDesk, &self.policy, self.now) {
+            match crate::domain::decide(actor, &action, &self.view, &NoDesk, &self.policy, self.now)
+            {
                 Ok(d) => {
                     self.view.apply(&d.changes);
                     Ok(d.outcome)
                 }
                 Err(e) => {
-                    assert_eq!(before, format!("{:?}", self.view), "a refusal changed state");
+                    assert_eq!(
+                        before,
+                        format!("{:?}", self.view),
+                        "a refusal changed state"
+                    );
                     Err(e)
                 }
             }
@@ -829,7 +875,10 @@ mod tests {
         let again = w.admin(Action::Delete {
             numbers: vec![num(1)],
         });
-        assert!(matches!(again, Err(RuleError::JobInFlight { .. })), "{again:?}");
+        assert!(
+            matches!(again, Err(RuleError::JobInFlight { .. })),
+            "{again:?}"
+        );
         w.answer(job, JobAnswer::Sending);
         assert!(matches!(w.view.jobs[&job].state, JobState::Sent { .. }));
         let o = w.done(job, None);
@@ -868,8 +917,14 @@ mod tests {
             })
             .unwrap();
         let order = o.order.clone().expect("an order");
-        assert_eq!(w.view.numbers[&num(7)].status, NumberStatus::AcquireInProgress);
-        assert!(w.view.schedule.is_empty(), "no simulated completion is scheduled");
+        assert_eq!(
+            w.view.numbers[&num(7)].status,
+            NumberStatus::AcquireInProgress
+        );
+        assert!(
+            w.view.schedule.is_empty(),
+            "no simulated completion is scheduled"
+        );
         let job = o.job.unwrap();
         w.done(job, Some("guid-1"));
         assert_eq!(w.view.carrier_ids[&order.0], "guid-1");
@@ -913,7 +968,10 @@ mod tests {
             w.view.numbers[&num(7)].status,
             NumberStatus::AcquireFailed { .. }
         ));
-        assert_eq!(w.view.orders[&o.order.unwrap()].status(), OrderStatus::Failed);
+        assert_eq!(
+            w.view.orders[&o.order.unwrap()].status(),
+            OrderStatus::Failed
+        );
         assert!(w.view.jobs.is_empty());
     }
 
@@ -1025,7 +1083,10 @@ mod tests {
             .unwrap()
             .job
             .unwrap();
-        assert!(w.view.connectors.is_empty(), "created when the carrier says so");
+        assert!(
+            w.view.connectors.is_empty(),
+            "created when the carrier says so"
+        );
         let o = w.done(job, Some("xyz"));
         let local = o.created.expect("created");
         assert_eq!(w.view.carrier_ids[&local], "xyz");
