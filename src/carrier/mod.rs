@@ -3,10 +3,13 @@
 //! same trait. The simulated carrier's rules are written down in `docs/carrier.md`.
 
 pub mod api;
+#[cfg(feature = "aws")]
+pub mod chime;
 mod geo;
 pub mod loopback;
 pub mod sim;
 mod simulated;
+pub mod support;
 pub mod sync;
 pub mod worker;
 
