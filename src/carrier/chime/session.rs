@@ -76,7 +76,7 @@ pub struct AwsSession {
 /// The pinned behaviour version: the SDK's defaults do not change under phonedesk when
 /// the crates are updated.
 pub fn behavior_version() -> BehaviorVersion {
-    BehaviorVersion::v2026_01_12()
+    BehaviorVersion::v2026_11_17()
 }
 
 /// The configuration loader for `settings`, before credentials are looked up. Tests add
@@ -161,19 +161,18 @@ impl AwsSession {
 
     /// AWS Support (porting cases), in us-east-1 whatever the carrier's region.
     pub fn support(&self) -> AwsSupport {
-        let conf = aws_sdk_support::config::Builder::from(&self.sdk)
-            .region(Region::new(SUPPORT_REGION))
-            .set_endpoint_url(self.other_service_endpoint())
-            .build();
+        let mut conf = aws_sdk_support::config::Builder::from(&self.sdk);
+        conf.set_endpoint_url(self.other_service_endpoint());
+        let conf = conf.region(Region::new(SUPPORT_REGION)).build();
         AwsSupport::new(aws_sdk_support::Client::from_conf(conf))
     }
 
     /// Which AWS account and region phonedesk manages (STS `GetCallerIdentity`, which needs
     /// no permission): shown before the first start against a real endpoint.
     pub async fn who_am_i(&self) -> CarrierResult<AwsIdentity> {
-        let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
-            .set_endpoint_url(self.other_service_endpoint())
-            .build();
+        let mut conf = aws_sdk_sts::config::Builder::from(&self.sdk);
+        conf.set_endpoint_url(self.other_service_endpoint());
+        let conf = conf.build();
         let out = aws_sdk_sts::Client::from_conf(conf)
             .get_caller_identity()
             .send()
