@@ -215,31 +215,42 @@ fn provision_assign_reassign_unassign_switch_delete_restore() {
     d.check_sound();
 }
 
+/// Polls until `done` holds (a state change, not a guess at how long it takes); fails after
+/// 30 s so a stuck update shows as a failure instead of a hang.
+fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(started.elapsed().as_secs() < 30, "still waiting for {what}");
+        sleep_ms(50);
+    }
+}
+
 #[test]
 fn calling_names_default_and_unique() {
-    // Longer than the other fast durations, so a loaded machine still sees the update in
-    // progress. (Nothing-changed checks for these refusals live in cli_bad_input.)
-    let d = Desk::with(
-        &[("name_update", "3s"), ("default_name_cooldown", "6s")],
-        "",
-    );
+    // Each phase gets durations that make its state certain however slow the machine is:
+    // an hour where something must still be running, a second where it must have ended,
+    // and polling for the end instead of sleeping a guessed time. (Nothing-changed checks
+    // for these refusals live in cli_bad_input.)
+    let d = Desk::with(&[("name_update", "1h"), ("default_name_cooldown", "1h")], "");
     let n = d.available(&["--area-code", "312"], 1);
     d.provisioned("bc", &n);
     let out = d.ok(&["calling-name", "default", "Example Corp"]);
     assert!(out.contains("Example Corp") && out.contains("by"), "{out}");
     let o = d.json(&["calling-name", "set", &n[0], "Front Desk"]);
     assert!(o["takes_effect_at"].is_string());
-    let refused = |args: &[&str], needle: &str| {
+    let refused = |d: &Desk, args: &[&str], needle: &str| {
         let out = d.run(args);
         assert_eq!(out.code, 1, "{out:?}");
         assert_one_line(&out.stderr, needle);
     };
     // While the unique name rolls out it cannot change; the default neither.
     refused(
+        &d,
         &["calling-name", "set", &n[0], "Reception"],
         "still being updated",
     );
     refused(
+        &d,
         &["calling-name", "default", "New Name"],
         "still in progress",
     );
@@ -252,13 +263,22 @@ fn calling_names_default_and_unique() {
         details.contains("update in progress, completes at"),
         "{details}"
     );
-    sleep_ms(3100);
-    assert_eq!(
-        d.json(&["numbers", "show", &n[0]])["calling_name_status"],
-        "UpdateSucceeded"
-    );
+    d.check_sound();
+
     // Updated, but the default's cooldown still runs.
+    let d = Desk::with(&[("name_update", "1s"), ("default_name_cooldown", "1h")], "");
+    let n = d.available(&["--area-code", "312"], 1);
+    d.provisioned("bc", &n);
+    d.ok(&["calling-name", "default", "Example Corp"]);
+    d.ok(&["calling-name", "set", &n[0], "Front Desk"]);
+    until("the unique name's update", || {
+        d.json(&["numbers", "show", &n[0]])["calling_name_status"] == "UpdateSucceeded"
+    });
+    until("the default's update", || {
+        d.json(&["calling-name", "show"])["default"]["status"] == "UpdateSucceeded"
+    });
     refused(
+        &d,
         &["calling-name", "default", "New Name"],
         "it can change again at",
     );
@@ -266,7 +286,16 @@ fn calling_names_default_and_unique() {
         .ok(&["calling-name", "show"])
         .contains("can change again at"));
     d.ok(&["calling-name", "set", &n[0], "--clear"]);
-    sleep_ms(3000);
+    d.check_sound();
+
+    // Once the cooldown has passed, the default can be cleared.
+    let d = Desk::with(&[("name_update", "1s"), ("default_name_cooldown", "2s")], "");
+    d.ok(&["calling-name", "default", "Example Corp"]);
+    until("the end of the default's cooldown", || {
+        let show = d.json(&["calling-name", "show"]);
+        show["default"]["status"] == "UpdateSucceeded"
+            && show["default"]["next_change_possible_at"].is_null()
+    });
     let out = d.ok(&["calling-name", "default", "--clear"]);
     assert!(out.contains("nothing"), "{out}");
     d.check_sound();

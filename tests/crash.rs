@@ -44,6 +44,38 @@ done"#,
     )
 }
 
+/// Waits until no live process is left in the process group `pgid` (the killed shell and
+/// the phonedesk it ran). A zombie counts as gone: it has already released its files and
+/// locks; whether it is ever reaped depends on who adopted it.
+fn wait_group_gone(pgid: i32, seed: u64) {
+    let started = Instant::now();
+    while group_alive(pgid) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "seed {seed}: the killed processes of group {pgid} did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Whether any process of group `pgid` is still running (per /proc/PID/stat).
+fn group_alive(pgid: i32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|e| {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            return false;
+        };
+        // After the command name in parentheses: state, ppid, pgrp.
+        let Some(tail) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+            return false;
+        };
+        let fields: Vec<&str> = tail.split_whitespace().collect();
+        fields.len() > 2 && fields[2] == pgid.to_string() && fields[0] != "Z" && fields[0] != "X"
+    })
+}
+
 #[test]
 fn acknowledged_actions_survive_sigkill() {
     let desk = Desk::with(
@@ -74,7 +106,9 @@ fn acknowledged_actions_survive_sigkill() {
             libc::kill(-(child.id() as i32), libc::SIGKILL);
         }
         let _ = child.wait();
-        std::thread::sleep(Duration::from_millis(20));
+        // Reaping bash is not enough: the phonedesk it was running is killed too, but may
+        // still hold the database lock until it has really exited.
+        wait_group_gone(child.id() as i32, seed);
 
         let check = desk.run(&["check"]);
         assert_eq!(
