@@ -18,7 +18,10 @@ fn render() -> String {
          `Backspace`, `Delete`, `Insert`, `Up`, `Down`, `Left`, `Right`, `Home`, `End`, `PgUp`,\n\
          `PgDn`, `F1`-`F12`, each with `ctrl-` or `alt-` in front if wanted.\n\n\
          In forms, keys type text: Tab and Shift-Tab move between fields, Enter submits, Esc\n\
-         cancels, ctrl-c asks to quit. In confirmations, Space ticks the box and Enter confirms.\n",
+         cancels (on a later step of a form with several, Esc goes back one step). The `quit`\n\
+         keys that use `ctrl-` (ctrl-c by default) ask to quit from a form holding input; in\n\
+         confirmations and pickers they cancel, as Esc does. In confirmations, Space ticks the\n\
+         box and Enter confirms.\n",
     );
     let mut scopes: Vec<Scope> = Vec::new();
     for c in COMMANDS {

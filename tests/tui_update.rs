@@ -917,3 +917,118 @@ fn a_failed_acquisition_shows_its_full_reason_in_the_pending_details() {
         a.status_text()
     );
 }
+
+#[test]
+fn ctrl_c_in_a_confirmation_cancels_it_instead_of_quitting() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "d");
+    assert!(render(&mut a, 120, 40).contains("Delete phone numbers"));
+    press(&mut a, w.now, "<C-c>");
+    assert!(!a.should_quit(), "Ctrl-C in a confirmation quit the console");
+    assert!(
+        !render(&mut a, 120, 40).contains("Delete phone numbers"),
+        "the confirmation is still open"
+    );
+    assert_eq!(number(&w, &w.inventory[0]).place(), Place::Inventory);
+    // Outside a dialog Ctrl-C still quits.
+    press(&mut a, w.now, "<C-c>");
+    assert!(a.should_quit());
+}
+
+#[test]
+fn a_remapped_quit_key_replaces_ctrl_c() {
+    let w = world();
+    let mut keys = std::collections::BTreeMap::new();
+    keys.insert(
+        "quit".to_string(),
+        phonedesk::config::KeyList::One("ctrl-q".into()),
+    );
+    let ui = phonedesk::tui::UiOptions {
+        export_dir: w.dir.path().to_path_buf(),
+        keys,
+        ..Default::default()
+    };
+    let mut a = phonedesk::tui::App::new(std::sync::Arc::clone(&w.engine), admin(), ui, w.now)
+        .unwrap();
+    press(&mut a, w.now, "<C-c>");
+    assert!(!a.should_quit(), "Ctrl-C quit although quit = \"ctrl-q\"");
+    press(&mut a, w.now, "q");
+    assert!(!a.should_quit(), "q quit although quit = \"ctrl-q\"");
+    press(&mut a, w.now, "<C-q>");
+    assert!(a.should_quit());
+}
+
+#[test]
+fn a_cancelled_provisioning_wizard_starts_fresh() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "p<Down><Enter><Tab><Tab><Tab>99<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("3 digits from 200 to 999"), "{text}");
+    // Esc back to the product type, Esc out of the wizard.
+    press(&mut a, w.now, "<Esc><Esc>");
+    assert_eq!(a.current_screen(), ScreenId::Orders);
+    press(&mut a, w.now, "p<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(
+        text.contains("Provision phone numbers › Business Calling"),
+        "the old product type came back: {text}"
+    );
+    assert!(!text.contains("200 to 999"), "a stale error came back: {text}");
+    assert!(!text.contains("99 "), "an old value came back: {text}");
+}
+
+#[test]
+fn a_business_calling_toll_free_search_says_toll_free_is_voice_connector_only() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "p<Enter><Tab><Tab><Tab><Tab>800<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(
+        text.contains("toll-free numbers can only be Voice Connector"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_finished_request_offers_no_actions() {
+    let w = world();
+    let o = w
+        .engine
+        .dispatch(
+            &admin(),
+            Action::SubmitRequest(NewRequest::Other {
+                category: Category::General,
+                subject: "Invoice copy".into(),
+                issue: "Please send the November invoice.".into(),
+                email: "ana@example.com".into(),
+            }),
+            w.now,
+        )
+        .unwrap();
+    let id = o.request.expect("a request id");
+    w.engine
+        .dispatch(&admin(), Action::CloseRequest { request: id }, w.now)
+        .unwrap();
+    let mut a = app(&w);
+    press(&mut a, w.now, "5<Enter>");
+    let screen = render(&mut a, 120, 40);
+    assert!(screen.contains("Invoice copy"), "{screen}");
+    for offered in ["r reply", "c cancel", "x close", "L LOA"] {
+        assert!(!screen.contains(offered), "offers {offered}: {screen}");
+    }
+    for key in ["c", "r", "L"] {
+        press(&mut a, w.now, key);
+        assert!(
+            a.status_text().contains("finished request"),
+            "{key}: {}",
+            a.status_text()
+        );
+        let screen = render(&mut a, 120, 40);
+        assert!(
+            !screen.contains("Cancel support request") && !screen.contains("Reply to"),
+            "{key} opened a dialog: {screen}"
+        );
+    }
+}

@@ -19,6 +19,7 @@ mod search;
 mod support;
 mod time;
 mod view;
+mod words;
 
 pub use action::*;
 pub use calling_name::*;
@@ -38,3 +39,4 @@ pub use search::*;
 pub use support::*;
 pub use time::*;
 pub use view::*;
+pub use words::counted;

@@ -257,15 +257,17 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let ctrl_c =
-            key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL);
+        // The quit keys are the key map's (a remap replaces Ctrl-C). Inside a form only the
+        // Ctrl ones count, since plain keys type text.
+        let quit_key = self.keys.lookup(Scope::Global, &key) == Some(Cmd::Quit);
+        let ctrl_quit = quit_key && key.modifiers.contains(KeyModifiers::CONTROL);
         match &mut self.overlay {
             Overlay::None => {}
             Overlay::ConfirmQuit => {
                 match key.code {
                     KeyCode::Char('y') | KeyCode::Enter => return vec![Effect::Quit],
                     KeyCode::Char('n') | KeyCode::Esc => self.overlay = Overlay::None,
-                    _ if ctrl_c => return vec![Effect::Quit],
+                    _ if quit_key => return vec![Effect::Quit],
                     _ => {}
                 }
                 return Vec::new();
@@ -326,16 +328,24 @@ impl App {
             }
         }
         if self.too_small_for_screens() {
-            return match key.code {
-                KeyCode::Char('q') => self.request_quit(),
-                _ if ctrl_c => self.request_quit(),
-                _ => Vec::new(),
+            return if quit_key {
+                self.request_quit()
+            } else {
+                Vec::new()
             };
         }
-        if ctrl_c {
+        let id = self.current;
+        if ctrl_quit && self.screens[index(id)].in_dialog() {
+            // A confirmation or picker: the quit key cancels it, as Esc does, so a reflex
+            // Ctrl-C never ends the console with a dialog half answered.
+            let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+            return self.with_screen_effects(id, |s, cx| {
+                s.on_key(esc, cx);
+            });
+        }
+        if ctrl_quit {
             return self.request_quit();
         }
-        let id = self.current;
         if self.screens[index(id)].is_modal() {
             return self.with_screen_effects(id, |s, cx| {
                 s.on_key(key, cx);

@@ -694,6 +694,10 @@ impl Screen for Directory {
         self.dialog.is_some()
     }
 
+    fn in_dialog(&self) -> bool {
+        matches!(self.dialog, Some(Dialog::Confirm(..)))
+    }
+
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
         match self.dialog.take() {
             Some(Dialog::Confirm(mut c, target)) => match c.handle_key(key) {

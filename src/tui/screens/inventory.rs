@@ -840,8 +840,16 @@ impl Inventory {
 
     fn draw_details(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx, number: &E164) {
         let t = cx.theme;
+        // The long names where they fit, the short ones at 80 columns: never a cut key.
+        let keys = [
+            " a assign  r reassign  u unassign  n calling name  t product type  d delete  Esc back ",
+            " a assign  r reassign  u unassign  n name  t type  d delete  Esc back ",
+        ]
+        .into_iter()
+        .find(|k| k.chars().count() + 2 <= area.width as usize)
+        .unwrap_or(" a r u n t d  Esc back ");
         let b = block(t, format!(" Inventory › {} ", number.national()))
-            .title_bottom(Line::from(" a assign  r reassign  u unassign  n calling name  t product type  d delete  Esc back ").style(t.dim));
+            .title_bottom(Line::from(keys).style(t.dim));
         let Some(p) = cx.engine.store().number(number).ok().flatten() else {
             f.render_widget(
                 Paragraph::new("This number is no longer in the inventory.").block(b),
@@ -1053,6 +1061,13 @@ impl Screen for Inventory {
         self.dialog.is_some()
     }
 
+    fn in_dialog(&self) -> bool {
+        matches!(
+            self.dialog,
+            Some((Dialog::Confirm(_) | Dialog::Pick(_), _))
+        )
+    }
+
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
         let Some((mut dialog, purpose)) = self.dialog.take() else {
             return false;
@@ -1179,10 +1194,10 @@ fn haystack(p: &PhoneNumber, names: &Names) -> String {
 fn long_duration(d: std::time::Duration) -> String {
     let s = d.as_secs();
     match s {
-        s if s % 86_400 == 0 && s >= 4 * 86_400 => format!("{} days", s / 86_400),
-        s if s % 3600 == 0 && s >= 3600 => format!("{} hours", s / 3600),
-        s if s % 60 == 0 && s >= 60 => format!("{} minutes", s / 60),
-        s => format!("{s} seconds"),
+        s if s % 86_400 == 0 && s >= 4 * 86_400 => counted(s / 86_400, "day"),
+        s if s % 3600 == 0 && s >= 3600 => counted(s / 3600, "hour"),
+        s if s % 60 == 0 && s >= 60 => counted(s / 60, "minute"),
+        s => counted(s, "second"),
     }
 }
 
@@ -1219,6 +1234,14 @@ mod tests {
     use super::*;
     use crate::carrier::SimulatedCarrier;
     use crate::store::{Store, StoreOptions};
+
+    #[test]
+    fn durations_in_words_use_the_plural_rule() {
+        assert_eq!(long_duration(std::time::Duration::from_secs(60)), "1 minute");
+        assert_eq!(long_duration(std::time::Duration::from_secs(3600)), "1 hour");
+        assert_eq!(long_duration(std::time::Duration::from_secs(1)), "1 second");
+        assert_eq!(long_duration(std::time::Duration::from_secs(120)), "2 minutes");
+    }
     use crate::tui::keys::KeyMap;
     use std::sync::Arc;
     use std::time::Duration;

@@ -188,6 +188,11 @@ pub trait Screen {
         false
     }
 
+    /// True while a confirmation or picker is open (not a form): the quit key cancels it.
+    fn in_dialog(&self) -> bool {
+        false
+    }
+
     /// Raw keys while modal (text input, dialogs), or keys the key map does not bind.
     fn on_key(&mut self, _key: KeyEvent, _cx: &mut Cx) -> bool {
         false

@@ -93,6 +93,11 @@ impl Provision {
         q.limit = limit;
         if self.product_type() == ProductType::BusinessCalling {
             // Toll-free numbers can never be Business Calling numbers.
+            if q.toll_free_prefix.is_some() {
+                return Err("toll-free numbers can only be Voice Connector numbers: \
+                     go back and choose Voice Connector to search by toll-free prefix"
+                    .to_string());
+            }
             q.number_type = Some(NumberType::Local);
         }
         Ok(q.normalized())
@@ -362,6 +367,9 @@ impl Screen for Provision {
             (Step::ProductType, Cmd::Down) => self.product = 1,
             (Step::ProductType, Cmd::Details | Cmd::Right) => self.step = Step::Search,
             (Step::ProductType, Cmd::Back | Cmd::Left) => {
+                // Cancelled: the next time starts fresh, with no old values, focus or error.
+                *self = Provision::new();
+                self.form = search_form(cx.engine.policy().search_limit);
                 cx.emit(Effect::Back);
             }
             (Step::ProductType, Cmd::Provision) => {}

@@ -79,8 +79,24 @@ impl Support {
         r.cloned()
     }
 
+    /// The target, unless it is finished: then the status line says so and no form opens.
+    fn open_target(&self, cx: &mut Cx) -> Option<SupportRequest> {
+        let r = self.target(cx)?;
+        if r.status.is_final() {
+            cx.say(Status::error(format!(
+                "{} is {}: a finished request takes no more actions",
+                r.id,
+                r.status.label()
+            )));
+            return None;
+        }
+        Some(r)
+    }
+
     fn start_loa(&mut self, cx: &mut Cx) {
-        let Some(r) = self.target(cx) else { return };
+        let Some(r) = self.open_target(cx) else {
+            return;
+        };
         match r.port_in() {
             Some(p) => self.form = Some(forms::loa_form(&r, p)),
             None => cx.say(Status::error(
@@ -93,7 +109,9 @@ impl Support {
     }
 
     fn start_cancel(&mut self, cx: &mut Cx) {
-        let Some(r) = self.target(cx) else { return };
+        let Some(r) = self.open_target(cx) else {
+            return;
+        };
         let c = Confirm::new(
             "Cancel support request",
             "cancel the request",
@@ -272,14 +290,18 @@ impl Support {
 
     fn draw_detail(&self, f: &mut Frame, area: Rect, cx: &DrawCx, r: &SupportRequest) {
         let t = cx.theme;
-        let mut keys = String::from(" r reply ");
-        match &r.kind {
-            RequestKind::PortIn(_) => keys.push_str(" L LOA  c cancel "),
-            RequestKind::PortOut(_) if cx.role == crate::domain::Role::Admin => {
-                keys.push_str(" v reveal  c cancel ")
+        let admin = cx.role == crate::domain::Role::Admin;
+        // A finished request takes no actions: offer none (revealing stays possible).
+        let mut keys = String::new();
+        match (&r.kind, r.status.is_final()) {
+            (RequestKind::PortOut(_), true) if admin => keys.push_str(" v reveal "),
+            (_, true) => {}
+            (RequestKind::PortIn(_), false) => keys.push_str(" r reply  L LOA  c cancel "),
+            (RequestKind::PortOut(_), false) if admin => {
+                keys.push_str(" r reply  v reveal  c cancel ")
             }
-            RequestKind::PortOut(_) => keys.push_str(" c cancel "),
-            RequestKind::Other => keys.push_str(" c cancel  x close "),
+            (RequestKind::PortOut(_), false) => keys.push_str(" r reply  c cancel "),
+            (RequestKind::Other, false) => keys.push_str(" r reply  c cancel  x close "),
         }
         keys.push_str(" j/k scroll  Esc back ");
         let b = block(t, format!(" Support › {} {} ", r.id, one_line(&r.subject)))
@@ -385,14 +407,14 @@ impl Screen for Support {
             }
             Cmd::PortOutRequest => self.form = Some(forms::port_out_form()),
             Cmd::Reply => {
-                if let Some(r) = self.target(cx) {
+                if let Some(r) = self.open_target(cx) {
                     self.form = Some(forms::reply_form(&r.id));
                 }
             }
             Cmd::SubmitLoa => self.start_loa(cx),
             Cmd::CancelRequest => self.start_cancel(cx),
             Cmd::CloseRequest => {
-                if let Some(r) = self.target(cx) {
+                if let Some(r) = self.open_target(cx) {
                     let _ = cx.dispatch(Action::CloseRequest { request: r.id });
                 }
             }
@@ -450,6 +472,10 @@ impl Screen for Support {
 
     fn is_modal(&self) -> bool {
         self.form.is_some() || self.confirm.is_some()
+    }
+
+    fn in_dialog(&self) -> bool {
+        self.confirm.is_some()
     }
 
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {

@@ -122,22 +122,49 @@ impl Form {
         DialogEvent::Open
     }
 
-    /// Lines the form needs: intro, two per field, the error and the key hint.
-    fn height(&self) -> u16 {
-        (self.intro.len() + self.fields.len() * 2 + 4 + self.error.is_some() as usize) as u16
+    /// Lines the form needs at this inner width: the intro and the error as they wrap, two
+    /// per field, a blank line and the key hint.
+    fn height(&self, width: usize) -> u16 {
+        let intro: usize = self.intro.iter().map(|l| wrapped_lines(l, width)).sum();
+        let error = self.error.as_deref().map_or(0, |e| wrapped_lines(e, width));
+        (intro + self.fields.len() * 2 + 4 + error) as u16
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         // 76 columns fit an 80-column terminal; wider ones give messages more room.
+        let width = area.width.saturating_sub(4).clamp(76, 100);
         let rect = centered(
             area,
-            area.width.saturating_sub(4).clamp(76, 100),
-            self.height() + 1,
+            width,
+            self.height(width.saturating_sub(2) as usize) + 1,
         );
         f.render_widget(Clear, rect);
         let outer = block(theme, format!(" {} ", self.title));
-        let inner = outer.inner(rect);
+        let mut inner = outer.inner(rect);
         f.render_widget(outer, rect);
+        // The key hint gets its own line after the content, or the last line when the form
+        // does not fit, so a long error can never push it out.
+        if inner.height > 1 {
+            let content = self.height(inner.width as usize).saturating_sub(4);
+            let y = (inner.y + content + 1).min(inner.bottom() - 1);
+            let hint = Rect {
+                y,
+                height: 1,
+                ..inner
+            };
+            inner.height = y - inner.y;
+            f.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("Enter", theme.accent),
+                    Span::raw(format!(" {}  ", self.submit)),
+                    Span::styled("Tab", theme.accent),
+                    Span::raw(" next field  "),
+                    Span::styled("Esc", theme.accent),
+                    Span::raw(" cancel"),
+                ])),
+                hint,
+            );
+        }
         let label_w = self
             .fields
             .iter()
@@ -213,20 +240,36 @@ impl Form {
         if let Some(e) = &self.error {
             lines.push(Line::from(e.clone()).style(theme.error));
         }
-        lines.push(Line::from(""));
-        lines.push(Line::from(vec![
-            Span::styled("Enter", theme.accent),
-            Span::raw(format!(" {}  ", self.submit)),
-            Span::styled("Tab", theme.accent),
-            Span::raw(" next field  "),
-            Span::styled("Esc", theme.accent),
-            Span::raw(" cancel"),
-        ]));
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         if let Some(p) = cursor {
             f.set_cursor_position(p);
         }
     }
+}
+
+/// How many lines `text` takes when word-wrapped at `width` (as `Wrap` does; a word
+/// longer than the line is broken).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut lines = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        let need = if used == 0 { n } else { used + 1 + n };
+        if need <= width {
+            used = need;
+        } else if n <= width {
+            lines += 1;
+            used = n;
+        } else {
+            lines += (used > 0) as usize + (n - 1) / width;
+            used = match n % width {
+                0 => width,
+                r => r,
+            };
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -252,5 +295,37 @@ mod tests {
         assert_eq!(form.fields[0].error(), None);
         assert_eq!(form.handle_key(key(KeyCode::Enter)), DialogEvent::Done);
         assert_eq!(form.value(0), "Ab");
+    }
+
+    #[test]
+    fn a_long_error_never_hides_the_key_hint() {
+        use ratatui::backend::TestBackend;
+        use ratatui::Terminal;
+        let theme = Theme::new(true, false);
+        let mut form = Form::new("Port numbers in", "next")
+            .intro("Step 1 of 2.")
+            .field(Field::new("Numbers", "", "one per line", Box::new(|_| Ok(()))));
+        form.error = Some(
+            "a Voice Connector port-in needs a voice connector to put the numbers on: create one \
+             in the Directory first, or choose Business Calling for numbers that people use"
+                .into(),
+        );
+        for (w, h) in [(80, 24), (120, 40), (80, 10)] {
+            let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+            term.draw(|f| form.draw(f, f.area(), &theme)).unwrap();
+            let screen = format!("{}", term.backend());
+            assert!(screen.contains("Enter next"), "{w}x{h}:\n{screen}");
+            if h > 10 {
+                assert!(screen.contains("that people use"), "{w}x{h}:\n{screen}");
+            }
+        }
+    }
+
+    #[test]
+    fn wrapped_lines_counts_as_word_wrap_does() {
+        assert_eq!(wrapped_lines("", 10), 1);
+        assert_eq!(wrapped_lines("abc def", 7), 1);
+        assert_eq!(wrapped_lines("abc def", 6), 2);
+        assert_eq!(wrapped_lines("abcdefghij", 5), 2);
     }
 }
