@@ -1032,3 +1032,34 @@ fn a_finished_request_offers_no_actions() {
         );
     }
 }
+
+#[test]
+fn a_voice_connector_port_in_without_a_connector_is_refused_at_step_one() {
+    let w = world();
+    let mut a = app(&w);
+    press(
+        &mut a,
+        w.now,
+        "5i+12069876543<Tab><Space><Tab><Tab><Tab>ana@example.com<Enter>",
+    );
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("(1 of 2)"), "went on to step 2: {text}");
+    assert!(
+        text.contains("missing the voice connector"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_port_in_numbers_hint_is_a_format_and_goes_once_valid() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "5i");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("+1 and 10 digits each"), "{text}");
+    assert!(!text.contains("555"), "an example that would be refused: {text}");
+    press(&mut a, w.now, "+12069876543");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("✓"), "{text}");
+    assert!(!text.contains("+1 and 10 digits each"), "{text}");
+}

@@ -139,7 +139,7 @@ pub fn email_check_for(whose: &'static str) -> Check {
 /// domain's parser.
 fn required_number(text: &str, what: &str) -> Result<E164, String> {
     if text.trim().is_empty() {
-        return Err(format!("the {what} is required, e.g. +12065550123"));
+        return Err(format!("the {what} is required: +1 and 10 digits"));
     }
     E164::parse(text).map_err(|e| format!("{what}: {e}"))
 }
@@ -185,7 +185,7 @@ pub fn parse_numbers(text: &str) -> Result<Vec<E164>, String> {
         }
     }
     if out.is_empty() {
-        return Err("enter one or more numbers, e.g. +12065550123, +12065550124".into());
+        return Err(format!("enter one or more numbers: {NUMBERS_FORMAT}"));
     }
     Ok(out)
 }
@@ -277,7 +277,20 @@ impl FormDialog {
                 issue: v(2),
                 email: v(3),
             })),
-            FormKind::PortInNumbers { .. } => {
+            FormKind::PortInNumbers { connectors } => {
+                // The domain's refusal, at the step where it can be fixed, not after step 2.
+                if product_of(&self.choices, &self.form, PI_PRODUCT) == ProductType::VoiceConnector
+                    && self.choices.index(&self.form, PI_CONNECTOR) == 0
+                {
+                    let refusal = if connectors.is_empty() {
+                        RuleError::PortInNeedsVoiceConnector
+                    } else {
+                        RuleError::MissingField("voice connector")
+                    };
+                    self.form.error = Some(refusal.to_string());
+                    self.form.focus = PI_CONNECTOR;
+                    return FormStep::Open;
+                }
                 let second = match self.forward.take() {
                     Some(mut kept) => {
                         // Its last refusal was about step 1, which has just changed.
@@ -376,6 +389,8 @@ impl FormDialog {
 }
 
 const CHOOSE: &str = "Space or Left/Right to choose";
+/// A format, not an example: an example number would be refused as fictional when typed.
+const NUMBERS_FORMAT: &str = "+1 and 10 digits each; commas or one per line";
 const BTN: &str = "billing number (BTN)";
 
 pub fn plain_form() -> FormDialog {
@@ -424,12 +439,9 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             "US numbers only; toll-free only as Voice Connector. Takes {}.",
             porting_span(policy)
         ))
-        .field(Field::new(
-            "Numbers to port",
-            "",
-            "+12065550123, +12065550124",
-            numbers_check(),
-        ))
+        .field(
+            Field::new("Numbers to port", "", NUMBERS_FORMAT, numbers_check()).hint_until_valid(),
+        )
         .field(Field::new(
             "Product type",
             ProductType::BusinessCalling.label(),
@@ -568,12 +580,10 @@ fn records_form() -> Form {
 pub fn port_out_form() -> FormDialog {
     let form = Form::new("Port numbers out", "submit request")
         .intro("Support answers with an account ID and PIN for your new carrier.")
-        .field(Field::new(
-            "Numbers to port out",
-            "",
-            "+12065550123, +12065550124",
-            numbers_check(),
-        ))
+        .field(
+            Field::new("Numbers to port out", "", NUMBERS_FORMAT, numbers_check())
+                .hint_until_valid(),
+        )
         .field(Field::new(
             "Product type",
             ProductType::BusinessCalling.label(),

@@ -21,6 +21,8 @@ pub struct Field {
     pub check: Check,
     /// Shown as dots (service PIN, account numbers).
     pub secret: bool,
+    /// The hint is a format to follow: gone once the field holds valid input.
+    pub hint_until_valid: bool,
     initial: String,
 }
 
@@ -32,12 +34,18 @@ impl Field {
             hint,
             check,
             secret: false,
+            hint_until_valid: false,
             initial: value.to_string(),
         }
     }
 
     pub fn secret(mut self) -> Field {
         self.secret = true;
+        self
+    }
+
+    pub fn hint_until_valid(mut self) -> Field {
+        self.hint_until_valid = true;
         self
     }
 
@@ -210,6 +218,7 @@ impl Form {
             ]));
             let below = match error {
                 Some(e) if !field.value().is_empty() || focused => Span::styled(e, theme.error),
+                None if field.hint_until_valid && !field.value().is_empty() => Span::raw(""),
                 _ => Span::styled(field.hint, theme.dim),
             };
             // Under the input when it fits there, else from the left edge: never cut a rule.
