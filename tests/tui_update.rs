@@ -1063,3 +1063,46 @@ fn the_port_in_numbers_hint_is_a_format_and_goes_once_valid() {
     assert!(text.contains("✓"), "{text}");
     assert!(!text.contains("+1 and 10 digits each"), "{text}");
 }
+
+#[test]
+fn a_ported_out_number_in_the_deletion_queue_is_not_restorable_and_the_rest_restore() {
+    let w = world();
+    let mut a = app(&w);
+    let gone = w.inventory[3].clone();
+    let kept = w.inventory[1].clone();
+    press(
+        &mut a,
+        w.now,
+        &format!("5o{gone}<Tab><Tab>ana@example.com<Enter>"),
+    );
+    // Support answers, then the port completes on its date.
+    let later = w.now.plus(std::time::Duration::from_secs(60 * 86_400));
+    w.engine.run_due(later).unwrap();
+    w.engine.run_due(later).unwrap();
+    assert!(number(&w, &gone).ported_out);
+    w.engine
+        .dispatch(
+            &admin(),
+            Action::Delete {
+                numbers: vec![gone.clone(), kept.clone()],
+            },
+            later,
+        )
+        .unwrap();
+    let mut a = app(&w);
+    press(&mut a, later, "4");
+    let screen = render(&mut a, 120, 40);
+    let row = screen
+        .lines()
+        .find(|l| l.contains(&gone.national()))
+        .unwrap_or_else(|| panic!("no row for {gone}: {screen}"));
+    assert!(row.contains("ported out"), "{row}");
+    press(&mut a, later, "*r");
+    assert_eq!(number(&w, &kept).place(), Place::Inventory, "{}", a.status_text());
+    assert_eq!(number(&w, &gone).place(), Place::DeletionQueue);
+    assert!(
+        a.status_text().contains(&gone.national()) && a.status_text().contains("ported out"),
+        "{}",
+        a.status_text()
+    );
+}

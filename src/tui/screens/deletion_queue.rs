@@ -78,8 +78,38 @@ impl DeletionQueue {
             cx.say(Status::error(RuleError::NothingSelected.to_string()));
             return;
         }
+        // Restore what can be restored and name the rest, instead of refusing the whole
+        // selection because of one number that was ported out or whose window closed.
+        let records = cx.engine.store().numbers_at(&numbers).unwrap_or_default();
+        let (restorable, kept): (Vec<&PhoneNumber>, Vec<&PhoneNumber>) = records
+            .iter()
+            .partition(|p| restorable_left(p, cx.now).is_some());
+        let why: Vec<String> = kept
+            .iter()
+            .map(|p| {
+                let reason = if p.ported_out {
+                    "ported out"
+                } else {
+                    "window closed"
+                };
+                format!("{} ({reason})", p.number.national())
+            })
+            .collect();
+        if restorable.is_empty() || numbers.len() == 1 {
+            // Nothing to restore: the domain's refusal says why in its words.
+            let _ = cx.dispatch(Action::Restore { numbers });
+            return;
+        }
+        let numbers = restorable.iter().map(|p| p.number.clone()).collect();
         if cx.dispatch(Action::Restore { numbers }).is_ok() {
             self.marks.clear();
+            if !why.is_empty() {
+                let done = cx.status.take().map(|s| s.text).unwrap_or_default();
+                cx.say(Status::error(format!(
+                    "{done} Not restorable: {}.",
+                    why.join(", ")
+                )));
+            }
         }
     }
 
@@ -100,7 +130,16 @@ impl DeletionQueue {
     }
 
     fn closes(&self, p: &PhoneNumber) -> Option<Timestamp> {
-        p.restorable_until()
+        p.restorable_until().filter(|_| !p.ported_out)
+    }
+}
+
+/// The time left to restore `p`, or `None` when it cannot be restored: a ported-out number
+/// belongs to another carrier, and a closed window is closed.
+fn restorable_left(p: &PhoneNumber, now: Timestamp) -> Option<std::time::Duration> {
+    match p.restorable_until() {
+        Some(at) if at > now && !p.ported_out => Some(now.until(at)),
+        _ => None,
     }
 }
 
@@ -171,9 +210,10 @@ impl Screen for DeletionQueue {
             .iter()
             .map(|p| {
                 let marked = self.marks.contains(&p.number);
-                let left = match self.closes(p) {
-                    Some(at) if at > cx.now => Span::raw(format_duration(cx.now.until(at))),
-                    _ => Span::styled("window closed", t.warn),
+                let left = match restorable_left(p, cx.now) {
+                    Some(left) => Span::raw(format_duration(left)),
+                    None if p.ported_out => Span::styled("no: ported out", t.warn),
+                    None => Span::styled("window closed", t.warn),
                 };
                 let mut cells = vec![
                     Cell::from(if marked { "*" } else { " " }),
