@@ -1106,3 +1106,32 @@ fn a_ported_out_number_in_the_deletion_queue_is_not_restorable_and_the_rest_rest
         a.status_text()
     );
 }
+
+#[test]
+fn pasted_lines_are_separators_in_a_numbers_field_never_a_submit() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "5i");
+    a.handle_paste("+12068976329\n+12063749620\r\n+12069876543\n", w.now);
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("(1 of 2)"), "the paste moved the form on: {text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("Numbers to port"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("6329, +12063749620, +12069876543"), "{line}");
+    assert!(line.contains("✓"), "{line}");
+    assert!(w.engine.store().requests().unwrap().is_empty());
+    // On a list screen a paste is not a string of commands.
+    press(&mut a, w.now, "<Esc>3");
+    a.handle_paste("dq", w.now);
+    assert!(!a.should_quit());
+    assert_eq!(a.current_screen(), ScreenId::Inventory);
+    // In the filter it is text on one line.
+    press(&mut a, w.now, "/");
+    a.handle_paste("ana\nlima", w.now);
+    press(&mut a, w.now, "<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Ana Lima"), "{text}");
+    assert!(!text.contains(&w.inventory[1].national()), "{text}");
+}

@@ -9,7 +9,7 @@
 //! frame at once.
 
 use super::inbox::{is_session_event, Empty, Inbox};
-use super::keys::{KeyParser, ESC_TIMEOUT};
+use super::keys::{KeyParser, TermInput, ESC_TIMEOUT};
 use crate::domain::{Actor, Timestamp};
 use crate::engine::{now, Engine, Event};
 use crossterm::event::KeyEvent;
@@ -28,6 +28,8 @@ use std::time::{Duration, Instant};
 /// What a console shows: the real console app, or a stand-in.
 pub trait Front {
     fn handle_key(&mut self, key: KeyEvent, now: Timestamp);
+    /// Text pasted in one piece (bracketed paste).
+    fn handle_paste(&mut self, _text: &str, _now: Timestamp) {}
     fn handle_event(&mut self, event: Event, now: Timestamp);
     /// Time passed; true when the screen should be drawn again.
     fn tick(&mut self, now: Timestamp) -> bool;
@@ -75,8 +77,8 @@ pub enum Input {
 /// How often the app's clock-driven state ("restorable for 6 d") is refreshed.
 const TICK: Duration = Duration::from_millis(500);
 
-pub const ENTER_SCREEN: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[2J\x1b[H";
-pub const LEAVE_SCREEN: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
+pub const ENTER_SCREEN: &[u8] = b"\x1b[?1049h\x1b[?2004h\x1b[?25l\x1b[2J\x1b[H";
+pub const LEAVE_SCREEN: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1049l";
 const SYNC_BEGIN: &[u8] = b"\x1b[?2026h";
 const SYNC_END: &[u8] = b"\x1b[?2026l";
 
@@ -290,8 +292,11 @@ pub fn run(p: ConsoleParams) -> Ending {
                 Input::Bytes(bytes) => {
                     last_input = Instant::now();
                     last_bytes = last_input;
-                    for key in parser.feed(&bytes) {
-                        app.handle_key(key, now());
+                    for input in parser.feed_input(&bytes) {
+                        match input {
+                            TermInput::Key(key) => app.handle_key(key, now()),
+                            TermInput::Paste(text) => app.handle_paste(&text, now()),
+                        }
                         if app.should_quit() {
                             break 'run Ending::Quit;
                         }
@@ -419,6 +424,10 @@ impl Write for FrameBuf {
 impl Front for crate::tui::App {
     fn handle_key(&mut self, key: KeyEvent, now: Timestamp) {
         crate::tui::App::handle_key(self, key, now)
+    }
+
+    fn handle_paste(&mut self, text: &str, now: Timestamp) {
+        crate::tui::App::handle_paste(self, text, now)
     }
 
     fn handle_event(&mut self, event: Event, now: Timestamp) {

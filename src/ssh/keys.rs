@@ -16,10 +16,28 @@ pub const ESC_TIMEOUT: Duration = Duration::from_millis(40);
 
 const ESC: u8 = 0x1b;
 
-/// Incremental parser; keeps an unfinished sequence between calls.
+/// Bracketed paste (enabled by the session with `ESC [ ? 2004 h`): the client's terminal
+/// wraps pasted text in these, so its line breaks are text, not Enter presses.
+const PASTE_START: &[u8] = b"\x1b[200~";
+const PASTE_END: &[u8] = b"\x1b[201~";
+/// A paste longer than this is cut; the rest is dropped up to its end marker.
+const PASTE_MAX: usize = 256 * 1024;
+
+/// What the client's terminal sent: a key, or text pasted in one piece.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermInput {
+    Key(KeyEvent),
+    Paste(String),
+}
+
+/// Incremental parser; keeps an unfinished sequence, or a paste whose end has not come yet,
+/// between calls.
 #[derive(Debug, Default)]
 pub struct KeyParser {
     pending: Vec<u8>,
+    /// Inside a bracketed paste: the text so far. It waits for its end marker however long
+    /// that takes (a long paste arrives in many packets), and is never flushed as keys.
+    paste: Option<Vec<u8>>,
 }
 
 enum Step {
@@ -37,30 +55,73 @@ impl KeyParser {
     /// True while an unfinished sequence waits: call [`flush`](Self::flush) after
     /// [`ESC_TIMEOUT`] without input.
     pub fn has_pending(&self) -> bool {
-        !self.pending.is_empty()
+        !self.pending.is_empty() && self.paste.is_none()
     }
 
-    /// Parses `bytes` after whatever was pending; returns the complete keys.
+    /// The keys alone (tests of key sequences).
+    #[cfg(test)]
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<KeyEvent> {
+        self.feed_input(bytes)
+            .into_iter()
+            .filter_map(|i| match i {
+                TermInput::Key(k) => Some(k),
+                TermInput::Paste(_) => None,
+            })
+            .collect()
+    }
+
+    /// Parses `bytes` after whatever was pending; returns the complete keys and pastes.
+    pub fn feed_input(&mut self, bytes: &[u8]) -> Vec<TermInput> {
         self.pending.extend_from_slice(bytes);
-        let mut keys = Vec::new();
+        let mut out = Vec::new();
         let mut at = 0;
         while at < self.pending.len() {
-            match parse(&self.pending[at..]) {
+            let rest = &self.pending[at..];
+            if let Some(text) = &mut self.paste {
+                match find(rest, PASTE_END) {
+                    Some(end) => {
+                        take_paste(text, &rest[..end]);
+                        let text = self.paste.take().unwrap_or_default();
+                        out.push(TermInput::Paste(String::from_utf8_lossy(&text).into_owned()));
+                        at += end + PASTE_END.len();
+                    }
+                    None => {
+                        // Keep what could be the start of the end marker for the next packet.
+                        let keep = (PASTE_END.len() - 1).min(rest.len());
+                        take_paste(text, &rest[..rest.len() - keep]);
+                        at = self.pending.len() - keep;
+                        break;
+                    }
+                }
+                continue;
+            }
+            if rest.starts_with(PASTE_START) {
+                self.paste = Some(Vec::new());
+                at += PASTE_START.len();
+                continue;
+            }
+            if PASTE_START.starts_with(rest) && rest.len() > 1 {
+                // Perhaps a paste's start marker cut by the packet: wait for the rest.
+                break;
+            }
+            match parse(rest) {
                 Step::Done(key, used) => {
-                    keys.extend(key);
+                    out.extend(key.map(TermInput::Key));
                     at += used;
                 }
                 Step::Incomplete => break,
             }
         }
         self.pending.drain(..at);
-        keys
+        out
     }
 
     /// Nothing more came: what is pending is keys as it stands. A lone `ESC` is the Esc key;
     /// `ESC x` is Alt-x; an unfinished UTF-8 character is dropped.
     pub fn flush(&mut self) -> Vec<KeyEvent> {
+        if self.paste.is_some() {
+            return Vec::new();
+        }
         let pending = std::mem::take(&mut self.pending);
         let mut keys = Vec::new();
         let mut rest: &[u8] = &pending;
@@ -93,6 +154,17 @@ impl KeyParser {
         }
         keys
     }
+}
+
+/// Where `needle` starts in `hay`.
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Adds pasted bytes, up to [`PASTE_MAX`].
+fn take_paste(text: &mut Vec<u8>, bytes: &[u8]) {
+    let room = PASTE_MAX.saturating_sub(text.len());
+    text.extend_from_slice(&bytes[..bytes.len().min(room)]);
 }
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
@@ -280,6 +352,26 @@ mod tests {
 
     fn km(code: KeyCode, m: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn a_bracketed_paste_is_text_even_across_packets() {
+        let mut p = KeyParser::new();
+        let mut got = p.feed_input(b"j\x1b[20");
+        got.extend(p.feed_input(b"0~+12068976329\r+1206"));
+        // Inside a paste nothing waits for the Esc timeout.
+        assert!(!p.has_pending());
+        got.extend(p.flush().into_iter().map(TermInput::Key));
+        got.extend(p.feed_input(b"3749620\r\x1b[20"));
+        got.extend(p.feed_input(b"1~k"));
+        assert_eq!(
+            got,
+            vec![
+                TermInput::Key(k(KeyCode::Char('j'))),
+                TermInput::Paste("+12068976329\r+12063749620\r".into()),
+                TermInput::Key(k(KeyCode::Char('k'))),
+            ]
+        );
     }
 
     fn all(bytes: &[u8]) -> Vec<KeyEvent> {

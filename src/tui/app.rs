@@ -63,6 +63,8 @@ pub enum UiError {
 #[derive(Debug, Clone)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Text pasted in one piece (bracketed paste): typed into the focused field.
+    Paste(String),
     Engine(Event),
     Tick(Timestamp),
     Resize(u16, u16),
@@ -168,6 +170,12 @@ impl App {
         self.apply(effects);
     }
 
+    pub fn handle_paste(&mut self, text: &str, now: Timestamp) {
+        self.now = now;
+        let effects = self.update(Msg::Paste(text.to_string()));
+        self.apply(effects);
+    }
+
     pub fn handle_event(&mut self, event: Event, now: Timestamp) {
         self.now = now;
         let effects = self.update(Msg::Engine(event));
@@ -232,6 +240,11 @@ impl App {
                 self.dirty = true;
                 self.on_key(key)
             }
+            Msg::Paste(text) => {
+                self.dirty = true;
+                self.on_paste(&text);
+                Vec::new()
+            }
             Msg::Engine(event) => {
                 self.on_engine_event(&event);
                 Vec::new()
@@ -252,6 +265,31 @@ impl App {
                 self.size = (w, h);
                 self.dirty = true;
                 Vec::new()
+            }
+        }
+    }
+
+    /// A paste goes where typing would, as text: never as commands on a list screen, and
+    /// its line breaks never submit anything.
+    fn on_paste(&mut self, text: &str) {
+        match &mut self.overlay {
+            Overlay::Filter(line) => {
+                if line.paste(text) {
+                    let text = line.value().to_string();
+                    self.set_filter(text);
+                }
+            }
+            Overlay::Command(line) => {
+                let scope = self.screens[index(self.current)].scope();
+                line.paste(text);
+                line.hints = keys::complete(scope, line.value());
+            }
+            Overlay::ConfirmQuit | Overlay::Help { .. } => {}
+            Overlay::None => {
+                let id = self.current;
+                if self.screens[index(id)].is_modal() {
+                    self.screens[index(id)].on_paste(text);
+                }
             }
         }
     }

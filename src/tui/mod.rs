@@ -6,6 +6,7 @@
 //! ```ignore
 //! let mut app = App::new(engine.clone(), actor, UiOptions::from_config(&config.tui), now())?;
 //! app.handle_key(key_event, now());       // crossterm::event::KeyEvent
+//! app.handle_paste(&text, now());         // a bracketed paste, as one piece of text
 //! app.handle_event(engine_event, now());  // engine::Event from engine.subscribe()
 //! app.resize(w, h);                       // the terminal was resized
 //! if app.tick(now()) { /* a countdown changed: redraw */ }   // once a second
@@ -67,6 +68,7 @@ pub async fn run_local(engine: Arc<Engine>, actor: Actor, config: &Config) -> an
         tokio::select! {
             ev = keys.recv() => match ev {
                 Some(TermEvent::Key(k)) => app.handle_key(k, now()),
+                Some(TermEvent::Paste(text)) => app.handle_paste(&text, now()),
                 Some(TermEvent::Resize(w, h)) => {
                     guard.terminal.autoresize()?;
                     app.resize(w, h);

@@ -3,6 +3,7 @@
 //! SIGTERM/SIGHUP (the loop in `run_local` stops and the guard drops).
 
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{execute, queue};
 use ratatui::backend::CrosstermBackend;
@@ -28,7 +29,15 @@ impl TerminalGuard {
         let mut out = io::stdout();
         // A plain clear: ratatui's `Terminal::clear` asks the terminal for the cursor
         // position, which races the input thread and fails on terminals that do not answer.
-        if let Err(e) = execute!(out, EnterAlternateScreen, Hide, Clear(ClearType::All)) {
+        // Bracketed paste: a paste arrives as one piece of text, so its line breaks are not
+        // Enter presses that submit a form.
+        if let Err(e) = execute!(
+            out,
+            EnterAlternateScreen,
+            EnableBracketedPaste,
+            Hide,
+            Clear(ClearType::All)
+        ) {
             restore();
             return Err(e);
         }
@@ -57,6 +66,7 @@ pub fn restore() {
     let _ = queue!(
         out,
         crossterm::terminal::EndSynchronizedUpdate,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         Show
     );

@@ -694,6 +694,12 @@ impl Screen for Directory {
         self.dialog.is_some()
     }
 
+    fn on_paste(&mut self, text: &str) {
+        if let Some(Dialog::Form(form, choices, _)) = &mut self.dialog {
+            choices.paste(form, text);
+        }
+    }
+
     fn in_dialog(&self) -> bool {
         matches!(self.dialog, Some(Dialog::Confirm(..)))
     }

@@ -1061,6 +1061,12 @@ impl Screen for Inventory {
         self.dialog.is_some()
     }
 
+    fn on_paste(&mut self, text: &str) {
+        if let Some((dialog, _)) = &mut self.dialog {
+            dialog.paste(text);
+        }
+    }
+
     fn in_dialog(&self) -> bool {
         matches!(
             self.dialog,

@@ -188,6 +188,9 @@ pub trait Screen {
         false
     }
 
+    /// Text pasted while modal (bracketed paste): into the focused field, never as keys.
+    fn on_paste(&mut self, _text: &str) {}
+
     /// True while a confirmation or picker is open (not a form): the quit key cancels it.
     fn in_dialog(&self) -> bool {
         false

@@ -349,6 +349,12 @@ impl Screen for Provision {
         self.step == Step::Search
     }
 
+    fn on_paste(&mut self, text: &str) {
+        if self.step == Step::Search {
+            self.form.paste(text);
+        }
+    }
+
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
         if self.step != Step::Search {
             return false;

@@ -474,6 +474,12 @@ impl Screen for Support {
         self.form.is_some() || self.confirm.is_some()
     }
 
+    fn on_paste(&mut self, text: &str) {
+        if let Some(form) = &mut self.form {
+            form.paste(text);
+        }
+    }
+
     fn in_dialog(&self) -> bool {
         self.confirm.is_some()
     }

@@ -35,6 +35,13 @@ impl Choices {
             .map(|(_, o)| o.as_slice())
     }
 
+    /// Pasted text into the focused field, unless it is a choice field.
+    pub fn paste(&self, form: &mut Form, text: &str) {
+        if self.options(form.focus).is_none() {
+            form.paste(text);
+        }
+    }
+
     /// Space and Left/Right cycle the focused choice field; other typing is ignored
     /// there. True when the key was for a choice field.
     pub fn handle(&self, form: &mut Form, key: KeyEvent) -> bool {
@@ -250,6 +257,10 @@ impl FormDialog {
             || self.forward.as_ref().is_some_and(|f| f.is_dirty())
     }
 
+    pub fn paste(&mut self, text: &str) {
+        self.choices.paste(&mut self.form, text);
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent, now: Timestamp) -> FormStep {
         if self.choices.handle(&mut self.form, key) {
             return FormStep::Open;
@@ -440,7 +451,9 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             porting_span(policy)
         ))
         .field(
-            Field::new("Numbers to port", "", NUMBERS_FORMAT, numbers_check()).hint_until_valid(),
+            Field::new("Numbers to port", "", NUMBERS_FORMAT, numbers_check())
+                .list()
+                .hint_until_valid(),
         )
         .field(Field::new(
             "Product type",
@@ -582,6 +595,7 @@ pub fn port_out_form() -> FormDialog {
         .intro("Support answers with an account ID and PIN for your new carrier.")
         .field(
             Field::new("Numbers to port out", "", NUMBERS_FORMAT, numbers_check())
+                .list()
                 .hint_until_valid(),
         )
         .field(Field::new(

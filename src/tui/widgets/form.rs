@@ -23,6 +23,8 @@ pub struct Field {
     pub secret: bool,
     /// The hint is a format to follow: gone once the field holds valid input.
     pub hint_until_valid: bool,
+    /// What a line break in pasted text becomes (", " in a list of numbers).
+    pub paste_separator: &'static str,
     initial: String,
 }
 
@@ -35,12 +37,19 @@ impl Field {
             check,
             secret: false,
             hint_until_valid: false,
+            paste_separator: " ",
             initial: value.to_string(),
         }
     }
 
     pub fn secret(mut self) -> Field {
         self.secret = true;
+        self
+    }
+
+    /// A list field: pasted lines become items separated by ", ".
+    pub fn list(mut self) -> Field {
+        self.paste_separator = ", ";
         self
     }
 
@@ -128,6 +137,15 @@ impl Form {
             }
         }
         DialogEvent::Open
+    }
+
+    /// Pasted text goes into the focused field; its line breaks never submit the form.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            let text = super::pasted_text(text, f.paste_separator);
+            super::insert_text(&mut f.input, &text);
+            self.error = None;
+        }
     }
 
     /// Lines the form needs at this inner width: the intro and the error as they wrap, two

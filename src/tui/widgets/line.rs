@@ -29,6 +29,13 @@ impl LineInput {
         self.input.value()
     }
 
+    /// Pasted text, on one line; true when it changed.
+    pub fn paste(&mut self, text: &str) -> bool {
+        let text = super::pasted_text(text, " ");
+        super::insert_text(&mut self.input, &text);
+        !text.is_empty()
+    }
+
     /// Edits the text; true when it changed.
     pub fn edit(&mut self, key: KeyEvent) -> bool {
         let before = self.input.value().to_string();

@@ -67,6 +67,13 @@ pub enum Dialog {
 }
 
 impl Dialog {
+    /// Pasted text: into a form's focused field; dialogs without text ignore it.
+    pub fn paste(&mut self, text: &str) {
+        if let Dialog::Form(d) = self {
+            d.paste(text);
+        }
+    }
+
     pub fn handle_key(&mut self, key: crossterm::event::KeyEvent) -> DialogEvent {
         match self {
             Dialog::Confirm(d) => d.handle_key(key),
@@ -98,5 +105,30 @@ impl Dialog {
             }
             _ => false,
         }
+    }
+}
+
+/// Pasted text as one field's input: each run of line breaks becomes `separator` (a paste is
+/// never a submit), other control characters become spaces, and breaks at the ends go.
+pub fn pasted_text(text: &str, separator: &str) -> String {
+    let lines: Vec<&str> = text
+        .split(['\r', '\n'])
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    lines
+        .iter()
+        .map(|l| {
+            l.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// Inserts `text` at the cursor of `input`.
+pub fn insert_text(input: &mut tui_input::Input, text: &str) {
+    for c in text.chars() {
+        input.handle(tui_input::InputRequest::InsertChar(c));
     }
 }
