@@ -1135,3 +1135,22 @@ fn pasted_lines_are_separators_in_a_numbers_field_never_a_submit() {
     assert!(text.contains("Ana Lima"), "{text}");
     assert!(!text.contains(&w.inventory[1].national()), "{text}");
 }
+
+#[test]
+fn the_orders_table_shows_one_date_format() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "p<Enter><Tab><Tab><Tab>425<Enter><Space><Space>p");
+    let mut rx = w.engine.subscribe();
+    w.engine.run_due(at(400)).unwrap();
+    while let Ok(ev) = rx.try_recv() {
+        a.handle_event(ev, at(400));
+    }
+    press(&mut a, at(400), "1");
+    let text = render(&mut a, 80, 24);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains("order-")).collect();
+    assert!(!rows.is_empty(), "{text}");
+    for row in rows {
+        assert!(!row.contains("2026-"), "a long date in a narrow table: {row}");
+    }
+}
