@@ -1154,3 +1154,19 @@ fn the_orders_table_shows_one_date_format() {
         assert!(!row.contains("2026-"), "a long date in a narrow table: {row}");
     }
 }
+
+#[test]
+fn the_seeds_port_in_subject_leads_to_the_port_in_form() {
+    let w = world();
+    let mut a = app(&w);
+    // Category Other, Subject "Porting phone numbers in", as the seed says.
+    press(
+        &mut a,
+        w.now,
+        "5n<Space><Space><Space><Tab>Porting phone numbers in<Tab>Please port +12069876543<Tab>ana@example.com<Enter>",
+    );
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Port numbers in (1 of 2)"), "{text}");
+    assert!(text.contains("ana@example.com"), "{text}");
+    assert!(w.engine.store().requests().unwrap().is_empty());
+}

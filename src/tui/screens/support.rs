@@ -500,6 +500,19 @@ impl Screen for Support {
         };
         match form.handle_key(key, cx.now) {
             FormStep::Open | FormStep::Next => self.form = Some(form),
+            FormStep::PortForm { port_in, email } => {
+                let port = if port_in {
+                    forms::port_in_form(&self.connectors, cx.engine.policy(), cx.now)
+                } else {
+                    forms::port_out_form()
+                };
+                self.form = Some(forms::with_email(port, &email));
+                cx.say(Status::info(format!(
+                    "A port is filed with this form (key {} on the Support screen): it asks for \
+                     everything the carriers need.",
+                    if port_in { "i" } else { "o" }
+                )));
+            }
             FormStep::Cancelled => {}
             FormStep::Submit(action) => {
                 if let Err(e) = self.submitted(*action, cx) {

@@ -238,6 +238,9 @@ pub enum FormStep {
     /// Step 1 of the port-in form is filled: step 2 opened.
     Next,
     Submit(Box<Action>),
+    /// A plain request whose subject is the seed's port subject: the structured port form
+    /// takes over (it asks for every field the carrier needs), keeping the email.
+    PortForm { port_in: bool, email: String },
 }
 
 impl FormDialog {
@@ -282,6 +285,12 @@ impl FormDialog {
     fn submit(&mut self, now: Timestamp) -> FormStep {
         let v = |i: usize| self.form.value(i).trim().to_string();
         let result = match &self.kind {
+            FormKind::Plain if port_subject(&v(1)).is_some() => {
+                return FormStep::PortForm {
+                    port_in: port_subject(&v(1)) == Some(true),
+                    email: v(3),
+                };
+            }
             FormKind::Plain => Ok(Action::SubmitRequest(NewRequest::Other {
                 category: Category::ALL[self.choices.index(&self.form, 0).min(3)],
                 subject: v(1),
@@ -397,6 +406,27 @@ impl FormDialog {
     ) {
         self.form.draw(f, area, theme);
     }
+}
+
+/// `Some(true)` for the seed's port-in subject, `Some(false)` for port-out, whatever the
+/// category (the seed files them under Other).
+fn port_subject(subject: &str) -> Option<bool> {
+    let s = subject.trim();
+    if s.eq_ignore_ascii_case(SUBJECT_PORT_IN) {
+        Some(true)
+    } else if s.eq_ignore_ascii_case(SUBJECT_PORT_OUT) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Puts `email` in a port form's email field, as typed in the plain form.
+pub fn with_email(mut dialog: FormDialog, email: &str) -> FormDialog {
+    if let Some(i) = dialog.form.fields.iter().position(|f| f.label == "Email") {
+        dialog.form.fields[i].input = Input::new(email.to_string());
+    }
+    dialog
 }
 
 const CHOOSE: &str = "Space or Left/Right to choose";
