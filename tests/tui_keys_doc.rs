@@ -21,7 +21,10 @@ fn render() -> String {
          cancels (on a later step of a form with several, Esc goes back one step). The `quit`\n\
          keys that use `ctrl-` (ctrl-c by default) ask to quit from a form holding input; in\n\
          confirmations and pickers they cancel, as Esc does. In confirmations, Space ticks the\n\
-         box and Enter confirms.\n",
+         box and Enter confirms.\n\n\
+         Pasted text (bracketed paste, locally and over SSH) goes into the focused field as text:\n\
+         line breaks separate the numbers of a list and never submit the form; on a list screen\n\
+         a paste does nothing.\n",
     );
     let mut scopes: Vec<Scope> = Vec::new();
     for c in COMMANDS {
