@@ -167,7 +167,13 @@ fn connect_carrier(engine: &Arc<Engine>, config: &Config) -> Result<(), String> 
         CarrierKind::Simulated => Ok(()),
         #[cfg(feature = "aws")]
         CarrierKind::ChimeSdkVoice => {
-            let api = phonedesk::carrier::chime::connect(&config.carrier)?;
+            // Loading the profile reads files; a small runtime of its own, as the console's
+            // and serve's runtimes are made later. The clients spawn on whichever runs them.
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the carrier's runtime: {e}"))?;
+            let api = rt.block_on(phonedesk::carrier::chime::connect(&config.carrier))?;
             engine.set_remote(api);
             Ok(())
         }

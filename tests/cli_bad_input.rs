@@ -265,15 +265,15 @@ fn assigned_numbers_cannot_be_deleted_or_switched_and_connectors_with_numbers_st
     );
     d.refused(
         &["directory", "voice-connectors", "delete", "-y", "vc-1"],
-        "still has 1 number(s) assigned",
+        "still has 1 number assigned; unassign it first",
     );
     d.refused(
         &["directory", "users", "delete", "-y", "user-1"],
-        "still has 1 number(s) assigned",
+        "still has 1 number assigned; unassign it first",
     );
     d.refused(
         &["directory", "accounts", "delete", "-y", "acct-1"],
-        "still has 2 user(s)",
+        "still has 2 users; delete them first",
     );
     // A number in Pending is not in the inventory yet.
     let more = d.available(&["--area-code", "312"], 1);

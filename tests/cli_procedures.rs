@@ -231,7 +231,10 @@ fn calling_names_default_and_unique() {
     // an hour where something must still be running, a second where it must have ended,
     // and polling for the end instead of sleeping a guessed time. (Nothing-changed checks
     // for these refusals live in cli_bad_input.)
-    let d = Desk::with(&[("name_update", "1h"), ("default_name_cooldown", "1h")], "");
+    let d = Desk::with(
+        &[("name_update", "1h"), ("default_name_cooldown", "1h")],
+        "",
+    );
     let n = d.available(&["--area-code", "312"], 1);
     d.provisioned("bc", &n);
     let out = d.ok(&["calling-name", "default", "Example Corp"]);
@@ -266,7 +269,10 @@ fn calling_names_default_and_unique() {
     d.check_sound();
 
     // Updated, but the default's cooldown still runs.
-    let d = Desk::with(&[("name_update", "1s"), ("default_name_cooldown", "1h")], "");
+    let d = Desk::with(
+        &[("name_update", "1s"), ("default_name_cooldown", "1h")],
+        "",
+    );
     let n = d.available(&["--area-code", "312"], 1);
     d.provisioned("bc", &n);
     d.ok(&["calling-name", "default", "Example Corp"]);
@@ -289,7 +295,10 @@ fn calling_names_default_and_unique() {
     d.check_sound();
 
     // Once the cooldown has passed, the default can be cleared.
-    let d = Desk::with(&[("name_update", "1s"), ("default_name_cooldown", "2s")], "");
+    let d = Desk::with(
+        &[("name_update", "1s"), ("default_name_cooldown", "2s")],
+        "",
+    );
     d.ok(&["calling-name", "default", "Example Corp"]);
     until("the end of the default's cooldown", || {
         let show = d.json(&["calling-name", "show"]);

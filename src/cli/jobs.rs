@@ -6,6 +6,7 @@ use super::{output, CliError, Ctx, Res};
 use crate::carrier::worker::{self, Answered, WorkerSettings};
 use crate::domain::{Action, Job, JobId, JobState};
 use crate::engine::Engine;
+use crate::local_time::Shown;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -87,7 +88,7 @@ fn state_words(j: &Job) -> String {
                 .map(|e| format!(" ({e})"))
                 .unwrap_or_default()
         ),
-        JobState::Sent { at } => format!("sent at {}, no answer yet", at.short()),
+        JobState::Sent { at } => format!("sent at {}, no answer yet", at.shown()),
         JobState::Failed { reason, .. } => format!("failed: {reason}"),
     }
 }

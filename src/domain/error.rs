@@ -136,11 +136,11 @@ pub enum RuleError {
     DuplicateMember(String),
     #[error("a voice connector group needs at least one voice connector")]
     NoMembers,
-    #[error("{name} still has {} assigned; unassign them first", super::counted(*count as u64, "number"))]
+    #[error("{name} still has {} assigned; unassign {} first", super::counted(*count as u64, "number"), if *count == 1 { "it" } else { "them" })]
     HasNumbers { name: String, count: usize },
     #[error("{name} is a member of voice connector group {group}; remove it from the group first")]
     InGroup { name: String, group: String },
-    #[error("account {name} still has {}; delete them first", super::counted(*count as u64, "user"))]
+    #[error("account {name} still has {}; delete {} first", super::counted(*count as u64, "user"), if *count == 1 { "it" } else { "them" })]
     AccountHasUsers { name: String, count: usize },
     #[error("{0} is not a US number: only United States numbers can be ported in")]
     PortInNotUs(E164),

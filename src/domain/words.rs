@@ -36,6 +36,9 @@ mod tests {
             name: "Acme".into(),
             count: 1,
         };
-        assert_eq!(e.to_string(), "account Acme still has 1 user; delete them first");
+        assert_eq!(
+            e.to_string(),
+            "account Acme still has 1 user; delete it first"
+        );
     }
 }

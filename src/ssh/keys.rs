@@ -82,7 +82,9 @@ impl KeyParser {
                     Some(end) => {
                         take_paste(text, &rest[..end]);
                         let text = self.paste.take().unwrap_or_default();
-                        out.push(TermInput::Paste(String::from_utf8_lossy(&text).into_owned()));
+                        out.push(TermInput::Paste(
+                            String::from_utf8_lossy(&text).into_owned(),
+                        ));
                         at += end + PASTE_END.len();
                     }
                     None => {
@@ -596,7 +598,8 @@ mod tests {
     #[test]
     fn unknown_and_report_sequences_are_ignored() {
         assert_eq!(all(b"\x1b[?1;2cj"), vec![k(KeyCode::Char('j'))]);
-        assert_eq!(all(b"\x1b[200~x"), vec![k(KeyCode::Char('x'))]);
+        // ESC[200~ starts a bracketed paste (its own test); another unknown `~` code is dropped.
+        assert_eq!(all(b"\x1b[99~x"), vec![k(KeyCode::Char('x'))]);
         assert_eq!(all(b"\x1b[Ij"), vec![k(KeyCode::Char('j'))]);
     }
 

@@ -93,9 +93,7 @@ pub fn number_from_api(id: &str) -> CarrierResult<E164> {
         Ok(n) => Ok(n),
         // The carrier holds it, so it exists even if libphonenumber's tables disagree.
         Err(NumberError::Invalid(compact)) => Ok(E164::from_stored(compact)),
-        Err(NumberError::NotE164(_)) => {
-            Err(unreadable(&format!("a phone number “{}”", untrusted(id))))
-        }
+        Err(_) => Err(unreadable(&format!("a phone number “{}”", untrusted(id)))),
     }
 }
 

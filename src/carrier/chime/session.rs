@@ -190,6 +190,42 @@ impl AwsSession {
     }
 }
 
+/// The carrier the `[carrier]` section names: the region from the config, else the AWS
+/// way (`AWS_REGION`, the profile's `region`); credentials are looked up on first use.
+pub async fn connect(
+    config: &crate::config::CarrierConfig,
+) -> Result<std::sync::Arc<dyn crate::carrier::api::CarrierApi>, String> {
+    let region = match &config.region {
+        Some(r) => r.clone(),
+        None => {
+            let mut provider = aws_config::default_provider::region::Builder::default();
+            if let Some(profile) = &config.profile {
+                provider = provider.profile_name(profile);
+            }
+            provider
+                .build()
+                .region()
+                .await
+                .map(|r| r.to_string())
+                .ok_or_else(|| {
+                    "no AWS region is set: add `region = \"us-east-1\"` (or yours) under \
+                     [carrier] in the config, or set AWS_REGION"
+                        .to_string()
+                })?
+        }
+    };
+    let settings = ChimeSettings {
+        region,
+        profile: config.profile.clone(),
+        endpoint_url: config.endpoint_url.clone(),
+        timeout: config.call_timeout,
+    };
+    let session = AwsSession::load(&settings)
+        .await
+        .map_err(|e| format!("cannot reach the Chime SDK Voice API: {e}"))?;
+    Ok(std::sync::Arc::new(session.carrier()))
+}
+
 fn check_region(region: &str) -> Result<(), SetupError> {
     let ok = !region.is_empty()
         && region.len() <= 32

@@ -1068,10 +1068,7 @@ impl Screen for Inventory {
     }
 
     fn in_dialog(&self) -> bool {
-        matches!(
-            self.dialog,
-            Some((Dialog::Confirm(_) | Dialog::Pick(_), _))
-        )
+        matches!(self.dialog, Some((Dialog::Confirm(_) | Dialog::Pick(_), _)))
     }
 
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
@@ -1243,10 +1240,19 @@ mod tests {
 
     #[test]
     fn durations_in_words_use_the_plural_rule() {
-        assert_eq!(long_duration(std::time::Duration::from_secs(60)), "1 minute");
-        assert_eq!(long_duration(std::time::Duration::from_secs(3600)), "1 hour");
+        assert_eq!(
+            long_duration(std::time::Duration::from_secs(60)),
+            "1 minute"
+        );
+        assert_eq!(
+            long_duration(std::time::Duration::from_secs(3600)),
+            "1 hour"
+        );
         assert_eq!(long_duration(std::time::Duration::from_secs(1)), "1 second");
-        assert_eq!(long_duration(std::time::Duration::from_secs(120)), "2 minutes");
+        assert_eq!(
+            long_duration(std::time::Duration::from_secs(120)),
+            "2 minutes"
+        );
     }
     use crate::tui::keys::KeyMap;
     use std::sync::Arc;

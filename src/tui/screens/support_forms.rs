@@ -240,7 +240,10 @@ pub enum FormStep {
     Submit(Box<Action>),
     /// A plain request whose subject is the seed's port subject: the structured port form
     /// takes over (it asks for every field the carrier needs), keeping the email.
-    PortForm { port_in: bool, email: String },
+    PortForm {
+        port_in: bool,
+        email: String,
+    },
 }
 
 impl FormDialog {
@@ -305,7 +308,10 @@ impl FormDialog {
                     let refusal = if connectors.is_empty() {
                         RuleError::PortInNeedsVoiceConnector
                     } else {
-                        RuleError::MissingField("voice connector")
+                        RuleError::MissingField {
+                            form: "port-in form",
+                            field: "voice connector",
+                        }
                     };
                     self.form.error = Some(refusal.to_string());
                     self.form.focus = PI_CONNECTOR;

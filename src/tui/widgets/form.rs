@@ -331,7 +331,12 @@ mod tests {
         let theme = Theme::new(true, false);
         let mut form = Form::new("Port numbers in", "next")
             .intro("Step 1 of 2.")
-            .field(Field::new("Numbers", "", "one per line", Box::new(|_| Ok(()))));
+            .field(Field::new(
+                "Numbers",
+                "",
+                "one per line",
+                Box::new(|_| Ok(())),
+            ));
         form.error = Some(
             "a Voice Connector port-in needs a voice connector to put the numbers on: create one \
              in the Directory first, or choose Business Calling for numbers that people use"
