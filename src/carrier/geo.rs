@@ -286,16 +286,26 @@ impl Geo {
     /// Where a US number rings, by the longest prefix the data knows: `Seattle, WA`, or the
     /// state's name. `None` for toll-free, non-US and unknown numbers.
     pub fn place_of(&self, n: &E164) -> Option<String> {
+        let (city, state) = self.city_and_state_of(n)?;
+        Some(match city {
+            Some(c) => format!("{c}, {state}"),
+            None => US_STATES
+                .iter()
+                .find(|(code, _)| *code == state)
+                .map_or(state, |(_, name)| name)
+                .to_string(),
+        })
+    }
+
+    /// Where a US number rings: its city when known, and its state's two-letter code.
+    pub fn city_and_state_of(&self, n: &E164) -> Option<(Option<&str>, &'static str)> {
         if !n.is_nanp() {
             return None;
         }
         let exchange: u32 = n.as_str()[2..8].parse().ok()?;
         let place = longest_place(&self.places, exchange)?;
-        let (code, name) = US_STATES[place.state as usize];
-        Some(match place.city {
-            Some(c) => format!("{}, {code}", self.cities[c as usize]),
-            None => name.to_string(),
-        })
+        let city = place.city.map(|c| self.cities[c as usize].as_str());
+        Some((city, US_STATES[place.state as usize].0))
     }
 }
 

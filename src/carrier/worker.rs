@@ -63,6 +63,30 @@ pub async fn run_ready(
     settings: &WorkerSettings,
     now: &(dyn Fn() -> Timestamp + Send + Sync),
 ) -> Result<Vec<Answered>, EngineError> {
+    run_jobs(engine, api, settings, now, &|_| false).await
+}
+
+/// Before a sync from the command line: every job that is ready, and every order being
+/// followed read at once whatever its poll time (reading an order is always safe), so a
+/// completed order lands in the inventory with the sync.
+pub async fn run_ready_and_read_orders(
+    engine: &Arc<Engine>,
+    api: &dyn CarrierApi,
+    settings: &WorkerSettings,
+    now: &(dyn Fn() -> Timestamp + Send + Sync),
+) -> Result<Vec<Answered>, EngineError> {
+    let order = |j: &Job| matches!(j.action, Action::RefreshOrder { .. });
+    run_jobs(engine, api, settings, now, &order).await
+}
+
+/// Runs the jobs that are ready, or that `early` lets run before their time.
+async fn run_jobs(
+    engine: &Arc<Engine>,
+    api: &dyn CarrierApi,
+    settings: &WorkerSettings,
+    now: &(dyn Fn() -> Timestamp + Send + Sync),
+    early: &(dyn Fn(&Job) -> bool + Send + Sync),
+) -> Result<Vec<Answered>, EngineError> {
     let jobs = blocking(engine, |e| e.store().jobs()).await?;
     let mut busy: std::collections::HashSet<String> = Default::default();
     let mut ran = Vec::new();
@@ -77,7 +101,7 @@ pub async fn run_ready(
             .collect();
         let blocked = keys.iter().any(|k| busy.contains(k));
         busy.extend(keys);
-        if blocked || job.is_failed() || job.not_before > at {
+        if blocked || job.is_failed() || (job.not_before > at && !early(&job)) {
             continue;
         }
         let answer = run_job(engine, api, settings, &job, now).await?;

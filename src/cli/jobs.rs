@@ -17,7 +17,7 @@ const WAIT: Duration = Duration::from_secs(120);
 
 /// Runs an async carrier task from the CLI, whether or not a runtime is around (the SSH
 /// server runs commands on its blocking threads).
-fn block_on<F: std::future::Future>(f: F) -> Res<F::Output> {
+pub(super) fn block_on<F: std::future::Future>(f: F) -> Res<F::Output> {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) => Ok(tokio::task::block_in_place(|| handle.block_on(f))),
         Err(_) => {
@@ -132,6 +132,14 @@ fn list(ctx: &mut Ctx) -> Res {
 
 pub fn sync(ctx: &mut Ctx) -> Res {
     let api = remote(ctx.engine)?;
+    // What waits to be sent goes first (changes made with --no-wait, orders to read), so
+    // the sync sees the carrier after them.
+    block_on(worker::run_ready_and_read_orders(
+        ctx.engine,
+        api.as_ref(),
+        &WorkerSettings::default(),
+        &crate::engine::now,
+    ))??;
     let report = block_on(crate::carrier::sync::sync(
         ctx.engine,
         api.as_ref(),

@@ -64,10 +64,24 @@ fn available_json(a: &AvailableNumber) -> serde_json::Value {
     })
 }
 
+/// The carrier's available numbers: the remote carrier's (`SearchAvailablePhoneNumbers`)
+/// when one is configured, else the simulated carrier's.
+fn find(ctx: &Ctx, q: &SearchQuery) -> Res<Vec<AvailableNumber>> {
+    match ctx.engine.remote() {
+        Some(api) => super::jobs::block_on(crate::carrier::search::search_remote(
+            ctx.engine,
+            api.as_ref(),
+            q,
+        ))?
+        .map_err(|e| CliError::refused(e.to_string())),
+        None => Ok(ctx.engine.search(q)?),
+    }
+}
+
 pub fn search(ctx: &mut Ctx, a: SearchArgs) -> Res {
     let product = a.product_type.as_deref().map(parse_product).transpose()?;
     let q = query(&a.flags, a.limit.unwrap_or(DEFAULT_SEARCH_RESULTS))?;
-    let found = ctx.engine.search(&q)?;
+    let found = find(ctx, &q)?;
     if ctx.json {
         return ctx.print_json(&json!(found.iter().map(available_json).collect::<Vec<_>>()));
     }
@@ -104,7 +118,7 @@ pub fn provision(ctx: &mut Ctx, a: ProvisionArgs) -> Res {
             ));
         }
         let q = query(&a.search, a.limit.unwrap_or(1))?;
-        let found = ctx.engine.search(&q)?;
+        let found = find(ctx, &q)?;
         if found.is_empty() {
             return Err(CliError::refused(
                 "no numbers are available for this search; nothing was ordered",

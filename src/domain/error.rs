@@ -102,6 +102,9 @@ pub enum RuleError {
     },
     #[error("a label has at most 256 characters")]
     LabelTooLong,
+    /// The real carrier's rule for a number's `Name`, checked before anything is sent.
+    #[error("the carrier refuses this label: {0}")]
+    CarrierLabel(#[from] crate::domain::CarrierLabelError),
     #[error("no account {0}")]
     UnknownAccount(String),
     #[error("no user {0}")]

@@ -598,6 +598,9 @@ impl Ctx<'_> {
             ),
             _ => None,
         };
+        if let (true, Some(l)) = (self.policy.carrier_remote, &label) {
+            check_carrier_label(l)?;
+        }
         p.label = label;
         p.updated_at = self.now;
         tx.put_number(p);

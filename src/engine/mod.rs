@@ -181,15 +181,17 @@ impl Engine {
         // Tidy first ("washington" → WA, "555-01" → 55501), then apply the configured limit.
         let query = &query.normalized();
         query.validate(self.policy.search_limit)?;
-        let held = |n: &E164| {
-            self.store
-                .number(n)
-                .ok()
-                .flatten()
-                .map(|p| !matches!(p.status, NumberStatus::AcquireFailed { .. }))
-                .unwrap_or(false)
-        };
-        Ok(self.carrier.search(query, &held)?)
+        Ok(self.carrier.search(query, &|n| self.holds(n))?)
+    }
+
+    /// Whether the organisation holds this number (a failed acquisition is not held).
+    pub fn holds(&self, n: &E164) -> bool {
+        self.store
+            .number(n)
+            .ok()
+            .flatten()
+            .map(|p| !matches!(p.status, NumberStatus::AcquireFailed { .. }))
+            .unwrap_or(false)
     }
 
     /// Completes everything due at `now`, oldest first; returns how many items ran.
@@ -264,8 +266,14 @@ impl Engine {
             &self.store.requests()?,
             &self.store.settings()?,
         );
+        // With a remote carrier, an order completes when its job reads the carrier's answer.
+        let jobs = self.store.jobs()?;
+        let followed = |task: &Task| match task {
+            Task::CompleteOrder(order) => jobs.iter().any(|j| j.records.contains(&order.0)),
+            _ => false,
+        };
         for (task, what) in work {
-            if !scheduled.contains(&task) {
+            if !scheduled.contains(&task) && !followed(&task) {
                 problems.push(format!("nothing is scheduled to complete {what}"));
             }
         }
