@@ -1072,6 +1072,25 @@ mod tests {
     }
 
     #[test]
+    fn a_label_the_carrier_would_refuse_is_refused_before_a_job() {
+        let mut w = World::new();
+        w.with_connector_and_numbers();
+        let e = w.admin(Action::SetLabel {
+            number: num(1),
+            label: Some("Desk #2!".into()),
+        });
+        assert!(matches!(e, Err(RuleError::CarrierLabel(_))), "{e:?}");
+        assert!(w.view.jobs.is_empty());
+        let o = w
+            .admin(Action::SetLabel {
+                number: num(1),
+                label: Some("Front desk, 2nd floor".into()),
+            })
+            .unwrap();
+        assert!(o.job.is_some());
+    }
+
+    #[test]
     fn a_connector_created_through_the_carrier_keeps_the_carriers_id() {
         let mut w = World::new();
         let job = w
