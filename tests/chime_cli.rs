@@ -142,6 +142,12 @@ fn provisioning_orders_at_the_carrier_and_the_numbers_arrive_with_the_sync() {
     desk.sync();
     let orders = desk.json(&["orders", "show", &order]);
     assert_eq!(orders["status"], "Successful", "{orders}");
+    // The local alias keeps the carrier's own id.
+    let at_carrier = desk.chime.api_get("/phone-number-orders");
+    assert_eq!(
+        orders["carrier_id"], at_carrier["PhoneNumberOrders"][0]["PhoneNumberOrderId"],
+        "{at_carrier}"
+    );
     for n in &numbers {
         let p = desk.number(n);
         assert_eq!(p["status"], "Unassigned", "{p}");
@@ -177,6 +183,13 @@ fn voice_connector_and_sip_media_application_procedures_reach_the_carrier() {
         "VoiceConnectorId",
         "Primary trunk",
     );
+    let carrier_ids: Vec<&Value> = vcs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| &v["carrier_id"])
+        .collect();
+    assert!(carrier_ids.contains(&&json!(primary_at_carrier)), "{vcs}");
     let group_at_carrier = carrier_id_named(
         &desk,
         "voice-connector-groups",
@@ -185,6 +198,11 @@ fn voice_connector_and_sip_media_application_procedures_reach_the_carrier() {
         groups[0]["name"].as_str().unwrap(),
     );
 
+    assert_eq!(
+        groups[0]["carrier_id"],
+        group_at_carrier.as_str(),
+        "{groups}"
+    );
     // Assign to a voice connector.
     let o = desk.json(&["assign", n1, "--voice-connector", &primary]);
     assert!(o["message"].as_str().unwrap().contains("Assigned"), "{o}");

@@ -184,7 +184,7 @@ fn connectors(ctx: &mut Ctx, cmd: ConnectorsCmd) -> Res {
                     .iter()
                     .zip(&counts)
                     .map(|(v, n)| {
-                        json!({ "id": v.id.as_str(), "name": v.name, "region": v.region, "encryption": v.encryption, "numbers": n })
+                        json!({ "id": v.id.as_str(), "carrier_id": store.carrier_id(v.id.as_str()), "name": v.name, "region": v.region, "encryption": v.encryption, "numbers": n })
                     })
                     .collect();
                 return ctx.print_json(&json!(v));
@@ -310,6 +310,7 @@ fn groups(ctx: &mut Ctx, cmd: GroupsCmd) -> Res {
                     .map(|(g, n)| {
                         json!({
                             "id": g.id.as_str(),
+                            "carrier_id": store.carrier_id(g.id.as_str()),
                             "name": g.name,
                             "members": g.members.iter().map(|m| json!({ "voice_connector": m.connector.as_str(), "priority": m.priority })).collect::<Vec<_>>(),
                             "numbers": n,

@@ -145,6 +145,11 @@ pub fn provision(ctx: &mut Ctx, a: ProvisionArgs) -> Res {
                 "The numbers wait in Pending until the order completes, by {}.",
                 at.shown()
             )?;
+        } else if o.job.is_some() {
+            writeln!(
+                ctx.out,
+                "The numbers wait in Pending until the carrier completes the order; `phonedesk sync` (or a running console or serve) brings them in."
+            )?;
         }
     }
     Ok(())

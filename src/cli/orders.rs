@@ -7,9 +7,11 @@ use crate::domain::*;
 use crate::local_time::Shown;
 use serde_json::json;
 
-fn order_json(o: &Order) -> serde_json::Value {
+/// An order as JSON; `carrier_id` is the remote carrier's own id (`PhoneNumberOrderId`).
+fn order_json(store: &crate::store::Store, o: &Order) -> serde_json::Value {
     json!({
         "id": o.id.as_str(),
+        "carrier_id": store.carrier_id(o.id.as_str()),
         "order_type": format!("{:?}", o.order_type),
         "product_type": o.product_type.api_name(),
         "status": o.status().label(),
@@ -53,7 +55,9 @@ pub fn run(ctx: &mut Ctx, cmd: OrdersCmd) -> Res {
 fn list(ctx: &mut Ctx) -> Res {
     let orders = sorted(ctx.engine.store().orders()?);
     if ctx.json {
-        return ctx.print_json(&json!(orders.iter().map(order_json).collect::<Vec<_>>()));
+        let store = ctx.engine.store();
+        let v: Vec<_> = orders.iter().map(|o| order_json(store, o)).collect();
+        return ctx.print_json(&json!(v));
     }
     if orders.is_empty() {
         writeln!(ctx.out, "No orders yet.")?;
@@ -98,7 +102,7 @@ fn show(ctx: &mut Ctx, id: &str) -> Res {
         .order(&id)?
         .ok_or_else(|| CliError::refused(format!("no order {}", one_line(id.as_str()))))?;
     if ctx.json {
-        return ctx.print_json(&order_json(&o));
+        return ctx.print_json(&order_json(ctx.engine.store(), &o));
     }
     let mut rows = vec![
         ("Order", o.id.to_string()),
