@@ -265,6 +265,11 @@ fn voice_connector_and_sip_media_application_procedures_reach_the_carrier() {
     assert_eq!(c["CallingName"], "Acme Sales", "{c}");
     let p = desk.number(n1);
     assert_eq!(p["calling_name_status"], "UpdateInProgress", "{p}");
+    // While the carrier rolls the name out, its CallingName is the pending one: a sync
+    // neither puts it in force early nor calls phonedesk's own change an outside one.
+    let s = desk.sync();
+    assert!(strs(&s["changed"]).is_empty(), "{s}");
+    assert_eq!(desk.number(n1), p);
     let e = desk.refused(&["calling-name", "set", n2, "Acme_Sales"]);
     assert!(e.contains("calling name"), "{e}");
     desk.json(&["calling-name", "default", "Acme"]);
@@ -354,6 +359,20 @@ fn the_sync_brings_numbers_bought_changed_and_released_in_the_aws_console() {
     assert_eq!(strs(&s["changed"]), vec![a.to_string()], "{s}");
     assert_eq!(strs(&s["gone"]), vec![b.to_string()], "{s}");
     assert_eq!(desk.number(a)["label"], "Reception");
+    // A calling name asked for in the AWS console is followed like phonedesk's own.
+    desk.chime
+        .console_change(a, json!({ "calling_name": "Front Office" }));
+    let s = desk.sync();
+    assert_eq!(strs(&s["changed"]), vec![a.to_string()], "{s}");
+    let p = desk.number(a);
+    assert_eq!(p["calling_name_status"], "UpdateInProgress", "{p}");
+    assert!(p["calling_name_completes_at"].is_string(), "{p}");
+    desk.check();
+    desk.chime.advance(4 * 24 * 3600);
+    desk.sync();
+    let p = desk.number(a);
+    assert_eq!(p["calling_name"], "Front Office", "{p}");
+    assert_eq!(p["calling_name_status"], "UpdateSucceeded", "{p}");
     let e = desk.refused(&["numbers", "show", b]);
     assert!(e.contains(b), "{e}");
     let audit = desk.run(&["audit"]);

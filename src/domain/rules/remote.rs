@@ -530,15 +530,32 @@ fn sync_numbers(ctx: &Ctx, tx: &mut Tx, numbers: &[CarrierNumber]) -> Result<Out
         p.product_type = c.product_type;
         p.label = c.name.clone().filter(|n| !n.is_empty());
         p.capabilities = c.capabilities;
-        if let Some(name) = c.calling_name.as_deref() {
-            let current = CallingName::parse(name).ok().flatten();
-            if p.calling_name.current != current {
-                p.calling_name.current = current;
+        let carrier_name = c
+            .calling_name
+            .as_deref()
+            .and_then(|n| CallingName::parse(n).ok().flatten());
+        if c.calling_name_status == Some(CallingNameStatus::UpdateInProgress) {
+            // The carrier's CallingName is the name being rolled out, not the one in force.
+            let known = p.calling_name.pending.as_ref().map(|x| &x.name);
+            if known != Some(&carrier_name) {
+                // Asked for outside phonedesk: it completes like phonedesk's own.
+                let completes_at = c.updated_at.unwrap_or(ctx.now).plus(ctx.policy.name_update);
+                p.calling_name.pending = Some(PendingName {
+                    name: carrier_name,
+                    completes_at,
+                });
+                tx.push(Change::Schedule(Due {
+                    at: completes_at,
+                    task: Task::CompleteNumberName(c.number.clone()),
+                }));
             }
-        }
-        if let Some(s) = c.calling_name_status {
-            p.calling_name.status = s;
-            if s != CallingNameStatus::UpdateInProgress {
+            p.calling_name.status = CallingNameStatus::UpdateInProgress;
+        } else {
+            if c.calling_name.is_some() {
+                p.calling_name.current = carrier_name;
+            }
+            if let Some(s) = c.calling_name_status {
+                p.calling_name.status = s;
                 p.calling_name.pending = None;
             }
         }
