@@ -138,6 +138,21 @@ fn request(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome, RuleError
             });
         }
     }
+    // A failed acquisition is phonedesk's record of an order's answer: the carrier does not
+    // hold the number, so nothing but a new order of it can be sent.
+    if !matches!(action, Action::Provision { .. }) {
+        for n in &numbers {
+            if let Some(p) = tx
+                .number(n)
+                .filter(|p| matches!(p.status, NumberStatus::AcquireFailed { .. }))
+            {
+                return Err(RuleError::NotInInventory {
+                    number: n.clone(),
+                    status: status_words(&p),
+                });
+            }
+        }
+    }
     for r in &records {
         if let Some(job) = tx.base().job_on(&format!("r:{r}")) {
             return Err(RuleError::JobInFlight {
@@ -1102,6 +1117,29 @@ mod tests {
             .admin(Action::SetLabel {
                 number: num(1),
                 label: Some("Front desk, 2nd floor".into()),
+            })
+            .unwrap();
+        assert!(o.job.is_some());
+    }
+
+    #[test]
+    fn nothing_is_sent_for_a_failed_acquisition_but_a_new_order() {
+        let mut w = World::new();
+        let mut failed = at_carrier(num(3), CarrierNumberStatus::AcquireFailed);
+        failed.order_id = None;
+        w.carrier(Action::SyncNumbers {
+            numbers: vec![failed],
+        });
+        let e = w.admin(Action::SetLabel {
+            number: num(3),
+            label: Some("Lobby".into()),
+        });
+        assert!(matches!(e, Err(RuleError::NotInInventory { .. })), "{e:?}");
+        assert!(w.view.jobs.is_empty());
+        let o = w
+            .admin(Action::Provision {
+                product_type: ProductType::VoiceConnector,
+                numbers: vec![num(3)],
             })
             .unwrap();
         assert!(o.job.is_some());
