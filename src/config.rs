@@ -13,7 +13,10 @@ pub const ENV_DB: &str = "PHONEDESK_DB";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read the configuration {path}: {source}")]
+    #[error(
+        "cannot read the configuration {path}: {}",
+        crate::text::plain_io(source)
+    )]
     Read {
         path: PathBuf,
         source: std::io::Error,

@@ -156,7 +156,7 @@ pub const CSV_HEADERS: [&str; 17] = [
 pub enum ExportError {
     #[error("cannot write the CSV: {0}")]
     Csv(#[from] csv::Error),
-    #[error("cannot write the CSV: {0}")]
+    #[error("cannot write the CSV: {}", text::plain_io(.0))]
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -233,7 +233,7 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
             let _ = writeln!(
                 std::io::stderr(),
                 "phonedesk: {}",
-                phonedesk::text::one_line(&format!("{e:#}"))
+                phonedesk::text::error_words(&e)
             );
             EXIT_USAGE
         }
@@ -261,7 +261,7 @@ fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
             let _ = writeln!(
                 std::io::stderr(),
                 "phonedesk: {}",
-                phonedesk::text::one_line(&format!("{e:#}"))
+                phonedesk::text::error_words(&e)
             );
             EXIT_REFUSED
         }

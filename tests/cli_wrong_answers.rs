@@ -157,6 +157,35 @@ fn a_bad_configuration_says_what_the_value_must_be() {
         .contains("must be a whole number"));
 }
 
+#[test]
+fn files_that_cannot_be_read_or_written_are_said_in_words() {
+    let d = Desk::new();
+    let missing = d.dir.path().join("no-such-folder").join("numbers.csv");
+    let out = d.run(&["export", "--output", missing.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(
+        &out.stderr,
+        &format!(
+            "cannot write {}: no such file or directory",
+            missing.display()
+        ),
+    );
+    let out = d.run(&["export", "--output", d.dir.path().to_str().unwrap()]);
+    assert_one_line(&out.stderr, ": is a directory");
+    assert!(!out.stderr.contains("os error"), "{out:?}");
+    let mut d = d;
+    d.config = d.dir.path().join("missing.toml");
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(
+        &out.stderr,
+        &format!(
+            "cannot read the configuration {}: no such file or directory",
+            d.config.display()
+        ),
+    );
+}
+
 fn port_in_at<'a>(number: &'a str, requested: &'a str) -> Vec<&'a str> {
     vec![
         "support",

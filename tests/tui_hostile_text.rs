@@ -118,6 +118,51 @@ fn the_console_export_neutralises_formulas_and_keeps_numbers_whole() {
     }
 }
 
+/// In an SSH session the export is CSV text on the client's terminal: formulas neutralised,
+/// hidden characters escaped, and no file written anywhere.
+#[test]
+fn the_console_export_for_an_ssh_session_is_shown_and_writes_no_file() {
+    let w = world();
+    let mut changes = Vec::new();
+    for (i, n) in w.inventory.iter().enumerate() {
+        let mut p = w.engine.store().number(n).unwrap().unwrap();
+        p.label = Some(if i == 0 {
+            "=HYPERLINK(\"http://evil.example/?x\",\"Click\")".into()
+        } else {
+            HOSTILE.into()
+        });
+        changes.push(Change::PutNumber(p));
+    }
+    put(&w, changes);
+    let ui = phonedesk::tui::UiOptions {
+        export_dir: w.dir.path().to_path_buf(),
+        export_on_screen: Some("ssh -p 2222 desk.example export > numbers.csv".into()),
+        ..Default::default()
+    };
+    let mut a =
+        phonedesk::tui::App::new(std::sync::Arc::clone(&w.engine), admin(), ui, w.now).unwrap();
+    let files = |dir: &std::path::Path| std::fs::read_dir(dir).unwrap().count();
+    let before = files(w.dir.path());
+    press(&mut a, w.now, "e");
+    // Wide enough that no row wraps.
+    let screen = render(&mut a, 500, 40);
+    assert!(
+        screen.contains(&format!("Export: {} numbers as CSV", w.inventory.len())),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ssh -p 2222 desk.example export > numbers.csv"),
+        "{screen}"
+    );
+    assert!(screen.contains("'=HYPERLINK("), "{screen}");
+    assert!(screen.contains("\\u{202e}4321"), "{screen}");
+    assert_no_raw_hidden(&screen);
+    assert_eq!(files(w.dir.path()), before, "the export wrote a file");
+    // Esc goes back to the Inventory.
+    press(&mut a, w.now, "<Esc>");
+    assert!(!render(&mut a, 500, 40).contains("Export:"));
+}
+
 #[test]
 fn a_multi_line_issue_reads_on_its_own_lines() {
     let w = world();

@@ -69,7 +69,10 @@ impl From<crate::store::StoreError> for CliError {
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        CliError::refused(format!("cannot write the output: {e}"))
+        CliError::refused(format!(
+            "cannot write the output: {}",
+            crate::text::plain_io(&e)
+        ))
     }
 }
 

@@ -89,8 +89,13 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
     };
     match &a.output {
         Some(path) => {
-            std::fs::write(path, &bytes)
-                .map_err(|e| CliError::refused(format!("cannot write {}: {e}", path.display())))?;
+            std::fs::write(path, &bytes).map_err(|e| {
+                CliError::refused(format!(
+                    "cannot write {}: {}",
+                    path.display(),
+                    crate::text::plain_io(&e)
+                ))
+            })?;
             let msg = format!("Exported {} numbers to {}.", count, path.display());
             if ctx.json {
                 ctx.print_json(&json!({ "ok": true, "message": msg, "count": count, "path": path }))

@@ -53,6 +53,8 @@ pub trait Front {
 pub struct ClientPrefs {
     /// The client sent `NO_COLOR` (`ssh -o SetEnv=NO_COLOR=1`): no colours in this console.
     pub no_color: bool,
+    /// How to reach this server (`ssh -p 2222 host`), for the hints that name a command.
+    pub connect_with: String,
 }
 
 /// Makes the front end of a new console, or says why it cannot.

@@ -54,26 +54,18 @@ pub fn authorized_keys_path(config: &Config, paths: &Paths) -> PathBuf {
 
 /// Runs the SSH server until SIGTERM or SIGINT, with the real console and CLI.
 pub async fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> Result<()> {
-    let front = front(&config, &paths);
+    let front = front(&config);
     serve_with(engine, config, paths, front, cli()).await
 }
 
-/// Where the console's `export` writes on the server: `<data dir>/exports` (not the server's
-/// working directory). `ssh host export` brings a copy to the administrator's machine.
-pub fn exports_dir(paths: &Paths) -> PathBuf {
-    paths.data_dir.join("exports")
-}
-
-/// The console each pty session gets: the real one, with the configuration's `[tui]`.
-fn front(config: &Config, paths: &Paths) -> FrontFactory {
+/// The console each pty session gets: the real one, with the configuration's `[tui]`. Its
+/// export goes to the client's terminal as CSV text, never to a file on the server.
+fn front(config: &Config) -> FrontFactory {
     let tui = config.tui.clone();
-    let exports = exports_dir(paths);
     Arc::new(move |engine, actor, prefs: &console::ClientPrefs, now| {
         let mut ui = crate::tui::UiOptions::from_config(&tui);
         ui.no_color |= prefs.no_color;
-        // Created when first needed, so an unused server leaves no folder behind.
-        let _ = std::fs::create_dir_all(&exports);
-        ui.export_dir = exports.clone();
+        ui.export_on_screen = Some(format!("{} export > numbers.csv", prefs.connect_with));
         match crate::tui::App::new(engine, actor, ui, now) {
             Ok(app) => Ok(Box::new(app) as Box<dyn console::Front>),
             Err(e) => Err(e.to_string()),
@@ -471,7 +463,10 @@ fn reload_keys_on_sighup(
                         path.display()
                     );
                 }
-                Err(e) => eprintln!("phonedesk serve: SIGHUP: kept the keys in force: {e:#}"),
+                Err(e) => eprintln!(
+                    "phonedesk serve: SIGHUP: kept the keys in force: {}",
+                    crate::text::error_words(&e)
+                ),
             }
         }
     }))

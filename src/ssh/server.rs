@@ -231,11 +231,16 @@ impl Connection {
         Ok(())
     }
 
-    fn busy_text(&self) -> String {
-        format!(
-            "phonedesk: the server already has {} sessions, its limit; try again later.\n",
-            self.shared.settings.max_sessions
-        )
+    /// The refusal of a session over `max_sessions`: logged, and the client's words.
+    fn busy_text(&self, actor: &Actor) -> String {
+        let max = self.shared.settings.max_sessions;
+        eprintln!(
+            "phonedesk serve: refused a session for {} ({}) from {}: the server already has {max} sessions (max_sessions)",
+            actor.name,
+            actor.role.label(),
+            self.peer
+        );
+        format!("phonedesk: the server already has {max} sessions, its limit; try again later.\n")
     }
 
     fn start_console(
@@ -251,13 +256,14 @@ impl Connection {
             .get(&channel)
             .and_then(|c| c.pty)
             .unwrap_or((80, 24));
-        let prefs = self
+        let mut prefs = self
             .channels
             .get(&channel)
             .map(|c| c.prefs.clone())
             .unwrap_or_default();
+        prefs.connect_with = self.shared.how_to_connect.clone();
         let Some(slot) = self.shared.slot() else {
-            return Self::send_now(session, channel, &self.busy_text(), 1);
+            return Self::send_now(session, channel, &self.busy_text(&actor), 1);
         };
         let inbox = Arc::new(Inbox::new(INPUT_LIMIT));
         let shared = Arc::clone(&self.shared);
@@ -362,7 +368,7 @@ impl Connection {
             c.started = true;
         }
         let Some(slot) = self.shared.slot() else {
-            return Self::send_now(session, channel, &self.busy_text(), 1);
+            return Self::send_now(session, channel, &self.busy_text(&actor), 1);
         };
         let shared = Arc::clone(&self.shared);
         let out = Output {

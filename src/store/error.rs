@@ -1,3 +1,4 @@
+use crate::text::plain_io;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,19 +33,6 @@ pub enum StoreError {
     },
     #[error("the database failed: {0}")]
     Sled(String),
-}
-
-/// An OS error in words, without Rust's "(os error N)" or a debug struct (sled passes on a
-/// kept IO error as `Os { code: .., kind: .., message: .. }` text).
-fn plain_io(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    if let Some(at) = text.rfind(" (os error ") {
-        return text[..at].to_lowercase();
-    }
-    if text.contains('{') || text.contains("kind:") {
-        return e.kind().to_string();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -36,6 +36,9 @@ pub struct UiOptions {
     pub no_color: bool,
     /// Where `export` writes its CSV file (default: the current directory).
     pub export_dir: PathBuf,
+    /// Set for an SSH session: `export` shows its CSV as text to copy and writes no file
+    /// (on the server); this is the command that saves it on the client's machine.
+    pub export_on_screen: Option<String>,
 }
 
 impl UiOptions {
@@ -47,6 +50,7 @@ impl UiOptions {
             ascii: tui.ascii_borders,
             no_color: Theme::no_color_from_env(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            export_on_screen: None,
         }
     }
 }
@@ -96,6 +100,7 @@ pub struct App {
     keys: KeyMap,
     theme: Theme,
     export_dir: PathBuf,
+    export_on_screen: Option<String>,
     now: Timestamp,
     current: ScreenId,
     previous: ScreenId,
@@ -140,6 +145,7 @@ impl App {
             keys,
             theme,
             export_dir: ui.export_dir,
+            export_on_screen: ui.export_on_screen,
             now,
             current: ScreenId::Inventory,
             previous: ScreenId::Inventory,
@@ -593,6 +599,7 @@ impl App {
     ) -> (R, Vec<Effect>) {
         let engine = Arc::clone(&self.engine);
         let mut cx = Cx::new(&engine, &self.actor, self.now, &self.keys, &self.export_dir);
+        cx.export_on_screen = self.export_on_screen.as_deref();
         let r = f(self.screens[index(id)].as_mut(), &mut cx);
         let Cx {
             effects,

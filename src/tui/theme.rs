@@ -39,7 +39,7 @@ pub const ASCII_BORDER: border::Set<'static> = border::Set {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
-    #[error("cannot read the theme file {path}: {source}")]
+    #[error("cannot read the theme file {path}: {}", crate::text::plain_io(source))]
     Read {
         path: String,
         source: std::io::Error,

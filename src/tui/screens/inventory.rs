@@ -22,6 +22,7 @@ use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, list_title, Nav};
+use crate::tui::widgets::text_view::TextView;
 use crate::tui::widgets::{block, Dialog, DialogEvent};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
@@ -70,6 +71,8 @@ enum Purpose {
     UniqueName {
         number: E164,
     },
+    /// The export shown as text: nothing to do when it closes.
+    Exported,
 }
 
 pub struct Inventory {
@@ -478,6 +481,7 @@ impl Inventory {
                 Ok(name) => Action::SetUniqueCallingName { number, name },
                 Err(e) => return Err(e.to_string()),
             },
+            Purpose::Exported => return Ok(()),
         };
         let affected: Vec<E164> = match &action {
             Action::Assign { numbers, .. }
@@ -634,6 +638,9 @@ impl Inventory {
     }
 
     fn export(&mut self, cx: &mut Cx) {
+        if let Some(save_with) = cx.export_on_screen {
+            return self.export_on_screen(cx, save_with);
+        }
         let name = format!(
             "phonedesk-inventory-{}.csv",
             cx.now
@@ -642,8 +649,11 @@ impl Inventory {
                 .trim_end_matches('Z')
         );
         let path = cx.export_dir.join(name);
-        match self.write_csv(cx, &path) {
-            Ok(n) => cx.say(Status::ok(format!(
+        let written = std::fs::File::create(&path)
+            .map_err(|e| crate::text::plain_io(&e).into())
+            .and_then(|file| self.write_csv(cx, std::io::BufWriter::new(file)));
+        match written {
+            Ok((n, _)) => cx.say(Status::ok(format!(
                 "Exported {n} numbers to {}",
                 path.display()
             ))),
@@ -654,25 +664,44 @@ impl Inventory {
         }
     }
 
-    /// The inventory as the command line's `export` writes it (one CSV writer for both).
-    fn write_csv(
+    /// In an SSH session the export goes to the administrator's terminal as CSV text to
+    /// copy, with the command that saves it as a file on their own machine: nothing is
+    /// written on the server, whoever presses the key.
+    fn export_on_screen(&mut self, cx: &mut Cx, save_with: &str) {
+        match self.write_csv(cx, Vec::new()) {
+            Ok((n, csv)) => {
+                let intro = vec![
+                    format!(
+                        "Export: {n} numbers as CSV, to select and copy (nothing is saved on the server)."
+                    ),
+                    format!("To save them as a file on your machine, run: {save_with}"),
+                ];
+                let text = String::from_utf8_lossy(&csv);
+                self.open(Dialog::Text(TextView::new(intro, &text)), Purpose::Exported);
+            }
+            Err(e) => cx.say(Status::error(format!("could not export: {e}"))),
+        }
+    }
+
+    /// The inventory as the command line's `export` writes it (one CSV writer for both);
+    /// the number of rows and the output back.
+    fn write_csv<W: std::io::Write>(
         &self,
         cx: &Cx,
-        path: &std::path::Path,
-    ) -> Result<usize, Box<dyn std::error::Error>> {
+        out: W,
+    ) -> Result<(usize, W), Box<dyn std::error::Error>> {
         let store = cx.engine.store();
         let keys = store.numbers_in(&STATUSES);
         let names = crate::export::Names::load(cx.engine)?;
-        let file = std::io::BufWriter::new(std::fs::File::create(path)?);
-        let mut w = crate::export::CsvWriter::new(file)?;
+        let mut w = crate::export::CsvWriter::new(out)?;
         for chunk in keys.chunks(512) {
             for p in store.numbers_at(chunk)? {
                 w.number(cx.engine, &names, &p)?;
             }
         }
-        let (rows, mut file) = w.finish()?;
-        std::io::Write::flush(&mut file)?;
-        Ok(rows)
+        let (rows, mut out) = w.finish()?;
+        out.flush()?;
+        Ok((rows, out))
     }
 
     /// Loads the records of the visible rows when the viewport moved or the data changed.
@@ -1068,7 +1097,10 @@ impl Screen for Inventory {
     }
 
     fn in_dialog(&self) -> bool {
-        matches!(self.dialog, Some((Dialog::Confirm(_) | Dialog::Pick(_), _)))
+        matches!(
+            self.dialog,
+            Some((Dialog::Confirm(_) | Dialog::Pick(_) | Dialog::Text(_), _))
+        )
     }
 
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {

@@ -87,6 +87,9 @@ pub struct Cx<'a> {
     pub now: Timestamp,
     pub keys: &'a KeyMap,
     pub export_dir: &'a Path,
+    /// Set in an SSH session: the export is shown as CSV text to copy, never written on the
+    /// server; the text is the command that saves it on the administrator's machine.
+    pub export_on_screen: Option<&'a str>,
     pub(crate) effects: Vec<Effect>,
     pub(crate) status: Option<Status>,
     /// Set when an action went through: every screen reloads.
@@ -107,6 +110,7 @@ impl<'a> Cx<'a> {
             now,
             keys,
             export_dir,
+            export_on_screen: None,
             effects: Vec::new(),
             status: None,
             changed: false,

@@ -1,6 +1,6 @@
 //! Shared widgets, each in its own file: the table's cursor and drawing, forms with
-//! validation as you type, the confirm dialog, pick lists, the help overlay, the status
-//! line, the `:`/`/` input line and the fuzzy filter.
+//! validation as you type, the confirm dialog, pick lists, text to copy, the help overlay,
+//! the status line, the `:`/`/` input line and the fuzzy filter.
 
 pub mod confirm;
 pub mod filter;
@@ -10,6 +10,7 @@ pub mod line;
 pub mod picker;
 pub mod status;
 pub mod table;
+pub mod text_view;
 
 use super::theme::Theme;
 use ratatui::layout::Rect;
@@ -64,6 +65,7 @@ pub enum Dialog {
     Confirm(confirm::Confirm),
     Form(form::Form),
     Pick(picker::Picker),
+    Text(text_view::TextView),
 }
 
 impl Dialog {
@@ -79,6 +81,7 @@ impl Dialog {
             Dialog::Confirm(d) => d.handle_key(key),
             Dialog::Form(d) => d.handle_key(key),
             Dialog::Pick(d) => d.handle_key(key),
+            Dialog::Text(d) => d.handle_key(key),
         }
     }
 
@@ -87,6 +90,7 @@ impl Dialog {
             Dialog::Confirm(d) => d.draw(f, area, theme),
             Dialog::Form(d) => d.draw(f, area, theme),
             Dialog::Pick(d) => d.draw(f, area, theme),
+            Dialog::Text(d) => d.draw(f, area, theme),
         }
     }
 
