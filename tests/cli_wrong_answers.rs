@@ -97,6 +97,19 @@ fn a_plain_request_missing_its_email_is_called_a_plain_request() {
         "the port-out form is missing the email",
     );
     assert!(!err.contains("port-in"), "{err}");
+    // One rule for both forms: a flag not given at all is a usage error (exit 2), as a
+    // port-in's is (tests/cli_bad_input.rs), and one given empty is a refusal (exit 1).
+    d.refused_with(
+        2,
+        &[
+            "support",
+            "port-out",
+            "+12065550123",
+            "--product-type",
+            "bc",
+        ],
+        "--email",
+    );
 }
 
 #[test]
