@@ -226,8 +226,17 @@ async fn run_job(
         match tokio::time::timeout(settings.call_timeout, resolve(engine, api, job)).await {
             Ok(Ok(Some(answer))) => return Ok(answer),
             Ok(Ok(None)) => {}
-            Ok(Err(e)) => return Ok(after_error(settings, job, e, now())),
-            Err(_) => return Ok(after_error(settings, job, CarrierError::Timeout, now())),
+            // Reading the carrier's state failed: still unresolved, so the next try reads
+            // again before anything is sent (a throttled read must not turn into a resend).
+            Ok(Err(e)) => return Ok(still_uncertain(after_error(settings, job, e, now()))),
+            Err(_) => {
+                return Ok(still_uncertain(after_error(
+                    settings,
+                    job,
+                    CarrierError::Timeout,
+                    now(),
+                )))
+            }
         }
     }
     record(engine, job.id, JobAnswer::Sending, now()).await?;
@@ -242,9 +251,27 @@ async fn run_job(
     })
 }
 
+/// A job whose earlier call may have been carried out stays to be resolved first.
+fn still_uncertain(answer: JobAnswer) -> JobAnswer {
+    match answer {
+        JobAnswer::Later { reason, at } => JobAnswer::Uncertain { reason, at },
+        other => other,
+    }
+}
+
 /// The next step after a failed call: wait and send again, resolve first, or give up.
 fn after_error(settings: &WorkerSettings, job: &Job, e: CarrierError, now: Timestamp) -> JobAnswer {
     let tries = job.attempts + 1;
+    // The carrier no longer has one of the job's numbers (released in the AWS console):
+    // an answer about that number, not a failure to retry. The next sync removes it.
+    if let CarrierError::NotFound(what) | CarrierError::Gone(what) = &e {
+        if let Some(n) = job.numbers.iter().find(|n| n.as_str() == what) {
+            return JobAnswer::Done {
+                failed: vec![(n.clone(), e.to_string())],
+                carrier_ref: None,
+            };
+        }
+    }
     if !e.is_retryable() {
         return JobAnswer::Failed {
             reason: e.to_string(),
@@ -534,6 +561,43 @@ fn group_members(
 
 /// A job that may have reached the carrier: what does the carrier show of it? `Some` when
 /// it was carried out (its answer), `None` when it must be sent (again).
+/// Orders read back, at most, when looking for one whose reply was lost.
+const ORDER_PAGES_READ: usize = 20;
+
+/// The order a provisioning job placed, if the carrier holds one: an order for exactly
+/// these numbers, placed since the job was made. Read from the carrier's orders, not from
+/// the numbers, which may be gone already (released in the AWS console, or failed).
+async fn placed_order(
+    api: &dyn CarrierApi,
+    job: &Job,
+    numbers: &[E164],
+) -> Result<Option<String>, CarrierError> {
+    use std::collections::BTreeSet;
+    let want: BTreeSet<&E164> = numbers.iter().collect();
+    if want.is_empty() {
+        return Ok(None);
+    }
+    // Clocks differ between here and the carrier: a few minutes of slack.
+    let since = job.created_at.minus(Duration::from_secs(300));
+    let mut next: Option<String> = None;
+    for _ in 0..ORDER_PAGES_READ {
+        let page = api.list_orders(next.as_deref()).await?;
+        let found = page.items.into_iter().find(|o| {
+            o.order_type == crate::domain::OrderType::New
+                && o.created_at.is_none_or(|at| at >= since)
+                && o.numbers.iter().map(|(n, _)| n).collect::<BTreeSet<_>>() == want
+        });
+        if let Some(order) = found {
+            return Ok(Some(order.id));
+        }
+        match page.next {
+            Some(token) => next = Some(token),
+            None => break,
+        }
+    }
+    Ok(None)
+}
+
 async fn resolve(
     engine: &Arc<Engine>,
     api: &dyn CarrierApi,
@@ -548,17 +612,12 @@ async fn resolve(
     };
     match &job.action {
         Action::Provision { numbers, .. } => {
-            // An order for these numbers exists if the carrier holds the first of them
-            // under an order placed since the job was created.
-            let Some(first) = numbers.first() else {
-                return Ok(None);
-            };
-            Ok(number(first.clone()).await?.and_then(|c| {
-                c.order_id.map(|id| JobAnswer::Done {
+            Ok(placed_order(api, job, numbers)
+                .await?
+                .map(|id| JobAnswer::Done {
                     failed: Vec::new(),
                     carrier_ref: Some(id),
-                })
-            }))
+                }))
         }
         Action::Assign { numbers, to } | Action::Reassign { numbers, to } => {
             let want = target(engine, to)?;

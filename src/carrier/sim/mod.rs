@@ -826,6 +826,8 @@ impl SimCarrier {
                 r.view(now, self.retention())
                     .ok_or_else(|| CarrierError::NotFound(n.to_string()))
             }
+            // The whole call's error names the number, as the API's NotFoundException does.
+            Err(("NotFound", _)) => Err(CarrierError::NotFound(n.to_string())),
             Err((code, message)) => Err(error_for_code(code, message)),
         }
     }

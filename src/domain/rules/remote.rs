@@ -352,8 +352,11 @@ fn done(
             .complete_order(tx, order)?
         }
         action => {
+            let asked = numbers_of(action);
+            let all_refused =
+                !asked.is_empty() && asked.iter().all(|n| refused.iter().any(|(r, _)| r == n));
             let action = without(action, refused);
-            if numbers_of(&action).is_empty() && !numbers_of(&job.action).is_empty() {
+            if all_refused {
                 Outcome::say("The carrier refused every number.")
             } else {
                 // The same rule that decided the request applies it; if the state moved on
@@ -433,7 +436,13 @@ fn retry(ctx: &Ctx, tx: &mut Tx, id: JobId) -> Result<Outcome, RuleError> {
     if !job.is_failed() {
         return Err(RuleError::JobNotFailed(id));
     }
-    job.state = JobState::Queued;
+    // Sent before: it may have been carried out, so the worker reads the carrier's state
+    // before sending it again (never twice).
+    job.state = if job.attempts > 0 {
+        JobState::Sent { at: ctx.now }
+    } else {
+        JobState::Queued
+    };
     job.attempts = 0;
     job.not_before = ctx.now;
     job.last_error = None;
@@ -453,7 +462,12 @@ fn cancel(ctx: &Ctx, tx: &mut Tx, id: JobId) -> Result<Outcome, RuleError> {
     let what = job.describe();
     if matches!(job.action, Action::Provision { .. }) && job.attempts == 0 || job.is_failed() {
         if let Action::Provision { .. } = job.action {
-            return failed(ctx, tx, job, "cancelled before it reached the carrier")
+            let reason = if job.attempts == 0 {
+                "cancelled before it reached the carrier"
+            } else {
+                "cancelled; had the carrier taken the order, the next sync brings its numbers"
+            };
+            return failed(ctx, tx, job, reason)
                 .map(|_| Outcome::say(format!("Cancelled {id}: {what}.")));
         }
     }
@@ -1031,7 +1045,14 @@ mod tests {
         );
         assert_eq!(w.view.numbers[&num(2)].status, NumberStatus::Unassigned);
         w.admin(Action::RetryJob { job }).unwrap();
-        assert_eq!(w.view.jobs[&job].state, JobState::Queued);
+        // Sent once already: the carrier's state is read before it is sent again.
+        assert!(matches!(w.view.jobs[&job].state, JobState::Sent { .. }));
+        w.answer(
+            job,
+            JobAnswer::Failed {
+                reason: "the carrier refused the change: still no".into(),
+            },
+        );
         w.admin(Action::CancelJob { job }).unwrap();
         assert!(w.view.jobs.is_empty());
         assert_eq!(
