@@ -2,6 +2,9 @@
 //! two equal. After changing a key, run with `UPDATE_KEYS_DOC=1` to rewrite the file.
 
 use phonedesk::tui::keys::{KeyMap, Scope, COMMANDS};
+use phonedesk::tui::screens::directory::{CONNECTOR_COLUMNS, GROUP_COLUMNS};
+use phonedesk::tui::screens::sort_columns;
+use phonedesk::tui::widgets::table::sort_letters;
 
 fn render() -> String {
     let keys = KeyMap::defaults();
@@ -46,6 +49,52 @@ fn render() -> String {
             out.push_str(&format!("| `{k}` | `:{}` | {} |\n", c.name, c.help));
         }
     }
+    out.push_str(
+        "\n## Sorting\n\n\
+         On a list, Shift and a letter of a column's name sorts by that column; the same key\n\
+         again turns the order round. The sorted column's title shows the order (▲ ascending,\n\
+         ▼ descending), each screen keeps its own sort, and the cursor and the marks stay on\n\
+         their rows. The letter is the first one of the name that the screen's keys leave free\n\
+         (a remap can change it):\n\n\
+         | screen | sort keys |\n|---|---|\n",
+    );
+    for s in [
+        Scope::Orders,
+        Scope::Pending,
+        Scope::DeletionQueue,
+        Scope::Support,
+        Scope::Audit,
+    ] {
+        let names = sort_columns(s);
+        let letters = sort_letters(names, &keys, s);
+        let cells: Vec<String> = names
+            .iter()
+            .zip(letters)
+            .filter_map(|(n, l)| l.map(|l| format!("`{l}` {n}")))
+            .collect();
+        out.push_str(&format!("| {} | {} |\n", s.label(), cells.join(", ")));
+    }
+    for (section, names) in [
+        ("Directory: voice connectors", &CONNECTOR_COLUMNS[..]),
+        ("Directory: groups", &GROUP_COLUMNS[..]),
+    ] {
+        let letters = sort_letters(names, &keys, Scope::Directory);
+        let cells: Vec<String> = names
+            .iter()
+            .zip(letters)
+            .filter_map(|(n, l)| l.map(|l| format!("`{l}` {n}")))
+            .collect();
+        out.push_str(&format!("| {section} | {} |\n", cells.join(", ")));
+    }
+    out.push_str(
+        "\nThe Inventory is not sortable (it reads its rows from the store's index, in E.164\n\
+         order, so a million numbers open at once); Accounts and users keep each account's\n\
+         users under it.\n\n\
+         Marks follow their rows through filters: the title counts the marks a filter hides\n\
+         (`12 marked, 9 hidden by the filter`), and an action on marks counts the hidden ones\n\
+         before it runs (a confirmation names them; an action without one asks for its key\n\
+         again).\n",
+    );
     out
 }
 

@@ -1200,3 +1200,186 @@ fn the_seeds_port_in_subject_leads_to_the_port_in_form() {
     assert!(text.contains("ana@example.com"), "{text}");
     assert!(w.engine.store().requests().unwrap().is_empty());
 }
+
+/// Delivers the engine's events of `run` to the console, as the front ends' loops do.
+fn land(w: &World, a: &mut phonedesk::tui::App, now: Timestamp, run: impl FnOnce()) {
+    let mut rx = w.engine.subscribe();
+    run();
+    while let Ok(ev) = rx.try_recv() {
+        a.handle_event(ev, now);
+    }
+}
+
+/// The number the Inventory's cursor is on, read from its details' title.
+fn number_under_cursor(a: &mut phonedesk::tui::App, now: Timestamp) -> String {
+    press(a, now, "<Enter>");
+    let text = render(a, 120, 40);
+    press(a, now, "<Esc>");
+    let title = text
+        .lines()
+        .find_map(|l| l.split("Inventory › ").nth(1))
+        .unwrap_or_else(|| panic!("no details: {text}"));
+    title.chars().take(14).collect()
+}
+
+#[test]
+fn the_cursor_stays_on_its_number_when_an_order_lands_before_it() {
+    let w = world();
+    let mut a = app(&w);
+    render(&mut a, 120, 40);
+    press(&mut a, w.now, "jjj");
+    let target = w.inventory[3].national();
+    assert_eq!(number_under_cursor(&mut a, w.now), target);
+    // Another administrator's order of numbers that sort before it lands.
+    let found: Vec<E164> = w
+        .engine
+        .search(&SearchQuery::us().with_area_code(201).with_limit(3))
+        .unwrap()
+        .into_iter()
+        .map(|f| f.number)
+        .collect();
+    assert!(found.iter().all(|n| n < &w.inventory[3]));
+    land(&w, &mut a, at(400), || {
+        let bo = Actor::admin("bo");
+        let order = Action::Provision {
+            product_type: ProductType::VoiceConnector,
+            numbers: found.clone(),
+        };
+        w.engine.dispatch(&bo, order, at(300)).unwrap();
+        w.engine.run_due(at(400)).unwrap();
+    });
+    render(&mut a, 120, 40);
+    assert!(number(&w, &found[0]).place() == Place::Inventory);
+    assert_eq!(number_under_cursor(&mut a, at(400)), target);
+    // The keys act on that number: `n` opens the calling name form for it.
+    press(&mut a, at(400), "n");
+    let text = render(&mut a, 120, 40);
+    assert!(
+        text.contains(&w.inventory[3].to_string()) || text.contains(&target),
+        "{text}"
+    );
+}
+
+#[test]
+fn when_the_row_under_the_cursor_goes_the_cursor_takes_its_neighbour_and_says_why() {
+    let w = world();
+    let mut a = app(&w);
+    render(&mut a, 120, 40);
+    press(&mut a, w.now, "jjj");
+    land(&w, &mut a, at(200), || {
+        let bo = Actor::admin("bo");
+        let delete = Action::Delete {
+            numbers: vec![w.inventory[3].clone()],
+        };
+        w.engine.dispatch(&bo, delete, at(200)).unwrap();
+    });
+    render(&mut a, 120, 40);
+    let status = a.status_text().to_string();
+    assert!(status.contains(&w.inventory[3].national()), "{status}");
+    assert!(status.contains("deletion queue"), "{status}");
+    assert!(status.contains(&w.inventory[4].national()), "{status}");
+    assert_eq!(
+        number_under_cursor(&mut a, at(200)),
+        w.inventory[4].national()
+    );
+}
+
+#[test]
+fn clearing_a_filter_keeps_the_cursor_on_the_number_found() {
+    let w = world();
+    let mut a = app(&w);
+    render(&mut a, 120, 40);
+    let wanted = &w.inventory[4];
+    let digits = &wanted.as_str()[wanted.as_str().len() - 4..];
+    press(&mut a, w.now, &format!("/{digits}<Enter>"));
+    render(&mut a, 120, 40);
+    assert_eq!(number_under_cursor(&mut a, w.now), wanted.national());
+    press(&mut a, w.now, "<Esc>");
+    render(&mut a, 120, 40);
+    assert_eq!(number_under_cursor(&mut a, w.now), wanted.national());
+}
+
+#[test]
+fn enter_on_a_voice_connector_shows_its_numbers_in_the_inventory() {
+    let w = world();
+    let connector = w.engine.store().voice_connectors().unwrap()[0].id.clone();
+    w.engine
+        .dispatch(
+            &admin(),
+            Action::Assign {
+                numbers: vec![w.inventory[4].clone()],
+                to: Assignee::VoiceConnector(connector),
+            },
+            w.now,
+        )
+        .unwrap();
+    let mut a = app(&w);
+    press(&mut a, w.now, "6]<Enter>");
+    assert_eq!(a.current_screen(), ScreenId::Inventory);
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("/Trunk East"), "{text}");
+    assert!(text.contains(&w.inventory[4].national()), "{text}");
+    assert!(!text.contains(&w.inventory[5].national()), "{text}");
+}
+
+#[test]
+fn sorting_a_list_by_a_column_keeps_the_cursor_on_its_row() {
+    let w = world();
+    let mut a = app(&w);
+    // Pending: two numbers, oldest first; sort by Number descending with N twice.
+    press(&mut a, w.now, "2");
+    render(&mut a, 120, 40);
+    let first = |text: &str, a: &E164, b: &E164| {
+        let pa = text.find(&a.national()).unwrap();
+        let pb = text.find(&b.national()).unwrap();
+        pa < pb
+    };
+    let (p0, p1) = (&w.pending[0], &w.pending[1]);
+    let ascending = p0 < p1;
+    press(&mut a, w.now, "N");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Number▲"), "{text}");
+    assert_eq!(first(&text, p0, p1), ascending, "{text}");
+    press(&mut a, w.now, "N");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Number▼"), "{text}");
+    assert_eq!(first(&text, p0, p1), !ascending, "{text}");
+    assert!(
+        a.status_text().contains("descending"),
+        "{}",
+        a.status_text()
+    );
+    // The sort is the screen's own: it is still there after a trip to another screen.
+    press(&mut a, w.now, "32");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Number▼"), "{text}");
+}
+
+#[test]
+fn marks_hidden_by_the_filter_are_counted_and_an_action_on_them_asks_first() {
+    let w = world();
+    let mut a = app(&w);
+    // Delete two numbers, then mark both in the Deletion queue.
+    press(&mut a, w.now, "jjj<Space><Space>d<Space><Enter>4*");
+    assert_eq!(
+        w.engine
+            .store()
+            .numbers_in(&[StatusCode::DeleteInProgress])
+            .len(),
+        2
+    );
+    let digits = &w.inventory[3].as_str()[8..];
+    press(&mut a, w.now, &format!("/{digits}<Enter>"));
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("2 marked, 1 hidden by the filter"), "{text}");
+    press(&mut a, w.now, "r");
+    assert!(
+        a.status_text().contains("2 marked rows, 1 of them hidden"),
+        "{}",
+        a.status_text()
+    );
+    assert_eq!(number(&w, &w.inventory[4]).place(), Place::DeletionQueue);
+    press(&mut a, w.now, "r");
+    assert_eq!(number(&w, &w.inventory[3]).place(), Place::Inventory);
+    assert_eq!(number(&w, &w.inventory[4]).place(), Place::Inventory);
+}

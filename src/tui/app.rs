@@ -551,6 +551,10 @@ impl App {
             match e {
                 Effect::Quit => self.quit = true,
                 Effect::Go(id) => self.go(id),
+                Effect::Show(id, filter) => {
+                    self.go(id);
+                    self.set_filter(filter);
+                }
                 Effect::Back => {
                     let to = self.previous;
                     self.go(if to == ScreenId::Provision {
@@ -604,11 +608,19 @@ impl App {
         let Cx {
             effects,
             status,
+            notes,
             changed,
             ..
         } = cx;
         if let Some(s) = status {
             self.status = s;
+        }
+        for note in notes {
+            if self.status.text.is_empty() {
+                self.status = Status::info(note);
+            } else {
+                self.status.text = format!("{} {note}", self.status.text);
+            }
         }
         if changed {
             self.refresh_all();

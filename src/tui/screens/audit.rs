@@ -6,54 +6,63 @@ use crate::local_time::{self, Shown};
 use crate::store::AuditEntry;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::widgets::filter::Fuzzy;
-use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::status::Status;
+use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
 use crate::tui::widgets::{block, centered};
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Clear, Paragraph, Row, Wrap};
 use ratatui::Frame;
+use std::cmp::Ordering;
 
 /// How many of the latest entries the screen reads.
 const LIMIT: usize = 2000;
 
+/// The sortable columns, by their header titles.
+pub const COLUMNS: [&str; 6] = ["When", "Who", "Action", "Result", "Detail", "Message"];
+
+impl Record for AuditEntry {
+    type Key = u64;
+    fn key(&self) -> u64 {
+        self.seq
+    }
+    fn label(&self) -> String {
+        format!("audit entry {}", self.seq)
+    }
+    fn haystack(&self) -> String {
+        format!(
+            "{} {} {} {} {} {}",
+            one_line(&self.actor),
+            self.role.label(),
+            self.action,
+            one_line(&self.detail),
+            if self.ok { "ok" } else { "refused" },
+            one_line(&self.result)
+        )
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (self, other);
+        match column {
+            1 => a.actor.cmp(&b.actor),
+            2 => a.action.cmp(&b.action),
+            3 => b.ok.cmp(&a.ok),
+            4 => a.detail.cmp(&b.detail),
+            5 => a.result.cmp(&b.result),
+            _ => (a.at, a.seq).cmp(&(b.at, b.seq)),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Audit {
-    all: Vec<AuditEntry>,
-    shown: Vec<usize>,
-    filter: String,
-    nav: Nav,
+    rows: Rows<AuditEntry>,
     open: bool,
 }
 
 impl Audit {
     pub fn new() -> Audit {
         Audit::default()
-    }
-
-    fn apply_filter(&mut self) {
-        let mut fz = Fuzzy::new(&self.filter);
-        self.shown = (0..self.all.len())
-            .filter(|i| {
-                let e = &self.all[*i];
-                fz.matches(&format!(
-                    "{} {} {} {} {} {}",
-                    one_line(&e.actor),
-                    e.role.label(),
-                    e.action,
-                    one_line(&e.detail),
-                    if e.ok { "ok" } else { "refused" },
-                    one_line(&e.result)
-                ))
-            })
-            .collect();
-        self.nav.set_len(self.shown.len());
-    }
-
-    fn current(&self) -> Option<&AuditEntry> {
-        self.shown
-            .get(self.nav.cursor)
-            .and_then(|i| self.all.get(*i))
     }
 
     fn draw_entry(&self, f: &mut Frame, area: Rect, cx: &DrawCx, e: &AuditEntry) {
@@ -102,40 +111,48 @@ impl Screen for Audit {
     }
 
     fn refresh(&mut self, cx: &mut Cx) {
-        self.all = cx.engine.store().audit(LIMIT).unwrap_or_default();
-        self.apply_filter();
+        // Newest first; new entries come in above, the cursor stays on its entry.
+        self.rows
+            .set(cx.engine.store().audit(LIMIT).unwrap_or_default());
     }
 
     fn on_cmd(&mut self, cmd: Cmd, _cx: &mut Cx) -> bool {
         match cmd {
-            Cmd::Details => self.open = self.current().is_some(),
+            Cmd::Details => self.open = self.rows.current().is_some(),
             Cmd::Back if self.open => self.open = false,
-            c => return self.nav.apply(c),
+            c => return self.rows.apply(c),
         }
         true
     }
 
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        let letters = sort_letters(&COLUMNS, cx.keys, self.scope());
+        match self.rows.sort_key(&key, &letters, &COLUMNS) {
+            Some(words) => {
+                cx.say(Status::info(words));
+                true
+            }
+            None => false,
+        }
+    }
+
     fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
-        self.filter = text.to_string();
         self.open = false;
-        self.apply_filter();
-        self.nav.top();
+        self.rows.set_filter(text);
     }
 
     fn filter(&self) -> &str {
-        &self.filter
+        self.rows.filter()
     }
 
     fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
         let t = cx.theme;
-        self.nav.set_height(body_height(area));
-        self.nav.set_len(self.shown.len());
+        self.rows.set_height(body_height(area));
         let wide = area.width >= 110;
         let rows = self
-            .nav
+            .rows
             .visible()
-            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
-            .map(|e| {
+            .map(|(e, _)| {
                 let (result, style) = if e.ok {
                     ("ok", t.ok)
                 } else {
@@ -167,22 +184,30 @@ impl Screen for Audit {
         }
         header.push("Message");
         widths.push(Constraint::Fill(if wide { 2 } else { 1 }));
-        let title = if self.filter.is_empty() {
-            Line::from(" Audit log (newest first) ")
-        } else {
-            Line::from(format!(
-                " Audit log (newest first) /{} ",
-                one_line(&self.filter)
-            ))
+        let header = self.rows.header(t, &header, &COLUMNS);
+        let name = match self.rows.sort() {
+            None => "Audit log (newest first)",
+            Some(_) => "Audit log",
         };
-        let empty = if self.filter.is_empty() {
+        let title = self.rows.title(t, name, None);
+        let empty = if self.rows.filter().is_empty() {
             "Nothing has been done yet."
         } else {
             "No entries match the filter. Esc clears it."
         };
-        draw_table(f, area, t, title, header, &widths, rows, &self.nav, empty);
+        draw_table(
+            f,
+            area,
+            t,
+            title,
+            header,
+            &widths,
+            rows,
+            &self.rows.nav,
+            empty,
+        );
         if self.open {
-            if let Some(e) = self.current() {
+            if let Some(e) = self.rows.current() {
                 self.draw_entry(f, area, cx, e);
             }
         }

@@ -2,36 +2,62 @@
 //! time left to restore them; Space marks several, `r` moves them back to the inventory
 //! (`Action::Restore`). Refusals (the limit, a closed window) go to the status line.
 //!
-//! Like Inventory, it reads the key list from the status index and only the records of the
-//! visible rows, so a long queue stays instant.
+//! The list is the shared table (`widgets::table::Rows`): it reads the queue's records on
+//! refresh (numbers wait there only for the restore window) to filter and sort by any column.
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::local_time::{self, Shown};
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, list_title, Nav};
+use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
-use std::collections::BTreeSet;
+use std::cmp::Ordering;
 
 const STATUS: [StatusCode; 1] = [StatusCode::DeleteInProgress];
 
+/// The sortable columns, by their header titles (`Rows::header` marks the sorted one).
+pub const COLUMNS: [&str; 5] = [
+    "Number",
+    "Type",
+    "Product type",
+    "Deleted",
+    "Restorable for",
+];
+
+/// A row: the deleted number's record.
+pub struct Deleted(PhoneNumber);
+
+impl Record for Deleted {
+    type Key = E164;
+    fn key(&self) -> E164 {
+        self.0.number.clone()
+    }
+    fn label(&self) -> String {
+        self.0.number.national()
+    }
+    fn haystack(&self) -> String {
+        format!("{} {}", self.0.number, self.0.number.national())
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (&self.0, &other.0);
+        match column {
+            1 => a.number_type.label().cmp(b.number_type.label()),
+            2 => a.product_type.label().cmp(b.product_type.label()),
+            3 => a.deleted_at().cmp(&b.deleted_at()),
+            4 => closes(a).cmp(&closes(b)),
+            _ => a.number.cmp(&b.number),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct DeletionQueue {
-    /// Every number in the queue, in E.164 order.
-    keys: Vec<E164>,
-    filter: String,
-    filtered: Option<Vec<E164>>,
-    nav: Nav,
-    marks: BTreeSet<E164>,
-    /// Records of the visible rows, read when the viewport or the data changed.
-    rows: Vec<PhoneNumber>,
-    rows_at: Option<(usize, usize, u64)>,
-    generation: u64,
+    rows: Rows<Deleted>,
 }
 
 impl DeletionQueue {
@@ -39,41 +65,13 @@ impl DeletionQueue {
         DeletionQueue::default()
     }
 
-    fn list(&self) -> &[E164] {
-        self.filtered.as_deref().unwrap_or(&self.keys)
-    }
-
-    fn apply_filter(&mut self) {
-        self.filtered = if self.filter.trim().is_empty() {
-            None
-        } else {
-            let mut fz = Fuzzy::new(&self.filter);
-            Some(
-                self.keys
-                    .iter()
-                    .filter(|n| fz.matches(&format!("{} {}", n, n.national())))
-                    .cloned()
-                    .collect(),
-            )
-        };
-        self.generation += 1;
-        self.nav.set_len(self.list().len());
-    }
-
-    /// The marked numbers, or the one under the cursor.
-    fn targets(&self) -> Vec<E164> {
-        if !self.marks.is_empty() {
-            return self.marks.iter().cloned().collect();
-        }
-        self.list()
-            .get(self.nav.cursor)
-            .cloned()
-            .into_iter()
-            .collect()
-    }
-
     fn restore(&mut self, cx: &mut Cx) {
-        let numbers = self.targets();
+        let again = cx.keys.keys_label(Cmd::Restore);
+        if let Some(ask) = self.rows.ask_before_hidden("Restore", &again) {
+            cx.say(Status::info(ask));
+            return;
+        }
+        let numbers = self.rows.targets();
         if numbers.is_empty() {
             cx.say(Status::error(RuleError::NothingSelected.to_string()));
             return;
@@ -102,7 +100,7 @@ impl DeletionQueue {
         }
         let numbers = restorable.iter().map(|p| p.number.clone()).collect();
         if cx.dispatch(Action::Restore { numbers }).is_ok() {
-            self.marks.clear();
+            self.rows.clear_marks();
             if !why.is_empty() {
                 let done = cx.status.take().map(|s| s.text).unwrap_or_default();
                 cx.say(Status::error(format!(
@@ -112,26 +110,11 @@ impl DeletionQueue {
             }
         }
     }
+}
 
-    fn load_rows(&mut self, engine: &crate::engine::Engine) {
-        let range = self.nav.visible();
-        let key = (range.start, range.len(), self.generation);
-        if self.rows_at == Some(key) {
-            return;
-        }
-        let list = self.list();
-        let end = range.end.min(list.len());
-        let start = range.start.min(end);
-        self.rows = engine
-            .store()
-            .numbers_at(&list[start..end])
-            .unwrap_or_default();
-        self.rows_at = Some(key);
-    }
-
-    fn closes(&self, p: &PhoneNumber) -> Option<Timestamp> {
-        p.restorable_until().filter(|_| !p.ported_out)
-    }
+/// When the number's restore window closes (never for a ported-out number).
+fn closes(p: &PhoneNumber) -> Option<Timestamp> {
+    p.restorable_until().filter(|_| !p.ported_out)
 }
 
 /// The time left to restore `p`, or `None` when it cannot be restored: a ported-out number
@@ -153,63 +136,59 @@ impl Screen for DeletionQueue {
     }
 
     fn refresh(&mut self, cx: &mut Cx) {
-        self.keys = cx.engine.store().numbers_in(&STATUS);
-        let keys = &self.keys;
-        self.marks.retain(|m| keys.binary_search(m).is_ok());
-        self.apply_filter();
+        let store = cx.engine.store();
+        let keys = store.numbers_in(&STATUS);
+        let records = store.numbers_at(&keys).unwrap_or_default();
+        if let Some(note) = self.rows.set(records.into_iter().map(Deleted).collect()) {
+            cx.note(note);
+        }
     }
 
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
         match cmd {
-            Cmd::Mark => {
-                if let Some(n) = self.list().get(self.nav.cursor).cloned() {
-                    if !self.marks.remove(&n) {
-                        self.marks.insert(n);
-                    }
-                    self.nav.down(1);
-                }
-            }
-            Cmd::MarkAll => {
-                let all = self.list().to_vec();
-                if !all.is_empty() && all.iter().all(|n| self.marks.contains(n)) {
-                    self.marks.clear();
-                } else {
-                    self.marks.extend(all);
-                }
-            }
+            Cmd::Mark => self.rows.toggle_mark(),
+            Cmd::MarkAll => cx.say(Status::info(self.rows.mark_all())),
             Cmd::Restore => self.restore(cx),
-            Cmd::Back if !self.marks.is_empty() && self.filter.is_empty() => self.marks.clear(),
-            c => return self.nav.apply(c),
+            Cmd::Back if !self.rows.marks().is_empty() && self.rows.filter().is_empty() => {
+                self.rows.clear_marks()
+            }
+            c => return self.rows.apply(c),
         }
         true
     }
 
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        let letters = sort_letters(&COLUMNS, cx.keys, self.scope());
+        match self.rows.sort_key(&key, &letters, &COLUMNS) {
+            Some(words) => {
+                cx.say(Status::info(words));
+                true
+            }
+            None => false,
+        }
+    }
+
     fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
-        self.filter = text.to_string();
-        self.apply_filter();
-        self.nav.top();
+        self.rows.set_filter(text);
     }
 
     fn filter(&self) -> &str {
-        &self.filter
+        self.rows.filter()
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
-        let deadlines = self.rows.iter().filter_map(|p| self.closes(p));
+        let deadlines = self.rows.visible().filter_map(|(r, _)| closes(&r.0));
         any_countdown_changed(deadlines, before, now)
     }
 
     fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
-        self.nav.set_height(body_height(area));
-        self.nav.set_len(self.list().len());
-        self.load_rows(cx.engine);
+        self.rows.set_height(body_height(area));
         let t = cx.theme;
         let wide = area.width >= 110;
         let rows: Vec<Row> = self
             .rows
-            .iter()
-            .map(|p| {
-                let marked = self.marks.contains(&p.number);
+            .visible()
+            .map(|(Deleted(p), marked)| {
                 let left = match restorable_left(p, cx.now) {
                     Some(left) => Span::raw(format_duration(left)),
                     None if p.ported_out => Span::styled("no: ported out", t.warn),
@@ -237,9 +216,7 @@ impl Screen for DeletionQueue {
                 ));
                 cells.push(Cell::from(Line::from(vec![left])));
                 if wide {
-                    cells.push(Cell::from(
-                        self.closes(p).map(|c| c.shown()).unwrap_or_default(),
-                    ));
+                    cells.push(Cell::from(closes(p).map(|c| c.shown()).unwrap_or_default()));
                 }
                 let row = Row::new(cells);
                 if marked {
@@ -267,12 +244,23 @@ impl Screen for DeletionQueue {
             header.push("Deleted for good at");
             widths.push(Constraint::Length(local_time::shown_width().max(19)));
         }
-        let title = list_title(t, "Deletion queue", &self.filter, None, self.marks.len());
-        let empty = if self.filter.is_empty() {
+        let header = self.rows.header(t, &header, &COLUMNS);
+        let title = self.rows.title(t, "Deletion queue", None);
+        let empty = if self.rows.filter().is_empty() {
             "Empty: deleted numbers wait here, restorable, until deleted for good."
         } else {
             "No numbers match the filter. Esc clears it."
         };
-        draw_table(f, area, t, title, header, &widths, rows, &self.nav, empty);
+        draw_table(
+            f,
+            area,
+            t,
+            title,
+            header,
+            &widths,
+            rows,
+            &self.rows.nav,
+            empty,
+        );
     }
 }

@@ -7,21 +7,21 @@
 
 use super::names::Names;
 use super::support_forms::{any, email_check_for, required, Choices};
-use super::{Cx, DrawCx, Screen, ScreenId};
+use super::{Cx, DrawCx, Effect, Screen, ScreenId};
 use crate::domain::*;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
-use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::form::{Check, Field, Form};
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Nav, Record, Rows};
 use crate::tui::widgets::DialogEvent;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 use ratatui::Frame;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,11 +48,119 @@ impl Section {
     }
 }
 
-/// A row of the users section: an account, or one of its users (indexes into `Names`).
-#[derive(Debug, Clone, Copy)]
-enum Entry {
-    Account(usize),
-    User(usize),
+/// A row of the users section: an account (with its users' count), or one of its users.
+/// The section keeps the accounts' order with their users under them, so it does not sort.
+#[derive(Debug, Clone)]
+enum Person {
+    Account {
+        a: Account,
+        users: usize,
+        text: String,
+    },
+    User {
+        u: User,
+        account: String,
+    },
+}
+
+impl Record for Person {
+    type Key = String;
+    fn key(&self) -> String {
+        match self {
+            Person::Account { a, .. } => a.id.0.clone(),
+            Person::User { u, .. } => u.id.0.clone(),
+        }
+    }
+    fn label(&self) -> String {
+        match self {
+            Person::Account { a, .. } => format!("account {}", one_line(&a.name)),
+            Person::User { u, .. } => format!("user {}", one_line(&u.name)),
+        }
+    }
+    /// An account matches by its own words or any of its users' (it heads them); a user
+    /// by its own words or its account's.
+    fn haystack(&self) -> String {
+        match self {
+            Person::Account { a, text, .. } => format!("{} {} {text}", one_line(&a.name), a.id),
+            Person::User { u, account } => format!("{} {account}", user_text(u)),
+        }
+    }
+    fn compare(&self, _other: &Self, _column: usize) -> Ordering {
+        Ordering::Equal
+    }
+}
+
+fn user_text(u: &User) -> String {
+    format!(
+        "{} {} {}",
+        one_line(&u.name),
+        one_line(&u.email),
+        u.phone_number.as_ref().map(|p| p.as_str()).unwrap_or("")
+    )
+}
+
+/// A voice connector with the count of numbers assigned to it.
+pub struct ConnectorRow {
+    c: VoiceConnector,
+    numbers: usize,
+}
+
+/// The connectors' sortable columns, by their header titles.
+pub const CONNECTOR_COLUMNS: [&str; 5] = ["Name", "ID", "Region", "Encryption", "Numbers"];
+
+impl Record for ConnectorRow {
+    type Key = VoiceConnectorId;
+    fn key(&self) -> VoiceConnectorId {
+        self.c.id.clone()
+    }
+    fn label(&self) -> String {
+        format!("voice connector {}", one_line(&self.c.name))
+    }
+    fn haystack(&self) -> String {
+        format!("{} {} {}", one_line(&self.c.name), self.c.id, self.c.region)
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (self, other);
+        match column {
+            1 => a.c.id.cmp(&b.c.id),
+            2 => a.c.region.cmp(&b.c.region),
+            3 => a.c.encryption.cmp(&b.c.encryption),
+            4 => a.numbers.cmp(&b.numbers),
+            _ => a.c.name.to_lowercase().cmp(&b.c.name.to_lowercase()),
+        }
+    }
+}
+
+/// A voice connector group with its members in words and its numbers' count.
+pub struct GroupRow {
+    g: VoiceConnectorGroup,
+    members: String,
+    numbers: usize,
+}
+
+/// The groups' sortable columns, by their header titles.
+pub const GROUP_COLUMNS: [&str; 4] = ["Name", "ID", "Members (priority)", "Numbers"];
+
+impl Record for GroupRow {
+    type Key = GroupId;
+    fn key(&self) -> GroupId {
+        self.g.id.clone()
+    }
+    fn label(&self) -> String {
+        format!("group {}", one_line(&self.g.name))
+    }
+    fn haystack(&self) -> String {
+        format!("{} {}", one_line(&self.g.name), self.g.id)
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (self, other);
+        match column {
+            1 => a.g.id.cmp(&b.g.id),
+            2 => a.members.cmp(&b.members),
+            3 => a.numbers.cmp(&b.numbers),
+            _ => a.g.name.to_lowercase().cmp(&b.g.name.to_lowercase()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -83,11 +191,9 @@ pub struct Directory {
     names: Names,
     /// Numbers assigned to each connector and group, by id.
     counts: HashMap<String, usize>,
-    users_rows: Vec<Entry>,
-    connector_rows: Vec<usize>,
-    group_rows: Vec<usize>,
-    navs: [Nav; 3],
-    filter: String,
+    people: Rows<Person>,
+    connectors: Rows<ConnectorRow>,
+    groups: Rows<GroupRow>,
     dialog: Option<Dialog>,
     /// The engine's note after a permission change: the sign-out reminder.
     note: Option<String>,
@@ -113,93 +219,107 @@ impl Directory {
     }
 
     fn nav(&mut self) -> &mut Nav {
-        &mut self.navs[self.section.index()]
-    }
-
-    fn len(&self) -> usize {
         match self.section {
-            Section::Users => self.users_rows.len(),
-            Section::Connectors => self.connector_rows.len(),
-            Section::Groups => self.group_rows.len(),
+            Section::Users => &mut self.people.nav,
+            Section::Connectors => &mut self.connectors.nav,
+            Section::Groups => &mut self.groups.nav,
         }
     }
 
-    fn apply_filter(&mut self) {
-        let mut fz = Fuzzy::new(&self.filter);
+    /// Builds the three lists from the directory; the cursors stay on their entries.
+    fn load(&mut self, cx: &mut Cx) {
         let n = &self.names;
-        self.users_rows.clear();
-        for (ai, a) in n.accounts.iter().enumerate() {
-            let users: Vec<usize> = (0..n.users.len())
-                .filter(|i| n.users[*i].account == a.id)
-                .collect();
-            let account_hit = fz.matches(&format!("{} {}", one_line(&a.name), a.id));
-            let hits: Vec<usize> = users
-                .into_iter()
-                .filter(|i| {
-                    let u = &n.users[*i];
-                    account_hit
-                        || fz.matches(&format!(
-                            "{} {} {}",
-                            one_line(&u.name),
-                            one_line(&u.email),
-                            u.phone_number.as_ref().map(|p| p.as_str()).unwrap_or("")
-                        ))
-                })
-                .collect();
-            if account_hit || !hits.is_empty() {
-                self.users_rows.push(Entry::Account(ai));
-                self.users_rows.extend(hits.into_iter().map(Entry::User));
-            }
+        let mut people = Vec::new();
+        for a in &n.accounts {
+            let users: Vec<&User> = n.users.iter().filter(|u| u.account == a.id).collect();
+            let text = users
+                .iter()
+                .map(|u| user_text(u))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let account = format!("{} {}", one_line(&a.name), a.id);
+            people.push(Person::Account {
+                a: a.clone(),
+                users: users.len(),
+                text,
+            });
+            people.extend(users.into_iter().map(|u| Person::User {
+                u: u.clone(),
+                account: account.clone(),
+            }));
         }
-        self.connector_rows = (0..n.connectors.len())
-            .filter(|i| {
-                let c = &n.connectors[*i];
-                fz.matches(&format!("{} {} {}", one_line(&c.name), c.id, c.region))
+        let count = |id: &str| self.counts.get(id).copied().unwrap_or(0);
+        let connectors = n
+            .connectors
+            .iter()
+            .map(|c| ConnectorRow {
+                c: c.clone(),
+                numbers: count(&c.id.0),
             })
             .collect();
-        self.group_rows = (0..n.groups.len())
-            .filter(|i| {
-                let g = &n.groups[*i];
-                fz.matches(&format!("{} {}", one_line(&g.name), g.id))
+        let groups = n
+            .groups
+            .iter()
+            .map(|g| GroupRow {
+                g: g.clone(),
+                members: g
+                    .members
+                    .iter()
+                    .map(|m| format!("{} ({})", n.of(&m.connector.0), m.priority))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                numbers: count(&g.id.0),
             })
             .collect();
-        self.navs[0].set_len(self.users_rows.len());
-        self.navs[1].set_len(self.connector_rows.len());
-        self.navs[2].set_len(self.group_rows.len());
+        let notes = [
+            self.people.set(people),
+            self.connectors.set(connectors),
+            self.groups.set(groups),
+        ];
+        // Only the section on screen speaks: the others' cursors moved out of sight.
+        if let Some(note) = notes[self.section.index()].clone() {
+            cx.note(note);
+        }
     }
 
-    fn cursor(&self) -> usize {
-        self.navs[self.section.index()].cursor
+    /// Shift and a column's letter sorts the connectors or the groups.
+    fn sort_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        let scope = Scope::Directory;
+        let words = match self.section {
+            Section::Users => None,
+            Section::Connectors => {
+                let letters = sort_letters(&CONNECTOR_COLUMNS, cx.keys, scope);
+                self.connectors.sort_key(&key, &letters, &CONNECTOR_COLUMNS)
+            }
+            Section::Groups => {
+                let letters = sort_letters(&GROUP_COLUMNS, cx.keys, scope);
+                self.groups.sort_key(&key, &letters, &GROUP_COLUMNS)
+            }
+        };
+        words.map(|w| cx.say(Status::info(w))).is_some()
     }
 
     fn current_user(&self) -> Option<&User> {
-        match self.users_rows.get(self.cursor())? {
-            Entry::User(i) => self.names.users.get(*i),
-            Entry::Account(_) => None,
+        match self.people.current()? {
+            Person::User { u, .. } => Some(u),
+            Person::Account { .. } => None,
         }
     }
 
     /// The account of the row under the cursor (an account row or a user's).
     fn current_account(&self) -> Option<&Account> {
-        match self.users_rows.get(self.cursor())? {
-            Entry::Account(i) => self.names.accounts.get(*i),
-            Entry::User(i) => {
-                let u = self.names.users.get(*i)?;
-                self.names.accounts.iter().find(|a| a.id == u.account)
-            }
+        match self.people.current()? {
+            Person::Account { a, .. } => Some(a),
+            Person::User { u, .. } => self.names.accounts.iter().find(|a| a.id == u.account),
         }
     }
 
     fn current_connector(&self) -> Option<&VoiceConnector> {
-        self.connector_rows
-            .get(self.navs[1].cursor)
-            .and_then(|i| self.names.connectors.get(*i))
+        self.connectors.current().map(|r| &r.c)
     }
 
     fn current_group(&self) -> Option<&VoiceConnectorGroup> {
-        self.group_rows
-            .get(self.navs[2].cursor)
-            .and_then(|i| self.names.groups.get(*i))
+        self.groups.current().map(|r| &r.g)
     }
 
     fn toggle_permission(&mut self, cx: &mut Cx, calling: bool) {
@@ -224,6 +344,26 @@ impl Directory {
             sms: s,
         }) {
             self.note = o.note.map(|n| format!("{} {n}", o.message));
+        }
+    }
+
+    /// Enter: the numbers of the user, voice connector or group under the cursor, in the
+    /// Inventory filtered by its name.
+    fn show_numbers(&mut self, cx: &mut Cx) {
+        let name = match self.section {
+            Section::Users => self.current_user().map(|u| u.name.clone()),
+            Section::Connectors => self.current_connector().map(|c| c.name.clone()),
+            Section::Groups => self.current_group().map(|g| g.name.clone()),
+        };
+        match name {
+            Some(name) => cx.emit(Effect::Show(
+                ScreenId::Inventory,
+                one_line(&name).into_owned(),
+            )),
+            None if self.section == Section::Users => {
+                cx.say(Status::info("Move to a user to see their numbers."))
+            }
+            None => {}
         }
     }
 
@@ -401,13 +541,11 @@ impl Directory {
 
     fn start_delete(&mut self, cx: &mut Cx) {
         let (target, what, name) = match self.section {
-            Section::Users => match self.users_rows.get(self.cursor()) {
-                Some(Entry::User(i)) => {
-                    let u = &self.names.users[*i];
+            Section::Users => match self.people.current() {
+                Some(Person::User { u, .. }) => {
                     (Target::User(u.id.clone()), "user", u.name.clone())
                 }
-                Some(Entry::Account(i)) => {
-                    let a = &self.names.accounts[*i];
+                Some(Person::Account { a, .. }) => {
                     (Target::Account(a.id.clone()), "account", a.name.clone())
                 }
                 None => {
@@ -528,18 +666,12 @@ impl Directory {
     ) -> (Vec<Row<'static>>, Vec<&'static str>, Vec<Constraint>) {
         let t = cx.theme;
         let yes = |b: bool| if b { "on" } else { "off" };
-        let rows = self.navs[0]
+        let rows = self
+            .people
             .visible()
-            .filter_map(|i| self.users_rows.get(i))
-            .map(|e| match e {
-                Entry::Account(i) => {
-                    let a = &self.names.accounts[*i];
-                    let n = self
-                        .names
-                        .users
-                        .iter()
-                        .filter(|u| u.account == a.id)
-                        .count();
+            .map(|(e, _)| match e {
+                Person::Account { a, users: n, .. } => {
+                    let n = *n;
                     Row::new(vec![
                         Cell::from(format!("{} ({})", one_line(&a.name), a.id)),
                         Cell::from(format!(
@@ -552,21 +684,18 @@ impl Directory {
                     ])
                     .style(t.title)
                 }
-                Entry::User(i) => {
-                    let u = &self.names.users[*i];
-                    Row::new(vec![
-                        Cell::from(format!("  {}", one_line(&u.name))),
-                        Cell::from(one_line(&u.email).into_owned()),
-                        Cell::from(
-                            u.phone_number
-                                .as_ref()
-                                .map(|p| p.national())
-                                .unwrap_or_else(|| "-".into()),
-                        ),
-                        Cell::from(yes(u.calling_enabled)),
-                        Cell::from(yes(u.sms_enabled)),
-                    ])
-                }
+                Person::User { u, .. } => Row::new(vec![
+                    Cell::from(format!("  {}", one_line(&u.name))),
+                    Cell::from(one_line(&u.email).into_owned()),
+                    Cell::from(
+                        u.phone_number
+                            .as_ref()
+                            .map(|p| p.national())
+                            .unwrap_or_else(|| "-".into()),
+                    ),
+                    Cell::from(yes(u.calling_enabled)),
+                    Cell::from(yes(u.sms_enabled)),
+                ]),
             })
             .collect();
         let wide = area.width >= 110;
@@ -586,17 +715,17 @@ impl Directory {
     }
 
     fn draw_connectors(&self) -> (Vec<Row<'static>>, Vec<&'static str>, Vec<Constraint>) {
-        let rows = self.navs[1]
+        let rows = self
+            .connectors
             .visible()
-            .filter_map(|i| self.connector_rows.get(i))
-            .map(|i| {
-                let c = &self.names.connectors[*i];
+            .map(|(r, _)| {
+                let c = &r.c;
                 Row::new(vec![
                     Cell::from(one_line(&c.name).into_owned()),
                     Cell::from(c.id.to_string()),
                     Cell::from(c.region.clone()),
                     Cell::from(if c.encryption { "on" } else { "off" }),
-                    Cell::from(self.counts.get(&c.id.0).copied().unwrap_or(0).to_string()),
+                    Cell::from(r.numbers.to_string()),
                 ])
             })
             .collect();
@@ -615,22 +744,16 @@ impl Directory {
     }
 
     fn draw_groups(&self) -> (Vec<Row<'static>>, Vec<&'static str>, Vec<Constraint>) {
-        let rows = self.navs[2]
+        let rows = self
+            .groups
             .visible()
-            .filter_map(|i| self.group_rows.get(i))
-            .map(|i| {
-                let g = &self.names.groups[*i];
-                let members = g
-                    .members
-                    .iter()
-                    .map(|m| format!("{} ({})", self.names.of(&m.connector.0), m.priority))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+            .map(|(r, _)| {
+                let g = &r.g;
                 Row::new(vec![
                     Cell::from(one_line(&g.name).into_owned()),
                     Cell::from(g.id.to_string()),
-                    Cell::from(members),
-                    Cell::from(self.counts.get(&g.id.0).copied().unwrap_or(0).to_string()),
+                    Cell::from(r.members.clone()),
+                    Cell::from(r.numbers.to_string()),
                 ])
             })
             .collect();
@@ -671,7 +794,7 @@ impl Screen for Directory {
                 (id, n)
             })
             .collect();
-        self.apply_filter();
+        self.load(cx);
     }
 
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
@@ -685,6 +808,7 @@ impl Screen for Directory {
             Cmd::ToggleCalling => self.toggle_permission(cx, true),
             Cmd::ToggleSms => self.toggle_permission(cx, false),
             Cmd::ToggleEncryption => self.toggle_encryption(cx),
+            Cmd::Details => self.show_numbers(cx),
             c => return self.nav().apply(c),
         }
         true
@@ -731,21 +855,19 @@ impl Screen for Directory {
                     _ => self.dialog = Some(Dialog::Form(form, choices, purpose)),
                 }
             }
-            None => return false,
+            None => return self.sort_key(key, cx),
         }
         true
     }
 
     fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
-        self.filter = text.to_string();
-        self.apply_filter();
-        for n in &mut self.navs {
-            n.top();
-        }
+        self.people.set_filter(text);
+        self.connectors.set_filter(text);
+        self.groups.set_filter(text);
     }
 
     fn filter(&self) -> &str {
-        &self.filter
+        self.people.filter()
     }
 
     fn has_unsaved_input(&self) -> bool {
@@ -765,15 +887,25 @@ impl Screen for Directory {
             }
             None => (area, None),
         };
-        let i = self.section.index();
-        self.navs[i].set_height(body_height(table_area));
-        let len = self.len();
-        self.navs[i].set_len(len);
+        let height = body_height(table_area);
         let (rows, header, widths) = match self.section {
-            Section::Users => self.draw_users(table_area, cx),
-            Section::Connectors => self.draw_connectors(),
-            Section::Groups => self.draw_groups(),
+            Section::Users => {
+                self.people.set_height(height);
+                let (r, h, w) = self.draw_users(table_area, cx);
+                (r, h.into_iter().map(String::from).collect(), w)
+            }
+            Section::Connectors => {
+                self.connectors.set_height(height);
+                let (r, h, w) = self.draw_connectors();
+                (r, self.connectors.header(t, &h, &CONNECTOR_COLUMNS), w)
+            }
+            Section::Groups => {
+                self.groups.set_height(height);
+                let (r, h, w) = self.draw_groups();
+                (r, self.groups.header(t, &h, &GROUP_COLUMNS), w)
+            }
         };
+        let filter = self.people.filter().to_string();
         let mut title = vec![Span::styled(" Directory ", t.title)];
         for s in Section::ALL {
             let style = if s == self.section {
@@ -798,13 +930,10 @@ impl Screen for Directory {
             title.push(Span::styled(text, style));
         }
         title.push(Span::styled(" [/] switch ", t.dim));
-        if !self.filter.is_empty() {
-            title.push(Span::styled(
-                format!("/{} ", one_line(&self.filter)),
-                t.accent,
-            ));
+        if !filter.is_empty() {
+            title.push(Span::styled(format!("/{} ", one_line(&filter)), t.accent));
         }
-        let empty = match (self.section, self.filter.is_empty()) {
+        let empty = match (self.section, filter.is_empty()) {
             (_, false) => "Nothing matches the filter. Esc clears it.",
             (Section::Users, true) => "No accounts yet. A creates an account.",
             (Section::Connectors, true) => "No voice connectors yet. n creates one.",
@@ -818,7 +947,7 @@ impl Screen for Directory {
             header,
             &widths,
             rows,
-            &self.navs[i],
+            &self.nav().clone(),
             empty,
         );
         if let (Some(n), Some(a)) = (note, note_area) {

@@ -164,6 +164,29 @@ impl Inventory {
         self.current().into_iter().collect()
     }
 
+    /// Marks the filter hides: marks that are not among its matches (known once the
+    /// filter has read the whole list; until then, those not matched so far).
+    fn hidden_marks(&self) -> usize {
+        match &self.scan {
+            Some(scan) if !self.marks.is_empty() => self
+                .marks
+                .iter()
+                .filter(|m| scan.matches.binary_search(m).is_err())
+                .count(),
+            _ => 0,
+        }
+    }
+
+    /// The numbers an action will touch, in words, with the marks the filter hides.
+    fn count(&self, numbers: &[E164]) -> String {
+        let hidden = if self.details.is_none() && numbers.len() == self.marks.len() {
+            self.hidden_marks()
+        } else {
+            0
+        };
+        format!("{}{}", count(numbers), hidden_words(hidden))
+    }
+
     fn record(&self, cx: &Cx, n: &E164) -> Option<PhoneNumber> {
         cx.engine.store().number(n).ok().flatten()
     }
@@ -257,7 +280,11 @@ impl Inventory {
         }
     }
 
+    /// A new filter: the cursor stays on its number when the new list holds it (clearing
+    /// the filter leaves the cursor on the number that was found); else the first row.
     fn apply_filter(&mut self, cx: &Cx) {
+        let anchor = self.at_cursor();
+        let rows_above = self.nav.cursor.saturating_sub(self.nav.offset);
         if self.filter.trim().is_empty() {
             self.scan = None;
             self.window.clear();
@@ -267,6 +294,86 @@ impl Inventory {
         self.nav.top();
         self.after_list_change();
         self.fill(cx.engine);
+        if let Some(key) = anchor {
+            let found = match &self.scan {
+                // Only as far as the first screen's matches: typing stays instant.
+                Some(scan) => scan.matches.binary_search(&key).is_ok(),
+                None => true,
+            };
+            if found && self.follow(&key, rows_above, cx.engine).is_some() {
+                self.nav.top();
+            }
+            self.fill(cx.engine);
+        }
+    }
+
+    /// Puts the cursor back on `key` after the list changed, or on the row that now
+    /// follows it when it is gone (the one before it at the end), keeping its line on
+    /// screen. Returns what the status line says when the cursor had to move.
+    fn follow(&mut self, key: &E164, rows_above: usize, engine: &Engine) -> Option<String> {
+        let store = engine.store();
+        let target = if let Some(scan) = self.scan.as_mut() {
+            // Matches come in E.164 order: read them until one reaches the key.
+            while !scan.done && scan.matches.last().is_none_or(|m| m < key) {
+                scan.step(engine, &self.names, 256);
+            }
+            let len = scan.matches.len();
+            let i = scan
+                .matches
+                .partition_point(|m| m < key)
+                .min(len.saturating_sub(1));
+            let target = scan.matches.get(i).cloned();
+            self.nav.cursor = i;
+            self.nav.offset = i.saturating_sub(rows_above);
+            self.nav.set_len(len);
+            target
+        } else {
+            let target = store
+                .numbers_from(&STATUSES, Some(key), true, 1)
+                .into_iter()
+                .next()
+                .or_else(|| store.numbers_before(&STATUSES, None, 1).into_iter().next());
+            if let Some(t) = &target {
+                self.put_cursor_on(t, rows_above, engine);
+            }
+            target
+        };
+        if target.as_ref() == Some(key) {
+            return None;
+        }
+        let why = match store.number(key).ok().flatten().map(|p| p.place()) {
+            Some(Place::Inventory) => "no longer matches the filter",
+            Some(Place::DeletionQueue) => "went to the deletion queue",
+            Some(Place::Pending) => "is pending again",
+            None => "left the inventory",
+        };
+        Some(match target {
+            Some(t) => format!(
+                "{} {why}; the cursor moved to {}.",
+                key.national(),
+                t.national()
+            ),
+            None => format!("{} {why}.", key.national()),
+        })
+    }
+
+    /// The unfiltered list with the cursor on `key` (in the inventory), `rows_above` rows
+    /// below the top of the screen where the list allows. Reads keys only: the window
+    /// around the key and the count of keys before it (from the nearer end).
+    fn put_cursor_on(&mut self, key: &E164, rows_above: usize, engine: &Engine) {
+        let store = engine.store();
+        let h = self.nav.height.max(1);
+        let rank = store.count_before(&STATUSES, key, self.nav.cursor > self.total / 2);
+        let mut keys = store.numbers_before(&STATUSES, Some(key), rows_above.min(h - 1));
+        keys.reverse();
+        let above = keys.len();
+        keys.extend(store.numbers_from(&STATUSES, Some(key), true, h - above));
+        self.window = keys;
+        self.window_at = rank - above;
+        self.nav.cursor = rank;
+        self.nav.offset = rank - above;
+        self.nav.set_len(self.total);
+        self.generation += 1;
     }
 
     /// Reads what the rows on screen need: the window, or enough filter matches.
@@ -319,7 +426,7 @@ impl Inventory {
                 "Assign: account",
                 format!(
                     "{}: choose the account the user belongs to",
-                    count(&numbers)
+                    self.count(&numbers)
                 ),
                 items,
             )
@@ -335,7 +442,7 @@ impl Inventory {
                 "Voice connector".to_string(),
                 "Voice connector group".to_string(),
             ];
-            let p = Picker::new(title, format!("{}: assign to", count(&numbers)), items);
+            let p = Picker::new(title, format!("{}: assign to", self.count(&numbers)), items);
             self.open(Dialog::Pick(p), Purpose::PickKind { numbers, reassign });
         }
     }
@@ -517,7 +624,7 @@ impl Inventory {
         let mut c = Confirm::new(
             "Unassign phone numbers",
             "unassign",
-            format!("Unassign {}", count(&numbers)),
+            format!("Unassign {}", self.count(&numbers)),
         );
         for n in numbers.iter().take(5) {
             let who = self
@@ -543,7 +650,7 @@ impl Inventory {
         let mut c = Confirm::new(
             "Delete phone numbers",
             "delete",
-            format!("Delete {}", count(&numbers)),
+            format!("Delete {}", self.count(&numbers)),
         )
         .line(format!(
             "Deleted numbers stay in the Deletion queue for {days}, restorable until then."
@@ -567,7 +674,10 @@ impl Inventory {
             .collect();
         let mut p = Picker::new(
             "Edit product type",
-            format!("{}: switch to (unassigned numbers only)", count(&numbers)),
+            format!(
+                "{}: switch to (unassigned numbers only)",
+                self.count(&numbers)
+            ),
             items,
         );
         // Preselect the type the numbers are not: Enter then switches them.
@@ -858,7 +968,18 @@ impl Inventory {
             self.scan.as_ref().filter(|s| !s.done).map(|scan| {
                 Span::styled(format!("{}+ matches, counting ", scan.matches.len()), t.dim)
             });
-        let title = list_title(t, "Inventory", &self.filter, counting, self.marks.len());
+        let hidden = match &self.scan {
+            Some(scan) if scan.done => self.hidden_marks(),
+            _ => 0,
+        };
+        let title = list_title(
+            t,
+            "Inventory",
+            &self.filter,
+            counting,
+            self.marks.len(),
+            hidden,
+        );
         let empty = if self.filter.is_empty() {
             "No numbers in the inventory yet. Press p to provision phone numbers."
         } else {
@@ -959,13 +1080,21 @@ impl Screen for Inventory {
     }
 
     fn refresh(&mut self, cx: &mut Cx) {
+        // The cursor follows its number, not its position (another order may land above).
+        let anchor = self.at_cursor();
+        let rows_above = self.nav.cursor.saturating_sub(self.nav.offset);
         let store = cx.engine.store();
         self.names = Names::load(cx.engine);
         self.default_name = store
             .settings()
             .map(|s| s.default_calling_name)
             .unwrap_or_default();
-        self.reload_window(cx.engine);
+        if anchor.is_some() {
+            // `follow` reads the window around the cursor's number below.
+            self.total = STATUSES.iter().map(|s| store.count(*s)).sum();
+        } else {
+            self.reload_window(cx.engine);
+        }
         if let Some(scan) = self.scan.as_mut() {
             // Records changed: match again, as far as the cursor needs.
             *scan = FilterScan::new(&self.filter);
@@ -992,6 +1121,11 @@ impl Screen for Inventory {
             }
         }
         self.after_list_change();
+        if let Some(key) = anchor {
+            if let Some(note) = self.follow(&key, rows_above, cx.engine) {
+                cx.note(note);
+            }
+        }
         self.fill(cx.engine);
     }
 
@@ -1261,6 +1395,15 @@ fn count(numbers: &[E164]) -> String {
     match numbers {
         [one] => one.to_string(),
         many => format!("{} numbers", many.len()),
+    }
+}
+
+/// "3 of them hidden by the filter": said before an action on marks touches rows the
+/// administrator cannot see.
+fn hidden_words(hidden: usize) -> String {
+    match hidden {
+        0 => String::new(),
+        n => format!(" ({n} of them hidden by the filter)"),
     }
 }
 

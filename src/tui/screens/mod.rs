@@ -70,10 +70,25 @@ impl ScreenId {
     }
 }
 
+/// The columns a list screen sorts by (Shift and a letter of the column's name, the letters
+/// from `widgets::table::sort_letters`); docs/keys.md lists them.
+pub fn sort_columns(scope: Scope) -> &'static [&'static str] {
+    match scope {
+        Scope::Orders => &orders::COLUMNS,
+        Scope::Pending => &pending::COLUMNS,
+        Scope::DeletionQueue => &deletion_queue::COLUMNS,
+        Scope::Support => &support::COLUMNS,
+        Scope::Audit => &audit::COLUMNS,
+        _ => &[],
+    }
+}
+
 /// What a screen asks of the app besides engine actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Go(ScreenId),
+    /// Drill-down: go to a screen with its `/` filter set (a connector's numbers).
+    Show(ScreenId, String),
     /// The wizard closes: back to where it was opened from.
     Back,
     Quit,
@@ -92,6 +107,7 @@ pub struct Cx<'a> {
     pub export_on_screen: Option<&'a str>,
     pub(crate) effects: Vec<Effect>,
     pub(crate) status: Option<Status>,
+    pub(crate) notes: Vec<String>,
     /// Set when an action went through: every screen reloads.
     pub(crate) changed: bool,
 }
@@ -113,6 +129,7 @@ impl<'a> Cx<'a> {
             export_on_screen: None,
             effects: Vec::new(),
             status: None,
+            notes: Vec::new(),
             changed: false,
         }
     }
@@ -152,6 +169,12 @@ impl<'a> Cx<'a> {
 
     pub fn say(&mut self, status: Status) {
         self.status = Some(status);
+    }
+
+    /// Adds a sentence to whatever the status line says (the result of the action that
+    /// caused it stays readable): "the cursor moved to ...".
+    pub fn note(&mut self, text: String) {
+        self.notes.push(text);
     }
 
     pub fn go(&mut self, screen: ScreenId) {

@@ -7,20 +7,61 @@ use crate::domain::*;
 use crate::local_time::{self, Shown};
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
-use crate::tui::widgets::filter::Fuzzy;
-use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::status::Status;
+use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Nav, Record, Rows};
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
+use std::cmp::Ordering;
+
+/// The sortable columns, by their header titles.
+pub const COLUMNS: [&str; 7] = [
+    "Order",
+    "Type",
+    "Product type",
+    "Status",
+    "Created",
+    "Numbers",
+    "Completed",
+];
+
+impl Record for OrderSummary {
+    type Key = OrderId;
+    fn key(&self) -> OrderId {
+        self.id.clone()
+    }
+    fn label(&self) -> String {
+        self.id.to_string()
+    }
+    fn haystack(&self) -> String {
+        format!(
+            "{} {} {} {}",
+            self.id,
+            order_type(self.order_type),
+            self.product_type,
+            self.status.label()
+        )
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (self, other);
+        match column {
+            1 => order_type(a.order_type).cmp(order_type(b.order_type)),
+            2 => a.product_type.label().cmp(b.product_type.label()),
+            3 => a.status.label().cmp(b.status.label()),
+            5 => a.total.cmp(&b.total),
+            6 => (a.completes_at, a.updated_at).cmp(&(b.completes_at, b.updated_at)),
+            // Order ids count up: order-10 comes after order-9.
+            _ => a.created_at.cmp(&b.created_at),
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct Orders {
     /// Summaries only: a list of big orders stays cheap to read on every refresh.
-    all: Vec<OrderSummary>,
-    shown: Vec<usize>,
-    filter: String,
-    nav: Nav,
+    rows: Rows<OrderSummary>,
     /// The order opened with Enter, with its numbers.
     open: Option<Order>,
     detail_nav: Nav,
@@ -29,29 +70,6 @@ pub struct Orders {
 impl Orders {
     pub fn new() -> Orders {
         Orders::default()
-    }
-
-    fn apply_filter(&mut self) {
-        let mut fz = Fuzzy::new(&self.filter);
-        self.shown = (0..self.all.len())
-            .filter(|i| {
-                let o = &self.all[*i];
-                fz.matches(&format!(
-                    "{} {} {} {}",
-                    o.id,
-                    order_type(o.order_type),
-                    o.product_type,
-                    o.status.label()
-                ))
-            })
-            .collect();
-        self.nav.set_len(self.shown.len());
-    }
-
-    fn current(&self) -> Option<&OrderSummary> {
-        self.shown
-            .get(self.nav.cursor)
-            .and_then(|i| self.all.get(*i))
     }
 }
 
@@ -72,8 +90,10 @@ impl Screen for Orders {
     }
 
     fn refresh(&mut self, cx: &mut Cx) {
-        self.all = cx.engine.store().order_summaries().unwrap_or_default();
-        self.apply_filter();
+        let all = cx.engine.store().order_summaries().unwrap_or_default();
+        if let Some(note) = self.rows.set(all) {
+            cx.note(note);
+        }
         if let Some(id) = self.open.as_ref().map(|o| o.id.clone()) {
             self.open = cx.engine.store().order(&id).ok().flatten();
         }
@@ -91,31 +111,43 @@ impl Screen for Orders {
         }
         match cmd {
             Cmd::Details => {
-                let id = self.current().map(|o| o.id.clone());
+                let id = self.rows.current().map(|o| o.id.clone());
                 self.open = id.and_then(|id| cx.engine.store().order(&id).ok().flatten());
                 self.detail_nav = Nav::default();
                 true
             }
-            c => self.nav.apply(c),
+            c => self.rows.apply(c),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        if self.open.is_some() {
+            return false;
+        }
+        let letters = sort_letters(&COLUMNS, cx.keys, self.scope());
+        match self.rows.sort_key(&key, &letters, &COLUMNS) {
+            Some(words) => {
+                cx.say(Status::info(words));
+                true
+            }
+            None => false,
         }
     }
 
     fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
-        self.filter = text.to_string();
         self.open = None;
-        self.apply_filter();
-        self.nav.top();
+        self.rows.set_filter(text);
     }
 
     fn filter(&self) -> &str {
-        &self.filter
+        self.rows.filter()
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
         let due = self
-            .nav
+            .rows
             .visible()
-            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
+            .map(|(o, _)| o)
             .filter(|o| o.status == OrderStatus::Processing)
             .filter_map(|o| o.completes_at);
         any_countdown_changed(due, before, now)
@@ -192,16 +224,14 @@ impl Screen for Orders {
             );
             return;
         }
-        self.nav.set_height(body_height(area));
-        self.nav.set_len(self.shown.len());
+        self.rows.set_height(body_height(area));
         // Below 100 columns the product type and the creation date shorten so the last
         // column ("in 13 d 23 h", a date, "port date not set") reads in full.
         let narrow = area.width < 100;
         let rows = self
-            .nav
+            .rows
             .visible()
-            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
-            .map(|o| {
+            .map(|(o, _)| {
                 let status = o.status;
                 let style = match status {
                     OrderStatus::Failed => t.error,
@@ -247,17 +277,9 @@ impl Screen for Orders {
             Constraint::Length(7),
             Constraint::Fill(1),
         ];
-        let title = if self.filter.is_empty() {
-            Line::from(" Orders ")
-        } else {
-            Line::from(format!(" Orders /{} ", one_line(&self.filter)))
-        };
-        draw_table(
-            f,
-            area,
+        let header = self.rows.header(
             t,
-            title,
-            vec![
+            &[
                 "Order",
                 "Type",
                 if narrow { "Product" } else { "Product type" },
@@ -266,10 +288,24 @@ impl Screen for Orders {
                 "Numbers",
                 "Completed",
             ],
+            &COLUMNS,
+        );
+        let title = self.rows.title(t, "Orders", None);
+        let empty = if self.rows.filter().is_empty() {
+            "No orders yet. Press p to provision phone numbers."
+        } else {
+            "No orders match the filter. Esc clears it."
+        };
+        draw_table(
+            f,
+            area,
+            t,
+            title,
+            header,
             &widths,
             rows,
-            &self.nav,
-            "No orders yet. Press p to provision phone numbers.",
+            &self.rows.nav,
+            empty,
         );
     }
 }

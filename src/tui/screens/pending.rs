@@ -10,14 +10,15 @@ use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::block;
-use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, list_title, Nav};
+use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 use ratatui::Frame;
+use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap};
 
 const STATUSES: [StatusCode; 3] = [
@@ -26,17 +27,51 @@ const STATUSES: [StatusCode; 3] = [
     StatusCode::AcquireFailed,
 ];
 
+/// The sortable columns, by their header titles.
+pub const COLUMNS: [&str; 5] = ["Number", "Status", "Product type", "Order", "Pending"];
+
+/// A row: a number being acquired or ported in, or a failed acquisition.
+pub struct Waiting(PhoneNumber);
+
+impl Record for Waiting {
+    type Key = E164;
+    fn key(&self) -> E164 {
+        self.0.number.clone()
+    }
+    fn label(&self) -> String {
+        self.0.number.national()
+    }
+    fn haystack(&self) -> String {
+        let p = &self.0;
+        let order = p.order.as_ref().map(|o| o.0.as_str()).unwrap_or("");
+        format!(
+            "{} {} {} {}",
+            p.number,
+            p.number.national(),
+            status_label(&p.status),
+            order
+        )
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (&self.0, &other.0);
+        match column {
+            1 => status_label(&a.status).cmp(status_label(&b.status)),
+            2 => a.product_type.label().cmp(b.product_type.label()),
+            3 => a.order.cmp(&b.order),
+            // Pending longest first reads as the created time ascending.
+            4 => a.created_at.cmp(&b.created_at),
+            _ => a.number.cmp(&b.number),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Pending {
-    all: Vec<PhoneNumber>,
-    shown: Vec<usize>,
+    rows: Rows<Waiting>,
     /// When each order completes (the port's FOC date for porting orders).
     completes: HashMap<OrderId, Timestamp>,
     /// Each port-in request's status, port date (FOC) and requested date.
     ports: HashMap<RequestId, PortInfo>,
-    filter: String,
-    nav: Nav,
-    marks: BTreeSet<E164>,
     /// The number whose details Enter opened (the cursor's row; j/k move both).
     details: Option<E164>,
 }
@@ -52,36 +87,6 @@ struct PortInfo {
 impl Pending {
     pub fn new() -> Pending {
         Pending::default()
-    }
-
-    fn apply_filter(&mut self) {
-        let mut fz = Fuzzy::new(&self.filter);
-        self.shown = (0..self.all.len())
-            .filter(|i| {
-                let p = &self.all[*i];
-                let order = p.order.as_ref().map(|o| o.0.as_str()).unwrap_or("");
-                fz.matches(&format!(
-                    "{} {} {} {}",
-                    p.number,
-                    p.number.national(),
-                    status_label(&p.status),
-                    order
-                ))
-            })
-            .collect();
-        self.nav.set_len(self.shown.len());
-    }
-
-    fn visible(&self) -> impl Iterator<Item = &PhoneNumber> {
-        self.nav
-            .visible()
-            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
-    }
-
-    fn at_cursor(&self) -> Option<&PhoneNumber> {
-        self.shown
-            .get(self.nav.cursor)
-            .and_then(|i| self.all.get(*i))
     }
 
     /// The "Expected / reason" text and whether it is an error; `short` for narrow tables.
@@ -117,7 +122,12 @@ impl Pending {
 
     fn draw_details(&self, f: &mut Frame, area: Rect, cx: &DrawCx, number: &E164) {
         let t = cx.theme;
-        let found = self.all.iter().find(|p| &p.number == number);
+        let found = self
+            .rows
+            .all()
+            .iter()
+            .map(|w| &w.0)
+            .find(|p| &p.number == number);
         let keys = match found.map(|p| &p.status) {
             Some(NumberStatus::AcquireFailed { .. }) => " j/k previous/next  x dismiss  Esc back ",
             _ => " j/k previous/next  Esc back ",
@@ -234,27 +244,25 @@ impl Pending {
     }
 
     fn dismiss(&mut self, cx: &mut Cx) {
-        let targets: Vec<E164> = if self.marks.is_empty() {
-            self.shown
-                .get(self.nav.cursor)
-                .and_then(|i| self.all.get(*i))
-                .map(|p| p.number.clone())
-                .into_iter()
-                .collect()
+        let again = cx.keys.keys_label(Cmd::DismissFailed);
+        if let Some(ask) = self.rows.ask_before_hidden("Dismiss", &again) {
+            cx.say(Status::info(ask));
+            return;
+        }
+        let targets: Vec<E164> = if self.rows.marks().is_empty() {
+            self.rows.targets()
         } else {
             // Only the failed ones among the marked: "mark all" then dismiss clears the
             // failures and leaves the numbers still being acquired or ported alone.
             let failed: Vec<E164> = self
-                .all
-                .iter()
-                .filter(|p| {
-                    self.marks.contains(&p.number)
-                        && matches!(p.status, NumberStatus::AcquireFailed { .. })
-                })
-                .map(|p| p.number.clone())
+                .rows
+                .target_records()
+                .into_iter()
+                .filter(|w| matches!(w.0.status, NumberStatus::AcquireFailed { .. }))
+                .map(|w| w.0.number.clone())
                 .collect();
             if failed.is_empty() {
-                self.marks.iter().cloned().collect()
+                self.rows.targets()
             } else {
                 failed
             }
@@ -267,7 +275,7 @@ impl Pending {
             .dispatch(Action::DismissFailed { numbers: targets })
             .is_ok()
         {
-            self.marks.clear();
+            self.rows.clear_marks();
         }
     }
 }
@@ -304,9 +312,9 @@ impl Screen for Pending {
     fn refresh(&mut self, cx: &mut Cx) {
         let store = cx.engine.store();
         let keys = store.numbers_in(&STATUSES);
-        self.all = store.numbers_at(&keys).unwrap_or_default();
+        let mut all = store.numbers_at(&keys).unwrap_or_default();
         // In progress first (oldest first), failed after.
-        self.all.sort_by_key(|p| {
+        all.sort_by_key(|p| {
             (
                 matches!(p.status, NumberStatus::AcquireFailed { .. }),
                 p.created_at,
@@ -314,18 +322,15 @@ impl Screen for Pending {
             )
         });
         self.completes.clear();
-        let orders: BTreeSet<OrderId> = self.all.iter().filter_map(|p| p.order.clone()).collect();
+        let orders: BTreeSet<OrderId> = all.iter().filter_map(|p| p.order.clone()).collect();
         for id in orders {
             if let Some(at) = store.order_summary(&id).and_then(|o| o.completes_at) {
                 self.completes.insert(id, at);
             }
         }
         self.ports.clear();
-        let requests: BTreeSet<RequestId> = self
-            .all
-            .iter()
-            .filter_map(|p| p.port_request.clone())
-            .collect();
+        let requests: BTreeSet<RequestId> =
+            all.iter().filter_map(|p| p.port_request.clone()).collect();
         for id in requests {
             if let Some(r) = store.request(&id).ok().flatten() {
                 let requested = match &r.kind {
@@ -342,8 +347,9 @@ impl Screen for Pending {
                 );
             }
         }
-        self.marks.retain(|m| keys.binary_search(m).is_ok());
-        self.apply_filter();
+        if let Some(note) = self.rows.set(all.into_iter().map(Waiting).collect()) {
+            cx.note(note);
+        }
     }
 
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
@@ -354,13 +360,13 @@ impl Screen for Pending {
                     return true;
                 }
                 Cmd::DismissFailed => {
-                    self.marks.clear();
+                    self.rows.clear_marks();
                     self.dismiss(cx);
                     return true;
                 }
                 Cmd::Details | Cmd::Mark | Cmd::MarkAll => return true,
-                c if self.nav.apply(c) => {
-                    self.details = self.at_cursor().map(|p| p.number.clone());
+                c if self.rows.apply(c) => {
+                    self.details = self.rows.current().map(|w| w.0.number.clone());
                     return true;
                 }
                 _ => return false,
@@ -368,65 +374,60 @@ impl Screen for Pending {
         }
         match cmd {
             Cmd::Details => {
-                self.details = self.at_cursor().map(|p| p.number.clone());
+                self.details = self.rows.current().map(|w| w.0.number.clone());
                 if self.details.is_none() {
                     cx.say(Status::info("Nothing pending to show."));
                 }
                 true
             }
             Cmd::Mark => {
-                if let Some(p) = self
-                    .shown
-                    .get(self.nav.cursor)
-                    .and_then(|i| self.all.get(*i))
-                {
-                    let n = p.number.clone();
-                    if !self.marks.remove(&n) {
-                        self.marks.insert(n);
-                    }
-                    self.nav.down(1);
-                }
+                self.rows.toggle_mark();
                 true
             }
             Cmd::MarkAll => {
-                let all: Vec<E164> = self
-                    .shown
-                    .iter()
-                    .map(|i| self.all[*i].number.clone())
-                    .collect();
-                if !all.is_empty() && all.iter().all(|n| self.marks.contains(n)) {
-                    self.marks.clear();
-                } else {
-                    self.marks.extend(all);
-                }
+                cx.say(Status::info(self.rows.mark_all()));
                 true
             }
             Cmd::DismissFailed => {
                 self.dismiss(cx);
                 true
             }
-            Cmd::Back if !self.marks.is_empty() => {
-                self.marks.clear();
+            Cmd::Back if !self.rows.marks().is_empty() => {
+                self.rows.clear_marks();
                 true
             }
-            c => self.nav.apply(c),
+            c => self.rows.apply(c),
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
+        if self.details.is_some() {
+            return false;
+        }
+        let letters = sort_letters(&COLUMNS, cx.keys, self.scope());
+        match self.rows.sort_key(&key, &letters, &COLUMNS) {
+            Some(words) => {
+                cx.say(Status::info(words));
+                true
+            }
+            None => false,
         }
     }
 
     fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
-        self.filter = text.to_string();
         self.details = None;
-        self.apply_filter();
-        self.nav.top();
+        self.rows.set_filter(text);
     }
 
     fn filter(&self) -> &str {
-        &self.filter
+        self.rows.filter()
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
         let times: Vec<Timestamp> = self
+            .rows
             .visible()
+            .map(|(w, _)| &w.0)
             .filter(|p| !matches!(p.status, NumberStatus::AcquireFailed { .. }))
             .flat_map(|p| {
                 [
@@ -443,8 +444,7 @@ impl Screen for Pending {
 
     fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
         let t = cx.theme;
-        self.nav.set_height(body_height(area));
-        self.nav.set_len(self.shown.len());
+        self.rows.set_height(body_height(area));
         if let Some(n) = &self.details {
             self.draw_details(f, area, cx, n);
             return;
@@ -452,9 +452,9 @@ impl Screen for Pending {
         // Below 100 columns the product type goes and the reason column keeps the room.
         let narrow = area.width < 100;
         let rows = self
+            .rows
             .visible()
-            .map(|p| {
-                let marked = self.marks.contains(&p.number);
+            .map(|(Waiting(p), marked)| {
                 let (note, failed) = self.expected(p, cx.now, narrow);
                 let style = if failed { t.error } else { t.dim };
                 let mut cells = vec![
@@ -510,7 +510,13 @@ impl Screen for Pending {
             header.remove(3);
             widths[4] = Constraint::Length(9);
         }
-        let title = list_title(t, "Pending", &self.filter, None, self.marks.len());
+        let header = self.rows.header(t, &header, &COLUMNS);
+        let title = self.rows.title(t, "Pending", None);
+        let empty = if self.rows.filter().is_empty() {
+            "Nothing pending. Numbers being provisioned or ported in show here."
+        } else {
+            "No numbers match the filter. Esc clears it."
+        };
         draw_table(
             f,
             area,
@@ -519,8 +525,8 @@ impl Screen for Pending {
             header,
             &widths,
             rows,
-            &self.nav,
-            "Nothing pending. Numbers being provisioned or ported in show here.",
+            &self.rows.nav,
+            empty,
         );
     }
 }

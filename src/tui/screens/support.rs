@@ -10,23 +10,56 @@ use crate::local_time::{self, Shown};
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
-use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
 use crate::tui::widgets::{block, DialogEvent};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 use ratatui::Frame;
+use std::cmp::Ordering;
+
+/// The sortable columns, by their header titles.
+pub const COLUMNS: [&str; 6] = ["Request", "Kind", "Subject", "Status", "Updated", "Numbers"];
+
+impl Record for SupportRequest {
+    type Key = RequestId;
+    fn key(&self) -> RequestId {
+        self.id.clone()
+    }
+    fn label(&self) -> String {
+        self.id.to_string()
+    }
+    fn haystack(&self) -> String {
+        let nums: Vec<&str> = self.numbers().iter().map(|n| n.as_str()).collect();
+        format!(
+            "{} {} {} {} {}",
+            self.id,
+            self.kind_label(),
+            one_line(&self.subject),
+            self.status.label(),
+            nums.join(" ")
+        )
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (self, other);
+        match column {
+            1 => a.kind_label().cmp(b.kind_label()),
+            2 => a.subject.to_lowercase().cmp(&b.subject.to_lowercase()),
+            3 => a.status.label().cmp(b.status.label()),
+            4 => a.updated_at.cmp(&b.updated_at),
+            5 => a.numbers().len().cmp(&b.numbers().len()),
+            // Request ids count up: req-10 comes after req-9.
+            _ => a.created_at.cmp(&b.created_at),
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct Support {
-    all: Vec<SupportRequest>,
-    shown: Vec<usize>,
+    rows: Rows<SupportRequest>,
     connectors: Vec<VoiceConnector>,
-    filter: String,
-    nav: Nav,
     open: Option<RequestId>,
     scroll: u16,
     /// The port-out account ID and PIN are shown in full.
@@ -40,37 +73,14 @@ impl Support {
         Support::default()
     }
 
-    fn apply_filter(&mut self) {
-        let mut fz = Fuzzy::new(&self.filter);
-        self.shown = (0..self.all.len())
-            .filter(|i| {
-                let r = &self.all[*i];
-                let nums: Vec<&str> = r.numbers().iter().map(|n| n.as_str()).collect();
-                fz.matches(&format!(
-                    "{} {} {} {} {}",
-                    r.id,
-                    r.kind_label(),
-                    one_line(&r.subject),
-                    r.status.label(),
-                    nums.join(" ")
-                ))
-            })
-            .collect();
-        self.nav.set_len(self.shown.len());
-    }
-
     fn opened(&self) -> Option<&SupportRequest> {
         let id = self.open.as_ref()?;
-        self.all.iter().find(|r| &r.id == id)
+        self.rows.all().iter().find(|r| &r.id == id)
     }
 
     /// The opened request, else the one under the cursor.
     fn target(&self, cx: &mut Cx) -> Option<SupportRequest> {
-        let r = self.opened().or_else(|| {
-            self.shown
-                .get(self.nav.cursor)
-                .and_then(|i| self.all.get(*i))
-        });
+        let r = self.opened().or_else(|| self.rows.current());
         if r.is_none() {
             cx.say(Status::error(
                 "no request selected: press n, i or o to submit one",
@@ -318,14 +328,12 @@ impl Support {
 
     fn draw_list(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
         let t = cx.theme;
-        self.nav.set_height(body_height(area));
-        self.nav.set_len(self.shown.len());
+        self.rows.set_height(body_height(area));
         let wide = area.width >= 110;
         let rows = self
-            .nav
+            .rows
             .visible()
-            .filter_map(|i| self.shown.get(i).and_then(|j| self.all.get(*j)))
-            .map(|r| {
+            .map(|(r, _)| {
                 let style = match r.status {
                     RequestStatus::Exception | RequestStatus::ChangeRequested => t.error,
                     RequestStatus::PendingDocuments | RequestStatus::Answered => t.warn,
@@ -357,10 +365,12 @@ impl Support {
             header.push("Numbers");
             widths.push(Constraint::Length(7));
         }
-        let title = if self.filter.is_empty() {
-            Line::from(" Support requests ")
+        let header = self.rows.header(t, &header, &COLUMNS);
+        let title = self.rows.title(t, "Support requests", None);
+        let empty = if self.rows.filter().is_empty() {
+            "No support requests. n submits one; i ports numbers in, o ports numbers out."
         } else {
-            Line::from(format!(" Support requests /{} ", one_line(&self.filter)))
+            "No requests match the filter. Esc clears it."
         };
         draw_table(
             f,
@@ -370,8 +380,8 @@ impl Support {
             header,
             &widths,
             rows,
-            &self.nav,
-            "No support requests. n submits one; i ports numbers in, o ports numbers out.",
+            &self.rows.nav,
+            empty,
         );
     }
 }
@@ -387,9 +397,10 @@ impl Screen for Support {
 
     fn refresh(&mut self, cx: &mut Cx) {
         let store = cx.engine.store();
-        self.all = store.requests().unwrap_or_default();
+        if let Some(note) = self.rows.set(store.requests().unwrap_or_default()) {
+            cx.note(note);
+        }
         self.connectors = store.voice_connectors().unwrap_or_default();
-        self.apply_filter();
         if self.opened().is_none() {
             self.open = None;
         }
@@ -440,11 +451,7 @@ impl Screen for Support {
                 )),
             },
             Cmd::Details if self.open.is_none() => {
-                self.open = self
-                    .shown
-                    .get(self.nav.cursor)
-                    .and_then(|i| self.all.get(*i))
-                    .map(|r| r.id.clone());
+                self.open = self.rows.current().map(|r| r.id.clone());
                 self.scroll = 0;
                 self.reveal = false;
             }
@@ -464,7 +471,7 @@ impl Screen for Support {
                     _ => 200,
                 };
             }
-            c if self.open.is_none() => return self.nav.apply(c),
+            c if self.open.is_none() => return self.rows.apply(c),
             _ => return false,
         }
         true
@@ -496,7 +503,12 @@ impl Screen for Support {
             return true;
         }
         let Some(mut form) = self.form.take() else {
-            return false;
+            if self.open.is_some() {
+                return false;
+            }
+            let letters = sort_letters(&COLUMNS, cx.keys, self.scope());
+            let words = self.rows.sort_key(&key, &letters, &COLUMNS);
+            return words.map(|w| cx.say(Status::info(w))).is_some();
         };
         match form.handle_key(key, cx.now) {
             FormStep::Open | FormStep::Next => self.form = Some(form),
@@ -525,14 +537,12 @@ impl Screen for Support {
     }
 
     fn set_filter(&mut self, text: &str, _cx: &mut Cx) {
-        self.filter = text.to_string();
         self.open = None;
-        self.apply_filter();
-        self.nav.top();
+        self.rows.set_filter(text);
     }
 
     fn filter(&self) -> &str {
-        &self.filter
+        self.rows.filter()
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {

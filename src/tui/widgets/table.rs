@@ -2,11 +2,16 @@
 //! build only the visible rows, so moving the cursor costs O(visible rows) however long the
 //! list is.
 
+use crate::tui::keys::{Cmd, KeyMap, Scope};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::filter::Fuzzy;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Row, Table, TableState};
+use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::Frame;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,13 +99,14 @@ pub fn body_height(area: Rect) -> usize {
 }
 
 /// A list's title: its name, the filter being applied, an optional note, and how many rows
-/// are marked.
+/// are marked, with how many of those the filter hides.
 pub fn list_title<'a>(
     t: &Theme,
     name: &str,
     filter: &str,
     note: Option<Span<'a>>,
     marked: usize,
+    hidden: usize,
 ) -> Line<'a> {
     let mut spans = vec![Span::styled(format!(" {name} "), t.title)];
     if !filter.is_empty() {
@@ -110,7 +116,12 @@ pub fn list_title<'a>(
         ));
     }
     spans.extend(note);
-    if marked > 0 {
+    if marked > 0 && hidden > 0 {
+        spans.push(Span::styled(
+            format!("{marked} marked, {hidden} hidden by the filter "),
+            t.marked,
+        ));
+    } else if marked > 0 {
         spans.push(Span::styled(format!("{marked} marked "), t.marked));
     }
     Line::from(spans)
@@ -125,7 +136,7 @@ pub fn draw_table(
     area: Rect,
     theme: &Theme,
     title: Line<'_>,
-    header: Vec<&str>,
+    header: Vec<impl Into<String>>,
     widths: &[Constraint],
     rows: Vec<Row<'_>>,
     nav: &Nav,
@@ -143,7 +154,7 @@ pub fn draw_table(
         f.render_widget(p, area);
         return;
     }
-    let header = Row::new(header).style(theme.title);
+    let header = Row::new(header.into_iter().map(Into::into).map(Cell::from)).style(theme.title);
     let table = Table::new(rows, widths.to_vec())
         .header(header)
         .block(block)
@@ -154,6 +165,408 @@ pub fn draw_table(
         state.select(Some(nav.cursor.saturating_sub(nav.offset)));
     }
     f.render_stateful_widget(table, area, &mut state);
+}
+
+/// One row of a list screen, as the shared table sees it: a key that names the record
+/// whatever its position, the text `/` matches, and an order for each sortable column.
+pub trait Record {
+    type Key: Ord + Clone;
+    fn key(&self) -> Self::Key;
+    /// How the status line names the row: "(206) 555-0123", "order-3".
+    fn label(&self) -> String;
+    /// The text the `/` filter matches against.
+    fn haystack(&self) -> String;
+    /// Orders two rows by the screen's sortable column `column` (an index into the
+    /// column names the screen passes to `Rows::sort_key`).
+    fn compare(&self, other: &Self, column: usize) -> Ordering;
+}
+
+/// The column a list is sorted by, and which way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: usize,
+    pub descending: bool,
+}
+
+/// A list screen's rows: the records in the screen's order, the ones the filter keeps
+/// (sorted as chosen), the cursor and the marks. The cursor and the marks are keys, so
+/// they follow their record through refreshes, filters and sorts.
+pub struct Rows<T: Record> {
+    all: Vec<T>,
+    /// Indexes into `all` of the rows shown, in the order shown.
+    shown: Vec<usize>,
+    pub nav: Nav,
+    marks: BTreeSet<T::Key>,
+    /// Marks the filter hides (counted when the shown rows change).
+    hidden_marks: usize,
+    filter: String,
+    sort: Option<Sort>,
+    /// An action on marks the filter partly hides was asked once: the next ask runs it.
+    armed: bool,
+}
+
+impl<T: Record> Default for Rows<T> {
+    fn default() -> Self {
+        Rows {
+            all: Vec::new(),
+            shown: Vec::new(),
+            nav: Nav::default(),
+            marks: BTreeSet::new(),
+            hidden_marks: 0,
+            filter: String::new(),
+            sort: None,
+            armed: false,
+        }
+    }
+}
+
+/// Where the cursor was, by key, to find it again after the list changed.
+struct Anchor<K> {
+    key: K,
+    label: String,
+    /// The rows that followed it and preceded it, nearest first: its neighbours.
+    after: Vec<K>,
+    before: Vec<K>,
+    rows_above: usize,
+}
+
+impl<T: Record> Rows<T> {
+    /// Replaces the records (a refresh). The cursor stays on its record; when that record
+    /// is gone it goes to the neighbour, and the returned sentence says so. Marks of
+    /// records that are gone go too.
+    pub fn set(&mut self, all: Vec<T>) -> Option<String> {
+        let anchor = self.anchor();
+        self.all = all;
+        let present: BTreeSet<T::Key> = self.all.iter().map(|r| r.key()).collect();
+        self.marks.retain(|k| present.contains(k));
+        self.reshow();
+        let anchor = anchor?;
+        if self.place(&anchor) {
+            return None;
+        }
+        let moved = self
+            .current()
+            .map(|r| format!("; the cursor moved to {}", r.label()))
+            .unwrap_or_default();
+        let why = if present.contains(&anchor.key) {
+            "no longer matches the filter"
+        } else {
+            "left the list"
+        };
+        Some(format!("{} {why}{moved}.", anchor.label))
+    }
+
+    /// A new `/` filter: the cursor stays on its record if the filter keeps it, else it
+    /// goes to the first row.
+    pub fn set_filter(&mut self, text: &str) {
+        let anchor = self.anchor();
+        self.filter = text.to_string();
+        self.reshow();
+        let kept = anchor.is_some_and(|a| self.find(&a.key).is_some() && self.place(&a));
+        if !kept {
+            self.nav.top();
+        }
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn sort(&self) -> Option<Sort> {
+        self.sort
+    }
+
+    /// Sorts by `column`, or turns the order round when already sorted by it. The cursor
+    /// stays on its record.
+    pub fn sort_by(&mut self, column: usize) {
+        self.sort = match self.sort {
+            Some(s) if s.column == column => Some(Sort {
+                column,
+                descending: !s.descending,
+            }),
+            _ => Some(Sort {
+                column,
+                descending: false,
+            }),
+        };
+        let anchor = self.anchor();
+        self.reshow();
+        if let Some(a) = anchor {
+            self.place(&a);
+        }
+    }
+
+    /// Sorts by the column whose sort key `key` is (Shift and a letter of the column's
+    /// name, see `sort_letters`); returns the status line's words, or None when `key`
+    /// sorts nothing here.
+    pub fn sort_key(
+        &mut self,
+        key: &KeyEvent,
+        letters: &[Option<char>],
+        names: &[&str],
+    ) -> Option<String> {
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return None;
+        }
+        let KeyCode::Char(c) = key.code else {
+            return None;
+        };
+        let column = letters.iter().position(|l| *l == Some(c))?;
+        self.sort_by(column);
+        let way = match self.sort {
+            Some(Sort {
+                descending: true, ..
+            }) => "descending",
+            _ => "ascending",
+        };
+        Some(format!(
+            "Sorted by {}, {way} ({c} again turns it round).",
+            names[column]
+        ))
+    }
+
+    /// Every record, in the screen's order (filtered or not).
+    pub fn all(&self) -> &[T] {
+        &self.all
+    }
+
+    pub fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shown.is_empty()
+    }
+
+    /// The record under the cursor.
+    pub fn current(&self) -> Option<&T> {
+        self.shown.get(self.nav.cursor).map(|i| &self.all[*i])
+    }
+
+    /// The rows on screen, each with whether it is marked.
+    pub fn visible(&self) -> impl Iterator<Item = (&T, bool)> {
+        self.shown[self.nav.visible()]
+            .iter()
+            .map(|i| &self.all[*i])
+            .map(|r| (r, self.marks.contains(&r.key())))
+    }
+
+    pub fn is_marked(&self, key: &T::Key) -> bool {
+        self.marks.contains(key)
+    }
+
+    pub fn marks(&self) -> &BTreeSet<T::Key> {
+        &self.marks
+    }
+
+    /// Marked rows the filter hides: an action on the marks touches them too.
+    pub fn hidden_marks(&self) -> usize {
+        self.hidden_marks
+    }
+
+    pub fn clear_marks(&mut self) {
+        self.marks.clear();
+        self.hidden_marks = 0;
+        self.armed = false;
+    }
+
+    /// Before an action on marks that the filter partly hides: the first ask says how
+    /// many rows it will touch and returns the words; the same key again runs it (None).
+    pub fn ask_before_hidden(&mut self, verb: &str, again: &str) -> Option<String> {
+        if self.marks.is_empty() || self.hidden_marks == 0 || std::mem::take(&mut self.armed) {
+            return None;
+        }
+        self.armed = true;
+        Some(format!(
+            "{verb} {}, {} of them hidden by the filter? Press {again} again to go ahead.",
+            crate::domain::counted(self.marks.len() as u64, "marked row"),
+            self.hidden_marks
+        ))
+    }
+
+    /// Space: marks or unmarks the row under the cursor and moves down.
+    pub fn toggle_mark(&mut self) {
+        self.armed = false;
+        if let Some(k) = self.current().map(|r| r.key()) {
+            if !self.marks.remove(&k) {
+                self.marks.insert(k);
+            }
+            self.nav.down(1);
+        }
+    }
+
+    /// `*`: marks every row shown, or unmarks them all when they all are. Returns the
+    /// status line's words.
+    pub fn mark_all(&mut self) -> String {
+        let keys: Vec<T::Key> = self.shown.iter().map(|i| self.all[*i].key()).collect();
+        if !keys.is_empty() && keys.iter().all(|k| self.marks.contains(k)) {
+            self.clear_marks();
+            "Unmarked all rows.".into()
+        } else {
+            let n = keys.len();
+            self.marks.extend(keys);
+            format!("Marked {}.", crate::domain::counted(n as u64, "row"))
+        }
+    }
+
+    /// What an action applies to: the marked records (hidden ones too), or the one under
+    /// the cursor.
+    pub fn targets(&self) -> Vec<T::Key> {
+        if self.marks.is_empty() {
+            self.current().map(|r| r.key()).into_iter().collect()
+        } else {
+            self.marks.iter().cloned().collect()
+        }
+    }
+
+    /// The records of `targets()` (marks in the list's order).
+    pub fn target_records(&self) -> Vec<&T> {
+        if self.marks.is_empty() {
+            self.current().into_iter().collect()
+        } else {
+            self.all
+                .iter()
+                .filter(|r| self.marks.contains(&r.key()))
+                .collect()
+        }
+    }
+
+    /// A navigation command; true when it was one.
+    pub fn apply(&mut self, cmd: Cmd) -> bool {
+        self.nav.apply(cmd)
+    }
+
+    /// Keeps the cursor in range for an area of `height` rows (call before drawing).
+    pub fn set_height(&mut self, height: usize) {
+        self.nav.set_height(height);
+        self.nav.set_len(self.shown.len());
+    }
+
+    /// The title: name, filter, sort, and the marks with how many the filter hides.
+    pub fn title<'a>(&self, t: &Theme, name: &str, note: Option<Span<'a>>) -> Line<'a> {
+        list_title(
+            t,
+            name,
+            &self.filter,
+            note,
+            self.marks.len(),
+            self.hidden_marks,
+        )
+    }
+
+    /// The header with the sorted column's title showing the order (▲ ascending, ▼
+    /// descending; ^ and v with ASCII borders). `names` are the sortable columns.
+    pub fn header(&self, t: &Theme, titles: &[&str], names: &[&str]) -> Vec<String> {
+        let sorted = self
+            .sort
+            .and_then(|s| names.get(s.column).map(|n| (*n, s.descending)));
+        titles
+            .iter()
+            .map(|title| match sorted {
+                Some((name, desc)) if name == *title => {
+                    let arrow = match (desc, t.ascii) {
+                        (false, false) => "▲",
+                        (true, false) => "▼",
+                        (false, true) => "^",
+                        (true, true) => "v",
+                    };
+                    format!("{title}{arrow}")
+                }
+                _ => title.to_string(),
+            })
+            .collect()
+    }
+
+    fn anchor(&self) -> Option<Anchor<T::Key>> {
+        let r = self.current()?;
+        let c = self.nav.cursor;
+        let key_at = |i: &usize| self.all[self.shown[*i]].key();
+        Some(Anchor {
+            key: r.key(),
+            label: r.label(),
+            after: (c + 1..self.shown.len())
+                .take(8)
+                .map(|i| key_at(&i))
+                .collect(),
+            before: (0..c).rev().take(8).map(|i| key_at(&i)).collect(),
+            rows_above: c.saturating_sub(self.nav.offset),
+        })
+    }
+
+    fn find(&self, key: &T::Key) -> Option<usize> {
+        self.shown.iter().position(|i| self.all[*i].key() == *key)
+    }
+
+    /// Puts the cursor on the anchor's record, or its nearest neighbour still shown
+    /// (after it first); true when it is the record itself.
+    fn place(&mut self, a: &Anchor<T::Key>) -> bool {
+        let exact = self.find(&a.key);
+        let at = exact
+            .or_else(|| a.after.iter().find_map(|k| self.find(k)))
+            .or_else(|| a.before.iter().find_map(|k| self.find(k)));
+        if let Some(i) = at {
+            self.nav.cursor = i;
+            self.nav.offset = i.saturating_sub(a.rows_above);
+        }
+        self.nav.set_len(self.shown.len());
+        exact.is_some()
+    }
+
+    /// Recomputes the shown rows from the filter and the sort, and the hidden marks.
+    fn reshow(&mut self) {
+        self.armed = false;
+        let mut fz = Fuzzy::new(&self.filter);
+        let filtering = !self.filter.trim().is_empty();
+        self.shown = (0..self.all.len())
+            .filter(|i| !filtering || fz.matches(&self.all[*i].haystack()))
+            .collect();
+        if let Some(s) = self.sort {
+            let all = &self.all;
+            // Stable: rows equal in the column keep the screen's order.
+            self.shown.sort_by(|a, b| {
+                let o = all[*a].compare(&all[*b], s.column);
+                if s.descending {
+                    o.reverse()
+                } else {
+                    o
+                }
+            });
+        }
+        self.hidden_marks = if filtering && !self.marks.is_empty() {
+            let shown: BTreeSet<T::Key> = self.shown.iter().map(|i| self.all[*i].key()).collect();
+            self.marks.iter().filter(|k| !shown.contains(k)).count()
+        } else {
+            0
+        };
+        self.nav.set_len(self.shown.len());
+    }
+}
+
+/// The sort key of each sortable column: Shift and the first letter of its name that no
+/// command of the screen uses (its own keys, navigation and global keys, remaps
+/// included) and no earlier column took. `None` when every letter is taken.
+pub fn sort_letters(names: &[&str], keys: &KeyMap, scope: Scope) -> Vec<Option<char>> {
+    let mut taken: Vec<char> = Vec::new();
+    names
+        .iter()
+        .map(|name| {
+            let free = name
+                .chars()
+                .filter(|c| c.is_ascii_alphabetic())
+                .map(|c| c.to_ascii_uppercase())
+                .find(|c| {
+                    let ev = KeyEvent::new(KeyCode::Char(*c), KeyModifiers::SHIFT);
+                    !taken.contains(c) && keys.lookup(scope, &ev).is_none()
+                });
+            if let Some(c) = free {
+                taken.push(c);
+            }
+            free
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -175,5 +588,163 @@ mod tests {
         n.set_len(0);
         assert_eq!((n.cursor, n.offset), (0, 0));
         assert_eq!(n.visible(), 0..0);
+    }
+}
+
+#[cfg(test)]
+mod rows_tests {
+    use super::*;
+
+    /// A row: a key and a name, sortable by name (column 1) or key (column 0).
+    #[derive(Debug, Clone)]
+    struct Item(u32, &'static str);
+
+    impl Record for Item {
+        type Key = u32;
+        fn key(&self) -> u32 {
+            self.0
+        }
+        fn label(&self) -> String {
+            format!("item {}", self.0)
+        }
+        fn haystack(&self) -> String {
+            self.1.to_string()
+        }
+        fn compare(&self, other: &Self, column: usize) -> Ordering {
+            match column {
+                1 => self.1.cmp(other.1),
+                _ => self.0.cmp(&other.0),
+            }
+        }
+    }
+
+    fn items(keys: &[u32]) -> Vec<Item> {
+        let names = ["ana", "bo", "cy", "di", "ed", "flo", "gus", "hal"];
+        keys.iter()
+            .map(|k| Item(*k, names[*k as usize % 8]))
+            .collect()
+    }
+
+    fn rows(keys: &[u32]) -> Rows<Item> {
+        let mut r = Rows::default();
+        r.set_height(5);
+        r.set(items(keys));
+        r
+    }
+
+    fn at(r: &Rows<Item>) -> Option<u32> {
+        r.current().map(|i| i.0)
+    }
+
+    #[test]
+    fn the_cursor_follows_its_record_when_rows_come_before_it() {
+        let mut r = rows(&[3, 4, 5, 6]);
+        r.apply(Cmd::Down);
+        r.apply(Cmd::Down);
+        assert_eq!(at(&r), Some(5));
+        assert_eq!(r.set(items(&[0, 1, 2, 3, 4, 5, 6])), None);
+        assert_eq!(at(&r), Some(5));
+        assert_eq!(r.nav.cursor, 5);
+    }
+
+    #[test]
+    fn when_its_record_goes_the_cursor_takes_the_next_one_and_says_so() {
+        let mut r = rows(&[1, 2, 3, 4]);
+        r.apply(Cmd::Down);
+        let note = r.set(items(&[1, 3, 4])).expect("a note");
+        assert_eq!(at(&r), Some(3));
+        assert_eq!(note, "item 2 left the list; the cursor moved to item 3.");
+        // The last row gone: the one before it.
+        r.apply(Cmd::Bottom);
+        r.set(items(&[1, 3]));
+        assert_eq!(at(&r), Some(3));
+        assert!(r.set(Vec::new()).is_some());
+        assert_eq!(at(&r), None);
+    }
+
+    #[test]
+    fn marks_follow_keys_and_hidden_ones_are_counted() {
+        let mut r = rows(&[0, 1, 2, 3]);
+        r.toggle_mark();
+        r.toggle_mark();
+        r.toggle_mark();
+        assert_eq!(r.marks().len(), 3);
+        r.set_filter("bo");
+        assert_eq!(r.len(), 1);
+        assert_eq!(r.hidden_marks(), 2);
+        assert_eq!(
+            r.targets(),
+            vec![0, 1, 2],
+            "an action takes the hidden marks too"
+        );
+        let title: String = r
+            .title(&Theme::new(true, false), "List", None)
+            .spans
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
+        assert!(
+            title.contains("3 marked, 2 hidden by the filter"),
+            "{title}"
+        );
+        // A refresh without a marked record drops its mark.
+        r.set(items(&[1, 2, 3]));
+        assert_eq!(r.marks().len(), 2);
+        assert_eq!(r.hidden_marks(), 1);
+    }
+
+    #[test]
+    fn a_filter_keeps_the_cursor_on_its_record_when_it_matches() {
+        let mut r = rows(&[0, 1, 2, 3, 9]);
+        r.apply(Cmd::Down);
+        assert_eq!(at(&r), Some(1));
+        r.set_filter("b");
+        assert_eq!(at(&r), Some(1));
+        r.set_filter("");
+        assert_eq!(at(&r), Some(1));
+        r.set_filter("cy");
+        assert_eq!(at(&r), Some(2), "not matching: the first match");
+    }
+
+    #[test]
+    fn sorting_by_a_column_toggles_its_order_and_keeps_the_cursor() {
+        let mut r = rows(&[7, 0, 3, 1]);
+        r.apply(Cmd::Down);
+        assert_eq!(at(&r), Some(0));
+        r.sort_by(0);
+        let order: Vec<u32> = r.visible().map(|(i, _)| i.0).collect();
+        assert_eq!(order, vec![0, 1, 3, 7]);
+        assert_eq!(at(&r), Some(0));
+        r.sort_by(0);
+        let order: Vec<u32> = r.visible().map(|(i, _)| i.0).collect();
+        assert_eq!(order, vec![7, 3, 1, 0]);
+        assert_eq!(at(&r), Some(0));
+        assert_eq!(
+            r.header(
+                &Theme::new(true, false),
+                &["", "Key", "Name"],
+                &["Key", "Name"]
+            ),
+            vec!["", "Key▼", "Name"]
+        );
+        // A refresh keeps the sort.
+        r.set(items(&[2, 7, 0, 3, 1]));
+        let order: Vec<u32> = r.visible().map(|(i, _)| i.0).collect();
+        assert_eq!(order, vec![7, 3, 2, 1, 0]);
+    }
+
+    #[test]
+    fn sort_letters_skip_the_keys_a_screen_uses() {
+        let keys = KeyMap::defaults();
+        // G is the last row and N the default calling name on the Inventory.
+        let letters = sort_letters(&["Group", "Number", "Name"], &keys, Scope::Inventory);
+        assert_eq!(letters, vec![Some('R'), Some('U'), Some('A')]);
+        let ev = KeyEvent::new(KeyCode::Char('R'), KeyModifiers::SHIFT);
+        let mut r = rows(&[2, 1]);
+        let said = r.sort_key(&ev, &letters, &["Group", "Number", "Name"]);
+        assert_eq!(
+            said.as_deref(),
+            Some("Sorted by Group, ascending (R again turns it round).")
+        );
     }
 }
