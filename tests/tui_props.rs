@@ -182,7 +182,7 @@ proptest! {
             let before = rows.current().map(|i| i.0);
             match how {
                 0 => { rows.set(items(&keys)); }
-                1 => rows.sort_by((keys.len() % 2) as usize),
+                1 => rows.sort_by(keys.len() % 2),
                 2 => rows.set_filter(&format!("n{}", keys.len() % 7)),
                 _ => rows.set_filter(""),
             }
