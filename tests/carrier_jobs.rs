@@ -200,3 +200,34 @@ fn a_failed_job_is_kept_for_retry_and_a_viewer_cannot_touch_it() {
     assert!(a.ok, "{}", a.message);
     assert_eq!(rig.number(&numbers[0]).label.as_deref(), Some("Sales"));
 }
+
+#[test]
+fn two_workers_running_at_once_send_a_job_once() {
+    // `serve` runs the worker while an SSH session's command sends its own jobs: both
+    // may find the same job waiting.
+    let rig = Rig::new();
+    rig.sync();
+    let numbers = rig.available(2);
+    let o = rig.act(Action::Provision {
+        product_type: ProductType::VoiceConnector,
+        numbers,
+    });
+    let job = o.job.unwrap();
+    rig.sim.faults().delay_next(2, Duration::from_millis(300));
+    let clock = Arc::clone(&rig.clock);
+    let now = move || clock.now();
+    let (a, b) = rig.rt.block_on(async {
+        tokio::join!(
+            worker::run_ready(&rig.engine, rig.sim.as_ref(), &rig.settings, &now),
+            worker::run_ready(&rig.engine, rig.sim.as_ref(), &rig.settings, &now),
+        )
+    });
+    let answers: Vec<_> = a.unwrap().into_iter().chain(b.unwrap()).collect();
+    assert_eq!(rig.sim.calls("CreatePhoneNumberOrder"), 1, "{answers:?}");
+    assert_eq!(
+        answers.iter().filter(|x| x.job == job).count(),
+        1,
+        "{answers:?}"
+    );
+    assert!(rig.engine.check().unwrap().is_empty());
+}

@@ -104,6 +104,18 @@ async fn run_jobs(
         if blocked || job.is_failed() || (job.not_before > at && !early(&job)) {
             continue;
         }
+        // Another worker of this process may be sending it, or may have just answered it:
+        // claim it, then read it again.
+        let Some(_claim) = engine.claim_job(job.id) else {
+            continue;
+        };
+        let id = job.id;
+        let Some(job) = blocking(engine, move |e| e.store().job(id)).await? else {
+            continue;
+        };
+        if job.is_failed() || (job.not_before > at && !early(&job)) {
+            continue;
+        }
         let answer = run_job(engine, api, settings, &job, now).await?;
         let last = matches!(answer, JobAnswer::Done { .. } | JobAnswer::Failed { .. });
         let ok = matches!(answer, JobAnswer::Done { .. });

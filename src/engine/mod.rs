@@ -53,6 +53,25 @@ pub struct Engine {
     /// The remote carrier (Chime SDK Voice) when the configuration names one; set once
     /// after opening, since building its client is asynchronous.
     remote: std::sync::OnceLock<Arc<dyn CarrierApi>>,
+    /// Carrier jobs a worker is sending now: `serve`'s worker and a session's command may
+    /// both find a job waiting, and only one may send it.
+    claimed_jobs: Mutex<std::collections::HashSet<crate::domain::JobId>>,
+}
+
+/// A job one worker is sending; released when dropped.
+pub struct JobClaim<'a> {
+    engine: &'a Engine,
+    job: crate::domain::JobId,
+}
+
+impl Drop for JobClaim<'_> {
+    fn drop(&mut self) {
+        self.engine
+            .claimed_jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.job);
+    }
 }
 
 impl Engine {
@@ -67,12 +86,19 @@ impl Engine {
             event_seq: AtomicU64::new(0),
             sessions: AtomicUsize::new(0),
             remote: std::sync::OnceLock::new(),
+            claimed_jobs: Mutex::new(Default::default()),
         }
     }
 
     /// Connects the remote carrier: its jobs are sent by `carrier::worker`. Only once.
     pub fn set_remote(&self, api: Arc<dyn CarrierApi>) {
         let _ = self.remote.set(api);
+    }
+
+    /// Claims a carrier job for sending; `None` while another worker of this process has it.
+    pub fn claim_job(&self, job: crate::domain::JobId) -> Option<JobClaim<'_>> {
+        let mut claimed = self.claimed_jobs.lock().unwrap_or_else(|e| e.into_inner());
+        claimed.insert(job).then(|| JobClaim { engine: self, job })
     }
 
     /// The remote carrier, when there is one.
