@@ -8,7 +8,9 @@ mod support;
 
 use carrier_rig::Rig;
 use phonedesk::carrier::api::{Association, CarrierApi, NumberUpdate};
+use phonedesk::carrier::worker;
 use phonedesk::domain::*;
+use std::sync::Arc;
 use std::time::Duration;
 use support::*;
 
