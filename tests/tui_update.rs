@@ -922,7 +922,8 @@ fn a_failed_acquisition_shows_its_full_reason_in_the_pending_details() {
 fn ctrl_c_in_a_confirmation_cancels_it_instead_of_quitting() {
     let w = world();
     let mut a = app(&w);
-    press(&mut a, w.now, "d");
+    // The third row is unassigned: delete asks to confirm.
+    press(&mut a, w.now, "jjd");
     assert!(render(&mut a, 120, 40).contains("Delete phone numbers"));
     press(&mut a, w.now, "<C-c>");
     assert!(
@@ -1382,4 +1383,32 @@ fn marks_hidden_by_the_filter_are_counted_and_an_action_on_them_asks_first() {
     press(&mut a, w.now, "r");
     assert_eq!(number(&w, &w.inventory[3]).place(), Place::Inventory);
     assert_eq!(number(&w, &w.inventory[4]).place(), Place::Inventory);
+}
+
+#[test]
+fn an_action_the_rules_refuse_is_refused_before_its_dialog() {
+    let w = world();
+    let mut a = app(&w);
+    // The first row is assigned to Ana Lima: delete says why at once, no confirmation.
+    press(&mut a, w.now, "d");
+    let text = render(&mut a, 120, 40);
+    assert!(!text.contains("Delete phone numbers"), "{text}");
+    assert!(a.status_text().contains("Ana Lima"), "{}", a.status_text());
+    // The third is not assigned: unassign says so at once.
+    press(&mut a, w.now, "jju");
+    let text = render(&mut a, 120, 40);
+    assert!(!text.contains("Unassign phone numbers"), "{text}");
+    assert!(
+        a.status_text().contains(&w.inventory[2].to_string()),
+        "{}",
+        a.status_text()
+    );
+    // The first, assigned: its product type cannot switch; said before the picker.
+    press(&mut a, w.now, "ggt");
+    let text = render(&mut a, 120, 40);
+    assert!(!text.contains("Edit product type"), "{text}");
+    // What can apply still opens its dialog.
+    press(&mut a, w.now, "jjd");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Delete phone numbers"), "{text}");
 }

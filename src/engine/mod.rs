@@ -182,6 +182,29 @@ impl Engine {
         result
     }
 
+    /// Whether `action` would be accepted now, decided by the same rules as `dispatch`
+    /// but neither written nor audited: the console says a refusal as soon as a key is
+    /// pressed instead of after the action's dialogs.
+    pub fn precheck(
+        &self,
+        actor: &Actor,
+        action: &Action,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        let decided = decide(
+            actor,
+            action,
+            &self.store,
+            self.carrier.as_ref(),
+            &self.policy,
+            now,
+        );
+        if let Some(e) = self.store.take_view_error() {
+            return Err(EngineError::Store(e));
+        }
+        decided.map(|_| ()).map_err(EngineError::Rule)
+    }
+
     fn announce(
         &self,
         actor: &Actor,

@@ -621,6 +621,11 @@ impl Inventory {
         let Some(numbers) = self.need_targets(cx) else {
             return;
         };
+        if cx.refuses(&Action::Unassign {
+            numbers: numbers.clone(),
+        }) {
+            return;
+        }
         let mut c = Confirm::new(
             "Unassign phone numbers",
             "unassign",
@@ -646,6 +651,11 @@ impl Inventory {
         let Some(numbers) = self.need_targets(cx) else {
             return;
         };
+        if cx.refuses(&Action::Delete {
+            numbers: numbers.clone(),
+        }) {
+            return;
+        }
         let days = long_duration(cx.engine.policy().deletion_retention);
         let mut c = Confirm::new(
             "Delete phone numbers",
@@ -692,6 +702,15 @@ impl Inventory {
                     .iter()
                     .position(|t| *t != first)
                     .unwrap_or(0);
+                // One type: the switch to the other is the only one; refuse it at once
+                // when the rules would (a toll-free or an assigned number).
+                let switch = Action::SwitchProductType {
+                    numbers: numbers.clone(),
+                    product_type: ProductType::ALL[p.selected],
+                };
+                if cx.refuses(&switch) {
+                    return;
+                }
             }
         }
         self.open(Dialog::Pick(p), Purpose::PickProductType { numbers });

@@ -157,12 +157,21 @@ impl<'a> Cx<'a> {
                 Ok(outcome)
             }
             Err(e) => {
-                let text = match &e {
-                    EngineError::Store(s) => format!("the database failed: {s}"),
-                    other => other.to_string(),
-                };
+                let text = engine_words(&e);
                 self.status = Some(Status::error(text.clone()));
                 Err(text)
+            }
+        }
+    }
+
+    /// Refuses an action at once, in the rules' words, when they would refuse it now:
+    /// true when refused (the dialog that would have led to it is not opened).
+    pub fn refuses(&mut self, action: &Action) -> bool {
+        match self.engine.precheck(self.actor, action, self.now) {
+            Ok(()) => false,
+            Err(e) => {
+                self.status = Some(Status::error(engine_words(&e)));
+                true
             }
         }
     }
@@ -183,6 +192,14 @@ impl<'a> Cx<'a> {
 
     pub fn emit(&mut self, effect: Effect) {
         self.effects.push(effect);
+    }
+}
+
+/// An engine error in the administrator's words.
+fn engine_words(e: &EngineError) -> String {
+    match e {
+        EngineError::Store(s) => format!("the database failed: {s}"),
+        other => other.to_string(),
     }
 }
 
