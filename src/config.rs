@@ -137,6 +137,24 @@ pub struct CarrierConfig {
     /// One call to the carrier, at most.
     #[serde(with = "humantime_serde")]
     pub call_timeout: Duration,
+    /// AWS Support's service code for port cases (default: the service `DescribeServices`
+    /// names "Chime SDK (Number Management)").
+    pub support_service_code: Option<String>,
+    /// AWS Support's category codes for port-in and port-out cases (default: the
+    /// categories named "Phone Number Port In" / "Phone Number Port Out").
+    pub port_in_category: Option<String>,
+    pub port_out_category: Option<String>,
+}
+
+impl CarrierConfig {
+    /// The port cases' codes this config sets.
+    pub fn port_codes(&self) -> crate::carrier::support::PortCodeOverrides {
+        crate::carrier::support::PortCodeOverrides {
+            service_code: self.support_service_code.clone(),
+            port_in_category: self.port_in_category.clone(),
+            port_out_category: self.port_out_category.clone(),
+        }
+    }
 }
 
 /// Which carrier phonedesk manages numbers at.
@@ -161,6 +179,9 @@ impl Default for CarrierConfig {
             endpoint_url: None,
             sync_interval: Duration::from_secs(300),
             call_timeout: Duration::from_secs(30),
+            support_service_code: None,
+            port_in_category: None,
+            port_out_category: None,
         }
     }
 }

@@ -85,6 +85,12 @@ pub trait CarrierApi: Send + Sync {
     /// A short name for messages: "the simulated carrier", "Chime SDK Voice (us-east-1)".
     fn describe(&self) -> String;
 
+    /// The carrier's support desk (AWS Support cases), where ports and support requests
+    /// are filed; `None` when it has none.
+    fn support(&self) -> Option<&dyn super::support::SupportCases> {
+        None
+    }
+
     // Numbers to buy
     async fn search_available_numbers(&self, q: &AvailableSearch) -> CarrierResult<Page<E164>>;
     async fn list_supported_countries(

@@ -7,6 +7,7 @@ pub mod api;
 pub mod chime;
 mod geo;
 pub mod loopback;
+pub mod porting;
 pub mod search;
 pub mod sim;
 mod simulated;

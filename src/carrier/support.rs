@@ -110,6 +110,11 @@ pub trait SupportCases: Send + Sync {
     async fn describe_cases(&self, q: &CaseQuery) -> CarrierResult<Page<SupportCase>>;
     /// Resolves a case; its final status.
     async fn resolve_case(&self, case_id: &str) -> CarrierResult<String>;
+
+    /// Codes the config sets for port cases (the rest are found with `describe_services`).
+    fn code_overrides(&self) -> PortCodeOverrides {
+        PortCodeOverrides::default()
+    }
 }
 
 /// The codes a port case is filed under.

@@ -20,6 +20,9 @@ pub struct SyncReport {
     pub gone: Vec<E164>,
     /// The directory's summary ("2 directory records changed outside phonedesk.").
     pub directory: String,
+    /// Support requests and ports, as AWS Support and the porting orders show them.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub support: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,7 +134,32 @@ pub async fn sync(
         .await?;
         report.gone.extend(outcome.numbers);
     }
+    report.support = sync_requests(engine, api, now).await?;
     Ok(report)
+}
+
+/// Support requests filed at the carrier's support desk: their cases and porting orders.
+/// Without a support plan that allows the API, the rest of the sync still counts.
+async fn sync_requests(
+    engine: &Arc<Engine>,
+    api: &dyn CarrierApi,
+    now: &(dyn Fn() -> Timestamp + Send + Sync),
+) -> Result<String, SyncError> {
+    if api.support().is_none() {
+        return Ok(String::new());
+    }
+    let orders = all_pages(|t| async move { api.list_orders(t.as_deref()).await }).await?;
+    let cases = match super::porting::progress(engine, api, &orders).await {
+        Ok(cases) => cases,
+        Err(e @ CarrierError::SubscriptionRequired) => return Ok(e.to_string()),
+        Err(e) => return Err(e.into()),
+    };
+    if cases.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(apply(engine, Action::SyncRequests { cases }, now())
+        .await?
+        .message)
 }
 
 /// A sync every `interval`, in the background of the console and `serve`; a failed sync

@@ -550,6 +550,9 @@ async fn perform(
                 Err(e) => Err(e),
             }
         }
+        support if super::porting::is_support(support) => {
+            super::porting::perform(engine, api, job).await
+        }
         other => Ok(JobAnswer::Failed {
             reason: format!("“{}” is not something the carrier does", other.describe()),
         }),
@@ -715,6 +718,9 @@ async fn resolve(
                     None => return Ok(None),
                 }
             }
+        }
+        support if super::porting::is_support(support) => {
+            super::porting::resolve(engine, api, job).await
         }
         // The rest set a value or read: sending them again changes nothing twice.
         _ => Ok(None),

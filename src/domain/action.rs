@@ -2,8 +2,8 @@
 //! `Action`, decided by `rules::decide` and applied by the engine as one transaction.
 
 use super::{
-    AccountId, Assignee, CallingName, CarrierConnector, CarrierGroup, CarrierNumber,
-    CarrierSettings, Category, GroupId, GroupMember, JobAnswer, JobId, Loa, OrderId, PortIn,
+    AccountId, Assignee, CallingName, CaseProgress, CarrierConnector, CarrierGroup, CarrierNumber,
+    CarrierSettings, Category, GroupId, GroupMember, JobAnswer, JobId, Loa, LoaFile, OrderId, PortIn,
     PortOut, ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
 };
 use serde::{Deserialize, Serialize};
@@ -257,6 +257,16 @@ pub enum Action {
         groups: Vec<CarrierGroup>,
         settings: CarrierSettings,
     },
+    /// An LOA with its document (a file), for a port-in request filed at AWS Support.
+    SubmitLoaFile {
+        request: RequestId,
+        loa: Loa,
+        file: LoaFile,
+    },
+    /// Support requests as the carrier's support desk and porting orders show them.
+    SyncRequests {
+        cases: Vec<CaseProgress>,
+    },
 }
 
 impl Action {
@@ -298,6 +308,20 @@ impl Action {
             Action::SyncNumbers { .. } => "sync numbers",
             Action::SyncGone { .. } => "sync numbers gone",
             Action::SyncDirectory { .. } => "sync directory",
+            Action::SubmitLoaFile { .. } => "submit LOA",
+            Action::SyncRequests { .. } => "sync support requests",
+        }
+    }
+
+    /// The support request an action is about, when it names one.
+    pub fn request(&self) -> Option<&RequestId> {
+        match self {
+            Action::Reply { request, .. }
+            | Action::SubmitLoa { request, .. }
+            | Action::SubmitLoaFile { request, .. }
+            | Action::CancelRequest { request }
+            | Action::CloseRequest { request } => Some(request),
+            _ => None,
         }
     }
 
@@ -311,6 +335,7 @@ impl Action {
                 | Action::SyncNumbers { .. }
                 | Action::SyncGone { .. }
                 | Action::SyncDirectory { .. }
+                | Action::SyncRequests { .. }
         )
     }
 
@@ -433,6 +458,13 @@ impl Action {
             Action::SyncDirectory { .. } => {
                 "sync voice connectors, groups and the default calling name".into()
             }
+            Action::SubmitLoaFile { request, loa, file } => {
+                format!("submit LOA for {request} ({}, file {})", loa.carrier, file.name)
+            }
+            Action::SyncRequests { cases } => match cases.as_slice() {
+                [one] => format!("sync support request {}", one.request),
+                many => format!("sync {} support requests", many.len()),
+            },
         }
     }
 }

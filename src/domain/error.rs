@@ -11,8 +11,8 @@ pub enum RuleError {
     NotScheduler,
     #[error("Business Calling, accounts and users ended with the Amazon Chime service on 2026-02-20; the Chime SDK carrier has Voice Connector and SIP Media Application Dial-In numbers")]
     BusinessCallingEnded,
-    #[error("support requests and porting with the Chime SDK go through AWS Support cases, which phonedesk cannot file yet: file the case in the AWS Support Center (Account and billing, Chime SDK (Number Management))")]
-    SupportNotYet,
+    #[error("the LOA file cannot be sent: {0}")]
+    LoaFile(String),
     #[error("{what} is waiting on the carrier ({job}); wait for it to finish, or cancel it with `phonedesk jobs cancel {job}`")]
     JobInFlight { what: String, job: JobId },
     #[error("there is no carrier job {0}")]

@@ -7,7 +7,7 @@
 //! start (a crash, a lost reply) is resolved by reading the carrier's state before anything
 //! is sent again, so no order is placed twice.
 
-use super::{Action, Timestamp, E164};
+use super::{Action, RequestId, Timestamp, E164};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -79,6 +79,16 @@ pub struct Job {
 impl Job {
     pub fn is_failed(&self) -> bool {
         matches!(self.state, JobState::Failed { .. })
+    }
+
+    /// The support request the job is about: named in its action, or created by it.
+    pub fn request(&self) -> Option<RequestId> {
+        self.action.request().cloned().or_else(|| {
+            self.records
+                .iter()
+                .find(|r| r.starts_with(RequestId::PREFIX))
+                .map(|r| RequestId(r.clone()))
+        })
     }
 
     /// "assign +12065550123 to voice connector vc-1" for lists and the details.

@@ -266,7 +266,9 @@ impl Ctx<'_> {
             Action::DeleteGroup { group } => self.delete_group(tx, group),
             Action::SubmitRequest(new) => support::submit(self, tx, new),
             Action::Reply { request, text } => support::reply(self, tx, request, text),
-            Action::SubmitLoa { request, loa } => support::submit_loa(self, tx, request, loa),
+            Action::SubmitLoa { request, loa } | Action::SubmitLoaFile { request, loa, .. } => {
+                support::submit_loa(self, tx, request, loa)
+            }
             Action::CancelRequest { request } => support::cancel(self, tx, request),
             Action::CloseRequest { request } => support::close(self, tx, request),
             Action::RunDue(due) => self.run_due(tx, due),
@@ -276,7 +278,8 @@ impl Ctx<'_> {
             | Action::CancelJob { .. }
             | Action::SyncNumbers { .. }
             | Action::SyncGone { .. }
-            | Action::SyncDirectory { .. } => remote::decide(self, tx, action),
+            | Action::SyncDirectory { .. }
+            | Action::SyncRequests { .. } => remote::decide(self, tx, action),
         }
     }
 

@@ -242,6 +242,119 @@ pub fn is_plausible_email(text: &str) -> bool {
     }
 }
 
+/// An LOA document to attach to a case (AWS Support takes up to 5 MB per file).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoaFile {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for LoaFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoaFile({}, {} bytes)", self.name, self.data.len())
+    }
+}
+
+/// The largest LOA file AWS Support takes.
+pub const LOA_FILE_MAX: usize = 5 * 1024 * 1024;
+
+/// A request as the carrier shows it: its case at the support desk and its porting order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseProgress {
+    pub request: RequestId,
+    /// From the porting order, once the desk has made one.
+    pub status: Option<RequestStatus>,
+    pub foc_date: Option<Timestamp>,
+    /// The case's messages after the first (the request itself), oldest first; `None`
+    /// when the thread was not read.
+    pub thread: Option<Vec<Reply>>,
+    /// The case is resolved.
+    pub resolved: bool,
+}
+
+/// The support desk's words, written once: the simulated desk (in the rules) and the
+/// simulated AWS Support behind the loopback server answer with the same sentences.
+pub mod desk_text {
+    use crate::domain::Timestamp;
+
+    /// Who answers for the desk.
+    pub const SUPPORT_NAME: &str = "AWS Support";
+    pub const CANCELLED: &str = "The request is cancelled.";
+    pub const PORT_IN_COMPLETE: &str = "The port is complete: the numbers are in your inventory.";
+    pub const PORT_OUT_COMPLETE: &str =
+        "The numbers are ported out. Unassign and delete them from your inventory.";
+    /// What phonedesk writes on a case to ask for a port's cancellation (AWS Support has no
+    /// cancel call).
+    pub const ASK_CANCEL: &str = "Please cancel this port request.";
+
+    pub fn loa_accepted(date: Timestamp) -> String {
+        format!("The LOA is accepted. The port is scheduled for {date} (FOC).")
+    }
+
+    pub fn loa_mismatch(why: &str) -> String {
+        format!("The LOA does not match the carrier's records: {why}. Please submit a corrected LOA.")
+    }
+
+    pub fn port_out_credentials(account: &str, date: Timestamp) -> String {
+        format!("Give your new carrier the account ID {account} and the PIN shown with this request. The port is expected by {date}.")
+    }
+}
+
+/// A request as an AWS Support case: what `CreateCase` sends, and what an administrator
+/// pastes into the Support Center when the account's plan does not allow the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseText {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The mark that finds a request's case again (`DescribeCases`) before a second one is
+/// filed: the request id and its creation time, in the subject.
+pub fn case_mark(r: &SupportRequest) -> String {
+    format!("[phonedesk {} {:x}]", r.id, r.created_at.0)
+}
+
+pub fn case_text(r: &SupportRequest) -> CaseText {
+    let mut body = r.issue.clone();
+    if let RequestKind::PortIn(_) = r.kind {
+        body.push_str("\nThe LOA follows as an attachment when AWS Support asks for it.");
+    }
+    body.push_str(&format!("\nContact email: {}", r.email));
+    body.push_str(&format!("\nFiled with phonedesk as {}.", r.id));
+    CaseText {
+        subject: format!("{} {}", r.subject, case_mark(r)),
+        body,
+    }
+}
+
+/// The phone numbers on a case's first line (the port forms list them there), for a desk
+/// that reads the case.
+pub fn case_numbers(body: &str) -> Vec<E164> {
+    body.lines()
+        .next()
+        .unwrap_or("")
+        .split([' ', ',', '(', ')'])
+        .filter(|w| w.starts_with('+'))
+        .filter_map(|w| E164::parse(w).ok())
+        .collect()
+}
+
+/// The LOA as a text document, attached to the case (AWS Support's own form can follow by
+/// the upload link Support sends).
+pub fn loa_document(r: &SupportRequest, loa: &Loa) -> String {
+    let numbers: Vec<&str> = r.numbers().iter().map(|n| n.as_str()).collect();
+    format!(
+        "Letter of Authorization\nRequest: {}\nNumbers: {}\nCurrent carrier: {}\nAuthorizing person: {}\nBilling telephone number: {}\nService address: {}\nSigned: {}\n",
+        r.id,
+        numbers.join(", "),
+        loa.carrier,
+        loa.authorizing_person,
+        loa.btn,
+        loa.service_address,
+        loa.submitted_at
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,8 @@ pub struct ChimeCarrier {
     client: Client,
     region: String,
     endpoint_url: Option<String>,
+    /// AWS Support, where ports are filed.
+    support: Option<super::support::AwsSupport>,
 }
 
 impl ChimeCarrier {
@@ -32,7 +34,14 @@ impl ChimeCarrier {
             client,
             region,
             endpoint_url,
+            support: None,
         }
+    }
+
+    /// Files ports and support requests at `support` (`AwsSession::support`).
+    pub fn with_support(mut self, support: super::support::AwsSupport) -> Self {
+        self.support = Some(support);
+        self
     }
 }
 
@@ -63,6 +72,12 @@ impl CarrierApi for ChimeCarrier {
             Some(url) => format!("Chime SDK Voice ({}, at {})", self.region, untrusted(url)),
             None => format!("Chime SDK Voice ({})", self.region),
         }
+    }
+
+    fn support(&self) -> Option<&dyn crate::carrier::support::SupportCases> {
+        self.support
+            .as_ref()
+            .map(|s| s as &dyn crate::carrier::support::SupportCases)
     }
 
     async fn search_available_numbers(&self, q: &AvailableSearch) -> CarrierResult<Page<E164>> {

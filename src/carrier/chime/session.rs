@@ -223,7 +223,8 @@ pub async fn connect(
     let session = AwsSession::load(&settings)
         .await
         .map_err(|e| format!("cannot reach the Chime SDK Voice API: {e}"))?;
-    Ok(std::sync::Arc::new(session.carrier()))
+    let support = session.support().with_overrides(config.port_codes());
+    Ok(std::sync::Arc::new(session.carrier().with_support(support)))
 }
 
 fn check_region(region: &str) -> Result<(), SetupError> {

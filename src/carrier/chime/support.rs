@@ -7,8 +7,8 @@ use super::errors::carrier_error;
 use super::ops::Operation;
 use crate::carrier::api::{CarrierError, CarrierResult, Page};
 use crate::carrier::support::{
-    AttachmentSet, CaseAttachment, CaseMessage, CaseQuery, NewCase, SupportCase, SupportCases,
-    SupportCategory, SupportService,
+    AttachmentSet, CaseAttachment, CaseMessage, CaseQuery, NewCase, PortCodeOverrides,
+    SupportCase, SupportCases, SupportCategory, SupportService,
 };
 use crate::domain::Timestamp;
 use aws_sdk_support::primitives::{Blob, DateTime, DateTimeFormat};
@@ -18,11 +18,21 @@ use aws_sdk_support::types::Attachment;
 #[derive(Debug, Clone)]
 pub struct AwsSupport {
     client: aws_sdk_support::Client,
+    overrides: PortCodeOverrides,
 }
 
 impl AwsSupport {
     pub fn new(client: aws_sdk_support::Client) -> AwsSupport {
-        AwsSupport { client }
+        AwsSupport {
+            client,
+            overrides: PortCodeOverrides::default(),
+        }
+    }
+
+    /// The port cases' codes the config sets.
+    pub fn with_overrides(mut self, overrides: PortCodeOverrides) -> AwsSupport {
+        self.overrides = overrides;
+        self
     }
 }
 
@@ -38,6 +48,10 @@ fn case_what(id: &str) -> String {
 
 #[async_trait::async_trait]
 impl SupportCases for AwsSupport {
+    fn code_overrides(&self) -> PortCodeOverrides {
+        self.overrides.clone()
+    }
+
     async fn describe_services(&self) -> CarrierResult<Vec<SupportService>> {
         let out = self
             .client

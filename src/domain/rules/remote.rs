@@ -59,6 +59,7 @@ pub(super) fn decide(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome,
             groups,
             settings,
         } => sync_directory(ctx, tx, connectors, groups, settings),
+        Action::SyncRequests { cases } => sync_requests(ctx, tx, cases),
         Action::RefreshOrder { .. } => Err(RuleError::NotScheduler),
         _ => request(ctx, tx, action),
     }
@@ -84,16 +85,6 @@ fn refuse_unsupported(action: &Action) -> Result<(), RuleError> {
     if business_calling {
         return Err(RuleError::BusinessCallingEnded);
     }
-    if matches!(
-        action,
-        Action::SubmitRequest(_)
-            | Action::Reply { .. }
-            | Action::SubmitLoa { .. }
-            | Action::CancelRequest { .. }
-            | Action::CloseRequest { .. }
-    ) {
-        return Err(RuleError::SupportNotYet);
-    }
     Ok(())
 }
 
@@ -110,7 +101,34 @@ fn numbers_of(action: &Action) -> Vec<E164> {
         Action::SetLabel { number, .. } | Action::SetUniqueCallingName { number, .. } => {
             vec![number.clone()]
         }
+        Action::SubmitRequest(NewRequest::PortIn { form, .. }) => form.numbers.clone(),
+        Action::SubmitRequest(NewRequest::PortOut { form, .. }) => form.numbers.clone(),
         _ => Vec::new(),
+    }
+}
+
+
+/// Keeps a scratch decision's writes, without the simulated desk's scheduled work: with a
+/// remote carrier, its own desk and orders answer instead.
+fn keep_without_desk(tx: &mut Tx, changes: Vec<Change>) {
+    for change in changes {
+        match change {
+            Change::Schedule(Due {
+                task: Task::CompleteOrder(_) | Task::SupportStep(_),
+                ..
+            })
+            | Change::Unschedule(Due {
+                task: Task::SupportStep(_),
+                ..
+            }) => {}
+            Change::PutNumber(p) => tx.put_number(p),
+            Change::RemoveNumber(n) => tx.remove_number(&n),
+            Change::PutRequest(mut r) => {
+                r.next_step_at = None;
+                tx.push(Change::PutRequest(r));
+            }
+            other => tx.push(other),
+        }
     }
 }
 
@@ -121,7 +139,7 @@ fn records_of(action: &Action) -> Vec<String> {
         | Action::DeleteVoiceConnector { connector } => vec![connector.0.clone()],
         Action::UpdateGroup { group, .. } | Action::DeleteGroup { group } => vec![group.0.clone()],
         Action::SetDefaultCallingName { .. } => vec!["settings".into()],
-        _ => Vec::new(),
+        other => other.request().map(|r| vec![r.0.clone()]).unwrap_or_default(),
     }
 }
 
@@ -170,20 +188,31 @@ fn request(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome, RuleError
         ..*ctx
     };
     let mut scratch = Tx::new(tx.base());
-    let predicted = pre.run(&mut scratch, action)?;
-    let mut job_records = records;
-    if let Action::Provision { .. } = action {
-        for change in scratch.into_changes() {
-            match change {
-                Change::Schedule(Due {
-                    task: Task::CompleteOrder(_),
-                    ..
-                }) => {}
-                Change::PutNumber(p) => tx.put_number(p),
-                other => tx.push(other),
-            }
+    let predicted = match action {
+        // The LOA is recorded now; AWS Support's answer comes through the case.
+        Action::SubmitLoa { request, loa } => support::record_loa(ctx, &mut scratch, request, loa)?,
+        Action::SubmitLoaFile { request, loa, file } => {
+            check_loa_file(file)?;
+            support::record_loa(ctx, &mut scratch, request, loa)?
         }
+        _ => pre.run(&mut scratch, action)?,
+    };
+    let mut job_records = records;
+    // A provision and a new request keep their writes: the numbers wait in Pending and the
+    // request is on the Support screen (the administrator's intent, visible at once) until
+    // the carrier answers. So does an LOA.
+    if matches!(
+        action,
+        Action::Provision { .. }
+            | Action::SubmitRequest(_)
+            | Action::SubmitLoa { .. }
+            | Action::SubmitLoaFile { .. }
+    ) {
+        keep_without_desk(tx, scratch.into_changes());
         job_records.extend(predicted.order.iter().map(|o| o.0.clone()));
+        if let (Action::SubmitRequest(_), Some(r)) = (action, &predicted.request) {
+            job_records.push(r.0.clone());
+        }
     }
     let id = JobId(tx.base().last_job_id() + 1);
     tx.push(Change::PutJob(Job {
@@ -204,6 +233,43 @@ fn request(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome, RuleError
         job: Some(id),
         order: predicted.order,
         numbers: predicted.numbers,
+        request: predicted.request,
+        ..Default::default()
+    })
+}
+
+fn check_loa_file(file: &LoaFile) -> Result<(), RuleError> {
+    let name = checked_text(&file.name, "the LOA file's name", TEXT_MAX)?;
+    if file.data.is_empty() {
+        return Err(RuleError::LoaFile(format!("{name} is empty")));
+    }
+    if file.data.len() > LOA_FILE_MAX {
+        return Err(RuleError::LoaFile(format!(
+            "{name} is larger than the 5 MB AWS Support takes"
+        )));
+    }
+    Ok(())
+}
+
+
+/// Requests as the carrier shows them: what differs is applied.
+fn sync_requests(ctx: &Ctx, tx: &mut Tx, cases: &[CaseProgress]) -> Result<Outcome, RuleError> {
+    let mut changed = Vec::new();
+    for p in cases {
+        if tx.base().job_on(&format!("r:{}", p.request)).is_some() {
+            continue; // the job's answer settles it first
+        }
+        if let Some(id) = support::apply_progress(ctx, tx, p)? {
+            changed.push(id);
+        }
+    }
+    Ok(Outcome {
+        message: match changed.as_slice() {
+            [] => "No support request changed.".into(),
+            [one] => format!("{one} changed at AWS Support."),
+            many => format!("{} support requests changed at AWS Support.", many.len()),
+        },
+        request: changed.first().cloned(),
         ..Default::default()
     })
 }
@@ -350,6 +416,45 @@ fn done(
                 ..*ctx
             }
             .complete_order(tx, order)?
+        }
+        Action::SubmitRequest(_) => {
+            let Some(request) = job.request() else {
+                return Ok(Outcome::say("The request has no local record."));
+            };
+            if let Some(case) = carrier_ref {
+                tx.push(Change::MapCarrierId {
+                    local: request.0.clone(),
+                    carrier: case.to_string(),
+                });
+            }
+            Outcome {
+                message: format!(
+                    "AWS Support opened case {} for {request}.",
+                    carrier_ref.unwrap_or("(no id)")
+                ),
+                request: Some(request),
+                ..Default::default()
+            }
+        }
+        Action::SubmitLoa { request, .. } | Action::SubmitLoaFile { request, .. } => Outcome {
+            message: format!("AWS Support has the LOA for {request}."),
+            request: Some(request.clone()),
+            ..Default::default()
+        },
+        action @ (Action::Reply { .. }
+        | Action::CancelRequest { .. }
+        | Action::CloseRequest { .. }) => {
+            let mut scratch = Tx::new(tx.base());
+            match ctx.run(&mut scratch, action) {
+                Ok(outcome) => {
+                    keep_without_desk(tx, scratch.into_changes());
+                    outcome
+                }
+                Err(e) => Outcome::say(format!(
+                    "AWS Support has “{}”; phonedesk's record follows at the next sync ({e}).",
+                    action.describe()
+                )),
+            }
         }
         action => {
             let asked = numbers_of(action);
@@ -626,7 +731,18 @@ fn sync_numbers(ctx: &Ctx, tx: &mut Tx, numbers: &[CarrierNumber]) -> Result<Out
 fn sync_gone(_: &Ctx, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
     let mut gone = Vec::new();
     for n in numbers {
-        if tx.base().job_on(&format!("n:{n}")).is_some() || tx.number(n).is_none() {
+        let Some(p) = tx.number(n) else { continue };
+        if tx.base().job_on(&format!("n:{n}")).is_some() {
+            continue;
+        }
+        // A port-in's numbers reach the carrier's inventory only once Support has made
+        // its porting order; until the port ends they stay in Pending.
+        let open_port = p.status == NumberStatus::PortinInProgress
+            && p.port_request
+                .as_ref()
+                .and_then(|r| tx.base().request(r))
+                .is_some_and(|r| !r.status.is_final());
+        if open_port {
             continue;
         }
         tx.remove_number(n);

@@ -4,7 +4,7 @@
 use super::{checked_lines, checked_text, listed_once, shown_as_typed, Ctx, Outcome};
 use crate::domain::*;
 
-const SUPPORT: &str = "AWS Support";
+const SUPPORT: &str = desk_text::SUPPORT_NAME;
 use super::{ISSUE_MAX, TEXT_MAX as FIELD_MAX};
 
 fn request(tx: &Tx, id: &RequestId) -> Result<SupportRequest, RuleError> {
@@ -412,13 +412,7 @@ pub(super) fn submit_loa(
             hint: "an LOA is accepted only when support asks for it",
         });
     }
-    let loa = Loa {
-        carrier: required(&loa.carrier, LOA_FORM, "carrier")?,
-        authorizing_person: required(&loa.authorizing_person, LOA_FORM, "authorizing person")?,
-        btn: loa.btn.clone(),
-        service_address: required(&loa.service_address, LOA_FORM, "service address")?,
-        submitted_at: ctx.now,
-    };
+    let loa = checked_loa(ctx, loa)?;
     r.loas.push(loa.clone());
     let message = match ctx.desk.check_loa(&form, &loa) {
         Ok(()) => {
@@ -430,10 +424,7 @@ pub(super) fn submit_loa(
             support_reply(
                 &mut r,
                 ctx.now,
-                format!(
-                    "The LOA is accepted. The port is scheduled for {} (FOC).",
-                    date
-                ),
+                desk_text::loa_accepted(date),
             );
             if let Some(order_id) = form
                 .numbers
@@ -452,7 +443,7 @@ pub(super) fn submit_loa(
         Err(why) => {
             r.status = RequestStatus::ChangeRequested;
             r.next_step_at = None;
-            support_reply(&mut r, ctx.now, format!("The LOA does not match the carrier's records: {why}. Please submit a corrected LOA."));
+            support_reply(&mut r, ctx.now, desk_text::loa_mismatch(&why));
             format!(
                 "The LOA does not match the carrier's records ({why}); {id} needs a corrected LOA."
             )
@@ -460,6 +451,91 @@ pub(super) fn submit_loa(
     };
     r.updated_at = ctx.now;
     Ok(saved(tx, r, message))
+}
+
+/// The LOA's fields, each required and free of hidden characters.
+pub(super) fn checked_loa(ctx: &Ctx, loa: &Loa) -> Result<Loa, RuleError> {
+    Ok(Loa {
+        carrier: required(&loa.carrier, LOA_FORM, "carrier")?,
+        authorizing_person: required(&loa.authorizing_person, LOA_FORM, "authorizing person")?,
+        btn: loa.btn.clone(),
+        service_address: required(&loa.service_address, LOA_FORM, "service address")?,
+        submitted_at: ctx.now,
+    })
+}
+
+/// With AWS Support: the LOA is recorded and goes to the case as a document; the port's
+/// progress then comes from the porting order. Support asks for documents in the case, so
+/// any open port-in takes one.
+pub(super) fn record_loa(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    id: &RequestId,
+    loa: &Loa,
+) -> Result<Outcome, RuleError> {
+    let mut r = request(tx, id)?;
+    if r.port_in().is_none() {
+        return Err(RuleError::NotPortIn {
+            request: id.0.clone(),
+        });
+    }
+    if r.status.is_final() || r.status == RequestStatus::CancelRequested {
+        return Err(RuleError::WrongRequestState {
+            request: id.0.clone(),
+            status: r.status.label(),
+            hint: "an LOA is accepted only while the port is open",
+        });
+    }
+    let loa = checked_loa(ctx, loa)?;
+    r.loas.push(loa);
+    r.updated_at = ctx.now;
+    Ok(saved(tx, r, format!("LOA recorded for {id}.")))
+}
+
+/// A request as the carrier shows it (a `carrier` action from the sync): the porting
+/// order's status and date, the case's thread, and a resolved case. A port that ends
+/// settles its numbers as the simulated desk's ends do.
+pub(super) fn apply_progress(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    p: &CaseProgress,
+) -> Result<Option<RequestId>, RuleError> {
+    let Some(mut r) = tx.base().request(&p.request) else {
+        return Ok(None);
+    };
+    let before = r.clone();
+    let now = ctx.now;
+    if let Some(thread) = &p.thread {
+        r.thread = thread.clone();
+    }
+    if let Some(status) = p.status.filter(|s| *s != r.status && !r.status.is_final()) {
+        match (&r.kind, status) {
+            (RequestKind::PortIn(_), RequestStatus::Completed) => {
+                settle_port_in(tx, &r, true, now, "")
+            }
+            (RequestKind::PortIn(_), RequestStatus::Cancelled | RequestStatus::Exception) => {
+                settle_port_in(tx, &r, false, now, "the port did not go through")
+            }
+            (RequestKind::PortOut(form), RequestStatus::Completed) => {
+                settle_port_out(tx, &form.clone(), now)
+            }
+            _ => {}
+        }
+        r.status = status;
+    }
+    if p.foc_date.is_some() {
+        r.foc_date = p.foc_date;
+    }
+    if p.resolved && !r.status.is_final() && (p.status.is_none() || r.kind == RequestKind::Other) {
+        r.status = RequestStatus::Closed;
+    }
+    if r == before {
+        return Ok(None);
+    }
+    r.updated_at = now;
+    let id = r.id.clone();
+    tx.push(Change::PutRequest(r));
+    Ok(Some(id))
 }
 
 pub(super) fn cancel(ctx: &Ctx, tx: &mut Tx, id: &RequestId) -> Result<Outcome, RuleError> {
@@ -524,7 +600,7 @@ pub(super) fn step(
         (_, RequestStatus::CancelRequested) => {
             settle_port_in(tx, &r, false, now, "the port was cancelled");
             r.status = RequestStatus::Cancelled;
-            support_reply(&mut r, now, "The request is cancelled.".into());
+            support_reply(&mut r, now, desk_text::CANCELLED.into());
             format!("{id} is cancelled.")
         }
         (RequestKind::Other, RequestStatus::Submitted) => {
@@ -551,11 +627,7 @@ pub(super) fn step(
         (RequestKind::PortIn(_), RequestStatus::Foc) => {
             settle_port_in(tx, &r, true, now, "");
             r.status = RequestStatus::Completed;
-            support_reply(
-                &mut r,
-                now,
-                "The port is complete: the numbers are in your inventory.".into(),
-            );
+            support_reply(&mut r, now, desk_text::PORT_IN_COMPLETE.into());
             format!("{id} is complete: the numbers are in the inventory.")
         }
         (RequestKind::PortOut(_), RequestStatus::Submitted) => {
@@ -564,7 +636,7 @@ pub(super) fn step(
             support_reply(
                 &mut r,
                 now,
-                format!("Give your new carrier the account ID {account} and the PIN shown with this request. The port is expected by {}.", date),
+                desk_text::port_out_credentials(&account, date),
             );
             r.port_out_account = Some(account);
             r.port_out_pin = Some(pin);
@@ -575,19 +647,9 @@ pub(super) fn step(
             format!("Support answered {id} with the account ID and PIN.")
         }
         (RequestKind::PortOut(form), RequestStatus::Foc) => {
-            for n in &form.numbers {
-                if let Some(mut p) = tx.number(n) {
-                    p.ported_out = true;
-                    p.updated_at = now;
-                    tx.put_number(p);
-                }
-            }
+            settle_port_out(tx, &form, now);
             r.status = RequestStatus::Completed;
-            support_reply(
-                &mut r,
-                now,
-                "The numbers are ported out. Unassign and delete them from your inventory.".into(),
-            );
+            support_reply(&mut r, now, desk_text::PORT_OUT_COMPLETE.into());
             format!("{id} is complete: unassign and delete the ported numbers.")
         }
         _ => {
@@ -598,6 +660,17 @@ pub(super) fn step(
         }
     };
     Ok(saved(tx, r, message))
+}
+
+/// Ends a port-out: the numbers stay until the administrator unassigns and deletes them.
+fn settle_port_out(tx: &mut Tx, form: &PortOut, now: Timestamp) {
+    for n in &form.numbers {
+        if let Some(mut p) = tx.number(n) {
+            p.ported_out = true;
+            p.updated_at = now;
+            tx.put_number(p);
+        }
+    }
 }
 
 /// Ends a port-in: its numbers land in the inventory, or leave Pending; the order follows.
