@@ -13,6 +13,7 @@
 //! - **Faults** settable at run time (`Faults`), and changes made "in the AWS console"
 //!   behind phonedesk's back (`console_*`).
 
+mod desk;
 mod faults;
 mod records;
 mod store;
@@ -92,6 +93,8 @@ pub struct SimSettings {
     /// Create two voice connectors, a group, two SIP media applications and two SIP rules
     /// in a new carrier, as an AWS account that is already set up would have.
     pub seed_directory: bool,
+    /// The support desk's pace (`support_response`, `porting_min`/`porting_max`).
+    pub policy: Policy,
 }
 
 impl SimSettings {
@@ -106,6 +109,7 @@ impl SimSettings {
             deletion_retention: policy.deletion_retention,
             page_size: 100,
             seed_directory: true,
+            policy: policy.clone(),
         }
     }
 
@@ -176,6 +180,8 @@ pub struct SimCarrier {
     faults: Faults,
     write: Mutex<()>,
     calls: Mutex<BTreeMap<String, u64>>,
+    /// Answer every Support call with `SubscriptionRequiredException` (no support plan).
+    no_support_plan: std::sync::atomic::AtomicBool,
 }
 
 type Failures = Vec<NumberFailure>;
@@ -231,6 +237,7 @@ impl SimCarrier {
             faults: Faults::default(),
             write: Mutex::new(()),
             calls: Mutex::new(BTreeMap::new()),
+            no_support_plan: Default::default(),
         };
         if sim
             .db
@@ -1126,6 +1133,10 @@ impl SimCarrier {
                 E164::parse(t).map_err(|_| bad("the NextToken is not one this carrier gave"))?,
             ),
         };
+        if after.is_none() {
+            // Ports that ended brought or took numbers.
+            self.settle_desk(now)?;
+        }
         let size = self.settings.page_size.max(1);
         let mut items = Vec::new();
         let mut last = None;
@@ -1171,9 +1182,15 @@ impl SimCarrier {
         }
         let more = recs.len() > size;
         recs.truncate(size);
+        let mut items: Vec<CarrierOrder> = recs.iter().map(|r| r.view(now)).collect();
+        if !more {
+            // The porting orders Support made follow the new orders, on the last page.
+            self.settle_desk(now)?;
+            items.extend(self.db.ports()?.iter().map(|p| p.view(now)));
+        }
         Ok(Page {
             next: recs.last().filter(|_| more).map(|r| r.seq.to_string()),
-            items: recs.iter().map(|r| r.view(now)).collect(),
+            items,
         })
     }
 
@@ -1273,9 +1290,13 @@ impl SimCarrier {
     }
 
     fn get_order_at(&self, id: &str, now: Timestamp) -> CarrierResult<CarrierOrder> {
+        if let Some(o) = self.db.order(id)? {
+            return Ok(o.view(now));
+        }
+        self.settle_desk(now)?;
         self.db
-            .order(id)?
-            .map(|o| o.view(now))
+            .port(id)?
+            .map(|p| p.view(now))
             .ok_or_else(|| CarrierError::NotFound(format!("order {id}")))
     }
 
@@ -1334,6 +1355,10 @@ fn mix(mut z: u64) -> u64 {
 impl CarrierApi for SimCarrier {
     fn describe(&self) -> String {
         "the simulated carrier".into()
+    }
+
+    fn support(&self) -> Option<&dyn crate::carrier::support::SupportCases> {
+        Some(self)
     }
 
     async fn search_available_numbers(&self, q: &AvailableSearch) -> CarrierResult<Page<E164>> {

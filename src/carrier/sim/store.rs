@@ -1,6 +1,7 @@
 //! The simulation's records in its sled tree: postcard values under prefixed keys, written
 //! in batches so one call's changes land together.
 
+use super::desk::{AttachmentSetRec, CaseRec, PortRec};
 use super::records::{GroupRec, Meta, NumberRec, OrderRec};
 use crate::carrier::api::{
     CarrierConnector, CarrierError, CarrierResult, SipMediaApplication, SipRule,
@@ -16,6 +17,9 @@ const CONNECTOR: &[u8] = b"v/";
 const GROUP: &[u8] = b"g/";
 const APP: &[u8] = b"s/";
 const RULE: &[u8] = b"r/";
+const CASE: &[u8] = b"c/";
+const PORT: &[u8] = b"p/";
+const ATTACHMENTS: &[u8] = b"a/";
 
 fn key(prefix: &[u8], id: &[u8]) -> Vec<u8> {
     let mut k = prefix.to_vec();
@@ -138,6 +142,26 @@ impl Db {
         self.scan(APP, None).collect()
     }
 
+    pub fn case(&self, id: &str) -> CarrierResult<Option<CaseRec>> {
+        self.get(&key(CASE, id.as_bytes()))
+    }
+
+    pub fn cases(&self) -> CarrierResult<Vec<CaseRec>> {
+        self.scan(CASE, None).collect()
+    }
+
+    pub fn port(&self, id: &str) -> CarrierResult<Option<PortRec>> {
+        self.get(&key(PORT, id.as_bytes()))
+    }
+
+    pub fn ports(&self) -> CarrierResult<Vec<PortRec>> {
+        self.scan(PORT, None).collect()
+    }
+
+    pub fn attachment_set(&self, id: &str) -> CarrierResult<Option<AttachmentSetRec>> {
+        self.get(&key(ATTACHMENTS, id.as_bytes()))
+    }
+
     pub fn writer(&self) -> Writer<'_> {
         Writer {
             db: self,
@@ -196,6 +220,19 @@ impl Writer<'_> {
 
     pub fn put_rule(&mut self, r: &SipRule) {
         self.batch.insert(key(RULE, r.id.as_bytes()), encode(r));
+    }
+
+    pub fn put_case(&mut self, c: &CaseRec) {
+        self.batch.insert(key(CASE, c.id.as_bytes()), encode(c));
+    }
+
+    pub fn put_port(&mut self, p: &PortRec) {
+        self.batch.insert(key(PORT, p.id.as_bytes()), encode(p));
+    }
+
+    pub fn put_attachment_set(&mut self, a: &AttachmentSetRec) {
+        self.batch
+            .insert(key(ATTACHMENTS, a.id.as_bytes()), encode(a));
     }
 
     /// Applies the changes atomically and flushes them: an answer is never given for a
