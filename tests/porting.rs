@@ -133,7 +133,11 @@ impl Rig {
     }
 
     fn request(&self, id: &RequestId) -> SupportRequest {
-        self.engine.store().request(id).unwrap().expect("the request")
+        self.engine
+            .store()
+            .request(id)
+            .unwrap()
+            .expect("the request")
     }
 
     fn number(&self, n: &E164) -> Option<PhoneNumber> {
@@ -188,7 +192,11 @@ fn a_port_in_is_a_support_case_and_follows_the_porting_order_to_the_inventory() 
         NumberStatus::PortinInProgress
     );
     let a = rig.settle(o.job.unwrap());
-    assert!(a.ok && a.message.contains("AWS Support opened case"), "{}", a.message);
+    assert!(
+        a.ok && a.message.contains("AWS Support opened case"),
+        "{}",
+        a.message
+    );
     assert_eq!(rig.sim.calls("CreateCase"), 1);
 
     // Support reviews the case and makes the porting order: documents are pending.
@@ -198,7 +206,9 @@ fn a_port_in_is_a_support_case_and_follows_the_porting_order_to_the_inventory() 
     let r = rig.request(&request);
     assert_eq!(r.status, RequestStatus::PendingDocuments);
     assert!(
-        r.thread.iter().any(|m| m.author == Author::Support && m.text.contains("can be ported in")),
+        r.thread
+            .iter()
+            .any(|m| m.author == Author::Support && m.text.contains("can be ported in")),
         "{:?}",
         r.thread
     );
@@ -227,7 +237,11 @@ fn a_port_in_is_a_support_case_and_follows_the_porting_order_to_the_inventory() 
     let r = rig.request(&request);
     assert_eq!(r.status, RequestStatus::Completed);
     for n in &numbers {
-        assert_eq!(rig.number(n).unwrap().status, NumberStatus::Unassigned, "{n}");
+        assert_eq!(
+            rig.number(n).unwrap().status,
+            NumberStatus::Unassigned,
+            "{n}"
+        );
     }
     assert_eq!(rig.sim.calls("CreateCase"), 1);
 }
@@ -282,7 +296,11 @@ fn a_case_whose_creation_may_have_been_applied_is_found_not_filed_twice() {
     let o = rig.act(port_in_form(&rig, numbers));
     let a = rig.settle(o.job.unwrap());
     assert!(a.ok, "{}", a.message);
-    assert_eq!(rig.sim.calls("CreateCase"), 1, "one case, found with DescribeCases");
+    assert_eq!(
+        rig.sim.calls("CreateCase"),
+        1,
+        "one case, found with DescribeCases"
+    );
     assert!(rig.sim.calls("DescribeCases") >= 1);
     let request = o.request.unwrap();
     assert!(rig.engine.store().carrier_id(request.as_str()).is_some());
@@ -323,7 +341,10 @@ fn a_port_out_gets_its_date_and_the_numbers_are_marked_ported_out() {
     rig.clock.advance(Duration::from_secs(20));
     rig.run_ready();
     rig.sync();
-    assert_eq!(rig.number(&numbers[0]).unwrap().status, NumberStatus::Unassigned);
+    assert_eq!(
+        rig.number(&numbers[0]).unwrap().status,
+        NumberStatus::Unassigned
+    );
     let o = rig.act(Action::SubmitRequest(NewRequest::PortOut {
         form: PortOut {
             numbers: numbers.clone(),

@@ -4,7 +4,7 @@
 
 use super::api::{CarrierApi, CarrierError, CarrierResult, Page};
 use super::support::{
-    find_port_codes, CaseAttachment, CaseQuery, NewCase, PortCodes, SupportCases, SupportCase,
+    find_port_codes, CaseAttachment, CaseQuery, NewCase, PortCodes, SupportCase, SupportCases,
 };
 use crate::domain::{
     case_mark, case_text, desk_text, loa_document, Action, Author, CarrierOrder,
@@ -16,9 +16,8 @@ use std::sync::Arc;
 
 /// Support's cases for a job: the carrier has a support desk, or says why not.
 fn desk(api: &dyn CarrierApi) -> CarrierResult<&dyn SupportCases> {
-    api.support().ok_or_else(|| {
-        CarrierError::BadRequest(format!("{} has no support desk", api.describe()))
-    })
+    api.support()
+        .ok_or_else(|| CarrierError::BadRequest(format!("{} has no support desk", api.describe())))
 }
 
 fn local_request(engine: &Engine, job: &Job) -> CarrierResult<SupportRequest> {
@@ -182,7 +181,10 @@ pub async fn perform(
 }
 
 /// Every case Support lists (resolved ones too), page by page.
-async fn all_cases(support: &dyn SupportCases, ids: Vec<String>) -> CarrierResult<Vec<SupportCase>> {
+async fn all_cases(
+    support: &dyn SupportCases,
+    ids: Vec<String>,
+) -> CarrierResult<Vec<SupportCase>> {
     let mut out = Vec::new();
     let mut next = None;
     loop {
@@ -246,7 +248,9 @@ async fn all_messages(
     let mut out = Vec::new();
     let mut next: Option<String> = None;
     loop {
-        let page = support.describe_communications(case, next.as_deref()).await?;
+        let page = support
+            .describe_communications(case, next.as_deref())
+            .await?;
         out.extend(page.items);
         match page.next {
             Some(t) => next = Some(t),
@@ -347,9 +351,7 @@ pub async fn progress(
                 .and_then(|o| o.foc_date.as_deref())
                 .and_then(Timestamp::parse),
             thread: Some(thread),
-            resolved: cases
-                .iter()
-                .any(|c| c.id == case && c.status == "resolved"),
+            resolved: cases.iter().any(|c| c.id == case && c.status == "resolved"),
         });
     }
     Ok(out)

@@ -2,9 +2,9 @@
 //! `Action`, decided by `rules::decide` and applied by the engine as one transaction.
 
 use super::{
-    AccountId, Assignee, CallingName, CaseProgress, CarrierConnector, CarrierGroup, CarrierNumber,
-    CarrierSettings, Category, GroupId, GroupMember, JobAnswer, JobId, Loa, LoaFile, OrderId, PortIn,
-    PortOut, ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
+    AccountId, Assignee, CallingName, CarrierConnector, CarrierGroup, CarrierNumber,
+    CarrierSettings, CaseProgress, Category, GroupId, GroupMember, JobAnswer, JobId, Loa, LoaFile,
+    OrderId, PortIn, PortOut, ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
 };
 use serde::{Deserialize, Serialize};
 
@@ -459,7 +459,10 @@ impl Action {
                 "sync voice connectors, groups and the default calling name".into()
             }
             Action::SubmitLoaFile { request, loa, file } => {
-                format!("submit LOA for {request} ({}, file {})", loa.carrier, file.name)
+                format!(
+                    "submit LOA for {request} ({}, file {})",
+                    loa.carrier, file.name
+                )
             }
             Action::SyncRequests { cases } => match cases.as_slice() {
                 [one] => format!("sync support request {}", one.request),

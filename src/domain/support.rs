@@ -292,7 +292,9 @@ pub mod desk_text {
     }
 
     pub fn loa_mismatch(why: &str) -> String {
-        format!("The LOA does not match the carrier's records: {why}. Please submit a corrected LOA.")
+        format!(
+            "The LOA does not match the carrier's records: {why}. Please submit a corrected LOA."
+        )
     }
 
     pub fn port_out_credentials(account: &str, date: Timestamp) -> String {

@@ -7,8 +7,8 @@ use super::errors::carrier_error;
 use super::ops::Operation;
 use crate::carrier::api::{CarrierError, CarrierResult, Page};
 use crate::carrier::support::{
-    AttachmentSet, CaseAttachment, CaseMessage, CaseQuery, NewCase, PortCodeOverrides,
-    SupportCase, SupportCases, SupportCategory, SupportService,
+    AttachmentSet, CaseAttachment, CaseMessage, CaseQuery, NewCase, PortCodeOverrides, SupportCase,
+    SupportCases, SupportCategory, SupportService,
 };
 use crate::domain::Timestamp;
 use aws_sdk_support::primitives::{Blob, DateTime, DateTimeFormat};

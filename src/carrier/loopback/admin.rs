@@ -52,6 +52,14 @@ struct AcquisitionFault {
     number: Option<String>,
 }
 
+/// Whether the account's support plan allows the Support API (`false`: every Support
+/// call answers `SubscriptionRequiredException`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SupportPlan {
+    allowed: bool,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Advance {
@@ -122,6 +130,11 @@ pub fn handle(
             if let Some(n) = f.number {
                 faults.fail_acquisition_of(number(&n)?);
             }
+            Ok((204, None))
+        }
+        ("POST", ["support-plan"]) => {
+            let p: SupportPlan = body(bytes)?;
+            admin.sim.set_support_plan(p.allowed);
             Ok((204, None))
         }
         ("DELETE", ["faults"]) => {

@@ -1,11 +1,14 @@
 //! A loopback HTTP/1.1 server that speaks the real `chime-sdk-voice` wire protocol
 //! (restJson1) in front of any `CarrierApi`, so the AWS SDK client can be pointed at it
 //! with `endpoint_url`: the real adapter is tested offline, and an administrator can try it
-//! against the simulation (`phonedesk fake-chime`). It counts requests per operation,
-//! ignores SigV4 signatures, and binds loopback addresses only. Routes: `docs/carrier.md`.
+//! against the simulation (`phonedesk fake-chime`). It also speaks AWS Support's protocol
+//! (awsJson1_1) when the carrier has a support desk (`CarrierApi::support`). It counts
+//! requests per operation, ignores SigV4 signatures, and binds loopback addresses only.
+//! Routes: `docs/carrier.md`.
 
 mod admin;
 mod routes;
+mod support;
 mod wire;
 
 pub use admin::SimAdmin;
@@ -144,6 +147,11 @@ fn decode(text: &str) -> String {
 
 async fn serve(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let method = req.method().as_str().to_string();
+    let target = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let segments: Vec<String> = req
         .uri()
         .path()
@@ -184,6 +192,9 @@ async fn serve(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
             )),
         };
     }
+    if let Some(target) = target.filter(|_| method == "POST" && segments.is_empty()) {
+        return serve_support(state, &target, &body).await;
+    }
     let request = routes::Request {
         method,
         segments,
@@ -196,6 +207,56 @@ async fn serve(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
     match routes::handle(state.api.as_ref(), &request).await {
         Ok((status, v)) => answer(status, v),
         Err(e) => error(e),
+    }
+}
+
+/// An AWS Support call (awsJson1_1).
+async fn serve_support(state: &State, target: &str, body: &[u8]) -> Response<Full<Bytes>> {
+    let result = match (support::operation(target), state.api.support()) {
+        (Some(op), Some(desk)) => {
+            state.counts.bump(op);
+            support::handle(desk, op, body).await
+        }
+        (None, _) => Err(support::JsonError {
+            status: 400,
+            exception: "UnknownOperationException",
+            message: "the X-Amz-Target names no AWS Support operation".into(),
+        }),
+        (Some(_), None) => Err(support::JsonError {
+            status: 404,
+            exception: "UnknownOperationException",
+            message: "this server has no support desk".into(),
+        }),
+    };
+    let (status, exception, value) = match result {
+        Ok(v) => (200, None, without_nulls(v)),
+        Err(e) => (e.status, Some(e.exception), e.body()),
+    };
+    let mut r = Response::builder()
+        .status(status)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amzn-requestid", "00000000-0000-4000-8000-000000000000");
+    if let Some(e) = exception {
+        r = r.header("x-amzn-errortype", e);
+    }
+    r.body(Full::new(Bytes::from(
+        serde_json::to_vec(&value).unwrap_or_default(),
+    )))
+    .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+/// Absent members are left out rather than written as `null`, as AWS does.
+fn without_nulls(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 

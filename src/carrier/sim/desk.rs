@@ -17,8 +17,8 @@ use crate::carrier::support::{
     SupportCategory, SupportService, PORT_IN_CATEGORY, PORT_OUT_CATEGORY,
 };
 use crate::domain::{
-    case_numbers, desk_text, Category, Desk, OrderType, OrderedNumberStatus, PortIn,
-    ProductType, RequestId, RequestKind, RequestStatus, SupportRequest, Timestamp, E164,
+    case_numbers, desk_text, Category, Desk, OrderType, OrderedNumberStatus, PortIn, ProductType,
+    RequestId, RequestKind, RequestStatus, SupportRequest, Timestamp, E164,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::Ordering;
@@ -224,9 +224,9 @@ impl SimCarrier {
         let due = cases
             .iter()
             .any(|c| c.next_step.is_some_and(|(at, _)| at <= now));
-        let ending = ports.iter().any(|p| {
-            !p.settled && p.status_at(now) == CarrierOrderStatus::Successful
-        });
+        let ending = ports
+            .iter()
+            .any(|p| !p.settled && p.status_at(now) == CarrierOrderStatus::Successful);
         if !due && !ending {
             return Ok(());
         }
@@ -296,7 +296,11 @@ impl SimCarrier {
         meta: &mut super::records::Meta,
         w: &mut super::store::Writer<'_>,
     ) -> CarrierResult<()> {
-        let body = case.messages.first().map(|m| m.body.clone()).unwrap_or_default();
+        let body = case
+            .messages
+            .first()
+            .map(|m| m.body.clone())
+            .unwrap_or_default();
         let request = RequestId(case.id.clone());
         let policy = &self.settings.policy;
         let mut port = match &case.port {
@@ -544,8 +548,7 @@ impl SupportCases for SimCarrier {
                     "an attachment set holds three files at most".into(),
                 ));
             }
-            set.files
-                .extend(files.iter().map(|f| f.file_name.clone()));
+            set.files.extend(files.iter().map(|f| f.file_name.clone()));
             let mut w = s.db.writer();
             w.put_attachment_set(&set);
             w.commit()?;

@@ -107,7 +107,6 @@ fn numbers_of(action: &Action) -> Vec<E164> {
     }
 }
 
-
 /// Keeps a scratch decision's writes, without the simulated desk's scheduled work: with a
 /// remote carrier, its own desk and orders answer instead.
 fn keep_without_desk(tx: &mut Tx, changes: Vec<Change>) {
@@ -139,7 +138,10 @@ fn records_of(action: &Action) -> Vec<String> {
         | Action::DeleteVoiceConnector { connector } => vec![connector.0.clone()],
         Action::UpdateGroup { group, .. } | Action::DeleteGroup { group } => vec![group.0.clone()],
         Action::SetDefaultCallingName { .. } => vec!["settings".into()],
-        other => other.request().map(|r| vec![r.0.clone()]).unwrap_or_default(),
+        other => other
+            .request()
+            .map(|r| vec![r.0.clone()])
+            .unwrap_or_default(),
     }
 }
 
@@ -250,7 +252,6 @@ fn check_loa_file(file: &LoaFile) -> Result<(), RuleError> {
     }
     Ok(())
 }
-
 
 /// Requests as the carrier shows them: what differs is applied.
 fn sync_requests(ctx: &Ctx, tx: &mut Tx, cases: &[CaseProgress]) -> Result<Outcome, RuleError> {

@@ -421,11 +421,7 @@ pub(super) fn submit_loa(
             r.foc_date = Some(date);
             r.next_step_at = Some(date);
             schedule_step(tx, id, date);
-            support_reply(
-                &mut r,
-                ctx.now,
-                desk_text::loa_accepted(date),
-            );
+            support_reply(&mut r, ctx.now, desk_text::loa_accepted(date));
             if let Some(order_id) = form
                 .numbers
                 .first()
@@ -633,11 +629,7 @@ pub(super) fn step(
         (RequestKind::PortOut(_), RequestStatus::Submitted) => {
             let (account, pin) = ctx.desk.port_out_credentials(id);
             let date = ctx.desk.port_date(id, now, ctx.policy);
-            support_reply(
-                &mut r,
-                now,
-                desk_text::port_out_credentials(&account, date),
-            );
+            support_reply(&mut r, now, desk_text::port_out_credentials(&account, date));
             r.port_out_account = Some(account);
             r.port_out_pin = Some(pin);
             r.status = RequestStatus::Foc;
