@@ -448,6 +448,9 @@ pub enum SupportCmd {
         btn: String,
         #[arg(long)]
         service_address: String,
+        /// The signed LOA document to attach to the AWS Support case (5 MB at most).
+        #[arg(long, value_name = "PATH")]
+        file: Option<std::path::PathBuf>,
     },
     /// Ask support to cancel a request (asks for confirmation).
     Cancel { id: String },

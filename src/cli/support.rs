@@ -63,6 +63,7 @@ pub fn run(ctx: &mut Ctx, cmd: SupportCmd) -> Res {
             authorizing_person,
             btn,
             service_address,
+            file,
         } => {
             let loa = Loa {
                 carrier,
@@ -71,7 +72,8 @@ pub fn run(ctx: &mut Ctx, cmd: SupportCmd) -> Res {
                 service_address,
                 submitted_at: ctx.now(),
             };
-            submit_loa(ctx, request_id(&id), loa)
+            let file = file.map(|path| read_loa_file(&path)).transpose()?;
+            submit_loa(ctx, request_id(&id), loa, file)
         }
         SupportCmd::Cancel { id } => {
             ctx.confirm(&format!("Ask support to cancel {}?", one_line(&id)))?;
@@ -96,8 +98,96 @@ fn request_id(text: &str) -> RequestId {
 }
 
 fn act(ctx: &mut Ctx, action: Action) -> Res {
-    let o = ctx.act(action)?;
-    ctx.report(&o)
+    match ctx.act(action) {
+        Ok(o) => ctx.report(&o),
+        Err(e) => paste_without_support_plan(ctx, e),
+    }
+}
+
+fn file_words(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file",
+        std::io::ErrorKind::PermissionDenied => "permission denied",
+        std::io::ErrorKind::IsADirectory => "it is a directory",
+        _ => "it could not be read",
+    }
+}
+
+/// The LOA document, read whole (AWS Support takes 5 MB per file).
+fn read_loa_file(path: &std::path::Path) -> Res<LoaFile> {
+    let shown = one_line(&path.display().to_string()).into_owned();
+    let size = std::fs::metadata(path)
+        .map_err(|e| {
+            CliError::refused(format!(
+                "cannot read the LOA file {shown}: {}",
+                file_words(&e)
+            ))
+        })?
+        .len();
+    if size as usize > LOA_FILE_MAX {
+        return Err(CliError::refused(format!(
+            "the LOA file {shown} is larger than the 5 MB AWS Support takes"
+        )));
+    }
+    let data = std::fs::read(path).map_err(|e| {
+        CliError::refused(format!(
+            "cannot read the LOA file {shown}: {}",
+            file_words(&e)
+        ))
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "loa".into());
+    Ok(LoaFile { name, data })
+}
+
+/// Without a support plan that allows AWS Support's API, a new request's case cannot be
+/// filed by phonedesk: said in one line, with the case ready to paste into the Support
+/// Center. The request stays recorded; its job can be retried later or cancelled.
+fn paste_without_support_plan(ctx: &mut Ctx, e: CliError) -> Res {
+    let no_plan = crate::carrier::api::CarrierError::SubscriptionRequired.to_string();
+    if !e.message.contains(&no_plan) {
+        return Err(e);
+    }
+    let failed = ctx
+        .engine
+        .store()
+        .jobs()?
+        .into_iter()
+        .filter(|j| matches!(j.action, Action::SubmitRequest(_)) && j.is_failed())
+        .max_by_key(|j| j.id);
+    let Some((job, r)) = failed.and_then(|j| {
+        let r = ctx.engine.store().request(&j.request()?).ok()??;
+        Some((j.id, r))
+    }) else {
+        return Err(e);
+    };
+    let case = case_text(&r);
+    let category = match r.kind {
+        RequestKind::PortIn(_) => "Phone Number Port In",
+        RequestKind::PortOut(_) => "Phone Number Port Out",
+        RequestKind::Other => "General guidance",
+    };
+    let line = format!(
+        "AWS Support's API needs a support plan that allows it (Business or higher): {} is recorded here ({job} can be retried once it does, or cancelled); file the case in the Support Center (Account and billing, Chime SDK (Number Management), {category}) with this text:",
+        r.id
+    );
+    if ctx.json {
+        return ctx.print_json(&json!({
+            "ok": false,
+            "error": line,
+            "request": r.id.as_str(),
+            "job": job.to_string(),
+            "case": { "subject": case.subject, "body": case.body, "category": category },
+        }));
+    }
+    writeln!(ctx.out, "{}", one_line(&line))?;
+    writeln!(ctx.out)?;
+    writeln!(ctx.out, "Subject: {}", one_line(&case.subject))?;
+    writeln!(ctx.out)?;
+    writeln!(ctx.out, "{}", lines(&case.body))?;
+    Ok(())
 }
 
 /// A required flag of the port-in form that was not given at all: a usage error (exit 2),
@@ -106,11 +196,23 @@ fn act(ctx: &mut Ctx, action: Action) -> Res {
 /// Submits an LOA and answers with the request's new status. An LOA the carrier's records
 /// do not match is kept (support asks for a corrected one), but the command exits 1 so a
 /// script sees that the port is not scheduled.
-fn submit_loa(ctx: &mut Ctx, id: RequestId, loa: Loa) -> Res {
-    let o = ctx.act(Action::SubmitLoa {
-        request: id.clone(),
-        loa,
-    })?;
+fn submit_loa(ctx: &mut Ctx, id: RequestId, loa: Loa, file: Option<LoaFile>) -> Res {
+    let action = match file {
+        Some(file) => Action::SubmitLoaFile {
+            request: id.clone(),
+            loa,
+            file,
+        },
+        None => Action::SubmitLoa {
+            request: id.clone(),
+            loa,
+        },
+    };
+    if ctx.engine.remote().is_some() {
+        // AWS Support answers in the case; the sync brings the port's progress.
+        return act(ctx, action);
+    }
+    let o = ctx.act(action)?;
     let r = ctx.engine.store().request(&id)?;
     let status = r.as_ref().map(|r| r.status);
     let accepted = status == Some(RequestStatus::Foc);
