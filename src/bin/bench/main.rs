@@ -2,10 +2,13 @@
 //!
 //!     cargo run --release --bin bench -- core            # the figures in the README
 //!     cargo run --release --bin bench -- seed --db DIR --numbers 100000
+//!     cargo build --release --bins && target/release/bench carrier   # see carrier.rs
 //!
 //! `seed` fills a database through the engine (real orders, completed by the scheduler's
 //! path) for the console and SSH benchmarks; open it with a config whose inventory limit is
 //! at least the number count.
+
+mod carrier;
 
 use phonedesk::carrier::SimulatedCarrier;
 use phonedesk::domain::*;
@@ -23,6 +26,14 @@ fn main() {
             &flag(&args, "--db")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| usage()),
+        ),
+        Some("carrier") => carrier::run(
+            flag(&args, "--numbers")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(100_000),
+            flag(&args, "--order")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1_000),
         ),
         Some("seed") => {
             let db = flag(&args, "--db")
@@ -42,7 +53,7 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench core | bench seed --db DIR [--numbers N]");
+    eprintln!("usage: bench core | bench seed --db DIR [--numbers N] | bench carrier [--numbers N] [--order N]");
     std::process::exit(2)
 }
 
