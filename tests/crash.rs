@@ -110,7 +110,17 @@ fn acknowledged_actions_survive_sigkill() {
         // still hold the database lock until it has really exited.
         wait_group_gone(child.id() as i32, seed);
 
-        let check = desk.run(&["check"]);
+        // The kernel may release a killed process's file lock a moment after the process
+        // has left the process table on a loaded machine: "in use" is waited out (briefly),
+        // anything else fails the test.
+        let mut check = desk.run(&["check"]);
+        let waited = Instant::now();
+        while check.stderr.contains("in use by another phonedesk process")
+            && waited.elapsed() < Duration::from_secs(10)
+        {
+            std::thread::sleep(Duration::from_millis(50));
+            check = desk.run(&["check"]);
+        }
         assert_eq!(
             check.code, 0,
             "seed {seed}, round {round}: check failed after SIGKILL: {check:?}"
