@@ -291,7 +291,7 @@ pub const COMMANDS: &[CmdInfo] = &[
         "export",
         Inventory,
         ["e"],
-        "Export the inventory to a CSV file"
+        "Export the inventory as CSV"
     ),
     cmd!(
         DismissFailed,
