@@ -4,7 +4,7 @@
 use super::args::JobsCmd;
 use super::{output, CliError, Ctx, Res};
 use crate::carrier::worker::{self, Answered, WorkerSettings};
-use crate::domain::{Action, Job, JobId, JobState};
+use crate::domain::{Action, JobId};
 use crate::engine::Engine;
 use crate::local_time::Shown;
 use serde_json::json;
@@ -78,21 +78,6 @@ fn parse(text: &str) -> Res<JobId> {
     })
 }
 
-fn state_words(j: &Job) -> String {
-    match &j.state {
-        JobState::Queued if j.attempts == 0 => "waiting to be sent".into(),
-        JobState::Queued => format!(
-            "waiting to be sent again{}",
-            j.last_error
-                .as_deref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default()
-        ),
-        JobState::Sent { at } => format!("sent at {}, no answer yet", at.shown()),
-        JobState::Failed { reason, .. } => format!("failed: {reason}"),
-    }
-}
-
 fn list(ctx: &mut Ctx) -> Res {
     let jobs = ctx.engine.store().jobs()?;
     if ctx.json {
@@ -104,7 +89,7 @@ fn list(ctx: &mut Ctx) -> Res {
                     "what": j.describe(),
                     "actor": j.actor,
                     "state": j.state.label(),
-                    "detail": state_words(j),
+                    "detail": j.state_words(Shown::shown),
                     "attempts": j.attempts,
                     "created_at": j.created_at.rfc3339(),
                     "numbers": j.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
@@ -124,7 +109,7 @@ fn list(ctx: &mut Ctx) -> Res {
             j.id.to_string(),
             j.state.label(),
             output::one_line(&j.describe()),
-            output::one_line(&state_words(j))
+            output::one_line(&j.state_words(Shown::shown))
         )?;
     }
     Ok(())

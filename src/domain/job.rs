@@ -95,6 +95,23 @@ impl Job {
     pub fn describe(&self) -> String {
         self.action.describe()
     }
+
+    /// Where the job stands, in words, for every front end; `shown` writes a time in the
+    /// reader's zone.
+    pub fn state_words(&self, shown: impl Fn(Timestamp) -> String) -> String {
+        match &self.state {
+            JobState::Queued if self.attempts == 0 => "waiting to be sent".into(),
+            JobState::Queued => format!(
+                "waiting to be sent again{}",
+                self.last_error
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            ),
+            JobState::Sent { at } => format!("sent at {}, no answer yet", shown(*at)),
+            JobState::Failed { reason, .. } => format!("failed: {reason}"),
+        }
+    }
 }
 
 /// What the carrier said to a job, as the worker reports it.

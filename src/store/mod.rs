@@ -645,6 +645,12 @@ impl Store {
         self.all(JOBS)
     }
 
+    /// The job waiting, running or failed on a number, for the lists and details.
+    pub fn job_on_number(&self, number: &E164) -> Option<Job> {
+        let id = self.job_on(&format!("n:{number}"))?;
+        self.job(id).ok().flatten()
+    }
+
     /// The job on a number (`n:+1…`) or record (`r:vc-3`), if one is waiting or running.
     pub fn job_on(&self, key: &str) -> Option<JobId> {
         self.tree(JOB_INDEX)

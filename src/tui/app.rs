@@ -105,6 +105,8 @@ pub struct App {
     current: ScreenId,
     previous: ScreenId,
     screens: Vec<Box<dyn Screen + Send>>,
+    /// The tabs shown: Jobs only with a remote carrier (the simulated one answers at once).
+    tabs: Vec<ScreenId>,
     stale: HashSet<ScreenId>,
     overlay: Overlay,
     status: Status,
@@ -137,8 +139,13 @@ impl App {
             Box::new(screens::support::Support::new()),
             Box::new(screens::directory::Directory::new()),
             Box::new(screens::audit::Audit::new()),
+            Box::new(screens::jobs::Jobs::new()),
             Box::new(screens::provision::Provision::new()),
         ];
+        let mut tabs = ScreenId::TABS.to_vec();
+        if engine.remote().is_some() {
+            tabs.push(ScreenId::Jobs);
+        }
         let mut app = App {
             engine,
             actor,
@@ -150,11 +157,8 @@ impl App {
             current: ScreenId::Inventory,
             previous: ScreenId::Inventory,
             screens,
-            stale: ScreenId::TABS
-                .iter()
-                .copied()
-                .chain([ScreenId::Provision])
-                .collect(),
+            stale: ScreenId::ALL.into_iter().collect(),
+            tabs,
             overlay: Overlay::None,
             status: Status::info("Welcome. ? lists this screen's keys; : runs a command."),
             header: Header::default(),
@@ -443,7 +447,7 @@ impl App {
         if handled {
             return effects;
         }
-        let tabs = ScreenId::TABS;
+        let tabs = self.tabs.clone();
         let pos = tabs.iter().position(|t| *t == id.tab()).unwrap_or(0);
         match cmd {
             Cmd::Quit => effects.extend(self.request_quit()),
@@ -464,6 +468,16 @@ impl App {
             Cmd::GoSupport => effects.push(Effect::Go(ScreenId::Support)),
             Cmd::GoDirectory => effects.push(Effect::Go(ScreenId::Directory)),
             Cmd::GoAudit => effects.push(Effect::Go(ScreenId::Audit)),
+            Cmd::GoJobs if self.tabs.contains(&ScreenId::Jobs) => {
+                effects.push(Effect::Go(ScreenId::Jobs))
+            }
+            Cmd::GoJobs => {
+                self.status = Status::info(
+                    "No carrier jobs here: the simulated carrier answers every change at once. \
+                     With [carrier] kind = \"chime-sdk-voice\", changes wait on the Jobs screen \
+                     for the carrier's answer.",
+                )
+            }
             Cmd::Provision => effects.push(Effect::Go(ScreenId::Provision)),
             Cmd::Back => {
                 if !self.screens[index(id)].filter().is_empty() {
@@ -512,7 +526,7 @@ impl App {
 
     /// Reloads the current screen now and the others when they are next shown.
     fn refresh_all(&mut self) {
-        for id in ScreenId::TABS.iter().copied().chain([ScreenId::Provision]) {
+        for id in ScreenId::ALL {
             self.stale.insert(id);
         }
         self.refresh_screen(self.current);
@@ -765,7 +779,7 @@ impl App {
         // The widest labels that fit: full titles with two spaces, full titles with one
         // (80 columns), then short names (the minimum width, 60 columns).
         let labels = |style: usize| -> Vec<String> {
-            ScreenId::TABS
+            self.tabs
                 .iter()
                 .enumerate()
                 .map(|(i, id)| {
@@ -804,7 +818,7 @@ impl App {
         if lead > 0 {
             spans.push(Span::raw(" "));
         }
-        for (id, text) in ScreenId::TABS.iter().zip(texts) {
+        for (id, text) in self.tabs.iter().zip(texts) {
             let active = *id == self.current.tab();
             spans.push(Span::styled(
                 text,
@@ -843,7 +857,8 @@ fn index(id: ScreenId) -> usize {
         ScreenId::Support => 4,
         ScreenId::Directory => 5,
         ScreenId::Audit => 6,
-        ScreenId::Provision => 7,
+        ScreenId::Jobs => 7,
+        ScreenId::Provision => 8,
     }
 }
 

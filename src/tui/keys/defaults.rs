@@ -18,6 +18,7 @@ pub enum Scope {
     Support,
     Directory,
     Audit,
+    Jobs,
 }
 
 impl Scope {
@@ -33,6 +34,7 @@ impl Scope {
             Scope::Support => "Support",
             Scope::Directory => "Directory",
             Scope::Audit => "Audit",
+            Scope::Jobs => "Jobs",
         }
     }
 
@@ -71,6 +73,7 @@ pub enum Cmd {
     GoSupport,
     GoDirectory,
     GoAudit,
+    GoJobs,
     // Navigation
     Up,
     Down,
@@ -118,6 +121,9 @@ pub enum Cmd {
     ToggleCalling,
     ToggleSms,
     ToggleEncryption,
+    // Jobs
+    RetryJob,
+    CancelJob,
 }
 
 macro_rules! cmd {
@@ -183,6 +189,13 @@ pub const COMMANDS: &[CmdInfo] = &[
     cmd!(GoSupport, "support", Global, ["5"], "Support"),
     cmd!(GoDirectory, "directory", Global, ["6"], "Directory"),
     cmd!(GoAudit, "audit", Global, ["7"], "Audit log"),
+    cmd!(
+        GoJobs,
+        "jobs",
+        Global,
+        ["8"],
+        "Carrier jobs: changes waiting for the real carrier"
+    ),
     cmd!(
         Provision,
         "provision",
@@ -420,5 +433,19 @@ pub const COMMANDS: &[CmdInfo] = &[
         Directory,
         ["t"],
         "Turn the connector's encryption on/off"
+    ),
+    cmd!(
+        RetryJob,
+        "retry",
+        Jobs,
+        ["R"],
+        "Send a failed job again (one sent before is looked up at the carrier first)"
+    ),
+    cmd!(
+        CancelJob,
+        "cancel-job",
+        Jobs,
+        ["x"],
+        "Cancel a failed or waiting job (asks first)"
     ),
 ];

@@ -885,6 +885,7 @@ impl Inventory {
         self.load_rows(cx.engine);
         let wide = area.width >= 110;
         let t = cx.theme;
+        let remote = cx.engine.remote().is_some();
         let rows: Vec<Row> = self
             .rows
             .iter()
@@ -895,9 +896,15 @@ impl Inventory {
                     .map(|a| self.names.assignee(a))
                     .unwrap_or_else(|| "-".into());
                 let status = match (p.ported_out, p.status.code()) {
-                    (true, _) => "Ported out",
-                    (false, StatusCode::Assigned) => "Assigned",
-                    _ => "Unassigned",
+                    (true, _) => Span::raw("Ported out"),
+                    (false, StatusCode::Assigned) => Span::raw("Assigned"),
+                    _ => Span::raw("Unassigned"),
+                };
+                // A change on its way to a remote carrier shows instead, until answered.
+                let status = match remote.then(|| cx.engine.store().job_on_number(&p.number)) {
+                    Some(Some(j)) if j.is_failed() => Span::styled("Job failed", t.warn),
+                    Some(Some(_)) => Span::styled("Sending…", t.dim),
+                    _ => status,
                 };
                 let product = if wide {
                     p.product_type.label()
@@ -1029,6 +1036,28 @@ impl Inventory {
         let kv = |k: &str, v: String| {
             Line::from(vec![Span::styled(format!("{k:<22}"), t.dim), Span::raw(v)])
         };
+        // What is on its way to a remote carrier for this number, and where it stands.
+        let job: Vec<Line> = match cx.engine.store().job_on_number(&p.number) {
+            Some(j) => {
+                let mut lines = vec![kv(
+                    "Carrier job",
+                    format!(
+                        "{}: {} ({})",
+                        j.id,
+                        one_line(&j.describe()),
+                        one_line(&j.state_words(Shown::shown))
+                    ),
+                )];
+                if j.is_failed() {
+                    lines.push(kv(
+                        "",
+                        "On the Jobs screen, R sends it again and x cancels it.".into(),
+                    ));
+                }
+                lines
+            }
+            None => Vec::new(),
+        };
         let who = match p.assignee() {
             Some(a) => format!("{} ({})", self.names.assignee(a), a.kind_label()),
             None => "not assigned".into(),
@@ -1082,6 +1111,7 @@ impl Inventory {
             kv("Created", p.created_at.shown()),
             kv("Updated", p.updated_at.shown()),
         ];
+        let lines: Vec<Line> = job.into_iter().chain(lines).collect();
         f.render_widget(
             Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
             area,

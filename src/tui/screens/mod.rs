@@ -6,6 +6,7 @@ pub mod audit;
 pub mod deletion_queue;
 pub mod directory;
 pub mod inventory;
+pub mod jobs;
 pub mod names;
 pub mod orders;
 pub mod pending;
@@ -34,6 +35,7 @@ pub enum ScreenId {
     Support,
     Directory,
     Audit,
+    Jobs,
     Provision,
 }
 
@@ -48,6 +50,19 @@ impl ScreenId {
         ScreenId::Audit,
     ];
 
+    /// Every screen, the wizard and Jobs included.
+    pub const ALL: [ScreenId; 9] = [
+        ScreenId::Orders,
+        ScreenId::Pending,
+        ScreenId::Inventory,
+        ScreenId::DeletionQueue,
+        ScreenId::Support,
+        ScreenId::Directory,
+        ScreenId::Audit,
+        ScreenId::Jobs,
+        ScreenId::Provision,
+    ];
+
     pub fn title(self) -> &'static str {
         match self {
             ScreenId::Orders => "Orders",
@@ -57,6 +72,7 @@ impl ScreenId {
             ScreenId::Support => "Support",
             ScreenId::Directory => "Directory",
             ScreenId::Audit => "Audit",
+            ScreenId::Jobs => "Jobs",
             ScreenId::Provision => "Provision phone numbers",
         }
     }
@@ -79,6 +95,7 @@ pub fn sort_columns(scope: Scope) -> &'static [&'static str] {
         Scope::DeletionQueue => &deletion_queue::COLUMNS,
         Scope::Support => &support::COLUMNS,
         Scope::Audit => &audit::COLUMNS,
+        Scope::Jobs => &jobs::COLUMNS,
         _ => &[],
     }
 }

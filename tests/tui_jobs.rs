@@ -1,0 +1,158 @@
+//! The console with a remote carrier: a number with a change on its way says so in the
+//! Inventory and its details, and the Jobs screen lists the carrier jobs, retries a failed
+//! one and cancels it (confirmed). With the simulated carrier there is no Jobs tab.
+
+mod carrier_rig;
+mod support;
+mod tui_common;
+
+use carrier_rig::Rig;
+use phonedesk::domain::*;
+use phonedesk::tui::{App, UiOptions};
+use std::sync::Arc;
+use tui_common::{press, render};
+
+fn fixed(s: u64) -> Timestamp {
+    Timestamp::parse("2026-12-07T10:00:00Z")
+        .unwrap()
+        .plus(std::time::Duration::from_secs(s))
+}
+
+fn console(rig: &Rig, now: Timestamp) -> App {
+    phonedesk::local_time::use_zone(TimeZone::UTC);
+    App::new(
+        Arc::clone(&rig.engine),
+        tui_common::admin(),
+        UiOptions::default(),
+        now,
+    )
+    .unwrap()
+}
+
+/// A label change sent to the carrier and refused there: the job waits, failed.
+fn failed_label_job(rig: &Rig) -> (E164, JobId) {
+    let number = rig.provisioned(2).remove(0);
+    let job = rig
+        .engine
+        .dispatch(
+            &tui_common::admin(),
+            Action::SetLabel {
+                number: number.clone(),
+                label: Some("sales".into()),
+            },
+            fixed(0),
+        )
+        .unwrap()
+        .job
+        .expect("a carrier job");
+    rig.engine
+        .dispatch(
+            &Actor::carrier(),
+            Action::CarrierAnswer {
+                job,
+                answer: JobAnswer::Failed {
+                    reason: "the carrier did not answer in time, five times".into(),
+                },
+            },
+            fixed(5),
+        )
+        .unwrap();
+    (number, job)
+}
+
+#[test]
+fn a_failed_job_shows_on_its_number_and_on_the_jobs_screen() {
+    let rig = Rig::new();
+    let (number, job) = failed_label_job(&rig);
+    let mut app = console(&rig, fixed(10));
+
+    let inventory = render(&mut app, 120, 40);
+    assert!(inventory.contains("8 Jobs"), "{inventory}");
+    let row = inventory
+        .lines()
+        .find(|l| l.contains(&number.national()))
+        .expect("the number's row");
+    assert!(row.contains("Job failed"), "{row}");
+
+    // The details say which job and what to do.
+    let details = {
+        let mut app = console(&rig, fixed(10));
+        press(&mut app, fixed(10), "/");
+        press(&mut app, fixed(10), &number.as_str()[2..]);
+        press(&mut app, fixed(10), "<Enter><Enter>");
+        render(&mut app, 120, 40)
+    };
+    assert!(
+        details.contains(&format!("{job}: set the label")),
+        "{details}"
+    );
+    assert!(
+        details.contains("On the Jobs screen, R sends it again and x cancels it."),
+        "{details}"
+    );
+
+    press(&mut app, fixed(10), "8");
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("jobs_failed_{w}x{h}"), render(&mut app, w, h));
+    }
+}
+
+#[test]
+fn retry_requeues_and_cancel_asks_then_removes_the_job_leaving_the_number_as_it_was() {
+    let rig = Rig::new();
+    let (number, job) = failed_label_job(&rig);
+    let mut app = console(&rig, fixed(10));
+    press(&mut app, fixed(10), "8R");
+    let j = rig.engine.store().job(job).unwrap().expect("still there");
+    assert_eq!(j.state, JobState::Queued, "retried: waiting to be sent");
+    assert!(render(&mut app, 120, 40).contains("waiting to be sent"));
+
+    press(&mut app, fixed(11), "x");
+    let dialog = render(&mut app, 80, 24);
+    assert!(dialog.contains("Cancel carrier job"), "{dialog}");
+    // Enter alone does nothing until "I understand" is ticked.
+    press(&mut app, fixed(11), "<Enter>");
+    assert!(rig.engine.store().job(job).unwrap().is_some());
+    press(&mut app, fixed(11), "<Space><Enter>");
+    assert!(rig.engine.store().job(job).unwrap().is_none(), "cancelled");
+    let after = render(&mut app, 120, 40);
+    assert!(after.contains("No carrier jobs"), "{after}");
+    let n = rig.engine.store().number(&number).unwrap().unwrap();
+    assert_eq!(n.label, None, "nothing of the job was applied");
+}
+
+#[test]
+fn a_job_sent_to_the_carrier_cannot_be_cancelled_and_the_dialog_does_not_open() {
+    let rig = Rig::new();
+    let (_, job) = failed_label_job(&rig);
+    let mut app = console(&rig, fixed(10));
+    // Retried: the worker sends it, and before its answer is recorded it is "sent".
+    press(&mut app, fixed(10), "8R");
+    rig.engine
+        .dispatch(
+            &Actor::carrier(),
+            Action::CarrierAnswer {
+                job,
+                answer: JobAnswer::Sending,
+            },
+            fixed(11),
+        )
+        .unwrap();
+    press(&mut app, fixed(12), "x");
+    let screen = render(&mut app, 120, 40);
+    assert!(!screen.contains("Cancel carrier job"), "{screen}");
+    assert!(screen.contains(&job.to_string()), "{screen}");
+    assert!(rig.engine.store().job(job).unwrap().is_some());
+}
+
+#[test]
+fn the_simulated_carrier_has_no_jobs_tab_and_the_key_says_why() {
+    let w = tui_common::world();
+    let mut app = tui_common::app(&w);
+    let screen = render(&mut app, 120, 40);
+    assert!(!screen.contains("Jobs"), "{screen}");
+    press(&mut app, w.now, "8");
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("No carrier jobs here"), "{screen}");
+    assert!(screen.contains("Inventory"), "{screen}");
+}
