@@ -156,3 +156,28 @@ fn the_simulated_carrier_has_no_jobs_tab_and_the_key_says_why() {
     assert!(screen.contains("No carrier jobs here"), "{screen}");
     assert!(screen.contains("Inventory"), "{screen}");
 }
+
+#[test]
+fn a_background_trouble_and_its_end_show_on_the_status_line_not_on_stderr() {
+    let rig = Rig::new();
+    let mut app = console(&rig, fixed(0));
+    rig.engine.keep_troubles_off_stderr();
+    let mut events = rig.engine.subscribe();
+    rig.engine.trouble(
+        "the carrier sync",
+        Some("the carrier sync could not reach the carrier: \u{1b}[2Jconnection refused".into()),
+    );
+    let event = events.try_recv().expect("the trouble is announced");
+    app.handle_event(event, fixed(1));
+    let screen = render(&mut app, 120, 40);
+    let status = screen.lines().last().unwrap();
+    assert!(
+        status.contains("the carrier sync could not reach the carrier"),
+        "{screen}"
+    );
+    assert!(!screen.contains('\u{1b}'), "escaped: {screen}");
+    rig.engine.trouble("the carrier sync", None);
+    app.handle_event(events.try_recv().unwrap(), fixed(2));
+    let screen = render(&mut app, 120, 40);
+    assert!(screen.contains("the carrier sync works again"), "{screen}");
+}

@@ -163,7 +163,8 @@ async fn sync_requests(
 }
 
 /// A sync every `interval`, in the background of the console and `serve`; a failed sync
-/// is said once on stderr and tried again at the next interval.
+/// is said once (`Engine::trouble`: the server's log, every console) and tried again at
+/// the next interval.
 pub fn spawn_periodic(
     engine: Arc<Engine>,
     api: Arc<dyn CarrierApi>,
@@ -174,9 +175,8 @@ pub fn spawn_periodic(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = sync(&engine, api.as_ref(), &crate::engine::now).await {
-                eprintln!("phonedesk: {e}");
-            }
+            let synced = sync(&engine, api.as_ref(), &crate::engine::now).await;
+            engine.trouble("the carrier sync", synced.err().map(|e| e.to_string()));
         }
     })
 }

@@ -173,9 +173,12 @@ pub fn spawn(
         let mut events = engine.subscribe();
         let now = crate::engine::now;
         loop {
-            if let Err(e) = run_ready(&engine, api.as_ref(), &settings, &now).await {
-                eprintln!("phonedesk: the carrier worker could not record an answer: {e}");
-            }
+            let ran = run_ready(&engine, api.as_ref(), &settings, &now).await;
+            engine.trouble(
+                "the carrier worker",
+                ran.err()
+                    .map(|e| format!("the carrier worker could not record an answer: {e}")),
+            );
             let next = engine
                 .store()
                 .jobs()

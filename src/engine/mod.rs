@@ -56,7 +56,15 @@ pub struct Engine {
     /// Carrier jobs a worker is sending now: `serve`'s worker and a session's command may
     /// both find a job waiting, and only one may send it.
     claimed_jobs: Mutex<std::collections::HashSet<crate::domain::JobId>>,
+    /// Background troubles (the scheduler, the carrier worker, the sync) as last said, by
+    /// source: each is said when it starts, changes or ends, not at every try.
+    troubles: Mutex<std::collections::HashMap<&'static str, String>>,
+    /// Whether troubles also go to stderr: not while the console owns the terminal.
+    troubles_to_stderr: std::sync::atomic::AtomicBool,
 }
+
+/// The event action of a background trouble (and of its end): consoles show it.
+pub const TROUBLE: &str = "trouble";
 
 /// A job one worker is sending; released when dropped.
 pub struct JobClaim<'a> {
@@ -87,6 +95,38 @@ impl Engine {
             sessions: AtomicUsize::new(0),
             remote: std::sync::OnceLock::new(),
             claimed_jobs: Mutex::new(Default::default()),
+            troubles: Mutex::new(Default::default()),
+            troubles_to_stderr: std::sync::atomic::AtomicBool::new(true),
+        }
+    }
+
+    /// The console owns the terminal: background troubles are shown there, not on stderr.
+    pub fn keep_troubles_off_stderr(&self) {
+        self.troubles_to_stderr.store(false, Ordering::Relaxed);
+    }
+
+    /// A background task's state: `Some(words)` while it fails, `None` once it works.
+    /// Said (on stderr for a server's log, and as an event every console shows) only when
+    /// it starts, changes or ends.
+    pub fn trouble(&self, source: &'static str, failing: Option<String>) {
+        let said = {
+            let mut troubles = self.troubles.lock().unwrap_or_else(|e| e.into_inner());
+            match failing {
+                Some(words) if troubles.get(source) != Some(&words) => {
+                    troubles.insert(source, words.clone());
+                    Some((false, words))
+                }
+                None => troubles
+                    .remove(source)
+                    .map(|_| (true, format!("{source} works again"))),
+                Some(_) => None,
+            }
+        };
+        if let Some((ok, words)) = said {
+            if self.troubles_to_stderr.load(Ordering::Relaxed) {
+                eprintln!("phonedesk: {words}");
+            }
+            self.announce(&Actor::system(), TROUBLE, now(), ok, &words);
         }
     }
 
@@ -340,5 +380,45 @@ impl Drop for SessionGuard {
         self.engine.sessions.fetch_sub(1, Ordering::SeqCst);
         self.engine
             .announce(&Actor::viewer(&self.who), "session ended", now(), true, "");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine(dir: &Path) -> Engine {
+        let store = Store::open(&StoreOptions::new(dir.join("db"))).unwrap();
+        Engine::new(
+            store,
+            Arc::new(SimulatedCarrier::new(1, 0.0)),
+            Policy::default(),
+        )
+    }
+
+    #[test]
+    fn a_trouble_is_said_when_it_starts_changes_and_ends_not_at_every_try() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = engine(dir.path());
+        e.keep_troubles_off_stderr();
+        let mut events = e.subscribe();
+        let failing = || Some("the carrier sync could not reach the carrier".to_string());
+        e.trouble("the carrier sync", failing());
+        e.trouble("the carrier sync", failing());
+        e.trouble("the carrier sync", Some("the disk is full".into()));
+        e.trouble("the carrier sync", None);
+        e.trouble("the carrier sync", None);
+        let said: Vec<(bool, String)> = std::iter::from_fn(|| events.try_recv().ok())
+            .inspect(|ev| assert_eq!(ev.action, TROUBLE))
+            .map(|ev| (ev.ok, ev.message))
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                (false, "the carrier sync could not reach the carrier".into()),
+                (false, "the disk is full".into()),
+                (true, "the carrier sync works again".into()),
+            ]
+        );
     }
 }

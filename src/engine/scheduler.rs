@@ -10,29 +10,25 @@ use std::time::Duration;
 /// How often the due list is looked at. Cheap: one range read of the due tree.
 const TICK: Duration = Duration::from_millis(200);
 
+const SOURCE: &str = "the scheduler";
+
 pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        // The last failure, said once rather than at every tick (a full disk lasts).
-        let mut failing: Option<String> = None;
         loop {
             tick.tick().await;
             let e = Arc::clone(&engine);
             // sled calls block; keep them off the async workers.
             let ran = tokio::task::spawn_blocking(move || e.run_due(now())).await;
+            // Said once rather than at every tick (a full disk lasts), and its end too.
             match ran {
-                Ok(Err(err)) => {
-                    let said = err.to_string();
-                    if failing.as_ref() != Some(&said) {
-                        eprintln!("phonedesk: the scheduler could not complete due work: {said}");
-                        failing = Some(said);
-                    }
-                }
-                Ok(Ok(_)) if failing.take().is_some() => {
-                    eprintln!("phonedesk: the scheduler completes due work again");
-                }
-                _ => {}
+                Ok(Err(err)) => engine.trouble(
+                    SOURCE,
+                    Some(format!("the scheduler could not complete due work: {err}")),
+                ),
+                Ok(Ok(_)) => engine.trouble(SOURCE, None),
+                Err(_) => {}
             }
         }
     })

@@ -518,6 +518,15 @@ impl App {
         if event.action == "session started" || event.action == "session ended" {
             return;
         }
+        if event.action == crate::engine::TROUBLE {
+            let words = crate::text::one_line(&event.message).into_owned();
+            self.status = if event.ok {
+                Status::info(words)
+            } else {
+                Status::error(words)
+            };
+            return;
+        }
         if event.actor != self.actor.name && event.ok && !event.message.is_empty() {
             self.status = Status::info(format!("{}: {}", event.actor, event.message));
         }

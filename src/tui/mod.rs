@@ -45,6 +45,8 @@ use tokio::sync::{broadcast, mpsc};
 /// Runs the console on the local terminal until the administrator quits, or SIGTERM or
 /// SIGHUP arrives. The terminal is restored in every case. The caller runs the scheduler.
 pub async fn run_local(engine: Arc<Engine>, actor: Actor, config: &Config) -> anyhow::Result<()> {
+    // A background task's trouble would write over the screen: it is shown in the console.
+    engine.keep_troubles_off_stderr();
     let mut app = App::new(
         Arc::clone(&engine),
         actor.clone(),
