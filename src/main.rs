@@ -175,6 +175,10 @@ fn connect_carrier(engine: &Arc<Engine>, config: &Config) -> Result<(), String> 
                 .map_err(|e| format!("cannot start the carrier's runtime: {e}"))?;
             let api = rt.block_on(phonedesk::carrier::chime::connect(&config.carrier))?;
             engine.set_remote(api);
+            engine.set_worker_settings(phonedesk::carrier::worker::WorkerSettings {
+                call_timeout: config.carrier.call_timeout,
+                ..Default::default()
+            });
             Ok(())
         }
         #[cfg(not(feature = "aws"))]
@@ -189,12 +193,12 @@ fn spawn_carrier_tasks(engine: &Arc<Engine>, config: &Config) -> Vec<tokio::task
     let Some(api) = engine.remote().cloned() else {
         return Vec::new();
     };
-    let settings = phonedesk::carrier::worker::WorkerSettings {
-        call_timeout: config.carrier.call_timeout,
-        ..Default::default()
-    };
     vec![
-        phonedesk::carrier::worker::spawn(Arc::clone(engine), Arc::clone(&api), settings),
+        phonedesk::carrier::worker::spawn(
+            Arc::clone(engine),
+            Arc::clone(&api),
+            engine.worker_settings(),
+        ),
         phonedesk::carrier::sync::spawn_periodic(
             Arc::clone(engine),
             api,

@@ -470,3 +470,25 @@ fn an_order_whose_reply_was_lost_in_a_500_is_not_ordered_twice() {
     assert_eq!(at_carrier["PhoneNumberOrders"].as_array().unwrap().len(), 2);
     desk.check();
 }
+
+#[test]
+fn a_command_waits_for_one_call_no_longer_than_the_configured_call_timeout() {
+    // The harness configures `call_timeout = "5s"`; the worker's default is 30 s.
+    let desk = ChimeDesk::start();
+    let n = with_numbers(&desk, 1);
+    desk.chime.fault(
+        json!({ "kind": "delay", "millis": 20_000 }),
+        1,
+        Some("UpdatePhoneNumber"),
+    );
+    let started = std::time::Instant::now();
+    let o = desk.json(&["label", &n[0], "Lobby"]);
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(15),
+        "the call was given up after the configured 5 s, not the default 30 s: {took:?}"
+    );
+    assert!(o["ok"].as_bool().unwrap_or(true), "{o}");
+    assert_eq!(desk.number(&n[0])["label"], "Lobby");
+    assert!(desk.jobs().is_empty());
+}

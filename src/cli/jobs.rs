@@ -3,7 +3,7 @@
 
 use super::args::JobsCmd;
 use super::{output, CliError, Ctx, Res};
-use crate::carrier::worker::{self, Answered, WorkerSettings};
+use crate::carrier::worker::{self, Answered};
 use crate::domain::{Action, JobId};
 use crate::engine::Engine;
 use crate::local_time::Shown;
@@ -41,7 +41,7 @@ fn remote(engine: &Arc<Engine>) -> Res<Arc<dyn crate::carrier::api::CarrierApi>>
 /// Sends ready jobs until these have their final answers.
 pub fn wait_for(engine: &Arc<Engine>, jobs: &[JobId]) -> Res<Vec<Answered>> {
     let api = remote(engine)?;
-    let settings = WorkerSettings::default();
+    let settings = engine.worker_settings();
     let answers = block_on(worker::run_until_answered(
         engine,
         api.as_ref(),
@@ -122,7 +122,7 @@ pub fn sync(ctx: &mut Ctx) -> Res {
     block_on(worker::run_ready_and_read_orders(
         ctx.engine,
         api.as_ref(),
-        &WorkerSettings::default(),
+        &ctx.engine.worker_settings(),
         &crate::engine::now,
     ))??;
     let report = block_on(crate::carrier::sync::sync(

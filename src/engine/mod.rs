@@ -53,6 +53,9 @@ pub struct Engine {
     /// The remote carrier (Chime SDK Voice) when the configuration names one; set once
     /// after opening, since building its client is asynchronous.
     remote: std::sync::OnceLock<Arc<dyn CarrierApi>>,
+    /// How every worker of this process treats the remote carrier (the configured call
+    /// timeout): the background worker's and a command's own wait alike.
+    worker_settings: std::sync::OnceLock<crate::carrier::worker::WorkerSettings>,
     /// Carrier jobs a worker is sending now: `serve`'s worker and a session's command may
     /// both find a job waiting, and only one may send it.
     claimed_jobs: Mutex<std::collections::HashSet<crate::domain::JobId>>,
@@ -94,6 +97,7 @@ impl Engine {
             event_seq: AtomicU64::new(0),
             sessions: AtomicUsize::new(0),
             remote: std::sync::OnceLock::new(),
+            worker_settings: std::sync::OnceLock::new(),
             claimed_jobs: Mutex::new(Default::default()),
             troubles: Mutex::new(Default::default()),
             troubles_to_stderr: std::sync::atomic::AtomicBool::new(true),
@@ -133,6 +137,17 @@ impl Engine {
     /// Connects the remote carrier: its jobs are sent by `carrier::worker`. Only once.
     pub fn set_remote(&self, api: Arc<dyn CarrierApi>) {
         let _ = self.remote.set(api);
+    }
+
+    /// Sets how this process's workers treat the carrier (from `[carrier]`). Only once.
+    pub fn set_worker_settings(&self, settings: crate::carrier::worker::WorkerSettings) {
+        let _ = self.worker_settings.set(settings);
+    }
+
+    /// How this process's workers treat the carrier: the configured settings, or the
+    /// defaults.
+    pub fn worker_settings(&self) -> crate::carrier::worker::WorkerSettings {
+        self.worker_settings.get().cloned().unwrap_or_default()
     }
 
     /// Claims a carrier job for sending; `None` while another worker of this process has it.
