@@ -61,6 +61,7 @@ fn render() -> String {
     for s in [
         Scope::Orders,
         Scope::Pending,
+        Scope::Inventory,
         Scope::DeletionQueue,
         Scope::Support,
         Scope::Audit,
@@ -87,9 +88,9 @@ fn render() -> String {
         out.push_str(&format!("| {section} | {} |\n", cells.join(", ")));
     }
     out.push_str(
-        "\nThe Inventory is not sortable (it reads its rows from the store's index, in E.164\n\
-         order, so a million numbers open at once); Accounts and users keep each account's\n\
-         users under it.\n\n\
+        "\nThe Inventory opens in E.164 order, read from the store's index (a million numbers\n\
+         open at once); any other sort reads every number once when chosen and after each\n\
+         change. Accounts and users keep each account's users under it.\n\n\
          Marks follow their rows through filters: the title counts the marks a filter hides\n\
          (`12 marked, 9 hidden by the filter`), and an action on marks counts the hidden ones\n\
          before it runs (a confirmation names them; an action without one asks for its key\n\

@@ -195,3 +195,9 @@ fn minimum_size() {
     let mut a = app(&world);
     insta::assert_snapshot!("minimum_60x15", render(&mut a, 60, 15));
 }
+
+#[test]
+fn inventory_sorted() {
+    // By product type, descending (Shift-P twice): the header shows the order.
+    snap("inventory_sorted", "PP");
+}

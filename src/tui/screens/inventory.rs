@@ -21,7 +21,10 @@ use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, list_title, Nav};
+use crate::tui::widgets::table::{
+    body_height, draw_table, list_title, sort_column, sort_letters, sort_words, sorted_header, Nav,
+    Sort,
+};
 use crate::tui::widgets::text_view::TextView;
 use crate::tui::widgets::{block, Dialog, DialogEvent};
 use crossterm::event::KeyEvent;
@@ -32,6 +35,17 @@ use ratatui::Frame;
 use std::collections::BTreeSet;
 
 const STATUSES: [StatusCode; 2] = [StatusCode::Unassigned, StatusCode::Assigned];
+
+/// The sortable columns, by their header titles. By Number ascending the list is the
+/// store's index; any other sort reads every record once and keeps the sorted keys.
+pub const COLUMNS: [&str; 6] = [
+    "Number",
+    "Type",
+    "Product type",
+    "Status",
+    "Assigned to",
+    "Calling name",
+];
 
 /// What an open dialog is for.
 #[derive(Clone)]
@@ -85,6 +99,11 @@ pub struct Inventory {
     filter: String,
     /// The filter's matches so far (None: no filter).
     scan: Option<FilterScan>,
+    /// The sort chosen (None: by number, the index's order), kept for the session.
+    sort: Option<Sort>,
+    /// Every row's key in the chosen order, when that is not the index's (the filter's
+    /// matches, all of them, when there is a filter).
+    sorted: Option<Vec<E164>>,
     nav: Nav,
     marks: BTreeSet<E164>,
     /// Records of the visible rows, for `rows_at` (offset, height, generation).
@@ -111,6 +130,8 @@ impl Inventory {
             window_at: 0,
             filter: String::new(),
             scan: None,
+            sort: None,
+            sorted: None,
             nav: Nav::default(),
             marks: BTreeSet::new(),
             rows: Vec::new(),
@@ -124,10 +145,77 @@ impl Inventory {
     }
 
     fn len(&self) -> usize {
-        match &self.scan {
-            Some(scan) => scan.matches.len(),
+        match self.listed() {
+            Some(keys) => keys.len(),
             None => self.total,
         }
+    }
+
+    /// The keys of the rows in the order shown, when the list is not the index's: the sorted
+    /// rows, or the filter's matches (so far).
+    fn listed(&self) -> Option<&[E164]> {
+        match (&self.sorted, &self.scan) {
+            (Some(keys), _) => Some(keys),
+            (None, Some(scan)) => Some(&scan.matches),
+            (None, None) => None,
+        }
+    }
+
+    /// A sort that is not the index's order (by number, ascending).
+    fn sort_needs_keys(&self) -> Option<Sort> {
+        self.sort.filter(|s| s.column != 0 || s.descending)
+    }
+
+    /// Reads every row (every match of the filter) and orders their keys as chosen; rows
+    /// equal in the column keep the numbers' order. Clears the list when the sort is the
+    /// index's.
+    fn rebuild_sorted(&mut self, engine: &Engine) {
+        let Some(sort) = self.sort_needs_keys() else {
+            self.sorted = None;
+            return;
+        };
+        let store = engine.store();
+        let keys = match self.scan.as_ref() {
+            Some(_) => {
+                self.scan_until(usize::MAX, engine);
+                self.scan
+                    .as_ref()
+                    .map(|s| s.matches.clone())
+                    .unwrap_or_default()
+            }
+            None => store.numbers_in(&STATUSES),
+        };
+        let mut rows: Vec<(String, E164)> = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(512) {
+            for p in store.numbers_at(chunk).unwrap_or_default() {
+                rows.push((sort_text(&p, &self.names, sort.column), p.number));
+            }
+        }
+        rows.sort_by(|a, b| {
+            let by_column = if sort.descending {
+                b.0.cmp(&a.0)
+            } else {
+                a.0.cmp(&b.0)
+            };
+            by_column.then_with(|| a.1.cmp(&b.1))
+        });
+        self.sorted = Some(rows.into_iter().map(|(_, n)| n).collect());
+    }
+
+    /// Shift and a column's letter: sorts by it (again: the other way round); the cursor
+    /// stays on its number.
+    fn sort_by(&mut self, column: usize, cx: &mut Cx) {
+        let anchor = self.at_cursor();
+        let rows_above = self.nav.cursor.saturating_sub(self.nav.offset);
+        self.sort = Some(Sort::toggled(self.sort, column));
+        self.rebuild_sorted(cx.engine);
+        self.window.clear();
+        self.nav.top();
+        self.after_list_change();
+        if let Some(key) = anchor {
+            self.follow(&key, rows_above, cx.engine);
+        }
+        self.fill(cx.engine);
     }
 
     fn after_list_change(&mut self) {
@@ -138,8 +226,8 @@ impl Inventory {
 
     /// The number under the cursor (the window is kept in step with the cursor).
     fn at_cursor(&self) -> Option<E164> {
-        match &self.scan {
-            Some(scan) => scan.matches.get(self.nav.cursor).cloned(),
+        match self.listed() {
+            Some(keys) => keys.get(self.nav.cursor).cloned(),
             None => self
                 .nav
                 .cursor
@@ -194,7 +282,7 @@ impl Inventory {
     /// Keeps `window` holding the keys of the visible rows (unfiltered), reading from the
     /// nearest of: the current window, the first number, the last number.
     fn sync_window(&mut self, engine: &Engine) {
-        if self.scan.is_some() {
+        if self.listed().is_some() {
             return;
         }
         let h = self.nav.height.max(1);
@@ -249,7 +337,7 @@ impl Inventory {
         let store = engine.store();
         let old_total = self.total;
         self.total = STATUSES.iter().map(|s| store.count(*s)).sum();
-        if self.scan.is_some() {
+        if self.listed().is_some() {
             return;
         }
         let h = self.nav.height.max(1);
@@ -291,14 +379,16 @@ impl Inventory {
         } else {
             self.scan = Some(FilterScan::new(&self.filter));
         }
+        self.rebuild_sorted(cx.engine);
         self.nav.top();
         self.after_list_change();
         self.fill(cx.engine);
         if let Some(key) = anchor {
-            let found = match &self.scan {
+            let found = match (&self.sorted, &self.scan) {
+                (Some(keys), _) => keys.contains(&key),
                 // Only as far as the first screen's matches: typing stays instant.
-                Some(scan) => scan.matches.binary_search(&key).is_ok(),
-                None => true,
+                (None, Some(scan)) => scan.matches.binary_search(&key).is_ok(),
+                (None, None) => true,
             };
             if found && self.follow(&key, rows_above, cx.engine).is_some() {
                 self.nav.top();
@@ -312,7 +402,20 @@ impl Inventory {
     /// screen. Returns what the status line says when the cursor had to move.
     fn follow(&mut self, key: &E164, rows_above: usize, engine: &Engine) -> Option<String> {
         let store = engine.store();
-        let target = if let Some(scan) = self.scan.as_mut() {
+        let target = if let Some(keys) = &self.sorted {
+            // Gone: the row that took its place in the order (the one after it).
+            let i = keys
+                .iter()
+                .position(|k| k == key)
+                .unwrap_or(self.nav.cursor)
+                .min(keys.len().saturating_sub(1));
+            let target = keys.get(i).cloned();
+            let len = keys.len();
+            self.nav.cursor = i;
+            self.nav.offset = i.saturating_sub(rows_above);
+            self.nav.set_len(len);
+            target
+        } else if let Some(scan) = self.scan.as_mut() {
             // Matches come in E.164 order: read them until one reaches the key.
             while !scan.done && scan.matches.last().is_none_or(|m| m < key) {
                 scan.step(engine, &self.names, 256);
@@ -378,7 +481,10 @@ impl Inventory {
 
     /// Reads what the rows on screen need: the window, or enough filter matches.
     fn fill(&mut self, engine: &Engine) {
-        if self.scan.is_some() {
+        if self.sorted.is_some() {
+            let len = self.len();
+            self.nav.set_len(len);
+        } else if self.scan.is_some() {
             let need = self.nav.offset + self.nav.height.max(1) + 1;
             self.scan_until(need, engine);
             let len = self.len();
@@ -841,10 +947,10 @@ impl Inventory {
         if self.rows_at == Some(key) {
             return;
         }
-        let keys: &[E164] = match &self.scan {
-            Some(scan) => {
-                let end = range.end.min(scan.matches.len());
-                &scan.matches[range.start.min(end)..end]
+        let keys: Vec<E164> = match self.listed() {
+            Some(listed) => {
+                let end = range.end.min(listed.len());
+                listed[range.start.min(end)..end].to_vec()
             }
             None => {
                 let start = range
@@ -852,10 +958,10 @@ impl Inventory {
                     .saturating_sub(self.window_at)
                     .min(self.window.len());
                 let end = (start + range.len()).min(self.window.len());
-                &self.window[start..end]
+                self.window[start..end].to_vec()
             }
         };
-        self.rows = engine.store().numbers_at(keys).unwrap_or_default();
+        self.rows = engine.store().numbers_at(&keys).unwrap_or_default();
         self.rows_at = Some(key);
     }
 
@@ -895,11 +1001,7 @@ impl Inventory {
                     .assignee()
                     .map(|a| self.names.assignee(a))
                     .unwrap_or_else(|| "-".into());
-                let status = match (p.ported_out, p.status.code()) {
-                    (true, _) => Span::raw("Ported out"),
-                    (false, StatusCode::Assigned) => Span::raw("Assigned"),
-                    _ => Span::raw("Unassigned"),
-                };
+                let status = Span::raw(status_cell(p));
                 // A change on its way to a remote carrier shows instead, until answered.
                 let status = match remote.then(|| cx.engine.store().job_on_number(&p.number)) {
                     Some(Some(j)) if j.is_failed() => Span::styled("Job failed", t.warn),
@@ -941,7 +1043,7 @@ impl Inventory {
                 }
             })
             .collect();
-        let (header, widths): (Vec<&str>, Vec<Constraint>) = if wide {
+        let (titles, widths): (Vec<&str>, Vec<Constraint>) = if wide {
             (
                 vec![
                     "",
@@ -990,6 +1092,7 @@ impl Inventory {
                 ],
             )
         };
+        let header = sorted_header(t, &titles, &COLUMNS, self.sort);
         let counting =
             self.scan.as_ref().filter(|s| !s.done).map(|scan| {
                 Span::styled(format!("{}+ matches, counting ", scan.matches.len()), t.dim)
@@ -1150,6 +1253,7 @@ impl Screen for Inventory {
             let need = self.nav.cursor.max(self.nav.offset) + self.nav.height.max(1) + 1;
             self.scan_until(need, cx.engine);
         }
+        self.rebuild_sorted(cx.engine);
         // Marks of numbers that left the inventory go (one lookup per mark).
         self.marks.retain(|m| {
             store
@@ -1196,7 +1300,7 @@ impl Screen for Inventory {
                 if self.details.is_some() {
                     return true;
                 }
-                if self.scan.is_some() {
+                if self.scan.is_some() && self.sorted.is_none() {
                     // Matches past the known ones are scanned only when the cursor goes there.
                     let h = self.nav.height.max(1);
                     let need = match cmd {
@@ -1224,6 +1328,7 @@ impl Screen for Inventory {
             Cmd::MarkAll => {
                 // Every row the list holds: the whole inventory, or every match (read now).
                 let all: Vec<E164> = match self.scan.as_mut() {
+                    _ if self.sorted.is_some() => self.sorted.clone().unwrap_or_default(),
                     Some(_) => {
                         self.scan_until(usize::MAX, cx.engine);
                         self.after_list_change();
@@ -1288,7 +1393,16 @@ impl Screen for Inventory {
 
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
         let Some((mut dialog, purpose)) = self.dialog.take() else {
-            return false;
+            if self.details.is_some() {
+                return false;
+            }
+            let letters = sort_letters(&COLUMNS, cx.keys, Scope::Inventory);
+            let Some((column, c)) = sort_column(&key, &letters) else {
+                return false;
+            };
+            self.sort_by(column, cx);
+            cx.say(Status::info(sort_words(COLUMNS[column], self.sort, c)));
+            return true;
         };
         let ev = dialog.handle_key(key);
         match ev {
@@ -1406,6 +1520,32 @@ fn haystack(p: &PhoneNumber, names: &Names) -> String {
         who,
         one_line(&name)
     )
+}
+
+/// What a sort by `column` (of `COLUMNS`) compares: the cell's text, in lower case.
+fn sort_text(p: &PhoneNumber, names: &Names, column: usize) -> String {
+    let text = match column {
+        1 => p.number_type.label().to_string(),
+        2 => p.product_type.label().to_string(),
+        3 => status_cell(p).to_string(),
+        4 => p.assignee().map(|a| names.assignee(a)).unwrap_or_default(),
+        5 => p
+            .calling_name
+            .shown()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        _ => p.number.to_string(),
+    };
+    text.to_lowercase()
+}
+
+/// The Status column's words.
+fn status_cell(p: &PhoneNumber) -> &'static str {
+    match (p.ported_out, p.status.code()) {
+        (true, _) => "Ported out",
+        (false, StatusCode::Assigned) => "Assigned",
+        _ => "Unassigned",
+    }
 }
 
 /// "7 days", "72 hours": configured durations as the seed words them.

@@ -92,6 +92,7 @@ pub fn sort_columns(scope: Scope) -> &'static [&'static str] {
     match scope {
         Scope::Orders => &orders::COLUMNS,
         Scope::Pending => &pending::COLUMNS,
+        Scope::Inventory => &inventory::COLUMNS,
         Scope::DeletionQueue => &deletion_queue::COLUMNS,
         Scope::Support => &support::COLUMNS,
         Scope::Audit => &audit::COLUMNS,

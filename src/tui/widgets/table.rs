@@ -188,6 +188,79 @@ pub struct Sort {
     pub descending: bool,
 }
 
+impl Sort {
+    /// The sort after the key of `column`: ascending by it, or the order turned round when
+    /// the list is already sorted by it.
+    pub fn toggled(current: Option<Sort>, column: usize) -> Sort {
+        match current {
+            Some(s) if s.column == column => Sort {
+                column,
+                descending: !s.descending,
+            },
+            _ => Sort {
+                column,
+                descending: false,
+            },
+        }
+    }
+}
+
+/// The sortable column a key press sorts by (Shift and a column's letter, see
+/// `sort_letters`), with the letter.
+pub fn sort_column(key: &KeyEvent, letters: &[Option<char>]) -> Option<(usize, char)> {
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return None;
+    }
+    let KeyCode::Char(c) = key.code else {
+        return None;
+    };
+    letters
+        .iter()
+        .position(|l| *l == Some(c))
+        .map(|column| (column, c))
+}
+
+/// The status line's words after a sort by `name` with the key `c`.
+pub fn sort_words(name: &str, sort: Option<Sort>, c: char) -> String {
+    let way = match sort {
+        Some(Sort {
+            descending: true, ..
+        }) => "descending",
+        _ => "ascending",
+    };
+    format!("Sorted by {name}, {way} ({c} again turns it round).")
+}
+
+/// The header titles with the sorted column's title showing the order (▲ ascending, ▼
+/// descending; ^ and v with ASCII borders). `names` are the sortable columns; a title
+/// shortened for a narrow terminal ("Product" for "Product type") still shows it.
+pub fn sorted_header(
+    t: &Theme,
+    titles: &[&str],
+    names: &[&str],
+    sort: Option<Sort>,
+) -> Vec<String> {
+    let sorted = sort.and_then(|s| names.get(s.column).map(|n| (*n, s.descending)));
+    titles
+        .iter()
+        .map(|title| match sorted {
+            Some((name, desc)) if !title.is_empty() && name.starts_with(title) => {
+                let arrow = match (desc, t.ascii) {
+                    (false, false) => "▲",
+                    (true, false) => "▼",
+                    (false, true) => "^",
+                    (true, true) => "v",
+                };
+                format!("{title}{arrow}")
+            }
+            _ => title.to_string(),
+        })
+        .collect()
+}
+
 /// A list screen's rows: the records in the screen's order, the ones the filter keeps
 /// (sorted as chosen), the cursor and the marks. The cursor and the marks are keys, so
 /// they follow their record through refreshes, filters and sorts.
@@ -279,16 +352,7 @@ impl<T: Record> Rows<T> {
     /// Sorts by `column`, or turns the order round when already sorted by it. The cursor
     /// stays on its record.
     pub fn sort_by(&mut self, column: usize) {
-        self.sort = match self.sort {
-            Some(s) if s.column == column => Some(Sort {
-                column,
-                descending: !s.descending,
-            }),
-            _ => Some(Sort {
-                column,
-                descending: false,
-            }),
-        };
+        self.sort = Some(Sort::toggled(self.sort, column));
         let anchor = self.anchor();
         self.reshow();
         if let Some(a) = anchor {
@@ -305,27 +369,9 @@ impl<T: Record> Rows<T> {
         letters: &[Option<char>],
         names: &[&str],
     ) -> Option<String> {
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return None;
-        }
-        let KeyCode::Char(c) = key.code else {
-            return None;
-        };
-        let column = letters.iter().position(|l| *l == Some(c))?;
+        let (column, c) = sort_column(key, letters)?;
         self.sort_by(column);
-        let way = match self.sort {
-            Some(Sort {
-                descending: true, ..
-            }) => "descending",
-            _ => "ascending",
-        };
-        Some(format!(
-            "Sorted by {}, {way} ({c} again turns it round).",
-            names[column]
-        ))
+        Some(sort_words(names[column], self.sort, c))
     }
 
     /// Every record, in the screen's order (filtered or not).
@@ -457,27 +503,9 @@ impl<T: Record> Rows<T> {
         )
     }
 
-    /// The header with the sorted column's title showing the order (▲ ascending, ▼
-    /// descending; ^ and v with ASCII borders). `names` are the sortable columns.
+    /// The header with the sorted column's title showing the order (see `sorted_header`).
     pub fn header(&self, t: &Theme, titles: &[&str], names: &[&str]) -> Vec<String> {
-        let sorted = self
-            .sort
-            .and_then(|s| names.get(s.column).map(|n| (*n, s.descending)));
-        titles
-            .iter()
-            .map(|title| match sorted {
-                Some((name, desc)) if name == *title => {
-                    let arrow = match (desc, t.ascii) {
-                        (false, false) => "▲",
-                        (true, false) => "▼",
-                        (false, true) => "^",
-                        (true, true) => "v",
-                    };
-                    format!("{title}{arrow}")
-                }
-                _ => title.to_string(),
-            })
-            .collect()
+        sorted_header(t, titles, names, self.sort)
     }
 
     fn anchor(&self) -> Option<Anchor<T::Key>> {

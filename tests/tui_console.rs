@@ -1,0 +1,116 @@
+//! The console's shared list behaviour on every screen: sort (the Inventory's too), field
+//! and digit filters, the hints line, the message log and copying with OSC 52. Driven with
+//! key presses on ratatui's `TestBackend`.
+
+mod tui_common;
+
+use phonedesk::domain::*;
+use tui_common::*;
+
+/// The numbers of the inventory in the order the list shows them unsorted (E.164).
+fn inventory_in_order(w: &World) -> Vec<E164> {
+    let mut v = w.inventory.clone();
+    v.sort();
+    v
+}
+
+/// Where `n` first shows in the rendered text (its national form).
+fn row_of(text: &str, n: &E164) -> usize {
+    text.find(&n.national())
+        .unwrap_or_else(|| panic!("{} not on screen:\n{text}", n.national()))
+}
+
+/// The number whose details Enter opens: the one under the cursor.
+fn under_cursor(a: &mut phonedesk::tui::App, w: &World) -> String {
+    press(a, w.now, "<Enter>");
+    let text = render(a, 120, 40);
+    press(a, w.now, "<Esc>");
+    let start = text.find("Inventory › ").expect("details open") + "Inventory › ".len();
+    text[start..start + 14].to_string()
+}
+
+#[test]
+fn the_inventory_sorts_by_a_column_keeps_the_cursor_and_keeps_the_sort_for_the_session() {
+    let w = world();
+    let mut a = app(&w);
+    let inv = inventory_in_order(&w);
+    let business: Vec<&E164> = inv[..]
+        .iter()
+        .filter(|n| w.inventory[..4].contains(n))
+        .collect();
+    let voice: Vec<&E164> = inv[..]
+        .iter()
+        .filter(|n| w.inventory[4..].contains(n))
+        .collect();
+    render(&mut a, 120, 40);
+    // The cursor on the second number, then Shift-P: by product type, ascending.
+    press(&mut a, w.now, "jP");
+    assert!(
+        a.status_text()
+            .contains("Sorted by Product type, ascending"),
+        "{}",
+        a.status_text()
+    );
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Product type▲"), "{text}");
+    assert!(
+        row_of(&text, business[3]) < row_of(&text, voice[0]),
+        "{text}"
+    );
+    assert_eq!(under_cursor(&mut a, &w), inv[1].national());
+    // Again: the other way round, Voice Connector first; the cursor still on its number.
+    press(&mut a, w.now, "P");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Product type▼"), "{text}");
+    assert!(
+        row_of(&text, voice[1]) < row_of(&text, business[0]),
+        "{text}"
+    );
+    assert_eq!(under_cursor(&mut a, &w), inv[1].national());
+    // At 80 columns the shortened title shows the order too.
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("Product▼"), "{text}");
+    // The sort is the screen's for the session: still there after another screen.
+    press(&mut a, w.now, "13");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Product type▼"), "{text}");
+    assert!(
+        row_of(&text, voice[1]) < row_of(&text, business[0]),
+        "{text}"
+    );
+    // By number, descending: the index's order turned round.
+    press(&mut a, w.now, "UU");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Number▼"), "{text}");
+    assert!(row_of(&text, &inv[5]) < row_of(&text, &inv[0]), "{text}");
+}
+
+#[test]
+fn a_sorted_inventory_keeps_its_order_and_its_cursor_through_another_admins_change() {
+    let w = world();
+    let mut a = app(&w);
+    render(&mut a, 120, 40);
+    // By "Assigned to" descending: Ana Lima's number first.
+    press(&mut a, w.now, "AA");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("Assigned to▼"), "{text}");
+    assert_eq!(under_cursor(&mut a, &w), w.inventory[0].national());
+    // Another administrator deletes a number: the list stays sorted, without it.
+    let gone = w.inventory[5].clone();
+    let mut rx = w.engine.subscribe();
+    w.engine
+        .dispatch(
+            &Actor::admin("bo"),
+            Action::Delete {
+                numbers: vec![gone.clone()],
+            },
+            w.now,
+        )
+        .unwrap();
+    let ev = rx.try_recv().expect("the deletion's event");
+    a.handle_event(ev, w.now);
+    let text = render(&mut a, 120, 40);
+    assert!(!text.contains(&gone.national()), "{text}");
+    assert!(text.contains("Assigned to▼"), "{text}");
+    assert_eq!(under_cursor(&mut a, &w), w.inventory[0].national());
+}
