@@ -17,6 +17,31 @@ pub mod worker;
 
 pub use simulated::SimulatedCarrier;
 
+/// Runs a carrier call to its end from synchronous code (a command, a key press), wherever
+/// it is: outside any runtime (a runtime of its own), on a multi-threaded runtime's worker
+/// or blocking thread (in place), or on a current-thread runtime, which cannot block in
+/// place (on a thread of its own). `None` when no runtime could be started.
+pub fn block_on<F>(f: F) -> Option<F::Output>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    let own = |f: F| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()
+            .map(|rt| rt.block_on(f))
+    };
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            Some(tokio::task::block_in_place(|| handle.block_on(f)))
+        }
+        Ok(_) => std::thread::scope(|s| s.spawn(|| own(f)).join().ok().flatten()),
+        Err(_) => own(f),
+    }
+}
+
 use crate::domain::{AvailableNumber, Desk, SearchError, SearchQuery, E164};
 
 /// A carrier: searches its available numbers and answers the rules' questions (`Desk`).

@@ -15,12 +15,30 @@ const API_PAGE: usize = 500;
 const MAX_PAGES: usize = 20;
 
 /// Why a search of the remote carrier gave no list.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum RemoteSearchError {
     #[error(transparent)]
     Query(#[from] SearchError),
     #[error("the carrier's search failed: {0}")]
     Carrier(#[from] CarrierError),
+    #[error(transparent)]
+    Local(#[from] crate::engine::EngineError),
+    #[error("the carrier's search could not be started")]
+    NoRuntime,
+}
+
+/// The numbers the carrier offers for `query`: the remote carrier's
+/// (`SearchAvailablePhoneNumbers`) when one is connected, else the simulated carrier's.
+/// Synchronous, for a command or a key press; every front end searches through here.
+pub fn available(
+    engine: &Engine,
+    query: &SearchQuery,
+) -> Result<Vec<AvailableNumber>, RemoteSearchError> {
+    match engine.remote() {
+        Some(api) => crate::carrier::block_on(search_remote(engine, api.as_ref(), query))
+            .ok_or(RemoteSearchError::NoRuntime)?,
+        None => Ok(engine.search(query)?),
+    }
 }
 
 /// The API's form of a checked query (its first page).

@@ -17,17 +17,12 @@ const WAIT: Duration = Duration::from_secs(120);
 
 /// Runs an async carrier task from the CLI, whether or not a runtime is around (the SSH
 /// server runs commands on its blocking threads).
-pub(super) fn block_on<F: std::future::Future>(f: F) -> Res<F::Output> {
-    match tokio::runtime::Handle::try_current() {
-        Ok(handle) => Ok(tokio::task::block_in_place(|| handle.block_on(f))),
-        Err(_) => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| CliError::refused(format!("cannot start the carrier worker: {e}")))?;
-            Ok(rt.block_on(f))
-        }
-    }
+pub(super) fn block_on<F>(f: F) -> Res<F::Output>
+where
+    F: std::future::Future + Send,
+    F::Output: Send,
+{
+    crate::carrier::block_on(f).ok_or_else(|| CliError::refused("cannot start the carrier worker"))
 }
 
 fn remote(engine: &Arc<Engine>) -> Res<Arc<dyn crate::carrier::api::CarrierApi>> {

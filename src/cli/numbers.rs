@@ -4,6 +4,7 @@
 use super::args::*;
 use super::output::{self, *};
 use super::{CliError, Ctx, Res};
+use crate::carrier::search::RemoteSearchError;
 use crate::domain::*;
 use crate::local_time::Shown;
 use serde_json::json;
@@ -64,18 +65,11 @@ fn available_json(a: &AvailableNumber) -> serde_json::Value {
     })
 }
 
-/// The carrier's available numbers: the remote carrier's (`SearchAvailablePhoneNumbers`)
-/// when one is configured, else the simulated carrier's.
 fn find(ctx: &Ctx, q: &SearchQuery) -> Res<Vec<AvailableNumber>> {
-    match ctx.engine.remote() {
-        Some(api) => super::jobs::block_on(crate::carrier::search::search_remote(
-            ctx.engine,
-            api.as_ref(),
-            q,
-        ))?
-        .map_err(|e| CliError::refused(e.to_string())),
-        None => Ok(ctx.engine.search(q)?),
-    }
+    crate::carrier::search::available(ctx.engine, q).map_err(|e| match e {
+        RemoteSearchError::Local(e) => CliError::from(e),
+        e => CliError::refused(e.to_string()),
+    })
 }
 
 pub fn search(ctx: &mut Ctx, a: SearchArgs) -> Res {

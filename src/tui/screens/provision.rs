@@ -27,6 +27,9 @@ pub enum Step {
 pub struct Provision {
     step: Step,
     product: usize,
+    /// What the carrier sells: Voice Connector and SIP Media Application Dial-In at the
+    /// Chime SDK, Business Calling and Voice Connector in the simulation.
+    products: &'static [ProductType],
     form: Form,
     results: Vec<AvailableNumber>,
     nav: Nav,
@@ -53,6 +56,7 @@ impl Provision {
         Provision {
             step: Step::ProductType,
             product: 0,
+            products: &ProductType::ALL,
             form: search_form(500),
             results: Vec::new(),
             nav: Nav::default(),
@@ -65,7 +69,7 @@ impl Provision {
     }
 
     fn product_type(&self) -> ProductType {
-        ProductType::ALL[self.product.min(1)]
+        self.products[self.product.min(self.products.len() - 1)]
     }
 
     fn query(&self) -> Result<SearchQuery, String> {
@@ -111,7 +115,7 @@ impl Provision {
                 return;
             }
         };
-        match cx.engine.search(&q) {
+        match crate::carrier::search::available(cx.engine, &q) {
             Ok(found) => {
                 let n = found.len();
                 self.results = found;
@@ -159,18 +163,31 @@ impl Provision {
             Line::from("Step 1 of 3: choose the product type, then Enter."),
             Line::from(""),
         ];
-        let about = [
-            "Numbers for your users: assign each to one user of an account.",
-            "Numbers for a SIP trunk: assign to a voice connector or group. Toll-free numbers are Voice Connector only.",
-        ];
-        for (i, p) in ProductType::ALL.iter().enumerate() {
+        let about = |p: ProductType| {
+            match p {
+            ProductType::BusinessCalling => {
+                "Numbers for your users: assign each to one user of an account."
+            }
+            ProductType::VoiceConnector => {
+                "Numbers for a SIP trunk: assign to a voice connector or group. Toll-free numbers are Voice Connector only."
+            }
+            ProductType::SipMediaApplicationDialIn => {
+                "Numbers that call a SIP media application: a SIP rule sends their calls to it."
+            }
+        }
+        };
+        for (i, p) in self.products.iter().enumerate() {
             let sel = i == self.product;
             let mark = if sel { "(*) " } else { "( ) " };
             lines.push(Line::from(vec![
                 Span::styled(mark, t.accent),
                 Span::styled(p.label(), if sel { t.selected } else { t.text }),
             ]));
-            lines.push(Line::from(format!("    {}", about[i])).style(t.dim));
+            lines.push(Line::from(format!("    {}", about(*p))).style(t.dim));
+        }
+        if !self.products.contains(&ProductType::BusinessCalling) {
+            lines.push(Line::from(""));
+            lines.push(Line::from(RuleError::BusinessCallingEnded.to_string()).style(t.dim));
         }
         lines.push(Line::from(""));
         lines.push(Line::from("j/k choose  Enter next  Esc cancel").style(t.dim));
@@ -340,6 +357,11 @@ impl Screen for Provision {
     }
 
     fn refresh(&mut self, cx: &mut Cx) {
+        self.products = if cx.engine.policy().carrier_remote {
+            &ProductType::CHIME_SDK
+        } else {
+            &ProductType::ALL
+        };
         if self.step == Step::ProductType && !self.form.is_dirty() {
             self.form = search_form(cx.engine.policy().search_limit);
         }
@@ -370,11 +392,13 @@ impl Screen for Provision {
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
         match (self.step, cmd) {
             (Step::ProductType, Cmd::Up) => self.product = 0,
-            (Step::ProductType, Cmd::Down) => self.product = 1,
+            (Step::ProductType, Cmd::Down) => self.product = self.products.len() - 1,
             (Step::ProductType, Cmd::Details | Cmd::Right) => self.step = Step::Search,
             (Step::ProductType, Cmd::Back | Cmd::Left) => {
                 // Cancelled: the next time starts fresh, with no old values, focus or error.
+                let products = self.products;
                 *self = Provision::new();
+                self.products = products;
                 self.form = search_form(cx.engine.policy().search_limit);
                 cx.emit(Effect::Back);
             }

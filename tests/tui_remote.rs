@@ -1,6 +1,7 @@
 //! The console with a remote carrier: a number with a change on its way says so in the
 //! Inventory and its details, and the Jobs screen lists the carrier jobs, retries a failed
-//! one and cancels it (confirmed). With the simulated carrier there is no Jobs tab.
+//! one and cancels it (confirmed). With the simulated carrier there is no Jobs tab. The
+//! provisioning wizard offers what the Chime SDK sells and searches the carrier itself.
 
 mod carrier_rig;
 mod support;
@@ -180,4 +181,57 @@ fn a_background_trouble_and_its_end_show_on_the_status_line_not_on_stderr() {
     app.handle_event(events.try_recv().unwrap(), fixed(2));
     let screen = render(&mut app, 120, 40);
     assert!(screen.contains("the carrier sync works again"), "{screen}");
+}
+
+#[test]
+fn the_wizard_offers_the_chime_sdk_products_and_searches_the_carrier() {
+    let rig = Rig::new();
+    let mut app = console(&rig, fixed(0));
+    press(&mut app, fixed(0), "p");
+    let step1 = render(&mut app, 120, 40);
+    assert!(step1.contains("(*) Voice Connector"), "{step1}");
+    assert!(
+        step1.contains("( ) SIP Media Application Dial-In"),
+        "{step1}"
+    );
+    assert!(!step1.contains(") Business Calling"), "{step1}");
+    assert!(
+        step1.contains("ended with the Amazon Chime service"),
+        "{step1}"
+    );
+
+    // A throttled search says so beside the form and changes nothing.
+    rig.sim.faults().throttle_next(1);
+    press(&mut app, fixed(0), "<Enter><Tab><Tab><Tab>206<Enter>");
+    let refused = render(&mut app, 120, 40);
+    assert!(refused.contains("the carrier's search failed"), "{refused}");
+    assert!(rig.engine.store().jobs().unwrap().is_empty());
+
+    let searches = rig.sim.calls("SearchAvailablePhoneNumbers");
+    press(&mut app, fixed(0), "<Enter>");
+    assert_eq!(
+        rig.sim.calls("SearchAvailablePhoneNumbers"),
+        searches + 1,
+        "the wizard asked the carrier"
+    );
+    let results = render(&mut app, 120, 40);
+    assert!(results.contains("numbers available"), "{results}");
+    press(&mut app, fixed(0), "<Space><Space>p");
+    let jobs = rig.engine.store().jobs().unwrap();
+    assert_eq!(jobs.len(), 1, "one order sent to the carrier");
+    match &jobs[0].action {
+        Action::Provision {
+            product_type,
+            numbers,
+        } => {
+            assert_eq!(*product_type, ProductType::VoiceConnector);
+            assert_eq!(numbers.len(), 2);
+            let available = rig.available(500);
+            for n in numbers {
+                assert!(available.contains(n), "{n} is the carrier's");
+                assert!(results.contains(&n.national()), "{n} was shown");
+            }
+        }
+        other => panic!("not an order: {other:?}"),
+    }
 }
