@@ -104,7 +104,7 @@ pub fn number_json(engine: &Engine, names: &Names, p: &PhoneNumber) -> Value {
         "number": p.number.as_str(),
         "number_type": match p.number_type { NumberType::Local => "Local", NumberType::TollFree => "TollFree" },
         "product_type": p.product_type.api_name(),
-        "status": p.status.code().api_name(),
+        "status": p.status_name(),
         "place": place_name(p.place()),
         "assigned_to": p.assignee().map(|a| names.assignee_json(a)),
         "calls_enabled": calls,

@@ -492,3 +492,35 @@ fn a_command_waits_for_one_call_no_longer_than_the_configured_call_timeout() {
     assert_eq!(desk.number(&n[0])["label"], "Lobby");
     assert!(desk.jobs().is_empty());
 }
+
+#[test]
+fn the_carriers_own_status_is_shown_with_the_apis_name() {
+    let desk = ChimeDesk::start();
+    let numbers = with_numbers(&desk, 2);
+    let (a, b) = (numbers[0].as_str(), numbers[1].as_str());
+    desk.json(&["delete", "--yes", a]);
+    // At the carrier, the deletion of `a` failed and `b` was cancelled.
+    desk.chime
+        .console_change(a, json!({ "status": "DeleteFailed" }));
+    desk.chime.console_change(b, json!({ "status": "Cancelled" }));
+    let s = desk.sync();
+    let mut changed = strs(&s["changed"]);
+    changed.sort();
+    assert_eq!(changed, vec![a.to_string(), b.to_string()], "{s}");
+    let p = desk.number(a);
+    assert_eq!(p["status"], "DeleteFailed", "{p}");
+    assert_eq!(p["place"], "deletion-queue", "{p}");
+    assert_eq!(desk.number(b)["status"], "Cancelled");
+    let shown = desk.run(&["numbers", "show", a]);
+    assert!(shown.stdout.contains("DeleteFailed"), "{shown:?}");
+    let listed = desk.run(&["numbers", "list"]);
+    assert!(listed.stdout.contains("Cancelled"), "{listed:?}");
+    desk.check();
+    // phonedesk's rules work from the lifecycle: a number whose deletion failed can be
+    // restored, and then it is what the carrier says again.
+    desk.json(&["restore", a]);
+    assert_eq!(desk.number(a)["status"], "Unassigned");
+    desk.sync();
+    assert_eq!(desk.number(a)["status"], "Unassigned");
+    desk.check();
+}

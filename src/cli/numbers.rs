@@ -229,7 +229,7 @@ pub fn select(ctx: &Ctx, a: &ListArgs) -> Res<Vec<PhoneNumber>> {
 fn status_text(p: &PhoneNumber, names: &Names) -> String {
     match p.assignee() {
         Some(a) => format!("Assigned to {}", names.assignee_label(a)),
-        None => p.status.code().api_name().to_string(),
+        None => p.status_name().to_string(),
     }
 }
 
@@ -300,7 +300,7 @@ fn show(ctx: &mut Ctx, number: &str) -> Res {
         ("Number", format!("{}  {}", p.number, p.number.national())),
         ("Type", p.number_type.label().into()),
         ("Product type", p.product_type.label().into()),
-        ("Status", p.status.code().api_name().into()),
+        ("Status", p.status_name().into()),
         (
             "Location",
             ctx.engine

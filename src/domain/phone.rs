@@ -1,8 +1,8 @@
 //! A number in our hands and where it is: Pending, Inventory or the Deletion queue.
 
 use super::{
-    Assignee, Capabilities, NameSetting, NumberType, OrderId, ProductType, RequestId, Timestamp,
-    E164,
+    Assignee, Capabilities, CarrierNumberStatus, NameSetting, NumberType, OrderId, ProductType,
+    RequestId, Timestamp, E164,
 };
 use serde::{Deserialize, Serialize};
 
@@ -170,6 +170,11 @@ pub struct PhoneNumber {
     pub ported_out: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// The real carrier's own status, kept when it says more than `status` (the lifecycle
+    /// phonedesk's rules work from): `ReleaseFailed`, `DeleteFailed`, `ReleaseInProgress`,
+    /// `PortinCancelRequested`, `Cancelled`. `None` with the simulated carrier, and once
+    /// phonedesk's own rules move the number on.
+    pub carrier_status: Option<CarrierNumberStatus>,
 }
 
 impl PhoneNumber {
@@ -193,6 +198,16 @@ impl PhoneNumber {
             ported_out: false,
             created_at: now,
             updated_at: now,
+            carrier_status: None,
+        }
+    }
+
+    /// The status as the views show it, in the API's spelling: the carrier's own when it
+    /// keeps one, else the lifecycle's.
+    pub fn status_name(&self) -> &'static str {
+        match self.carrier_status {
+            Some(s) => s.api_name(),
+            None => self.status.code().api_name(),
         }
     }
 

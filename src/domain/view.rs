@@ -157,8 +157,15 @@ impl<'a> Tx<'a> {
         }
     }
 
-    pub fn put_number(&mut self, p: PhoneNumber) {
+    pub fn put_number(&mut self, mut p: PhoneNumber) {
         let old = self.number(&p.number);
+        // The carrier's own status describes the state it was read with: a rule that moves
+        // the number on (without setting a carrier status of its own) leaves it behind.
+        if let Some(o) = &old {
+            if o.status.code() != p.status.code() && o.carrier_status == p.carrier_status {
+                p.carrier_status = None;
+            }
+        }
         self.track(old.as_ref(), Some(&p));
         if !self.numbers.contains_key(&p.number) {
             self.order_list.push(p.number.clone());

@@ -50,6 +50,23 @@ struct PhoneNumberV1 {
     updated_at: Timestamp,
 }
 
+/// Schema 2's number: schema 3 adds the real carrier's own status (`carrier_status`).
+#[derive(Serialize, Deserialize)]
+struct PhoneNumberV2 {
+    number: E164,
+    number_type: NumberType,
+    product_type: ProductType,
+    status: NumberStatus,
+    capabilities: Capabilities,
+    calling_name: NameSetting,
+    label: Option<String>,
+    order: Option<OrderId>,
+    port_request: Option<RequestId>,
+    ported_out: bool,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
 /// Schema 1 → 2: every number in the deletion queue gets its restore deadline. The purge
 /// scheduled at deletion is the promise that was made; a number without one (which `check`
 /// reports) gets its deletion time plus `retention`.
@@ -81,7 +98,7 @@ pub(super) fn v1_to_v2(
             .get(&old.number)
             .copied()
             .unwrap_or_else(|| deleted_at.plus(retention));
-        let new = PhoneNumber {
+        let new = PhoneNumberV2 {
             number: old.number,
             number_type: old.number_type,
             product_type: old.product_type,
@@ -100,12 +117,55 @@ pub(super) fn v1_to_v2(
         };
         rewritten.push((key, encode(&new)));
     }
+    rewrite(numbers, meta, schema_key, &rewritten, 2)
+}
+
+/// Schema 2 → 3: every number gets the carrier's own status, none yet (the next sync
+/// with a real carrier brings it).
+pub(super) fn v2_to_v3(
+    numbers: &sled::Tree,
+    meta: &sled::Tree,
+    schema_key: &[u8],
+) -> Result<(), MigrationError> {
+    let mut rewritten = Vec::new();
+    for kv in numbers.iter() {
+        let (key, value) = kv?;
+        let old: PhoneNumberV2 = decode(&value)
+            .map_err(|_| MigrationError::Unreadable("unreadable record in numbers"))?;
+        let new = PhoneNumber {
+            number: old.number,
+            number_type: old.number_type,
+            product_type: old.product_type,
+            status: old.status,
+            capabilities: old.capabilities,
+            calling_name: old.calling_name,
+            label: old.label,
+            order: old.order,
+            port_request: old.port_request,
+            ported_out: old.ported_out,
+            created_at: old.created_at,
+            updated_at: old.updated_at,
+            carrier_status: None,
+        };
+        rewritten.push((key, encode(&new)));
+    }
+    rewrite(numbers, meta, schema_key, &rewritten, 3)
+}
+
+/// Writes the rewritten numbers and the new schema version in one transaction.
+fn rewrite(
+    numbers: &sled::Tree,
+    meta: &sled::Tree,
+    schema_key: &[u8],
+    rewritten: &[(sled::IVec, Vec<u8>)],
+    version: u32,
+) -> Result<(), MigrationError> {
     (numbers, meta)
         .transaction(|(numbers, meta)| {
-            for (key, value) in &rewritten {
+            for (key, value) in rewritten {
                 numbers.insert(key, value.as_slice())?;
             }
-            meta.insert(schema_key, &2u32.to_be_bytes())?;
+            meta.insert(schema_key, &version.to_be_bytes())?;
             Ok::<(), ConflictableTransactionError<()>>(())
         })
         .map_err(|e| match e {
@@ -193,5 +253,44 @@ mod tests {
         );
         let p = store.number(&scheduled).unwrap().unwrap();
         assert_eq!(p.restorable_until(), Some(promised));
+    }
+
+    #[test]
+    fn a_schema_2_number_reads_with_no_carrier_status_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = E164::from_stored("+12065550100".into());
+        let at = Timestamp(1_800_000_000_000);
+        {
+            let db = sled::open(dir.path()).unwrap();
+            let old = PhoneNumberV2 {
+                number: n.clone(),
+                number_type: NumberType::Local,
+                product_type: ProductType::VoiceConnector,
+                status: NumberStatus::Unassigned,
+                capabilities: Capabilities::for_number(NumberType::Local),
+                calling_name: NameSetting::default(),
+                label: Some("lobby".into()),
+                order: None,
+                port_request: None,
+                ported_out: false,
+                created_at: at,
+                updated_at: at,
+            };
+            db.open_tree("numbers")
+                .unwrap()
+                .insert(n.as_str(), encode(&old))
+                .unwrap();
+            db.open_tree("meta")
+                .unwrap()
+                .insert("schema_version", &2u32.to_be_bytes())
+                .unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(&StoreOptions::new(dir.path())).unwrap();
+        let p = store.number(&n).unwrap().unwrap();
+        assert_eq!(p.carrier_status, None);
+        assert_eq!(p.status_name(), "Unassigned");
+        assert_eq!(p.label.as_deref(), Some("lobby"));
+        assert_eq!(store.schema_version().unwrap(), Some(3));
     }
 }

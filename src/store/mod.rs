@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 /// The layout this build writes. Bump when records change shape, and add the step from
 /// the previous one to `migrate`.
 /// 2: a number in the deletion queue keeps until when it can be restored.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const SETTINGS_KEY: &[u8] = b"settings";
 /// Numbers per status, written with every transaction so opening a big store is instant.
@@ -324,20 +324,24 @@ impl Store {
                     supported: SCHEMA_VERSION,
                 });
             }
-            Some(1) => {
-                migrate::v1_to_v2(
-                    &sled.trees[NUMBERS],
-                    &sled.trees[DUE],
-                    meta,
-                    SCHEMA_KEY,
-                    options.deletion_retention,
-                )
-                .map_err(|e| match e {
+            Some(found @ (1 | 2)) => {
+                let failed = |e| match e {
                     migrate::MigrationError::Sled(e) => self.failed(e),
                     migrate::MigrationError::Unreadable(what) => {
                         self.corrupt(&format!("cannot upgrade it: {what}"))
                     }
-                })?;
+                };
+                if found == 1 {
+                    migrate::v1_to_v2(
+                        &sled.trees[NUMBERS],
+                        &sled.trees[DUE],
+                        meta,
+                        SCHEMA_KEY,
+                        options.deletion_retention,
+                    )
+                    .map_err(failed)?;
+                }
+                migrate::v2_to_v3(&sled.trees[NUMBERS], meta, SCHEMA_KEY).map_err(failed)?;
                 sled.db.flush().map_err(|e| self.failed(e))?;
             }
             Some(_) => {}

@@ -2,7 +2,7 @@
 //! counts, the AWS console). Served only in front of a `SimCarrier`.
 
 use super::wire::WireError;
-use crate::carrier::api::{Association, NumberUpdate};
+use crate::carrier::api::{Association, CarrierNumberStatus, NumberUpdate};
 use crate::carrier::sim::{CallFault, SimCarrier, SimClock};
 use crate::domain::{ProductType, E164};
 use serde::Deserialize;
@@ -84,6 +84,8 @@ struct Change {
     product_type: Option<String>,
     /// `VoiceConnectorId:<id>`, `VoiceConnectorGroupId:<id>` or `SipRuleId:<id>`.
     associate: Option<String>,
+    /// One of the API's eleven statuses (`DeleteFailed`...), shown until the number changes.
+    status: Option<String>,
 }
 
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, WireError> {
@@ -189,6 +191,12 @@ pub fn handle(
                     WireError::bad_request(format!("“{kind}” is not an association name"))
                 })?;
                 admin.sim.console_associate(&target, &n)?;
+            }
+            if let Some(st) = c.status.as_deref() {
+                let status = CarrierNumberStatus::from_api(st).ok_or_else(|| {
+                    WireError::bad_request(format!("“{st}” is not a phone number status"))
+                })?;
+                admin.sim.console_set_status(&n, status)?;
             }
             Ok((204, None))
         }

@@ -1146,7 +1146,7 @@ impl SimCarrier {
                 break;
             }
             last = Some(r.number.clone());
-            if let Some(v) = r.view(now, self.retention()) {
+            if let Some(v) = self.shown(&r, now)? {
                 items.push(v);
             }
         }
@@ -1276,6 +1276,33 @@ impl SimCarrier {
         }
     }
 
+    /// Puts a number in a status of the AWS side's own (`ReleaseFailed`, `Cancelled`...):
+    /// reads show it until the number next changes.
+    pub fn console_set_status(
+        &self,
+        number: &E164,
+        status: CarrierNumberStatus,
+    ) -> CarrierResult<()> {
+        let now = self.now();
+        let _w = self.lock();
+        self.live(number, now)?
+            .ok_or_else(|| CarrierError::NotFound(number.to_string()))?;
+        let mut w = self.db.writer();
+        w.force_status(number, status);
+        w.commit()
+    }
+
+    /// The API's view of a number at `now`, in the status the AWS side set, if any.
+    fn shown(&self, r: &NumberRec, now: Timestamp) -> CarrierResult<Option<CarrierNumber>> {
+        let Some(mut v) = r.view(now, self.retention()) else {
+            return Ok(None);
+        };
+        if let Some(status) = self.db.forced_status(&r.number)? {
+            v.status = status;
+        }
+        Ok(Some(v))
+    }
+
     /// Releases a number in the console: it is gone at once, with its associations.
     pub fn console_release(&self, number: &E164) -> CarrierResult<()> {
         let now = self.now();
@@ -1402,8 +1429,10 @@ impl CarrierApi for SimCarrier {
 
     async fn get_number(&self, number: &E164) -> CarrierResult<CarrierNumber> {
         self.call(ops::GET_NUMBER, |s, now| {
-            s.live(number, now)?
-                .and_then(|r| r.view(now, s.retention()))
+            let r = s.live(number, now)?;
+            r.map(|r| s.shown(&r, now))
+                .transpose()?
+                .flatten()
                 .ok_or_else(|| CarrierError::NotFound(number.to_string()))
         })
         .await

@@ -4,7 +4,8 @@
 use super::desk::{AttachmentSetRec, CaseRec, PortRec};
 use super::records::{GroupRec, Meta, NumberRec, OrderRec};
 use crate::carrier::api::{
-    CarrierConnector, CarrierError, CarrierResult, SipMediaApplication, SipRule,
+    CarrierConnector, CarrierError, CarrierNumberStatus, CarrierResult, SipMediaApplication,
+    SipRule,
 };
 use crate::domain::E164;
 use serde::{de::DeserializeOwned, Serialize};
@@ -20,6 +21,8 @@ const RULE: &[u8] = b"r/";
 const CASE: &[u8] = b"c/";
 const PORT: &[u8] = b"p/";
 const ATTACHMENTS: &[u8] = b"a/";
+/// A number's status as set on the AWS side (`/_sim/`), until the number next changes.
+const STATUS: &[u8] = b"x/";
 
 fn key(prefix: &[u8], id: &[u8]) -> Vec<u8> {
     let mut k = prefix.to_vec();
@@ -84,6 +87,10 @@ impl Db {
 
     pub fn number(&self, n: &E164) -> CarrierResult<Option<NumberRec>> {
         self.get(&key(NUMBER, n.as_str().as_bytes()))
+    }
+
+    pub fn forced_status(&self, n: &E164) -> CarrierResult<Option<CarrierNumberStatus>> {
+        self.get(&key(STATUS, n.as_str().as_bytes()))
     }
 
     pub fn numbers_from(
@@ -184,10 +191,17 @@ impl Writer<'_> {
     pub fn put_number(&mut self, r: &NumberRec) {
         self.batch
             .insert(key(NUMBER, r.number.as_str().as_bytes()), encode(r));
+        self.batch.remove(key(STATUS, r.number.as_str().as_bytes()));
     }
 
     pub fn remove_number(&mut self, n: &E164) {
         self.batch.remove(key(NUMBER, n.as_str().as_bytes()));
+        self.batch.remove(key(STATUS, n.as_str().as_bytes()));
+    }
+
+    pub fn force_status(&mut self, n: &E164, status: CarrierNumberStatus) {
+        self.batch
+            .insert(key(STATUS, n.as_str().as_bytes()), encode(&status));
     }
 
     pub fn put_order(&mut self, o: &OrderRec) {

@@ -662,6 +662,9 @@ fn sync_numbers(ctx: &Ctx, tx: &mut Tx, numbers: &[CarrierNumber]) -> Result<Out
         if !same_kind(&p.status, &status) {
             p.status = status;
         }
+        // The carrier's own word, where the lifecycle cannot say it (`DeleteFailed` is
+        // kept as a number in the deletion queue, and shown as `DeleteFailed`).
+        p.carrier_status = Some(c.status).filter(|s| s.api_name() != p.status.code().api_name());
         p.product_type = c.product_type;
         p.label = c.name.clone().filter(|n| !n.is_empty());
         p.capabilities = c.capabilities;
@@ -1303,5 +1306,52 @@ mod tests {
         let local = o.created.expect("created");
         assert_eq!(w.view.carrier_ids[&local], "xyz");
         assert_eq!(w.view.connectors.len(), 1);
+    }
+
+    #[test]
+    fn the_carriers_own_status_is_shown_while_the_rules_work_from_the_lifecycle() {
+        let mut w = World::new();
+        w.with_connector_and_numbers();
+        let mut delete_failed = at_carrier(num(1), CarrierNumberStatus::DeleteFailed);
+        delete_failed.deletion_at = Some(T);
+        w.carrier(Action::SyncNumbers {
+            numbers: vec![
+                delete_failed,
+                at_carrier(num(3), CarrierNumberStatus::ReleaseFailed),
+                at_carrier(num(4), CarrierNumberStatus::PortinCancelRequested),
+                at_carrier(num(5), CarrierNumberStatus::Cancelled),
+                at_carrier(num(6), CarrierNumberStatus::ReleaseInProgress),
+            ],
+        });
+        let shown = |w: &World, i: u16| {
+            let p = &w.view.numbers[&num(i)];
+            (p.status_name(), p.place())
+        };
+        assert_eq!(shown(&w, 1), ("DeleteFailed", Place::DeletionQueue));
+        assert_eq!(shown(&w, 3), ("ReleaseFailed", Place::DeletionQueue));
+        assert_eq!(shown(&w, 4), ("PortinCancelRequested", Place::Pending));
+        assert_eq!(shown(&w, 5), ("Cancelled", Place::Inventory));
+        assert_eq!(shown(&w, 6), ("ReleaseInProgress", Place::DeletionQueue));
+        // A status the lifecycle says already is not kept twice.
+        assert_eq!(w.view.numbers[&num(2)].carrier_status, None);
+        assert_eq!(shown(&w, 2), ("Unassigned", Place::Inventory));
+        // The rules work from the lifecycle: a number whose deletion failed can be restored,
+        // and once phonedesk's rule moves it on, the carrier's old word is gone.
+        let job = w
+            .admin(Action::Restore {
+                numbers: vec![num(1)],
+            })
+            .unwrap()
+            .job
+            .unwrap();
+        w.done(job, None);
+        assert_eq!(w.view.numbers[&num(1)].carrier_status, None);
+        assert_eq!(shown(&w, 1), ("Unassigned", Place::Inventory));
+        // The carrier's word comes back with the next sync that says it.
+        w.carrier(Action::SyncNumbers {
+            numbers: vec![at_carrier(num(5), CarrierNumberStatus::Unassigned)],
+        });
+        assert_eq!(shown(&w, 5), ("Unassigned", Place::Inventory));
+        assert_eq!(w.view.numbers[&num(5)].carrier_status, None);
     }
 }

@@ -190,6 +190,8 @@ impl Screen for DeletionQueue {
             .visible()
             .map(|(Deleted(p), marked)| {
                 let left = match restorable_left(p, cx.now) {
+                    // The real carrier's own word (`DeleteFailed`, `ReleaseInProgress`...).
+                    _ if p.carrier_status.is_some() => Span::styled(p.status_name(), t.warn),
                     Some(left) => Span::raw(format_duration(left)),
                     None if p.ported_out => Span::styled("no: ported out", t.warn),
                     None => Span::styled("window closed", t.warn),

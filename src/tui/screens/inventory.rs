@@ -1179,10 +1179,10 @@ impl Inventory {
                 if p.ported_out {
                     format!(
                         "{} (ported out to another carrier: unassign and delete it)",
-                        p.status.code().api_name()
+                        p.status_name()
                     )
                 } else {
-                    p.status.code().api_name().into()
+                    p.status_name().into()
                 },
             ),
             kv("Assigned to", who),
@@ -1516,7 +1516,7 @@ fn haystack(p: &PhoneNumber, names: &Names) -> String {
         p.number,
         p.number.national(),
         p.product_type.label(),
-        p.status.code().api_name(),
+        p.status_name(),
         who,
         one_line(&name)
     )
@@ -1543,6 +1543,8 @@ fn sort_text(p: &PhoneNumber, names: &Names, column: usize) -> String {
 fn status_cell(p: &PhoneNumber) -> &'static str {
     match (p.ported_out, p.status.code()) {
         (true, _) => "Ported out",
+        // The real carrier's own word (`Cancelled`...).
+        _ if p.carrier_status.is_some() => p.status_name(),
         (false, StatusCode::Assigned) => "Assigned",
         _ => "Unassigned",
     }

@@ -48,14 +48,14 @@ impl Record for Waiting {
             "{} {} {} {}",
             p.number,
             p.number.national(),
-            status_label(&p.status),
+            status_label(p),
             order
         )
     }
     fn compare(&self, other: &Self, column: usize) -> Ordering {
         let (a, b) = (&self.0, &other.0);
         match column {
-            1 => status_label(&a.status).cmp(status_label(&b.status)),
+            1 => status_label(a).cmp(status_label(b)),
             2 => a.product_type.label().cmp(b.product_type.label()),
             3 => a.order.cmp(&b.order),
             // Pending longest first reads as the created time ascending.
@@ -158,7 +158,7 @@ impl Pending {
             ),
             kv(
                 "Status",
-                status_label(&p.status).into(),
+                status_label(p).into(),
                 if failed { t.error } else { t.accent },
             ),
             kv("Product type", p.product_type.label().into(), t.text),
@@ -291,8 +291,12 @@ fn port_step(s: RequestStatus) -> &'static str {
     }
 }
 
-fn status_label(s: &NumberStatus) -> &'static str {
-    match s {
+fn status_label(p: &PhoneNumber) -> &'static str {
+    if p.carrier_status.is_some() {
+        // The real carrier's own word (`PortinCancelRequested`...).
+        return p.status_name();
+    }
+    match &p.status {
         NumberStatus::AcquireInProgress => "Acquiring",
         NumberStatus::AcquireFailed { .. } => "Failed",
         NumberStatus::PortinInProgress => "Porting in",
@@ -460,7 +464,7 @@ impl Screen for Pending {
                 let mut cells = vec![
                     Cell::from(if marked { "*" } else { " " }),
                     Cell::from(p.number.national()),
-                    Cell::from(status_label(&p.status)).style(if failed {
+                    Cell::from(status_label(p)).style(if failed {
                         t.error
                     } else {
                         t.accent
