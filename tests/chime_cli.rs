@@ -502,7 +502,8 @@ fn the_carriers_own_status_is_shown_with_the_apis_name() {
     // At the carrier, the deletion of `a` failed and `b` was cancelled.
     desk.chime
         .console_change(a, json!({ "status": "DeleteFailed" }));
-    desk.chime.console_change(b, json!({ "status": "Cancelled" }));
+    desk.chime
+        .console_change(b, json!({ "status": "Cancelled" }));
     let s = desk.sync();
     let mut changed = strs(&s["changed"]);
     changed.sort();

@@ -464,11 +464,7 @@ impl Screen for Pending {
                 let mut cells = vec![
                     Cell::from(if marked { "*" } else { " " }),
                     Cell::from(p.number.national()),
-                    Cell::from(status_label(p)).style(if failed {
-                        t.error
-                    } else {
-                        t.accent
-                    }),
+                    Cell::from(status_label(p)).style(if failed { t.error } else { t.accent }),
                 ];
                 if !narrow {
                     cells.push(Cell::from(p.product_type.label()));
