@@ -46,12 +46,12 @@ use crate::domain::{AvailableNumber, Desk, SearchError, SearchQuery, E164};
 
 /// A carrier: searches its available numbers and answers the rules' questions (`Desk`).
 pub trait Carrier: Desk + Send + Sync {
-    /// Up to `q.limit` available numbers that fit the query, never one for which `is_held`
-    /// is true (numbers we already hold); refused with the query's first broken rule.
+    /// Up to `q.limit` available numbers that fit the query, never one `held` holds
+    /// (numbers we already hold); refused with the query's first broken rule.
     fn search(
         &self,
         q: &SearchQuery,
-        is_held: &dyn Fn(&E164) -> bool,
+        held: &dyn HeldNumbers,
     ) -> Result<Vec<AvailableNumber>, SearchError>;
 
     /// Where a number rings: `Seattle, WA`, or a state's name; `None` when unknown.
@@ -62,6 +62,26 @@ pub trait Carrier: Desk + Send + Sync {
 
     /// The cities of a state (code or name) with numbers, sorted, for completion.
     fn cities(&self, state: &str) -> Vec<String>;
+}
+
+/// The numbers a search must never offer (those already held), as the carrier asks for them.
+pub trait HeldNumbers {
+    /// Whether `n` is held.
+    fn holds(&self, n: &E164) -> bool;
+
+    /// The last four digits of every held number of the NANP exchange `npa`-`nxx`, when
+    /// they can be read at once (one ordered scan of an index): a search then skips held
+    /// numbers in memory instead of asking about each candidate. `None`: ask `holds`.
+    fn held_lines(&self, _npa: u16, _nxx: u16) -> Option<Vec<u16>> {
+        None
+    }
+}
+
+/// A test of one number at a time (a set's `contains`, "none held").
+impl<F: Fn(&E164) -> bool> HeldNumbers for F {
+    fn holds(&self, n: &E164) -> bool {
+        self(n)
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! of failed acquisitions, and a support desk that follows fixed rules (`docs/carrier.md`).
 
 use super::geo::{geo, state_index, Exchange, Geo};
-use super::Carrier;
+use super::{Carrier, HeldNumbers};
 use crate::domain::{
     AvailableNumber, Category, Desk, Loa, NumberType, OrderId, Policy, PortIn, RequestId,
     SearchError, SearchQuery, Secret, SupportRequest, Timestamp, E164, MAX_SEARCH_RESULTS,
@@ -253,6 +253,27 @@ struct ExchangeLines {
     templates: Vec<Template>,
     turn: usize,
     seen: Option<HashSet<u16>>,
+    /// The exchange's held lines, when the holder could list them at once.
+    held: Option<LineSet>,
+}
+
+/// A set of an exchange's lines (0000 to 9999), one bit each.
+struct LineSet(Box<[u64; LineSet::WORDS]>);
+
+impl LineSet {
+    const WORDS: usize = 10_000usize.div_ceil(64);
+
+    fn of(lines: &[u16]) -> LineSet {
+        let mut bits = Box::new([0u64; LineSet::WORDS]);
+        for &l in lines.iter().filter(|&&l| l < 10_000) {
+            bits[l as usize / 64] |= 1 << (l % 64);
+        }
+        LineSet(bits)
+    }
+
+    fn contains(&self, line: u16) -> bool {
+        line < 10_000 && self.0[line as usize / 64] & (1 << (line % 64)) != 0
+    }
 }
 
 impl ExchangeLines {
@@ -319,6 +340,7 @@ impl ExchangeLines {
             templates,
             turn: 0,
             seen,
+            held: None,
         }
     }
 
@@ -349,7 +371,7 @@ impl Carrier for SimulatedCarrier {
     fn search(
         &self,
         q: &SearchQuery,
-        is_held: &dyn Fn(&E164) -> bool,
+        held: &dyn HeldNumbers,
     ) -> Result<Vec<AvailableNumber>, SearchError> {
         let q = q.normalized();
         q.validate(MAX_SEARCH_RESULTS)?;
@@ -365,10 +387,17 @@ impl Carrier for SimulatedCarrier {
         let mut out: Vec<AvailableNumber> = Vec::with_capacity(q.limit);
         let take = |lines: &mut ExchangeLines, out: &mut Vec<AvailableNumber>| -> bool {
             while let Some(line) = lines.next_line() {
-                let number = E164::nanp(lines.npa, lines.nxx, line);
-                if is_held(&number) {
-                    continue;
-                }
+                let number = match &lines.held {
+                    Some(set) if set.contains(line) => continue,
+                    Some(_) => E164::nanp(lines.npa, lines.nxx, line),
+                    None => {
+                        let number = E164::nanp(lines.npa, lines.nxx, line);
+                        if held.holds(&number) {
+                            continue;
+                        }
+                        number
+                    }
+                };
                 let e = &g.exchanges[lines.index as usize];
                 out.push(AvailableNumber {
                     number,
@@ -390,8 +419,10 @@ impl Carrier for SimulatedCarrier {
             if out.len() >= q.limit {
                 break;
             }
-            let mut lines =
-                ExchangeLines::new(self, i, &g.exchanges[i as usize], pattern.as_deref());
+            let e = &g.exchanges[i as usize];
+            let mut lines = ExchangeLines::new(self, i, e, pattern.as_deref());
+            // One read of the exchange's held numbers instead of a question per candidate.
+            lines.held = held.held_lines(e.npa, e.nxx).map(|l| LineSet::of(&l));
             if take(&mut lines, &mut out) {
                 active.push(lines);
             }

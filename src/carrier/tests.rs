@@ -603,3 +603,81 @@ fn search_timing() {
         start.elapsed()
     );
 }
+
+/// Held numbers read a whole exchange at a time, as the store and the simulation give them.
+struct HeldByExchange<'a>(&'a HashSet<E164>);
+
+impl HeldNumbers for HeldByExchange<'_> {
+    fn holds(&self, _: &E164) -> bool {
+        unreachable!("a holder that lists an exchange's lines is never asked number by number")
+    }
+
+    fn held_lines(&self, npa: u16, nxx: u16) -> Option<Vec<u16>> {
+        let prefix = format!("+1{npa:03}{nxx:03}");
+        Some(
+            self.0
+                .iter()
+                .filter_map(|n| n.as_str().strip_prefix(&prefix)?.parse().ok())
+                .collect(),
+        )
+    }
+}
+
+mod held_numbers {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn queries() -> impl Strategy<Value = SearchQuery> {
+        prop_oneof![
+            Just(SearchQuery::us().with_state("WY")),
+            Just(SearchQuery::us().with_state("DC")),
+            Just(SearchQuery::us().with_city("Seattle", "WA")),
+            Just(SearchQuery::us().with_area_code(206)),
+            Just(SearchQuery::us().with_area_code(907).with_contains("12")),
+            Just(
+                SearchQuery::us()
+                    .with_toll_free_prefix(888)
+                    .with_contains("77")
+            ),
+            Just(
+                SearchQuery::us()
+                    .with_area_code(206)
+                    .with_contains("2062151")
+            ),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Skipping an exchange's held lines in memory offers exactly what asking about each
+        /// candidate offered (the algorithm before), and never a held number.
+        #[test]
+        fn reading_held_lines_per_exchange_offers_what_asking_per_number_did(
+            q in queries(),
+            limit in 1usize..60,
+            seed in 0u64..4,
+            picks in proptest::collection::vec(any::<prop::sample::Index>(), 0..80),
+            extra_lines in proptest::collection::vec(0u16..10_000, 0..40),
+        ) {
+            let c = SimulatedCarrier::new(seed, 0.0);
+            let q = q.with_limit(limit);
+            // Held: some of what the search offers first, and other lines of its exchanges.
+            let offered = search(&c, q.clone().with_limit(limit * 2));
+            let mut held: HashSet<E164> = HashSet::new();
+            for (i, p) in picks.iter().enumerate() {
+                let n = &offered[p.index(offered.len())].number;
+                held.insert(n.clone());
+                if let Some(&line) = extra_lines.get(i) {
+                    let d = &n.as_str()[2..];
+                    held.insert(E164::nanp(d[..3].parse().unwrap(), d[3..6].parse().unwrap(), line));
+                }
+            }
+            let per_number = c.search(&q, &|n: &E164| held.contains(n)).unwrap();
+            let per_exchange = c.search(&q, &HeldByExchange(&held)).unwrap();
+            prop_assert_eq!(&per_exchange, &per_number);
+            prop_assert!(per_exchange.iter().all(|a| !held.contains(&a.number)));
+            prop_assert!(per_exchange.len() <= limit);
+        }
+    }
+}

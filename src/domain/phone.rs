@@ -90,6 +90,12 @@ impl StatusCode {
         }
     }
 
+    /// Numbers the organisation holds, which a search never offers: all but a failed
+    /// acquisition (the order's answer, not a number).
+    pub fn is_held(self) -> bool {
+        self != StatusCode::AcquireFailed
+    }
+
     /// Numbers that count against the inventory limit: being acquired, being ported in, or
     /// in the inventory. Failed acquisitions and the deletion queue do not.
     pub fn counts_against_limit(self) -> bool {

@@ -10,7 +10,7 @@ pub use clock::now;
 pub use scheduler::spawn_scheduler;
 
 use crate::carrier::api::CarrierApi;
-use crate::carrier::{Carrier, SimulatedCarrier};
+use crate::carrier::{Carrier, HeldNumbers, SimulatedCarrier};
 use crate::config::Config;
 use crate::domain::*;
 use crate::store::{AuditEntry, Store, StoreError, StoreOptions};
@@ -285,17 +285,12 @@ impl Engine {
         // Tidy first ("washington" → WA, "555-01" → 55501), then apply the configured limit.
         let query = &query.normalized();
         query.validate(self.policy.search_limit)?;
-        Ok(self.carrier.search(query, &|n| self.holds(n))?)
+        Ok(self.carrier.search(query, &Holdings(&self.store))?)
     }
 
     /// Whether the organisation holds this number (a failed acquisition is not held).
     pub fn holds(&self, n: &E164) -> bool {
-        self.store
-            .number(n)
-            .ok()
-            .flatten()
-            .map(|p| !matches!(p.status, NumberStatus::AcquireFailed { .. }))
-            .unwrap_or(false)
+        Holdings(&self.store).holds(n)
     }
 
     /// Completes everything due at `now`, oldest first; returns how many items ran.
@@ -398,9 +393,28 @@ impl Drop for SessionGuard {
     }
 }
 
+/// The store's numbers as a search sees them: an exchange's held numbers are read with one
+/// scan of the status index, so skipping them costs nothing per candidate.
+struct Holdings<'a>(&'a Store);
+
+impl HeldNumbers for Holdings<'_> {
+    fn holds(&self, n: &E164) -> bool {
+        self.0
+            .number(n)
+            .ok()
+            .flatten()
+            .is_some_and(|p| p.status.code().is_held())
+    }
+
+    fn held_lines(&self, npa: u16, nxx: u16) -> Option<Vec<u16>> {
+        Some(self.0.held_lines(npa, nxx))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn engine(dir: &Path) -> Engine {
         let store = Store::open(&StoreOptions::new(dir.join("db"))).unwrap();
@@ -435,5 +449,54 @@ mod tests {
                 (true, "the carrier sync works again".into()),
             ]
         );
+    }
+
+    /// The store's held lines are the held numbers' own (a failed acquisition is not held),
+    /// and a search skips them exactly as asking about each number did.
+    #[test]
+    fn a_search_skips_the_stores_held_numbers_of_each_exchange() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&StoreOptions::new(dir.path().join("db"))).unwrap();
+        let policy = Policy {
+            provisioning_delay: Duration::from_secs(1),
+            ..Policy::default()
+        };
+        let engine = Engine::new(store, Arc::new(SimulatedCarrier::new(3, 0.3)), policy);
+        let q = SearchQuery::us().with_area_code(907).with_limit(20);
+        let first = engine.search(&q).unwrap();
+        let ordered: Vec<E164> = first.iter().map(|a| a.number.clone()).collect();
+        let t0 = Timestamp(1_790_000_000_000);
+        engine
+            .dispatch(
+                &Actor::admin("admin"),
+                Action::Provision {
+                    product_type: ProductType::VoiceConnector,
+                    numbers: ordered.clone(),
+                },
+                t0,
+            )
+            .unwrap();
+        engine.run_due(t0.plus(Duration::from_secs(2))).unwrap();
+        let holds = Holdings(&engine.store);
+        let failed = engine.store.numbers_in(&[StatusCode::AcquireFailed]);
+        assert!(!failed.is_empty(), "some acquisitions fail at this rate");
+        for n in &ordered {
+            let d = &n.as_str()[2..];
+            let (npa, nxx, line) = (
+                d[..3].parse().unwrap(),
+                d[3..6].parse().unwrap(),
+                d[6..].parse().unwrap(),
+            );
+            let lines = holds.held_lines(npa, nxx).unwrap();
+            assert_eq!(lines.contains(&line), !failed.contains(n), "{n}");
+            assert_eq!(holds.holds(n), !failed.contains(n), "{n}");
+        }
+        let again = engine.search(&q).unwrap();
+        let asked = engine
+            .carrier
+            .search(&q, &|n: &E164| holds.holds(n))
+            .unwrap();
+        assert_eq!(again, asked);
+        assert!(again.iter().all(|a| !holds.holds(&a.number)));
     }
 }

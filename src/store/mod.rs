@@ -741,6 +741,28 @@ impl Store {
         out
     }
 
+    /// The last four digits of the held numbers (`StatusCode::is_held`) of the NANP
+    /// exchange `npa`-`nxx`: one prefix scan of the status index per held status.
+    pub fn held_lines(&self, npa: u16, nxx: u16) -> Vec<u16> {
+        let Ok(by_status) = self.tree(BY_STATUS) else {
+            return Vec::new();
+        };
+        let exchange = format!("+1{npa:03}{nxx:03}");
+        let mut lines = Vec::new();
+        for s in StatusCode::ALL.into_iter().filter(|s| s.is_held()) {
+            let mut prefix = vec![s.byte()];
+            prefix.extend_from_slice(exchange.as_bytes());
+            lines.extend(by_status.scan_prefix(&prefix).keys().filter_map(|k| {
+                let k = k.ok()?;
+                let line = std::str::from_utf8(k.get(prefix.len()..)?).ok()?;
+                (line.len() == 4)
+                    .then(|| line.parse::<u16>().ok())
+                    .flatten()
+            }));
+        }
+        lines
+    }
+
     /// At most `limit` numbers of one status from `after` on: for showing the first screen
     /// of a long list before the whole key list is read.
     pub fn numbers_page(&self, status: StatusCode, limit: usize) -> Vec<E164> {

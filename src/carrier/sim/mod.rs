@@ -21,14 +21,14 @@ mod store;
 pub use faults::{CallFault, Faults};
 
 use super::api::*;
-use super::{Carrier, SimulatedCarrier};
+use super::{Carrier, HeldNumbers, SimulatedCarrier};
 use crate::domain::{
     check_carrier_label, checked_text, parse_toll_free_prefix, CallingName, Desk, NumberType,
     OrderId, Policy, ProductType, SearchQuery, Timestamp, E164, MAX_GROUP_MEMBERS,
     MAX_SEARCH_RESULTS, NAME_MAX, PRIORITIES, REGIONS,
 };
 use records::{GroupRec, Meta, NameUpdate, NumberRec, OrderRec};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::Db;
@@ -474,9 +474,13 @@ impl SimCarrier {
                 .filter(|k| *k < MAX_SEARCH_PAGES)
                 .ok_or_else(|| bad("the NextToken is not one this carrier gave"))?,
         };
-        let mut earlier: HashSet<E164> = HashSet::new();
+        let mut earlier: BTreeSet<E164> = BTreeSet::new();
         for k in 0..=page {
-            let held = |n: &E164| earlier.contains(n) || self.live(n, now).ok().flatten().is_some();
+            let held = SearchHeld {
+                sim: self,
+                earlier: &earlier,
+                now,
+            };
             let found = self
                 .desk
                 .search(&query, &held)
@@ -1618,6 +1622,42 @@ impl CarrierApi for SimCarrier {
             s.page_of(all, next, |r| r.id.clone())
         })
         .await
+    }
+}
+
+/// What a search of the simulated carrier skips: numbers it has a record of at `now`, and
+/// the numbers of the pages before the one asked for.
+struct SearchHeld<'a> {
+    sim: &'a SimCarrier,
+    earlier: &'a BTreeSet<E164>,
+    now: Timestamp,
+}
+
+impl HeldNumbers for SearchHeld<'_> {
+    fn holds(&self, n: &E164) -> bool {
+        self.earlier.contains(n) || self.sim.live(n, self.now).ok().flatten().is_some()
+    }
+
+    fn held_lines(&self, npa: u16, nxx: u16) -> Option<Vec<u16>> {
+        let line = |n: &E164| n.as_str().get(8..).and_then(|l| l.parse().ok());
+        let retention = self.sim.retention();
+        let mut lines: Vec<u16> = self
+            .earlier
+            .range(E164::nanp(npa, nxx, 0)..=E164::nanp(npa, nxx, 9999))
+            .filter_map(line)
+            .collect();
+        for r in self
+            .sim
+            .db
+            .numbers_with_prefix(&format!("+1{npa:03}{nxx:03}"))
+        {
+            // A record the carrier cannot read: ask about each number instead.
+            let r = r.ok()?;
+            if r.status(self.now, retention).is_some() {
+                lines.extend(line(&r.number));
+            }
+        }
+        Some(lines)
     }
 }
 

@@ -100,6 +100,16 @@ impl Db {
         Ok(self.scan(NUMBER, after.map(|n| n.as_str().as_bytes())))
     }
 
+    /// The records of the numbers whose E.164 form starts with `prefix` (`+1206215`).
+    pub fn numbers_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = CarrierResult<NumberRec>> {
+        self.tree
+            .scan_prefix(key(NUMBER, prefix.as_bytes()))
+            .map(|r| r.map_err(storage).and_then(|(_, v)| decode(&v)))
+    }
+
     pub fn order(&self, id: &str) -> CarrierResult<Option<OrderRec>> {
         match self.get::<u64>(&key(ORDER_ID, id.as_bytes()))? {
             Some(seq) => self.get(&key(ORDER, &seq.to_be_bytes())),
