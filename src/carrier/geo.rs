@@ -160,11 +160,7 @@ impl Geo {
             }
         }
         for npa in filled {
-            // New area codes open in blocks of a hundred exchanges (274-2XX before 274-3XX):
-            // keep the blocks libphonenumber already knows as valid.
-            let open: Vec<u16> = (2..=9)
-                .filter(|d| E164::parse(&format!("+1{npa:03}{d}234567")).is_ok())
-                .collect();
+            let open = open_blocks(npa);
             // No exchange-level entries here: the place depends on the first two NXX digits.
             let mut block = (u16::MAX, None);
             for nxx in (200..=999).filter(|&x| is_assignable_nxx(x) && open.contains(&(x / 100))) {
@@ -309,6 +305,125 @@ impl Geo {
     }
 }
 
+/// New area codes open in blocks of a hundred exchanges (274-2XX before 274-3XX): the
+/// blocks libphonenumber knows as valid, as a bit per first NXX digit (bit 2 to 9), for
+/// the area codes the data knows only as a whole. Asking libphonenumber at start took most
+/// of a cold search's time (its metadata loads on first use), so the answers are kept here;
+/// `tests::open_blocks_are_libphonenumbers` checks them against it and prints a new table
+/// when the data or libphonenumber changes.
+const OPEN_BLOCKS: &[(u16, u16)] = &[
+    (202, 0b1111111100),
+    (210, 0b1111111100),
+    (212, 0b1111111100),
+    (213, 0b1111111100),
+    (220, 0b1111111100),
+    (223, 0b1111111100),
+    (227, 0b1111111100),
+    (235, 0b1111111100),
+    (272, 0b1111111100),
+    (274, 0b0010000100),
+    (279, 0b1111111100),
+    (283, 0b1111111100),
+    (312, 0b1111111100),
+    (324, 0b1111111100),
+    (326, 0b1111111100),
+    (327, 0b1111111100),
+    (329, 0b1111111100),
+    (331, 0b1111111100),
+    (332, 0b1111111100),
+    (339, 0b1111111100),
+    (341, 0b1111111100),
+    (346, 0b1111111100),
+    (350, 0b1111111100),
+    (351, 0b1111111100),
+    (353, 0b1111111100),
+    (363, 0b1111111100),
+    (364, 0b1111111100),
+    (369, 0b1111111100),
+    (380, 0b1111111100),
+    (385, 0b1111111100),
+    (424, 0b1111111100),
+    (430, 0b1111111100),
+    (442, 0b1111111100),
+    (445, 0b1111111100),
+    (447, 0b1111111100),
+    (448, 0b1111111100),
+    (458, 0b1111111100),
+    (463, 0b1111111100),
+    (464, 0b1111111100),
+    (470, 0b1111111100),
+    (472, 0b1110011100),
+    (475, 0b1111111100),
+    (531, 0b1111111100),
+    (534, 0b1111111100),
+    (539, 0b1111111100),
+    (551, 0b1111111100),
+    (557, 0b1111111100),
+    (564, 0b1111111100),
+    (567, 0b1111111100),
+    (572, 0b1111111100),
+    (582, 0b1111111100),
+    (628, 0b1111111100),
+    (629, 0b1111111100),
+    (640, 0b1111111100),
+    (645, 0b1111111100),
+    (656, 0b1111111100),
+    (657, 0b1111111100),
+    (667, 0b1111111100),
+    (669, 0b1111111100),
+    (680, 0b1111111100),
+    (681, 0b1111111100),
+    (686, 0b1111111100),
+    (689, 0b1111111100),
+    (725, 0b1111111100),
+    (726, 0b1111111100),
+    (728, 0b1111111100),
+    (730, 0b1111111100),
+    (737, 0b1111111100),
+    (738, 0b1111111100),
+    (743, 0b1111111100),
+    (747, 0b1111111100),
+    (748, 0b1111111100),
+    (754, 0b1111111100),
+    (762, 0b1111111100),
+    (771, 0b1111111100),
+    (773, 0b1111111100),
+    (820, 0b1111111100),
+    (821, 0b1111111100),
+    (826, 0b1111111100),
+    (835, 0b1111111100),
+    (838, 0b1111111100),
+    (839, 0b1111111100),
+    (840, 0b1111111100),
+    (848, 0b1111111100),
+    (854, 0b1111111100),
+    (872, 0b1111111100),
+    (878, 0b1111111100),
+    (917, 0b1111111100),
+    (929, 0b1111111100),
+    (930, 0b1111111100),
+    (934, 0b1111111100),
+    (938, 0b1111111100),
+    (943, 0b1111111100),
+    (945, 0b1111111100),
+    (947, 0b1111111100),
+    (948, 0b1111111100),
+    (959, 0b1111111100),
+    (975, 0b1111111100),
+    (983, 0b1110011100),
+    (984, 0b1111111100),
+    (986, 0b1111111100),
+];
+
+/// The first NXX digits (2 to 9) open in the area code `npa`.
+fn open_blocks(npa: u16) -> Vec<u16> {
+    let bits = OPEN_BLOCKS
+        .binary_search_by_key(&npa, |&(n, _)| n)
+        .map(|i| OPEN_BLOCKS[i].1)
+        .unwrap_or(0);
+    (2..=9).filter(|d| bits & (1 << d) != 0).collect()
+}
+
 /// The place of the longest known prefix of a six-digit NPA-NXX.
 fn longest_place(places: &HashMap<(u8, u32), Place>, npa_nxx: u32) -> Option<Place> {
     (3..=6u32).rev().find_map(|len| {
@@ -365,6 +480,52 @@ mod tests {
         assert!(!g
             .in_city(state_index("wa").unwrap(), "  SEATTLE ")
             .is_empty());
+    }
+
+    /// The area codes filled in as a whole, and the blocks libphonenumber says are open.
+    fn open_blocks_by_libphonenumber() -> Vec<(u16, u16)> {
+        let g = geo();
+        let mut npas: Vec<u16> = OPEN_BLOCKS.iter().map(|&(n, _)| n).collect();
+        // Every area code known only as a whole (no exchange-level entry).
+        let with_exchanges: HashSet<u16> = GEOCODING_NANP
+            .lines()
+            .filter_map(|l| l.split_once('|'))
+            .filter_map(|(p, _)| p.strip_prefix('1'))
+            .filter(|d| d.len() == 6)
+            .filter_map(|d| d[..3].parse().ok())
+            .collect();
+        npas.extend(
+            g.places
+                .keys()
+                .filter(|(len, _)| *len < 6)
+                .map(|&(len, value)| (value / 10u32.pow(len as u32 - 3)) as u16)
+                .filter(|npa| (200..=999).contains(npa) && !with_exchanges.contains(npa)),
+        );
+        npas.sort_unstable();
+        npas.dedup();
+        npas.into_iter()
+            .map(|npa| {
+                let bits = (2..=9u16)
+                    .filter(|d| E164::parse(&format!("+1{npa:03}{d}234567")).is_ok())
+                    .fold(0u16, |b, d| b | 1 << d);
+                (npa, bits)
+            })
+            .filter(|&(_, bits)| bits != 0)
+            .collect()
+    }
+
+    #[test]
+    fn open_blocks_are_libphonenumbers() {
+        let expected = open_blocks_by_libphonenumber();
+        assert!(
+            OPEN_BLOCKS == expected.as_slice(),
+            "OPEN_BLOCKS is out of date; replace it with:\n{}",
+            expected
+                .iter()
+                .map(|(n, b)| format!("({n}, 0b{b:010b}),"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
 
     #[test]
