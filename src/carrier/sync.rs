@@ -87,12 +87,13 @@ pub async fn sync(
         directory,
         ..Default::default()
     };
-    let mut seen: HashSet<E164> = HashSet::new();
+    // The carrier's numbers as their digits: 8 bytes each, so 100,000 of them stay small.
+    let mut seen: HashSet<u64> = HashSet::new();
     let mut next: Option<String> = None;
     loop {
         let page = api.list_numbers(next.as_deref()).await?;
         report.numbers += page.items.len();
-        seen.extend(page.items.iter().map(|n| n.number.clone()));
+        seen.extend(page.items.iter().filter_map(|n| n.number.digits()));
         if !page.items.is_empty() {
             let outcome = apply(
                 engine,
@@ -111,19 +112,21 @@ pub async fn sync(
     }
     // What phonedesk holds that the carrier does not list any more. Failed acquisitions
     // are phonedesk's own record of an order's answer; they stay until dismissed.
-    let held: Vec<E164> = engine
+    // A second pass over the store's keys: only the gone ones are kept.
+    let mut gone: Vec<E164> = engine
         .store()
-        .numbers_in(&[
+        .numbers_in_iter(&[
             StatusCode::AcquireInProgress,
             StatusCode::PortinInProgress,
             StatusCode::Unassigned,
             StatusCode::Assigned,
             StatusCode::DeleteInProgress,
         ])
-        .into_iter()
-        .filter(|n| !seen.contains(n))
+        .filter(|n| n.digits().is_none_or(|d| !seen.contains(&d)))
         .collect();
-    for chunk in held.chunks(500) {
+    drop(seen);
+    gone.sort();
+    for chunk in gone.chunks(500) {
         let outcome = apply(
             engine,
             Action::SyncGone {

@@ -132,6 +132,12 @@ impl E164 {
         &self.0
     }
 
+    /// The number's digits (without `+`) as one integer: E.164 has at most 15 digits and
+    /// no country code starts with 0, so two numbers are equal exactly when these are.
+    pub fn digits(&self) -> Option<u64> {
+        self.0.strip_prefix('+')?.parse().ok()
+    }
+
     /// True for +1 (the North American Numbering Plan).
     pub fn is_nanp(&self) -> bool {
         self.0.len() == 12 && self.0.starts_with("+1")

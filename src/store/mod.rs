@@ -763,6 +763,19 @@ impl Store {
         lines
     }
 
+    /// The numbers in the given statuses, one status after another, read from the index as
+    /// they are asked for (a long list without holding it).
+    pub fn numbers_in_iter(&self, statuses: &[StatusCode]) -> impl Iterator<Item = E164> {
+        let by_status = self.tree(BY_STATUS).ok();
+        statuses.to_vec().into_iter().flat_map(move |s| {
+            by_status
+                .clone()
+                .into_iter()
+                .flat_map(move |t| t.scan_prefix([s.byte()]).keys())
+                .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, 1)))
+        })
+    }
+
     /// At most `limit` numbers of one status from `after` on: for showing the first screen
     /// of a long list before the whole key list is read.
     pub fn numbers_page(&self, status: StatusCode, limit: usize) -> Vec<E164> {
