@@ -765,9 +765,12 @@ impl Store {
 
     /// The numbers in the given statuses, one status after another, read from the index as
     /// they are asked for (a long list without holding it).
-    pub fn numbers_in_iter(&self, statuses: &[StatusCode]) -> impl Iterator<Item = E164> {
+    pub fn numbers_in_iter<'a>(
+        &self,
+        statuses: &'a [StatusCode],
+    ) -> impl Iterator<Item = E164> + 'a {
         let by_status = self.tree(BY_STATUS).ok();
-        statuses.to_vec().into_iter().flat_map(move |s| {
+        statuses.iter().copied().flat_map(move |s| {
             by_status
                 .clone()
                 .into_iter()
