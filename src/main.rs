@@ -173,8 +173,16 @@ fn connect_carrier(engine: &Arc<Engine>, config: &Config) -> Result<(), String> 
                 .enable_all()
                 .build()
                 .map_err(|e| format!("cannot start the carrier's runtime: {e}"))?;
-            let api = rt.block_on(phonedesk::carrier::chime::connect(&config.carrier))?;
-            engine.set_remote(api);
+            let connected = rt.block_on(phonedesk::carrier::chime::connect(&config.carrier))?;
+            engine.set_remote(connected.api.clone());
+            // Whose numbers these are, shown by the console (STS needs no permission; a
+            // failure only leaves the account unsaid).
+            let whose = rt.block_on(async {
+                tokio::time::timeout(config.carrier.call_timeout, connected.whose()).await
+            });
+            if let Ok((short, long)) = whose {
+                engine.set_carrier_label(short, long);
+            }
             engine.set_worker_settings(phonedesk::carrier::worker::WorkerSettings {
                 call_timeout: config.carrier.call_timeout,
                 ..Default::default()

@@ -762,3 +762,34 @@ async fn faults_reach_the_client() {
         "Unassigned"
     );
 }
+
+#[tokio::test]
+async fn the_loopback_server_says_whose_credentials_these_are_as_sts_does() {
+    use phonedesk::carrier::chime::{config_loader, AwsSession, ChimeSettings, Connected};
+    let f = fixture().await;
+    let settings = ChimeSettings {
+        region: "us-west-2".into(),
+        profile: None,
+        endpoint_url: Some(f.server.url()),
+        timeout: Duration::from_secs(10),
+    };
+    let sdk = config_loader(&settings)
+        .unwrap()
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "AKIDTEST", "secret", None, None, "test",
+        ))
+        .load()
+        .await;
+    let session = AwsSession::from_sdk_config(sdk).unwrap();
+    let connected = Connected {
+        api: Arc::new(session.carrier()),
+        session,
+    };
+    let (short, long) = connected.whose().await;
+    assert_eq!(short, "AWS 111122223333 us-west-2");
+    assert_eq!(
+        long,
+        "AWS account 111122223333 in us-west-2, as arn:aws:iam::111122223333:user/phonedesk"
+    );
+    assert_eq!(f.server.counts().all().get("GetCallerIdentity"), Some(&1));
+}

@@ -235,3 +235,25 @@ fn the_wizard_offers_the_chime_sdk_products_and_searches_the_carrier() {
         other => panic!("not an order: {other:?}"),
     }
 }
+
+#[test]
+fn the_console_says_whose_numbers_it_manages() {
+    let rig = Rig::new();
+    rig.engine.set_carrier_label(
+        "AWS 111122223333 us-east-1".into(),
+        "AWS account 111122223333 in us-east-1, as arn:aws:iam::111122223333:user/ana".into(),
+    );
+    let mut app = console(&rig, fixed(0));
+    let wide = render(&mut app, 120, 40);
+    let header = wide.lines().next().unwrap();
+    assert!(header.contains("AWS 111122223333 us-east-1"), "{header}");
+    assert!(
+        wide.contains("Managing the numbers of AWS account 111122223333 in us-east-1"),
+        "{wide}"
+    );
+    // At 80 columns the header keeps what it had; the status line still says it.
+    let narrow = render(&mut app, 80, 24);
+    let header = narrow.lines().next().unwrap();
+    assert!(header.contains("Held 0/50"), "{header}");
+    assert!(!header.contains("111122223333"), "{header}");
+}

@@ -56,6 +56,9 @@ pub struct Engine {
     /// How every worker of this process treats the remote carrier (the configured call
     /// timeout): the background worker's and a command's own wait alike.
     worker_settings: std::sync::OnceLock<crate::carrier::worker::WorkerSettings>,
+    /// Whose numbers the remote carrier holds ("AWS 111122223333 us-east-1", and the long
+    /// form with the caller's ARN), for the console's header and first words.
+    carrier_label: std::sync::OnceLock<(String, String)>,
     /// Carrier jobs a worker is sending now: `serve`'s worker and a session's command may
     /// both find a job waiting, and only one may send it.
     claimed_jobs: Mutex<std::collections::HashSet<crate::domain::JobId>>,
@@ -98,6 +101,7 @@ impl Engine {
             sessions: AtomicUsize::new(0),
             remote: std::sync::OnceLock::new(),
             worker_settings: std::sync::OnceLock::new(),
+            carrier_label: std::sync::OnceLock::new(),
             claimed_jobs: Mutex::new(Default::default()),
             troubles: Mutex::new(Default::default()),
             troubles_to_stderr: std::sync::atomic::AtomicBool::new(true),
@@ -137,6 +141,18 @@ impl Engine {
     /// Connects the remote carrier: its jobs are sent by `carrier::worker`. Only once.
     pub fn set_remote(&self, api: Arc<dyn CarrierApi>) {
         let _ = self.remote.set(api);
+    }
+
+    /// Says whose numbers the remote carrier holds: a short and a long form. Only once.
+    pub fn set_carrier_label(&self, short: String, long: String) {
+        let _ = self.carrier_label.set((short, long));
+    }
+
+    /// Whose numbers the remote carrier holds (short, long), when known.
+    pub fn carrier_label(&self) -> Option<(&str, &str)> {
+        self.carrier_label
+            .get()
+            .map(|(s, l)| (s.as_str(), l.as_str()))
     }
 
     /// Sets how this process's workers treat the carrier (from `[carrier]`). Only once.

@@ -146,6 +146,7 @@ impl App {
         if engine.remote().is_some() {
             tabs.push(ScreenId::Jobs);
         }
+        let status = Status::info(welcome(&engine));
         let mut app = App {
             engine,
             actor,
@@ -160,7 +161,7 @@ impl App {
             stale: ScreenId::ALL.into_iter().collect(),
             tabs,
             overlay: Overlay::None,
-            status: Status::info("Welcome. ? lists this screen's keys; : runs a command."),
+            status,
             header: Header::default(),
             sessions_label: None,
             size: (0, 0),
@@ -774,6 +775,23 @@ impl App {
             spans.push(Span::styled(state, t.dim));
             Line::from(spans)
         };
+        // Whose numbers, when the carrier is remote and there is room.
+        let whose = self.engine.carrier_label().map(|(short, _)| {
+            Line::from(
+                [
+                    line(true).spans,
+                    vec![
+                        Span::styled(sep, t.dim),
+                        Span::styled(crate::text::one_line(short).into_owned(), t.dim),
+                    ],
+                ]
+                .concat(),
+            )
+        });
+        if let Some(whose) = whose.filter(|l| l.width() <= area.width as usize) {
+            f.render_widget(Paragraph::new(whose), area);
+            return;
+        }
         let long = line(true);
         let chosen = if long.width() <= area.width as usize {
             long
@@ -854,6 +872,19 @@ impl App {
             ]),
         ];
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    }
+}
+
+/// The first words: whose numbers these are when the carrier is remote (the
+/// administrator sees which AWS account they are about to change), then the keys.
+fn welcome(engine: &Engine) -> String {
+    const KEYS: &str = "? lists this screen's keys; : runs a command.";
+    match engine.carrier_label() {
+        Some((_, long)) => format!(
+            "Managing the numbers of {}. {KEYS}",
+            crate::text::one_line(long)
+        ),
+        None => format!("Welcome. {KEYS}"),
     }
 }
 

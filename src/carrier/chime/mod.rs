@@ -14,8 +14,8 @@ pub use carrier::ChimeCarrier;
 pub use convert::number_from_api;
 pub use ops::{iam_policy, Operation};
 pub use session::{
-    behavior_version, config_loader, connect, AwsIdentity, AwsSession, ChimeSettings, SetupError,
-    LOOPBACK_ONLY_ENV, SUPPORT_REGION,
+    behavior_version, config_loader, connect, AwsIdentity, AwsSession, ChimeSettings, Connected,
+    SetupError, LOOPBACK_ONLY_ENV, SUPPORT_REGION,
 };
 pub use support::AwsSupport;
 

@@ -192,9 +192,7 @@ impl AwsSession {
 
 /// The carrier the `[carrier]` section names: the region from the config, else the AWS
 /// way (`AWS_REGION`, the profile's `region`); credentials are looked up on first use.
-pub async fn connect(
-    config: &crate::config::CarrierConfig,
-) -> Result<std::sync::Arc<dyn crate::carrier::api::CarrierApi>, String> {
+pub async fn connect(config: &crate::config::CarrierConfig) -> Result<Connected, String> {
     let region = match &config.region {
         Some(r) => r.clone(),
         None => {
@@ -224,7 +222,33 @@ pub async fn connect(
         .await
         .map_err(|e| format!("cannot reach the Chime SDK Voice API: {e}"))?;
     let support = session.support().with_overrides(config.port_codes());
-    Ok(std::sync::Arc::new(session.carrier().with_support(support)))
+    Ok(Connected {
+        api: std::sync::Arc::new(session.carrier().with_support(support)),
+        session,
+    })
+}
+
+/// The connected carrier, and the session it was made from (to say whose it is).
+pub struct Connected {
+    pub api: std::sync::Arc<dyn crate::carrier::api::CarrierApi>,
+    pub session: AwsSession,
+}
+
+impl Connected {
+    /// "AWS account 111122223333 in us-east-1, as arn:…", or the region and why the
+    /// account is unknown: what the administrator is about to manage, said at start.
+    pub async fn whose(&self) -> (String, String) {
+        match self.session.who_am_i().await {
+            Ok(id) => (format!("AWS {} {}", id.account, id.region), id.to_string()),
+            Err(e) => (
+                format!("AWS {}", self.session.region()),
+                format!(
+                    "AWS region {} (the account could not be read: {e})",
+                    self.session.region()
+                ),
+            ),
+        }
+    }
 }
 
 fn check_region(region: &str) -> Result<(), SetupError> {

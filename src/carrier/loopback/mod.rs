@@ -195,6 +195,10 @@ async fn serve(state: &State, req: Request<Incoming>) -> Response<Full<Bytes>> {
     if let Some(target) = target.filter(|_| method == "POST" && segments.is_empty()) {
         return serve_support(state, &target, &body).await;
     }
+    if method == "POST" && segments.is_empty() && body.starts_with(b"Action=GetCallerIdentity") {
+        state.counts.bump("GetCallerIdentity");
+        return caller_identity();
+    }
     let request = routes::Request {
         method,
         segments,
@@ -258,6 +262,24 @@ fn without_nulls(v: serde_json::Value) -> serde_json::Value {
         Value::Array(a) => Value::Array(a.into_iter().map(without_nulls).collect()),
         other => other,
     }
+}
+
+/// STS `GetCallerIdentity` (awsQuery, XML): whose credentials these are, a fixed test
+/// account, so the console can say which account it manages.
+fn caller_identity() -> Response<Full<Bytes>> {
+    const REPLY: &str = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:iam::111122223333:user/phonedesk</Arn>
+    <UserId>AIDAEXAMPLELOOPBACK</UserId>
+    <Account>111122223333</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>loopback</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>"#;
+    Response::builder()
+        .status(200)
+        .header("content-type", "text/xml")
+        .body(Full::new(Bytes::from_static(REPLY.as_bytes())))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }
 
 fn answer(status: u16, body: Option<serde_json::Value>) -> Response<Full<Bytes>> {
