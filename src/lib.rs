@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod export;
+pub mod filter;
 pub mod local_time;
 pub mod ssh;
 pub mod store;

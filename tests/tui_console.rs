@@ -114,3 +114,132 @@ fn a_sorted_inventory_keeps_its_order_and_its_cursor_through_another_admins_chan
     assert!(text.contains("Assigned to▼"), "{text}");
     assert_eq!(under_cursor(&mut a, &w), w.inventory[0].national());
 }
+
+/// The numbers of the inventory a filter typed after `/` keeps, as the 120x40 screen shows.
+fn shown_after_filter(w: &World, filter: &str) -> Vec<E164> {
+    let mut a = app(w);
+    press(&mut a, w.now, &format!("/{filter}<Enter>"));
+    let text = render(&mut a, 120, 40);
+    let mut v: Vec<E164> = w
+        .inventory
+        .iter()
+        .filter(|n| text.contains(&n.national()))
+        .cloned()
+        .collect();
+    v.sort();
+    v
+}
+
+fn sorted(v: &[E164]) -> Vec<E164> {
+    let mut v = v.to_vec();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_inventory_filters_by_field_exactly_and_inverts_with_a_bang() {
+    let w = world();
+    // Two Voice Connector numbers, one assigned Business Calling number (Ana Lima's).
+    assert_eq!(
+        shown_after_filter(&w, "product:vc"),
+        sorted(&w.inventory[4..])
+    );
+    assert_eq!(
+        shown_after_filter(&w, "product:\"Business Calling\""),
+        sorted(&w.inventory[..4])
+    );
+    assert_eq!(
+        shown_after_filter(&w, "status:assigned"),
+        sorted(&w.inventory[..1])
+    );
+    assert_eq!(
+        shown_after_filter(&w, "!status:assigned"),
+        sorted(&w.inventory[1..])
+    );
+    assert_eq!(
+        shown_after_filter(&w, "user:\"Ana Lima\""),
+        sorted(&w.inventory[..1])
+    );
+    assert_eq!(
+        shown_after_filter(&w, "state:WA").len(),
+        6,
+        "all are 206 numbers"
+    );
+    assert_eq!(shown_after_filter(&w, "state:TX").len(), 0);
+    assert_eq!(
+        shown_after_filter(&w, "name:\"Acme Sales\""),
+        sorted(&w.inventory[1..2])
+    );
+}
+
+#[test]
+fn digits_match_a_number_in_place_not_anywhere_in_it() {
+    let w = world();
+    // The exchange of one number, e.g. 374 of (206) 374-9620: only numbers whose area
+    // code, exchange or line starts with those digits, not those that hold them in the
+    // middle.
+    for n in &w.inventory {
+        let exchange = &n.as_str()[5..8];
+        let want: Vec<E164> = sorted(&w.inventory)
+            .into_iter()
+            .filter(|m| {
+                let d = &m.as_str()[2..];
+                d.starts_with(exchange)
+                    || d[3..].starts_with(exchange)
+                    || d[6..].starts_with(exchange)
+            })
+            .collect();
+        assert_eq!(shown_after_filter(&w, exchange), want, "{exchange}");
+        assert_eq!(
+            shown_after_filter(&w, &format!("/{exchange}")),
+            want,
+            "{exchange}"
+        );
+    }
+    // The last two digits of a line number are in it, but not in place.
+    let tail = &w.inventory[0].as_str()[10..];
+    let in_place: Vec<E164> = sorted(&w.inventory)
+        .into_iter()
+        .filter(|m| {
+            let d = &m.as_str()[2..];
+            d.starts_with(tail) || d[3..].starts_with(tail) || d[6..].starts_with(tail)
+        })
+        .collect();
+    assert!(!in_place.contains(&w.inventory[0]));
+    assert_eq!(shown_after_filter(&w, tail), in_place, "{tail}");
+}
+
+#[test]
+fn tab_completes_field_names_and_values_in_the_filter() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "/prod<Tab>");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("/product:"), "{text}");
+    press(&mut a, w.now, "v<Tab>");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("/product:\"Voice Connector\""), "{text}");
+    press(&mut a, w.now, "<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains(&w.inventory[4].national()), "{text}");
+    assert!(!text.contains(&w.inventory[0].national()), "{text}");
+    // Several values: the hints list them.
+    let mut a = app(&w);
+    press(&mut a, w.now, "/status:<Tab>");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains("status:Assigned status:Unassigned"), "{text}");
+}
+
+#[test]
+fn field_filters_on_a_shared_table_screen() {
+    let w = world();
+    let mut a = app(&w);
+    // Pending: two Voice Connector numbers being acquired.
+    press(&mut a, w.now, "2/product:bc<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(!text.contains(&w.pending[0].national()), "{text}");
+    press(&mut a, w.now, "<Esc>/!product:bc<Enter>");
+    let text = render(&mut a, 120, 40);
+    assert!(text.contains(&w.pending[0].national()), "{text}");
+    assert!(text.contains(&w.pending[1].national()), "{text}");
+}

@@ -3,7 +3,7 @@
 
 use phonedesk::tui::keys::{KeyMap, Scope, COMMANDS};
 use phonedesk::tui::screens::directory::{CONNECTOR_COLUMNS, GROUP_COLUMNS};
-use phonedesk::tui::screens::sort_columns;
+use phonedesk::tui::screens::{filter_fields, sort_columns};
 use phonedesk::tui::widgets::table::sort_letters;
 
 fn render() -> String {
@@ -96,6 +96,35 @@ fn render() -> String {
          before it runs (a confirmation names them; an action without one asks for its key\n\
          again).\n",
     );
+    out.push_str(
+        "\n## Filters\n\n\
+         `/` filters the list as you type; every term must hold:\n\n\
+         - a word matches the row's text as a substring, ignoring case (`~word`: its letters\n  \
+         in order, fuzzily);\n\
+         - `field:value` matches the field exactly, ignoring case (`status:assigned`,\n  \
+         `vc:\"Main trunk\"`: quotes keep spaces in a value); Tab completes field names, then\n  \
+         values;\n\
+         - digits match a phone number in place: from the start of its area code, exchange or\n  \
+         line number, across the punctuation (`360` keeps (360) 555-0123 and (206) 360-1234,\n  \
+         not (341) 207-1360); `+1360` from the start of the E.164 form; `/360` is the same as\n  \
+         `360`; on a list without numbers digits are a word;\n\
+         - `!` in front of any term inverts it (`!status:assigned`).\n\n\
+         | screen | fields |\n|---|---|\n",
+    );
+    for s in [
+        Scope::Orders,
+        Scope::Pending,
+        Scope::Inventory,
+        Scope::DeletionQueue,
+        Scope::Support,
+        Scope::Audit,
+    ] {
+        let cells: Vec<String> = filter_fields(s)
+            .iter()
+            .map(|f| format!("`{}:` {}", f.name, f.help))
+            .collect();
+        out.push_str(&format!("| {} | {} |\n", s.label(), cells.join("; ")));
+    }
     out
 }
 

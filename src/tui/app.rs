@@ -12,6 +12,7 @@ use super::widgets::{block, centered};
 use crate::config::{KeyList, TuiConfig};
 use crate::domain::{format_duration, Actor, CallingNameStatus, StatusCode, Timestamp};
 use crate::engine::{Engine, Event};
+use crate::filter::complete as complete_filter;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -293,7 +294,7 @@ impl App {
             Overlay::Command(line) => {
                 let scope = self.screens[index(self.current)].scope();
                 line.paste(text);
-                line.hints = keys::complete(scope, line.value());
+                line.hints = names(keys::complete(scope, line.value()));
             }
             Overlay::ConfirmQuit | Overlay::Help { .. } => {}
             Overlay::None => {
@@ -339,7 +340,21 @@ impl App {
                         self.set_filter(String::new());
                     }
                     KeyCode::Enter => self.overlay = Overlay::None,
+                    KeyCode::Tab => {
+                        // Field names, then the field's values (`status:` → `status:Assigned`).
+                        let screen = &self.screens[index(self.current)];
+                        let fields = screen.filter_fields();
+                        let values = |f: &str| screen.filter_values(f);
+                        let done = complete_filter(line.value(), fields, &values);
+                        line.hints = done.options.clone();
+                        let text = done.apply(line.value());
+                        if text != line.value() {
+                            line.set(&text);
+                            self.set_filter(text);
+                        }
+                    }
                     _ => {
+                        line.hints.clear();
                         if line.edit(key) {
                             let text = line.value().to_string();
                             self.set_filter(text);
@@ -357,7 +372,7 @@ impl App {
                         if let Some(common) = common_prefix(&options) {
                             line.set(&common);
                         }
-                        line.hints = keys::complete(scope, line.value());
+                        line.hints = names(keys::complete(scope, line.value()));
                     }
                     KeyCode::Enter => {
                         let text = line.value().trim().to_string();
@@ -369,7 +384,7 @@ impl App {
                         line.hints = if line.value().is_empty() {
                             Vec::new()
                         } else {
-                            keys::complete(scope, line.value())
+                            names(keys::complete(scope, line.value()))
                         };
                     }
                 }
@@ -900,6 +915,10 @@ fn index(id: ScreenId) -> usize {
         ScreenId::Jobs => 7,
         ScreenId::Provision => 8,
     }
+}
+
+fn names(v: Vec<&'static str>) -> Vec<String> {
+    v.into_iter().map(String::from).collect()
 }
 
 fn common_prefix(options: &[&str]) -> Option<String> {

@@ -2,6 +2,7 @@
 //! message; `/` filters; Enter shows one entry in full. Reads the latest entries only.
 
 use super::{Cx, DrawCx, Screen, ScreenId};
+use crate::filter::FieldSpec;
 use crate::local_time::{self, Shown};
 use crate::store::AuditEntry;
 use crate::text::one_line;
@@ -22,7 +23,32 @@ const LIMIT: usize = 2000;
 /// The sortable columns, by their header titles.
 pub const COLUMNS: [&str; 6] = ["When", "Who", "Action", "Result", "Detail", "Message"];
 
+/// The fields the `/` filter matches exactly (`status:...`).
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "who",
+        help: "who acted",
+    },
+    FieldSpec {
+        name: "action",
+        help: "the action's name",
+    },
+    FieldSpec {
+        name: "result",
+        help: "ok or refused",
+    },
+];
+
 impl Record for AuditEntry {
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+    fn values(&self, field: &str) -> Vec<String> {
+        match field {
+            "who" => vec![one_line(&self.actor).into_owned()],
+            "action" => vec![self.action.to_string()],
+            "result" => vec![if self.ok { "ok" } else { "refused" }.into()],
+            _ => Vec::new(),
+        }
+    }
     type Key = u64;
     fn key(&self) -> u64 {
         self.seq
@@ -143,6 +169,14 @@ impl Screen for Audit {
 
     fn filter(&self) -> &str {
         self.rows.filter()
+    }
+
+    fn filter_fields(&self) -> &'static [FieldSpec] {
+        FIELDS
+    }
+
+    fn filter_values(&self, field: &str) -> Vec<String> {
+        self.rows.values_of(field)
     }
 
     fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {

@@ -7,6 +7,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::filter::FieldSpec;
 use crate::local_time::{self, Shown};
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::status::Status;
@@ -32,7 +33,34 @@ pub const COLUMNS: [&str; 5] = [
 /// A row: the deleted number's record.
 pub struct Deleted(PhoneNumber);
 
+/// The fields the `/` filter matches exactly (`status:...`).
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "product",
+        help: "the product type: bc, vc or its name",
+    },
+    FieldSpec {
+        name: "type",
+        help: "Local or Toll-free",
+    },
+];
+
 impl Record for Deleted {
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+    fn values(&self, field: &str) -> Vec<String> {
+        let p = &self.0;
+        match field {
+            "product" => vec![
+                p.product_type.label().into(),
+                p.product_type.short().to_lowercase(),
+            ],
+            "type" => vec![p.number_type.label().into()],
+            _ => Vec::new(),
+        }
+    }
+    fn numbers(&self) -> Vec<E164> {
+        vec![self.0.number.clone()]
+    }
     type Key = E164;
     fn key(&self) -> E164 {
         self.0.number.clone()
@@ -174,6 +202,14 @@ impl Screen for DeletionQueue {
 
     fn filter(&self) -> &str {
         self.rows.filter()
+    }
+
+    fn filter_fields(&self) -> &'static [FieldSpec] {
+        FIELDS
+    }
+
+    fn filter_values(&self, field: &str) -> Vec<String> {
+        self.rows.values_of(field)
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {

@@ -13,11 +13,12 @@ use super::names::Names;
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
 use crate::engine::Engine;
+use crate::filter::numbers::{status_words, NumberSubject, NUMBER_FIELDS};
+use crate::filter::{FieldSpec, Query};
 use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
-use crate::tui::widgets::filter::Fuzzy;
 use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::status::Status;
@@ -1001,7 +1002,7 @@ impl Inventory {
                     .assignee()
                     .map(|a| self.names.assignee(a))
                     .unwrap_or_else(|| "-".into());
-                let status = Span::raw(status_cell(p));
+                let status = Span::raw(status_words(p));
                 // A change on its way to a remote carrier shows instead, until answered.
                 let status = match remote.then(|| cx.engine.store().job_on_number(&p.number)) {
                     Some(Some(j)) if j.is_failed() => Span::styled("Job failed", t.warn),
@@ -1438,6 +1439,28 @@ impl Screen for Inventory {
         &self.filter
     }
 
+    fn filter_fields(&self) -> &'static [FieldSpec] {
+        NUMBER_FIELDS
+    }
+
+    fn filter_values(&self, field: &str) -> Vec<String> {
+        let n = &self.names;
+        match field {
+            "status" => vec!["Assigned".into(), "Unassigned".into(), "Ported out".into()],
+            "product" => ProductType::ALL.iter().map(|t| t.label().into()).collect(),
+            "type" => vec!["Local".into(), "Toll-free".into()],
+            "vc" => n
+                .connectors
+                .iter()
+                .map(|c| one_line(&c.name).into())
+                .collect(),
+            "group" => n.groups.iter().map(|g| one_line(&g.name).into()).collect(),
+            "user" => n.users.iter().map(|u| one_line(&u.name).into()).collect(),
+            "state" => US_STATES.iter().map(|(code, _)| code.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
         let deadlines = self
             .rows
@@ -1467,7 +1490,7 @@ impl Screen for Inventory {
 /// The `/` filter's matches, found lazily: records are read in E.164 order, a slice at a
 /// time, only as far as needed.
 struct FilterScan {
-    query: String,
+    query: Query,
     matches: Vec<E164>,
     /// The last number scanned.
     resume: Option<E164>,
@@ -1477,7 +1500,7 @@ struct FilterScan {
 impl FilterScan {
     fn new(query: &str) -> FilterScan {
         FilterScan {
-            query: query.to_string(),
+            query: Query::parse(query, NUMBER_FIELDS),
             matches: Vec::new(),
             resume: None,
             done: false,
@@ -1493,13 +1516,28 @@ impl FilterScan {
         let keys = store.numbers_from(&STATUSES, self.resume.as_ref(), false, n);
         self.done = keys.len() < n;
         self.resume = keys.last().cloned().or(self.resume.take());
-        let mut fuzzy = Fuzzy::new(&self.query);
+        let words = |id: &str| names.words_of(id);
+        let state = |n: &E164| state_of(engine, n);
+        let text = |p: &PhoneNumber| haystack(p, names);
         for p in store.numbers_at(&keys).unwrap_or_default() {
-            if fuzzy.matches(&haystack(&p, names)) {
+            let row = NumberSubject {
+                number: &p,
+                names: &words,
+                state: &state,
+                text: &text,
+            };
+            if self.query.matches(&row) {
                 self.matches.push(p.number);
             }
         }
     }
+}
+
+/// The two-letter code of the US state a number rings in, from the carrier's data.
+fn state_of(engine: &Engine, n: &E164) -> Option<&'static str> {
+    let place = engine.carrier().place_of(n)?;
+    let state = place.rsplit(", ").next().unwrap_or(&place);
+    us_state(state).map(|(code, _)| code)
 }
 
 /// What the filter matches a number against: number, national form, product type,
@@ -1527,7 +1565,7 @@ fn sort_text(p: &PhoneNumber, names: &Names, column: usize) -> String {
     let text = match column {
         1 => p.number_type.label().to_string(),
         2 => p.product_type.label().to_string(),
-        3 => status_cell(p).to_string(),
+        3 => status_words(p).to_string(),
         4 => p.assignee().map(|a| names.assignee(a)).unwrap_or_default(),
         5 => p
             .calling_name
@@ -1537,17 +1575,6 @@ fn sort_text(p: &PhoneNumber, names: &Names, column: usize) -> String {
         _ => p.number.to_string(),
     };
     text.to_lowercase()
-}
-
-/// The Status column's words.
-fn status_cell(p: &PhoneNumber) -> &'static str {
-    match (p.ported_out, p.status.code()) {
-        (true, _) => "Ported out",
-        // The real carrier's own word (`Cancelled`...).
-        _ if p.carrier_status.is_some() => p.status_name(),
-        (false, StatusCode::Assigned) => "Assigned",
-        _ => "Unassigned",
-    }
 }
 
 /// "7 days", "72 hours": configured durations as the seed words them.

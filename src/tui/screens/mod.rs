@@ -101,6 +101,20 @@ pub fn sort_columns(scope: Scope) -> &'static [&'static str] {
     }
 }
 
+/// The fields a screen's `/` filter matches exactly (`status:assigned`); docs/keys.md
+/// lists them.
+pub fn filter_fields(scope: Scope) -> &'static [crate::filter::FieldSpec] {
+    match scope {
+        Scope::Orders => orders::FIELDS,
+        Scope::Pending => pending::FIELDS,
+        Scope::Inventory => crate::filter::numbers::NUMBER_FIELDS,
+        Scope::DeletionQueue => deletion_queue::FIELDS,
+        Scope::Support => support::FIELDS,
+        Scope::Audit => audit::FIELDS,
+        _ => &[],
+    }
+}
+
 /// What a screen asks of the app besides engine actions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -268,6 +282,16 @@ pub trait Screen {
 
     fn filter(&self) -> &str {
         ""
+    }
+
+    /// The fields the `/` filter matches exactly here (`status:assigned`).
+    fn filter_fields(&self) -> &'static [crate::filter::FieldSpec] {
+        &[]
+    }
+
+    /// The values Tab completes after `field:`.
+    fn filter_values(&self, _field: &str) -> Vec<String> {
+        Vec::new()
     }
 
     /// Time passed from `before` to `now`: true when something on screen reads differently

@@ -52,6 +52,15 @@ impl Names {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// What a filter on an id matches: its name, and a user's email.
+    pub fn words_of(&self, id: &str) -> Vec<String> {
+        let mut v: Vec<String> = self.by_id.get(id).cloned().into_iter().collect();
+        if let Some(u) = self.users.iter().find(|u| u.id.0 == id) {
+            v.push(one_line(&u.email).into_owned());
+        }
+        v
+    }
+
     /// Calls and SMS enabled on a number (the user's permissions for a user's number).
     pub fn calls_and_sms(&self, p: &crate::domain::PhoneNumber) -> (bool, bool) {
         let user = match p.assignee() {

@@ -4,6 +4,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::filter::FieldSpec;
 use crate::local_time::{self, Shown};
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
@@ -27,7 +28,35 @@ pub const COLUMNS: [&str; 7] = [
     "Completed",
 ];
 
+/// The fields the `/` filter matches exactly (`status:...`).
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "status",
+        help: "Processing, Successful, Partial or Failed",
+    },
+    FieldSpec {
+        name: "type",
+        help: "New or Porting",
+    },
+    FieldSpec {
+        name: "product",
+        help: "the product type: bc, vc or its name",
+    },
+];
+
 impl Record for OrderSummary {
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+    fn values(&self, field: &str) -> Vec<String> {
+        match field {
+            "status" => vec![self.status.label().into()],
+            "type" => vec![order_type(self.order_type).into()],
+            "product" => vec![
+                self.product_type.label().into(),
+                self.product_type.short().to_lowercase(),
+            ],
+            _ => Vec::new(),
+        }
+    }
     type Key = OrderId;
     fn key(&self) -> OrderId {
         self.id.clone()
@@ -141,6 +170,14 @@ impl Screen for Orders {
 
     fn filter(&self) -> &str {
         self.rows.filter()
+    }
+
+    fn filter_fields(&self) -> &'static [FieldSpec] {
+        FIELDS
+    }
+
+    fn filter_values(&self, field: &str) -> Vec<String> {
+        self.rows.values_of(field)
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {

@@ -6,6 +6,7 @@
 
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::filter::FieldSpec;
 use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
@@ -33,7 +34,39 @@ pub const COLUMNS: [&str; 5] = ["Number", "Status", "Product type", "Order", "Pe
 /// A row: a number being acquired or ported in, or a failed acquisition.
 pub struct Waiting(PhoneNumber);
 
+/// The fields the `/` filter matches exactly (`status:...`).
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "status",
+        help: "Acquire in progress, Port-in in progress, Failed...",
+    },
+    FieldSpec {
+        name: "product",
+        help: "the product type: bc, vc or its name",
+    },
+    FieldSpec {
+        name: "order",
+        help: "the order (order-12)",
+    },
+];
+
 impl Record for Waiting {
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+    fn values(&self, field: &str) -> Vec<String> {
+        let p = &self.0;
+        match field {
+            "status" => vec![status_label(p).to_string()],
+            "product" => vec![
+                p.product_type.label().into(),
+                p.product_type.short().to_lowercase(),
+            ],
+            "order" => p.order.iter().map(|o| o.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+    fn numbers(&self) -> Vec<E164> {
+        vec![self.0.number.clone()]
+    }
     type Key = E164;
     fn key(&self) -> E164 {
         self.0.number.clone()
@@ -425,6 +458,14 @@ impl Screen for Pending {
 
     fn filter(&self) -> &str {
         self.rows.filter()
+    }
+
+    fn filter_fields(&self) -> &'static [FieldSpec] {
+        FIELDS
+    }
+
+    fn filter_values(&self, field: &str) -> Vec<String> {
+        self.rows.values_of(field)
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {

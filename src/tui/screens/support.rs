@@ -6,6 +6,7 @@
 use super::support_forms::{self as forms, FormDialog, FormStep};
 use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
 use crate::domain::*;
+use crate::filter::FieldSpec;
 use crate::local_time::{self, Shown};
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
@@ -23,7 +24,30 @@ use std::cmp::Ordering;
 /// The sortable columns, by their header titles.
 pub const COLUMNS: [&str; 6] = ["Request", "Kind", "Subject", "Status", "Updated", "Numbers"];
 
+/// The fields the `/` filter matches exactly (`status:...`).
+pub const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "status",
+        help: "the request's status",
+    },
+    FieldSpec {
+        name: "kind",
+        help: "the kind of request",
+    },
+];
+
 impl Record for SupportRequest {
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+    fn values(&self, field: &str) -> Vec<String> {
+        match field {
+            "status" => vec![self.status.label().into()],
+            "kind" => vec![self.kind_label().into()],
+            _ => Vec::new(),
+        }
+    }
+    fn numbers(&self) -> Vec<E164> {
+        SupportRequest::numbers(self).to_vec()
+    }
     type Key = RequestId;
     fn key(&self) -> RequestId {
         self.id.clone()
@@ -543,6 +567,14 @@ impl Screen for Support {
 
     fn filter(&self) -> &str {
         self.rows.filter()
+    }
+
+    fn filter_fields(&self) -> &'static [FieldSpec] {
+        FIELDS
+    }
+
+    fn filter_values(&self, field: &str) -> Vec<String> {
+        self.rows.values_of(field)
     }
 
     fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {

@@ -1,4 +1,5 @@
-//! The one-line inputs at the bottom: `:` commands (with Tab completion) and `/` filter.
+//! The one-line inputs at the bottom: `:` commands and the `/` filter, both with Tab
+//! completion.
 
 use crate::tui::theme::Theme;
 use crossterm::event::{Event, KeyEvent};
@@ -12,8 +13,8 @@ use tui_input::Input;
 pub struct LineInput {
     pub prompt: &'static str,
     pub input: Input,
-    /// Completions for the current text (`:` only).
-    pub hints: Vec<&'static str>,
+    /// Completions for the current text (Tab).
+    pub hints: Vec<String>,
 }
 
 impl LineInput {

@@ -4,7 +4,7 @@
 
 use crate::tui::keys::{Cmd, KeyMap, Scope};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::filter::Fuzzy;
+use crate::tui::widgets::filter::{FieldSpec, Query, RecordSubject};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -174,8 +174,18 @@ pub trait Record {
     fn key(&self) -> Self::Key;
     /// How the status line names the row: "(206) 555-0123", "order-3".
     fn label(&self) -> String;
-    /// The text the `/` filter matches against.
+    /// The text the `/` filter's free words match against.
     fn haystack(&self) -> String;
+    /// The fields the `/` filter matches exactly (`status:assigned`), see `crate::filter`.
+    const FIELDS: &'static [FieldSpec] = &[];
+    /// The values of one of `FIELDS` (the first is the one Tab completes to).
+    fn values(&self, _field: &str) -> Vec<String> {
+        Vec::new()
+    }
+    /// The phone numbers the filter's digits match in place.
+    fn numbers(&self) -> Vec<crate::domain::E164> {
+        Vec::new()
+    }
     /// Orders two rows by the screen's sortable column `column` (an index into the
     /// column names the screen passes to `Rows::sort_key`).
     fn compare(&self, other: &Self, column: usize) -> Ordering;
@@ -374,6 +384,17 @@ impl<T: Record> Rows<T> {
         Some(sort_words(names[column], self.sort, c))
     }
 
+    /// The values Tab offers for `field` after `field:`: the first value of each record's,
+    /// once each.
+    pub fn values_of(&self, field: &str) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.all
+            .iter()
+            .filter_map(|r| r.values(field).into_iter().next())
+            .filter(|v| !v.trim().is_empty() && seen.insert(v.to_lowercase()))
+            .collect()
+    }
+
     /// Every record, in the screen's order (filtered or not).
     pub fn all(&self) -> &[T] {
         &self.all
@@ -546,10 +567,10 @@ impl<T: Record> Rows<T> {
     /// Recomputes the shown rows from the filter and the sort, and the hidden marks.
     fn reshow(&mut self) {
         self.armed = false;
-        let mut fz = Fuzzy::new(&self.filter);
-        let filtering = !self.filter.trim().is_empty();
+        let mut query = Query::parse(&self.filter, T::FIELDS);
+        let filtering = !query.is_empty();
         self.shown = (0..self.all.len())
-            .filter(|i| !filtering || fz.matches(&self.all[*i].haystack()))
+            .filter(|i| !filtering || query.matches(&RecordSubject(&self.all[*i])))
             .collect();
         if let Some(s) = self.sort {
             let all = &self.all;
