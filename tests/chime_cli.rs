@@ -525,3 +525,41 @@ fn the_carriers_own_status_is_shown_with_the_apis_name() {
     assert_eq!(desk.number(a)["status"], "Unassigned");
     desk.check();
 }
+
+#[test]
+fn orders_placed_in_the_aws_console_are_listed_under_orders_once() {
+    let desk = ChimeDesk::start();
+    desk.sync();
+    let found = numbers_of(&desk.json(&["search", "--area-code", "425", "--limit", "3"]));
+    // phonedesk's own order first, then one placed in the AWS console.
+    desk.json(&["provision", "--product-type", "vc", &found[0]]);
+    let bought = desk
+        .chime
+        .console_buy(&[found[1].as_str(), found[2].as_str()], "VoiceConnector");
+    let carrier_id = bought["PhoneNumberOrder"]["PhoneNumberOrderId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    desk.chime.advance(24 * 3600);
+    let s = desk.sync();
+    let said = s["orders"].as_str().unwrap_or_default();
+    assert!(
+        said.contains("Orders placed outside phonedesk: order-2"),
+        "{s}"
+    );
+    let outside = desk.json(&["orders", "show", "order-2"]);
+    assert_eq!(outside["carrier_id"], carrier_id.as_str(), "{outside}");
+    assert_eq!(outside["status"], "Successful", "{outside}");
+    let listed = desk.json(&["orders", "list"]);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(
+        listed.len(),
+        2,
+        "phonedesk's own order is not listed twice: {listed:?}"
+    );
+    // Nothing new the next time.
+    let s = desk.sync();
+    assert!(s.get("orders").is_none(), "{s}");
+    assert_eq!(desk.json(&["orders", "list"]).as_array().unwrap().len(), 2);
+    desk.check();
+}

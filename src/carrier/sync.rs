@@ -20,6 +20,9 @@ pub struct SyncReport {
     pub gone: Vec<E164>,
     /// The directory's summary ("2 directory records changed outside phonedesk.").
     pub directory: String,
+    /// Orders placed outside phonedesk (the AWS console), now listed under Orders.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub orders: String,
     /// Support requests and ports, as AWS Support and the porting orders show them.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub support: String,
@@ -137,7 +140,18 @@ pub async fn sync(
         .await?;
         report.gone.extend(outcome.numbers);
     }
-    report.support = sync_requests(engine, api, now).await?;
+    let orders = all_pages(|t| async move { api.list_orders(t.as_deref()).await }).await?;
+    let new: Vec<_> = orders
+        .iter()
+        .filter(|o| o.order_type == crate::domain::OrderType::New)
+        .cloned()
+        .collect();
+    if !new.is_empty() {
+        report.orders = apply(engine, Action::SyncOrders { orders: new }, now())
+            .await?
+            .message;
+    }
+    report.support = sync_requests(engine, api, &orders, now).await?;
     Ok(report)
 }
 
@@ -146,13 +160,13 @@ pub async fn sync(
 async fn sync_requests(
     engine: &Arc<Engine>,
     api: &dyn CarrierApi,
+    orders: &[crate::domain::CarrierOrder],
     now: &(dyn Fn() -> Timestamp + Send + Sync),
 ) -> Result<String, SyncError> {
     if api.support().is_none() {
         return Ok(String::new());
     }
-    let orders = all_pages(|t| async move { api.list_orders(t.as_deref()).await }).await?;
-    let cases = match super::porting::progress(engine, api, &orders).await {
+    let cases = match super::porting::progress(engine, api, orders).await {
         Ok(cases) => cases,
         Err(e @ CarrierError::SubscriptionRequired) => return Ok(e.to_string()),
         Err(e) => return Err(e.into()),

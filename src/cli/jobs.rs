@@ -127,13 +127,17 @@ pub fn sync(ctx: &mut Ctx) -> Res {
     ))?
     .map_err(|e| CliError::refused(e.to_string()))?;
     if ctx.json {
-        return ctx.print_json(&json!({
+        let mut answer = json!({
             "ok": true,
             "numbers": report.numbers,
             "changed": report.changed.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
             "gone": report.gone.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
             "directory": report.directory,
-        }));
+        });
+        if !report.orders.is_empty() {
+            answer["orders"] = json!(report.orders);
+        }
+        return ctx.print_json(&answer);
     }
     writeln!(
         ctx.out,
@@ -143,5 +147,8 @@ pub fn sync(ctx: &mut Ctx) -> Res {
         report.gone.len(),
         output::one_line(&report.directory)
     )?;
+    if !report.orders.is_empty() {
+        writeln!(ctx.out, "{}", output::one_line(&report.orders))?;
+    }
     Ok(())
 }

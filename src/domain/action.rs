@@ -2,7 +2,7 @@
 //! `Action`, decided by `rules::decide` and applied by the engine as one transaction.
 
 use super::{
-    AccountId, Assignee, CallingName, CarrierConnector, CarrierGroup, CarrierNumber,
+    AccountId, Assignee, CallingName, CarrierConnector, CarrierGroup, CarrierNumber, CarrierOrder,
     CarrierSettings, CaseProgress, Category, GroupId, GroupMember, JobAnswer, JobId, Loa, LoaFile,
     OrderId, PortIn, PortOut, ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
 };
@@ -251,6 +251,11 @@ pub enum Action {
     SyncGone {
         numbers: Vec<E164>,
     },
+    /// The carrier's new-number orders, as a sync read them: those placed outside
+    /// phonedesk (the AWS console) are listed under Orders, and followed to completion.
+    SyncOrders {
+        orders: Vec<CarrierOrder>,
+    },
     /// The carrier's voice connectors, groups and default calling name, whole.
     SyncDirectory {
         connectors: Vec<CarrierConnector>,
@@ -307,6 +312,7 @@ impl Action {
             Action::CancelJob { .. } => "cancel job",
             Action::SyncNumbers { .. } => "sync numbers",
             Action::SyncGone { .. } => "sync numbers gone",
+            Action::SyncOrders { .. } => "sync orders",
             Action::SyncDirectory { .. } => "sync directory",
             Action::SubmitLoaFile { .. } => "submit LOA",
             Action::SyncRequests { .. } => "sync support requests",
@@ -334,6 +340,7 @@ impl Action {
                 | Action::RefreshOrder { .. }
                 | Action::SyncNumbers { .. }
                 | Action::SyncGone { .. }
+                | Action::SyncOrders { .. }
                 | Action::SyncDirectory { .. }
                 | Action::SyncRequests { .. }
         )
@@ -455,6 +462,7 @@ impl Action {
                 format!("sync {}", list(&ns))
             }
             Action::SyncGone { numbers } => format!("sync: gone at the carrier {}", list(numbers)),
+            Action::SyncOrders { orders } => format!("sync {} orders of the carrier", orders.len()),
             Action::SyncDirectory { .. } => {
                 "sync voice connectors, groups and the default calling name".into()
             }

@@ -278,6 +278,7 @@ impl Ctx<'_> {
             | Action::CancelJob { .. }
             | Action::SyncNumbers { .. }
             | Action::SyncGone { .. }
+            | Action::SyncOrders { .. }
             | Action::SyncDirectory { .. }
             | Action::SyncRequests { .. } => remote::decide(self, tx, action),
         }

@@ -54,6 +54,7 @@ pub(super) fn decide(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome,
         Action::CancelJob { job } => cancel(ctx, tx, *job),
         Action::SyncNumbers { numbers } => sync_numbers(ctx, tx, numbers),
         Action::SyncGone { numbers } => sync_gone(ctx, tx, numbers),
+        Action::SyncOrders { orders } => sync_orders(ctx, tx, orders),
         Action::SyncDirectory {
             connectors,
             groups,
@@ -732,6 +733,92 @@ fn sync_numbers(ctx: &Ctx, tx: &mut Tx, numbers: &[CarrierNumber]) -> Result<Out
 
 /// Numbers the carrier no longer holds leave the inventory (their history stays in the
 /// audit log).
+/// Orders the carrier holds that phonedesk did not place (the AWS console's): listed
+/// under Orders with the carrier's id, and their numbers' progress kept up to date. An
+/// order on numbers with a job in flight is phonedesk's own whose answer is on its way
+/// (the job maps it): left alone, so it is never listed twice.
+fn sync_orders(ctx: &Ctx, tx: &mut Tx, orders: &[CarrierOrder]) -> Result<Outcome, RuleError> {
+    let mut added = Vec::new();
+    let mut updated = 0usize;
+    for o in orders.iter().filter(|o| o.order_type == OrderType::New) {
+        let ordered = |old: Option<&Order>| -> Vec<OrderedNumber> {
+            o.numbers
+                .iter()
+                .map(|(n, status)| OrderedNumber {
+                    number: n.clone(),
+                    status: *status,
+                    // A reason phonedesk recorded stays.
+                    reason: old
+                        .and_then(|old| old.numbers.iter().find(|x| &x.number == n))
+                        .and_then(|x| x.reason.clone()),
+                })
+                .collect()
+        };
+        match tx.base().local_id(OrderId::PREFIX, &o.id).map(OrderId) {
+            Some(local) => {
+                // phonedesk's own orders are followed by their jobs.
+                if tx.base().job_on(&format!("r:{local}")).is_some() {
+                    continue;
+                }
+                let Some(old) = tx.base().order(&local) else {
+                    continue;
+                };
+                let numbers = ordered(Some(&old));
+                if numbers != old.numbers {
+                    tx.push(Change::PutOrder(Order {
+                        numbers,
+                        updated_at: o.updated_at.unwrap_or(ctx.now),
+                        ..old
+                    }));
+                    updated += 1;
+                }
+            }
+            None => {
+                let in_flight = o
+                    .numbers
+                    .iter()
+                    .any(|(n, _)| tx.base().job_on(&format!("n:{n}")).is_some());
+                if in_flight || o.numbers.is_empty() {
+                    continue;
+                }
+                let id = OrderId::from_seq(tx.next_id(|s| &mut s.order));
+                tx.push(Change::MapCarrierId {
+                    local: id.0.clone(),
+                    carrier: o.id.clone(),
+                });
+                let created = o.created_at.unwrap_or(ctx.now);
+                tx.push(Change::PutOrder(Order {
+                    id: id.clone(),
+                    order_type: OrderType::New,
+                    product_type: o.product_type,
+                    created_at: created,
+                    completes_at: None,
+                    updated_at: o.updated_at.unwrap_or(created),
+                    numbers: ordered(None),
+                    request: None,
+                }));
+                added.push(id);
+            }
+        }
+    }
+    let message = match (added.len(), updated) {
+        (0, 0) => String::new(),
+        (0, u) => format!("{u} orders placed outside phonedesk progressed."),
+        (_, _) => format!(
+            "Orders placed outside phonedesk: {}.",
+            added
+                .iter()
+                .map(|o| o.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Ok(Outcome {
+        message,
+        ..Default::default()
+    })
+}
+
 fn sync_gone(_: &Ctx, tx: &mut Tx, numbers: &[E164]) -> Result<Outcome, RuleError> {
     let mut gone = Vec::new();
     for n in numbers {
