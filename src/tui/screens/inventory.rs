@@ -516,6 +516,9 @@ impl Inventory {
         let Some(first) = self.record(cx, &numbers[0]) else {
             return;
         };
+        if self.refused_before_pickers(cx, &numbers, reassign) {
+            return;
+        }
         if first.product_type == ProductType::BusinessCalling {
             if reassign {
                 cx.say(Status::error(
@@ -823,7 +826,45 @@ impl Inventory {
         self.open(Dialog::Pick(p), Purpose::PickProductType { numbers });
     }
 
+    /// Refuses assign and reassign before the pickers when a selected number cannot take
+    /// it whatever is picked: assigning one already assigned, reassigning one that is not.
+    /// The rules say why: the action is asked of them with the number's own assignee
+    /// (assign), or the refusal is theirs (reassign).
+    fn refused_before_pickers(&self, cx: &mut Cx, numbers: &[E164], reassign: bool) -> bool {
+        let records = cx.engine.store().numbers_at(numbers).unwrap_or_default();
+        for p in &records {
+            match (p.assignee(), reassign) {
+                (Some(to), false) => {
+                    let probe = Action::Assign {
+                        numbers: vec![p.number.clone()],
+                        to: to.clone(),
+                    };
+                    if cx.refuses(&probe) {
+                        return true;
+                    }
+                }
+                (None, true) => {
+                    cx.say(Status::error(
+                        RuleError::NotAssigned(p.number.clone()).to_string(),
+                    ));
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
     fn start_default_name(&mut self, cx: &mut Cx) {
+        // Refused at once while an update is on its way or in its cooldown: asked of the
+        // rules with a name that differs from the current one.
+        let probe = match self.default_name.current {
+            Some(_) => None,
+            None => CallingName::parse("Probe").ok().flatten(),
+        };
+        if cx.refuses(&Action::SetDefaultCallingName { name: probe }) {
+            return;
+        }
         let s = &self.default_name;
         let current = s.shown().map(|n| n.to_string()).unwrap_or_default();
         let policy = cx.engine.policy();
