@@ -257,3 +257,83 @@ fn the_console_says_whose_numbers_it_manages() {
     assert!(header.contains("Held 0/50"), "{header}");
     assert!(!header.contains("111122223333"), "{header}");
 }
+
+/// A port-in filed at AWS Support and waiting for its documents.
+fn port_in_waiting_for_documents() -> Rig {
+    let rig = Rig::new();
+    rig.sync();
+    let numbers = rig.available(2);
+    let filed = rig.act(Action::SubmitRequest(NewRequest::PortIn {
+        form: PortIn {
+            btn: numbers[0].clone(),
+            numbers: numbers.clone(),
+            product_type: ProductType::VoiceConnector,
+            authorizing_person: "Ana Lopez".into(),
+            current_carrier: Some("Old Telco".into()),
+            service_account_number: Some(Secret::new("99887766")),
+            service_pin: Some(Secret::new("4321")),
+            service_address: "1 Main St, Seattle WA".into(),
+            customer_name: "Acme".into(),
+            requested_at: rig.now().plus(std::time::Duration::from_secs(3600)),
+            voice_connector: Some(VoiceConnectorId::from_seq(1)),
+        },
+        email: "ana@example.com".into(),
+    }));
+    assert!(rig.settle(filed.job.unwrap()).ok);
+    rig.clock.advance(std::time::Duration::from_secs(24 * 3600));
+    rig.sync();
+    rig
+}
+
+#[test]
+fn the_loa_form_attaches_the_signed_file_to_the_support_case() {
+    let rig = port_in_waiting_for_documents();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("signed-loa.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4 signed").unwrap();
+
+    let now = rig.now();
+    let mut app = console(&rig, now);
+    press(&mut app, now, "5L");
+    let form = render(&mut app, 120, 40);
+    assert!(form.contains("Signed LOA file"), "{form}");
+    // A path that is not there: said beside the form, nothing sent.
+    press(&mut app, now, "<Tab><Tab><Tab><Tab>/no/such/loa.pdf<Enter>");
+    let refused = render(&mut app, 120, 40);
+    assert!(
+        refused.contains("cannot read the LOA file /no/such/loa.pdf: there is no such file"),
+        "{refused}"
+    );
+    assert!(rig.engine.store().jobs().unwrap().is_empty());
+    press(&mut app, now, &"<BS>".repeat("/no/such/loa.pdf".len()));
+    press(&mut app, now, &format!("{}<Enter>", pdf.display()));
+    let jobs = rig.engine.store().jobs().unwrap();
+    assert_eq!(jobs.len(), 1, "{}", render(&mut app, 120, 40));
+    match &jobs[0].action {
+        Action::SubmitLoaFile { file, .. } => {
+            assert_eq!(file.name, "signed-loa.pdf");
+            assert_eq!(file.data, b"%PDF-1.4 signed");
+        }
+        other => panic!("not an LOA with its file: {other:?}"),
+    }
+    assert!(rig.settle(jobs[0].id).ok);
+    assert_eq!(rig.sim.calls("AddAttachmentsToSet"), 1);
+}
+
+#[test]
+fn over_ssh_the_loa_form_never_reads_the_servers_files() {
+    let rig = port_in_waiting_for_documents();
+    let now = rig.now();
+    let ui = UiOptions {
+        export_on_screen: Some("phonedesk export".into()),
+        ..UiOptions::default()
+    };
+    let mut app = App::new(Arc::clone(&rig.engine), tui_common::admin(), ui, now).unwrap();
+    press(&mut app, now, "5L");
+    let form = render(&mut app, 120, 40);
+    assert!(!form.contains("Signed LOA file"), "{form}");
+    assert!(
+        form.contains("Over SSH only the fields go to AWS Support"),
+        "{form}"
+    );
+}

@@ -14,6 +14,38 @@ use crate::domain::{
 use crate::engine::Engine;
 use std::sync::Arc;
 
+/// The signed LOA document, read whole from the administrator's machine (AWS Support
+/// takes 5 MB per file); the refusal in plain words. Used by the CLI and the console.
+pub fn read_loa_file(path: &std::path::Path) -> Result<LoaFile, String> {
+    let shown = crate::text::one_line(&path.display().to_string()).into_owned();
+    let words = |e: std::io::Error| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file",
+            std::io::ErrorKind::PermissionDenied => "permission denied",
+            std::io::ErrorKind::IsADirectory => "it is a directory",
+            _ => "it could not be read",
+        };
+        format!("cannot read the LOA file {shown}: {why}")
+    };
+    let size = std::fs::metadata(path).map_err(words)?.len();
+    if path.is_dir() {
+        return Err(format!(
+            "cannot read the LOA file {shown}: it is a directory"
+        ));
+    }
+    if size as usize > crate::domain::LOA_FILE_MAX {
+        return Err(format!(
+            "the LOA file {shown} is larger than the 5 MB AWS Support takes"
+        ));
+    }
+    let data = std::fs::read(path).map_err(words)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "loa".into());
+    Ok(LoaFile { name, data })
+}
+
 /// Support's cases for a job: the carrier has a support desk, or says why not.
 fn desk(api: &dyn CarrierApi) -> CarrierResult<&dyn SupportCases> {
     api.support()

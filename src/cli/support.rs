@@ -72,7 +72,11 @@ pub fn run(ctx: &mut Ctx, cmd: SupportCmd) -> Res {
                 service_address,
                 submitted_at: ctx.now(),
             };
-            let file = file.map(|path| read_loa_file(&path)).transpose()?;
+            let file = file
+                .map(|path| {
+                    crate::carrier::porting::read_loa_file(&path).map_err(CliError::refused)
+                })
+                .transpose()?;
             submit_loa(ctx, request_id(&id), loa, file)
         }
         SupportCmd::Cancel { id } => {
@@ -102,44 +106,6 @@ fn act(ctx: &mut Ctx, action: Action) -> Res {
         Ok(o) => ctx.report(&o),
         Err(e) => paste_without_support_plan(ctx, e),
     }
-}
-
-fn file_words(e: &std::io::Error) -> &'static str {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "there is no such file",
-        std::io::ErrorKind::PermissionDenied => "permission denied",
-        std::io::ErrorKind::IsADirectory => "it is a directory",
-        _ => "it could not be read",
-    }
-}
-
-/// The LOA document, read whole (AWS Support takes 5 MB per file).
-fn read_loa_file(path: &std::path::Path) -> Res<LoaFile> {
-    let shown = one_line(&path.display().to_string()).into_owned();
-    let size = std::fs::metadata(path)
-        .map_err(|e| {
-            CliError::refused(format!(
-                "cannot read the LOA file {shown}: {}",
-                file_words(&e)
-            ))
-        })?
-        .len();
-    if size as usize > LOA_FILE_MAX {
-        return Err(CliError::refused(format!(
-            "the LOA file {shown} is larger than the 5 MB AWS Support takes"
-        )));
-    }
-    let data = std::fs::read(path).map_err(|e| {
-        CliError::refused(format!(
-            "cannot read the LOA file {shown}: {}",
-            file_words(&e)
-        ))
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "loa".into());
-    Ok(LoaFile { name, data })
 }
 
 /// Without a support plan that allows AWS Support's API, a new request's case cannot be

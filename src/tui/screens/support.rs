@@ -132,7 +132,14 @@ impl Support {
             return;
         };
         match r.port_in() {
-            Some(p) => self.form = Some(forms::loa_form(&r, p)),
+            Some(p) => {
+                let document = match (cx.engine.remote().is_some(), cx.export_on_screen) {
+                    (false, _) => forms::LoaDocument::None,
+                    (true, None) => forms::LoaDocument::LocalFile,
+                    (true, Some(_)) => forms::LoaDocument::NotOverSsh,
+                };
+                self.form = Some(forms::loa_form(&r, p, document))
+            }
             None => cx.say(Status::error(
                 RuleError::NotPortIn {
                     request: r.id.0.clone(),

@@ -345,15 +345,27 @@ impl FormDialog {
                 request: id.clone(),
                 text: self.form.value(0).to_string(),
             }),
-            FormKind::Loa(id) => required_number(&v(2), BTN).map(|btn| Action::SubmitLoa {
-                request: id.clone(),
-                loa: Loa {
+            FormKind::Loa(id) => required_number(&v(2), BTN).and_then(|btn| {
+                let loa = Loa {
                     carrier: v(0),
                     authorizing_person: v(1),
                     btn,
                     service_address: v(3),
                     submitted_at: now,
-                },
+                };
+                let path = v(4);
+                if path.is_empty() {
+                    return Ok(Action::SubmitLoa {
+                        request: id.clone(),
+                        loa,
+                    });
+                }
+                let file = crate::carrier::porting::read_loa_file(std::path::Path::new(&path))?;
+                Ok(Action::SubmitLoaFile {
+                    request: id.clone(),
+                    loa,
+                    file,
+                })
             }),
         };
         match result {
@@ -664,7 +676,18 @@ pub fn reply_form(id: &RequestId) -> FormDialog {
 }
 
 /// The LOA, prefilled from the port-in form: it must match the carrier's records.
-pub fn loa_form(r: &SupportRequest, p: &PortIn) -> FormDialog {
+/// Where the LOA form may take the signed document from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoaDocument {
+    /// The simulated carrier's desk checks the fields only.
+    None,
+    /// A file on the administrator's own machine, sent to AWS Support.
+    LocalFile,
+    /// Over SSH the server's files are not the administrator's: the CLI attaches it.
+    NotOverSsh,
+}
+
+pub fn loa_form(r: &SupportRequest, p: &PortIn, document: LoaDocument) -> FormDialog {
     let carrier = p.current_carrier.as_deref().unwrap_or("");
     let form = Form::new(
         format!("Letter of Authorization for {}", r.id),
@@ -695,6 +718,20 @@ pub fn loa_form(r: &SupportRequest, p: &PortIn) -> FormDialog {
         "as the carrier has it",
         required("service address"),
     ));
+    let form = match document {
+        LoaDocument::None => form,
+        LoaDocument::LocalFile => form.field(Field::new(
+            "Signed LOA file",
+            "",
+            "optional: the path of the signed PDF, sent to AWS Support with the case",
+            Box::new(|_| Ok(())),
+        )),
+        LoaDocument::NotOverSsh => form.intro(format!(
+            "Over SSH only the fields go to AWS Support; attach the signed document with \
+             `phonedesk support loa {} --file PATH` where the file is.",
+            r.id
+        )),
+    };
     FormDialog::new(form, FormKind::Loa(r.id.clone()), Choices::default())
 }
 
