@@ -353,6 +353,11 @@ impl ScratchDir {
 
 impl Drop for ScratchDir {
     fn drop(&mut self) {
+        // PHONEDESK_BENCH_KEEP=1 keeps the databases, to look into a run afterwards.
+        if std::env::var_os("PHONEDESK_BENCH_KEEP").is_some() {
+            eprintln!("bench: kept {}", self.0.display());
+            return;
+        }
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
