@@ -140,18 +140,33 @@ pub async fn sync(
         .await?;
         report.gone.extend(outcome.numbers);
     }
-    let orders = all_pages(|t| async move { api.list_orders(t.as_deref()).await }).await?;
-    let new: Vec<_> = orders
-        .iter()
-        .filter(|o| o.order_type == crate::domain::OrderType::New)
-        .cloned()
-        .collect();
-    if !new.is_empty() {
-        report.orders = apply(engine, Action::SyncOrders { orders: new }, now())
-            .await?
-            .message;
+    // The carrier's orders page by page: new-number orders are applied as they come (a
+    // page at a time stays small); only porting orders are kept, for the support sync.
+    let mut porting = Vec::new();
+    let mut said = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let page = api.list_orders(next.as_deref()).await?;
+        let (new, ports): (Vec<_>, Vec<_>) = page
+            .items
+            .into_iter()
+            .partition(|o| o.order_type == crate::domain::OrderType::New);
+        porting.extend(ports);
+        if !new.is_empty() {
+            let message = apply(engine, Action::SyncOrders { orders: new }, now())
+                .await?
+                .message;
+            if !message.is_empty() {
+                said.push(message);
+            }
+        }
+        match page.next {
+            Some(t) => next = Some(t),
+            None => break,
+        }
     }
-    report.support = sync_requests(engine, api, &orders, now).await?;
+    report.orders = said.join(" ");
+    report.support = sync_requests(engine, api, &porting, now).await?;
     Ok(report)
 }
 
