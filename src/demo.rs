@@ -138,6 +138,22 @@ pub fn fill(engine: &Engine, now: Timestamp) -> Result<(), EngineError> {
             to: Assignee::VoiceConnectorGroup(group),
         })?;
     }
+    // A SIP media application with a dial-in number: the fourth trunk number, switched
+    // to SIP Media Application Dial-In and routed to it by a SIP rule.
+    let ivr = SmaId(created(at_later(Action::CreateSipMediaApplication {
+        name: "IVR".into(),
+        region: "us-east-1".into(),
+    })?));
+    if let Some(n) = trunks.get(3).filter(|n| held(n)) {
+        at_later(Action::SwitchProductType {
+            numbers: vec![n.clone()],
+            product_type: ProductType::SipMediaApplicationDialIn,
+        })?;
+        at_later(Action::Assign {
+            numbers: vec![n.clone()],
+            to: Assignee::SipMediaApplication(ivr),
+        })?;
+    }
     at_later(Action::SetDefaultCallingName {
         name: CallingName::parse("Acme Corp").ok().flatten(),
     })?;
@@ -217,6 +233,8 @@ mod tests {
         assert_eq!(s.requests().unwrap().len(), 2);
         assert_eq!(s.users().unwrap().len(), 4);
         assert_eq!(s.groups().unwrap().len(), 1);
+        assert_eq!(s.sip_media_apps().unwrap().len(), 1);
+        assert_eq!(s.dial_in_rules().unwrap().len(), 1);
         assert!(s.held() <= engine.policy().inventory_limit);
     }
 }

@@ -29,6 +29,7 @@ pub struct Names {
     pub users: HashMap<UserId, User>,
     pub connectors: HashMap<VoiceConnectorId, VoiceConnector>,
     pub groups: HashMap<GroupId, VoiceConnectorGroup>,
+    pub sip_media_apps: HashMap<SmaId, SipMediaApp>,
 }
 
 impl Names {
@@ -47,6 +48,11 @@ impl Names {
                 .map(|v| (v.id.clone(), v))
                 .collect(),
             groups: s.groups()?.into_iter().map(|g| (g.id.clone(), g)).collect(),
+            sip_media_apps: s
+                .sip_media_apps()?
+                .into_iter()
+                .map(|a| (a.id.clone(), a))
+                .collect(),
         })
     }
 
@@ -55,6 +61,9 @@ impl Names {
             Assignee::User { user, .. } => self.users.get(user).map(|u| u.name.clone()),
             Assignee::VoiceConnector(id) => self.connectors.get(id).map(|v| v.name.clone()),
             Assignee::VoiceConnectorGroup(id) => self.groups.get(id).map(|g| g.name.clone()),
+            Assignee::SipMediaApplication(id) => {
+                self.sip_media_apps.get(id).map(|a| a.name.clone())
+            }
         };
         name.unwrap_or_else(|| a.key())
     }
@@ -64,6 +73,7 @@ impl Names {
             Assignee::User { .. } => "user",
             Assignee::VoiceConnector(_) => "voice_connector",
             Assignee::VoiceConnectorGroup(_) => "voice_connector_group",
+            Assignee::SipMediaApplication(_) => "sip_media_application",
         };
         let mut v = json!({ "kind": kind, "id": a.key(), "name": self.assignee_name(a) });
         if let Assignee::User { account, .. } = a {

@@ -11,7 +11,8 @@
 pub use crate::domain::{
     Association, AvailableSearch, CarrierConnector, CarrierGroup, CarrierGroupMember,
     CarrierNumber, CarrierNumberStatus, CarrierOrder, CarrierOrderStatus, CarrierSettings,
-    NewOrder, NumberFailure, NumberUpdate, Page, SipMediaApplication, SipRule, SupportedCountry,
+    NewOrder, NewSipRule, NumberFailure, NumberUpdate, Page, SipMediaApplication, SipRule,
+    SupportedCountry,
 };
 use crate::domain::{ProductType, E164};
 
@@ -170,10 +171,19 @@ pub trait CarrierApi: Send + Sync {
     ) -> CarrierResult<CarrierGroup>;
     async fn delete_group(&self, id: &str) -> CarrierResult<()>;
 
-    // SIP media applications and rules (read here; created in the AWS console)
+    // SIP media applications (read here; created in the AWS console) and SIP rules (a
+    // number is assigned to an application by a rule triggered by the number)
     async fn list_sip_media_applications(
         &self,
         next: Option<&str>,
     ) -> CarrierResult<Page<SipMediaApplication>>;
     async fn list_sip_rules(&self, next: Option<&str>) -> CarrierResult<Page<SipRule>>;
+    /// `CreateSipRule` with trigger `ToPhoneNumber`: the number is then associated with
+    /// the rule (`SipRuleId`).
+    async fn create_sip_rule(&self, rule: &NewSipRule) -> CarrierResult<SipRule>;
+    /// `UpdateSipRule`: its name and whether it is disabled (targets unchanged).
+    async fn update_sip_rule(&self, id: &str, name: &str, disabled: bool)
+        -> CarrierResult<SipRule>;
+    /// `DeleteSipRule`: the carrier refuses a rule that is not disabled.
+    async fn delete_sip_rule(&self, id: &str) -> CarrierResult<()>;
 }

@@ -1,5 +1,5 @@
 //! The sync: the carrier is the source of truth. It reads the carrier's voice connectors,
-//! groups, default calling name and numbers, page by page, and hands each page to the
+//! groups, default calling name, SIP media applications and rules, and numbers, page by page, and hands each page to the
 //! engine as a `carrier` action; the rules apply what differs ("changed outside
 //! phonedesk"). Numbers the carrier no longer lists leave the inventory at the end.
 
@@ -86,6 +86,19 @@ pub async fn sync(
     )
     .await?
     .message;
+    // SIP media applications and their rules before the numbers: a number triggering a
+    // rule is assigned to the rule's application.
+    let apps =
+        all_pages(|t| async move { api.list_sip_media_applications(t.as_deref()).await }).await?;
+    let rules = all_pages(|t| async move { api.list_sip_rules(t.as_deref()).await }).await?;
+    let sip = apply(engine, Action::SyncSipDirectory { apps, rules }, now())
+        .await?
+        .message;
+    let directory = if sip == crate::domain::SIP_DIRECTORY_MATCHES {
+        directory
+    } else {
+        format!("{directory} {sip}")
+    };
     let mut report = SyncReport {
         directory,
         ..Default::default()

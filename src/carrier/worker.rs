@@ -9,10 +9,11 @@
 
 use super::api::{
     Association, CarrierApi, CarrierError, CarrierGroupMember, CarrierNumberStatus, NewOrder,
-    NumberFailure, NumberUpdate,
+    NewSipRule, NumberFailure, NumberUpdate, SipRule,
 };
 use crate::domain::{
-    Action, Actor, Assignee, Job, JobAnswer, JobId, JobState, OrderedNumberStatus, Timestamp, E164,
+    Action, Actor, Assignee, DialInRule, Job, JobAnswer, JobId, JobState, OrderedNumberStatus,
+    SmaId, Timestamp, E164,
 };
 use crate::engine::{Engine, EngineError};
 use std::sync::Arc;
@@ -358,7 +359,105 @@ fn target(engine: &Engine, to: &Assignee) -> Result<Association, CarrierError> {
         Assignee::User { .. } => Err(CarrierError::BadRequest(
             "Business Calling users are not part of the Chime SDK".into(),
         )),
+        Assignee::SipMediaApplication(_) => Err(CarrierError::BadRequest(
+            "a number reaches a SIP media application through a SIP rule".into(),
+        )),
     }
+}
+
+/// The carrier's id and region of a local SIP media application, for a SIP rule.
+fn sma_target(engine: &Engine, sma: &SmaId) -> Result<(String, String), CarrierError> {
+    let id = carrier_id(engine, &sma.0, "SIP media application")?;
+    let region = engine
+        .store()
+        .sip_media_apps()
+        .ok()
+        .and_then(|apps| apps.into_iter().find(|a| &a.id == sma))
+        .map(|a| a.region)
+        .ok_or_else(|| CarrierError::NotFound(format!("SIP media application {sma}")))?;
+    Ok((id, region))
+}
+
+/// Every SIP rule at the carrier (an account has tens at most).
+async fn all_sip_rules(api: &dyn CarrierApi) -> Result<Vec<SipRule>, CarrierError> {
+    let mut out = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let page = api.list_sip_rules(next.as_deref()).await?;
+        out.extend(page.items);
+        match page.next {
+            Some(t) => next = Some(t),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// The SIP rule triggered by a number, if any.
+fn rule_on<'a>(rules: &'a [SipRule], n: &E164) -> Option<&'a SipRule> {
+    rules
+        .iter()
+        .find(|r| r.trigger_type == SipRule::TO_PHONE_NUMBER && r.trigger_value == n.as_str())
+}
+
+/// Assigns numbers to a SIP media application: a SIP rule per number (`CreateSipRule`,
+/// trigger `ToPhoneNumber`, the application at priority 1 in its region). A number whose
+/// rule is already there (an earlier try that got no answer) is not sent again.
+async fn create_rules(
+    engine: &Engine,
+    api: &dyn CarrierApi,
+    numbers: &[E164],
+    sma: &SmaId,
+) -> Result<JobAnswer, CarrierError> {
+    let (sma_id, region) = sma_target(engine, sma)?;
+    let rules = all_sip_rules(api).await?;
+    let mut failed = Vec::new();
+    for n in numbers {
+        if rule_on(&rules, n).is_some_and(|r| r.targets.contains(&sma_id)) {
+            continue;
+        }
+        let rule = NewSipRule {
+            name: DialInRule::name_for(n),
+            number: n.clone(),
+            sma_id: sma_id.clone(),
+            region: region.clone(),
+        };
+        match api.create_sip_rule(&rule).await {
+            Ok(_) => {}
+            Err(e) if e.is_retryable() => return Err(e),
+            Err(e) => failed.push((n.clone(), e.to_string())),
+        }
+    }
+    Ok(done(failed))
+}
+
+/// Unassigns numbers from their SIP media application: their SIP rule is disabled, then
+/// deleted (the API deletes only a disabled rule). A number without a rule has nothing left.
+async fn delete_rules(
+    api: &dyn CarrierApi,
+    numbers: &[E164],
+) -> Result<Vec<(E164, String)>, CarrierError> {
+    let rules = all_sip_rules(api).await?;
+    let mut failed = Vec::new();
+    for n in numbers {
+        let Some(rule) = rule_on(&rules, n) else {
+            continue;
+        };
+        let step = async {
+            if !rule.disabled {
+                api.update_sip_rule(&rule.id, &rule.name, true).await?;
+            }
+            match api.delete_sip_rule(&rule.id).await {
+                Ok(()) | Err(CarrierError::NotFound(_)) => Ok(()),
+                Err(e) => Err(e),
+            }
+        };
+        match step.await {
+            Ok(()) => {}
+            Err(e) if e.is_retryable() => return Err(e),
+            Err(e) => failed.push((n.clone(), e.to_string())),
+        }
+    }
+    Ok(failed)
 }
 
 fn carrier_id(engine: &Engine, local: &str, what: &str) -> Result<String, CarrierError> {
@@ -414,6 +513,10 @@ async fn perform(
                     .collect(),
             ))
         }
+        Action::Assign {
+            numbers,
+            to: Assignee::SipMediaApplication(sma),
+        } => create_rules(engine, api, numbers, sma).await,
         Action::Assign { numbers, to } | Action::Reassign { numbers, to } => {
             let force = matches!(job.action, Action::Reassign { .. });
             let target = target(engine, to)?;
@@ -426,6 +529,7 @@ async fn perform(
         Action::Unassign { numbers } => {
             // The carrier needs the current target: group the numbers by where they are.
             let mut by_target: Vec<(Association, Vec<E164>)> = Vec::new();
+            let mut by_rule = Vec::new();
             let mut failed = Vec::new();
             for n in numbers {
                 let at = engine
@@ -434,6 +538,10 @@ async fn perform(
                     .ok()
                     .flatten()
                     .and_then(|p| p.assignee().cloned());
+                if let Some(Assignee::SipMediaApplication(_)) = at {
+                    by_rule.push(n.clone());
+                    continue;
+                }
                 match at.map(|a| target(engine, &a)) {
                     Some(Ok(t)) => match by_target.iter_mut().find(|(x, _)| *x == t) {
                         Some((_, ns)) => ns.push(n.clone()),
@@ -447,6 +555,9 @@ async fn perform(
                 for chunk in ns.chunks(BATCH) {
                     failed.extend(failures(api.disassociate(&t, chunk).await?));
                 }
+            }
+            if !by_rule.is_empty() {
+                failed.extend(delete_rules(api, &by_rule).await?);
             }
             Ok(done(failed))
         }
@@ -636,6 +747,18 @@ async fn resolve(
                     failed: Vec::new(),
                     carrier_ref: Some(id),
                 }))
+        }
+        Action::Assign {
+            numbers,
+            to: Assignee::SipMediaApplication(sma),
+        } => {
+            // Carried out when every number triggers a rule to the application.
+            let (sma_id, _) = sma_target(engine, sma)?;
+            let rules = all_sip_rules(api).await?;
+            let all_there = numbers
+                .iter()
+                .all(|n| rule_on(&rules, n).is_some_and(|r| r.targets.contains(&sma_id)));
+            Ok(all_there.then(|| done(Vec::new())))
         }
         Action::Assign { numbers, to } | Action::Reassign { numbers, to } => {
             let want = target(engine, to)?;

@@ -4,7 +4,8 @@
 use super::{
     AccountId, Assignee, CallingName, CarrierConnector, CarrierGroup, CarrierNumber, CarrierOrder,
     CarrierSettings, CaseProgress, Category, GroupId, GroupMember, JobAnswer, JobId, Loa, LoaFile,
-    OrderId, PortIn, PortOut, ProductType, RequestId, Timestamp, UserId, VoiceConnectorId, E164,
+    OrderId, PortIn, PortOut, ProductType, RequestId, SipMediaApplication, SipRule, Timestamp,
+    UserId, VoiceConnectorId, E164,
 };
 use serde::{Deserialize, Serialize};
 
@@ -272,6 +273,17 @@ pub enum Action {
     SyncRequests {
         cases: Vec<CaseProgress>,
     },
+    /// A SIP media application in the sandbox (the real carrier's are made in the AWS
+    /// console and brought by the sync).
+    CreateSipMediaApplication {
+        name: String,
+        region: String,
+    },
+    /// The carrier's SIP media applications and SIP rules, whole.
+    SyncSipDirectory {
+        apps: Vec<SipMediaApplication>,
+        rules: Vec<SipRule>,
+    },
 }
 
 impl Action {
@@ -316,6 +328,8 @@ impl Action {
             Action::SyncDirectory { .. } => "sync directory",
             Action::SubmitLoaFile { .. } => "submit LOA",
             Action::SyncRequests { .. } => "sync support requests",
+            Action::CreateSipMediaApplication { .. } => "create SIP media application",
+            Action::SyncSipDirectory { .. } => "sync SIP media applications",
         }
     }
 
@@ -343,6 +357,7 @@ impl Action {
                 | Action::SyncOrders { .. }
                 | Action::SyncDirectory { .. }
                 | Action::SyncRequests { .. }
+                | Action::SyncSipDirectory { .. }
         )
     }
 
@@ -472,6 +487,10 @@ impl Action {
                     loa.carrier, file.name
                 )
             }
+            Action::CreateSipMediaApplication { name, region } => {
+                format!("create SIP media application “{name}” in {region}")
+            }
+            Action::SyncSipDirectory { .. } => "sync SIP media applications and SIP rules".into(),
             Action::SyncRequests { cases } => match cases.as_slice() {
                 [one] => format!("sync support request {}", one.request),
                 many => format!("sync {} support requests", many.len()),

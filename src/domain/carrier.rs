@@ -236,6 +236,22 @@ pub struct SipRule {
     pub targets: Vec<String>,
 }
 
+/// A SIP rule to make (`CreateSipRule`): trigger `ToPhoneNumber` on `number`, routing to
+/// one SIP media application (priority 1, in its region).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSipRule {
+    pub name: String,
+    pub number: E164,
+    /// The carrier's id of the SIP media application.
+    pub sma_id: String,
+    pub region: String,
+}
+
+impl SipRule {
+    /// The trigger type of the rules that route one phone number.
+    pub const TO_PHONE_NUMBER: &'static str = "ToPhoneNumber";
+}
+
 /// The account's default outbound calling name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarrierSettings {

@@ -1,4 +1,5 @@
-//! Who numbers are assigned to: accounts and their users, voice connectors and groups.
+//! Who numbers are assigned to: accounts and their users, voice connectors and groups, SIP
+//! media applications (through a SIP rule per number).
 
 use super::E164;
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,17 @@ id_type!(VoiceConnectorId, "vc");
 id_type!(GroupId, "vcg");
 id_type!(OrderId, "order");
 id_type!(RequestId, "req");
+id_type!(SmaId, "sma");
+
+impl SmaId {
+    /// The sequence number in `sma-3`, for the next id.
+    pub fn seq(&self) -> u64 {
+        self.0
+            .strip_prefix("sma-")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -77,6 +89,37 @@ pub struct VoiceConnectorGroup {
     pub members: Vec<GroupMember>,
 }
 
+/// A SIP media application: the carrier runs it for calls to its numbers. Made in the AWS
+/// console with the real carrier (the sync brings it), or in the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SipMediaApp {
+    pub id: SmaId,
+    pub name: String,
+    /// AWS Region, where the application runs.
+    pub region: String,
+}
+
+/// A SIP rule that sends the calls to one phone number (trigger `ToPhoneNumber`) to a SIP
+/// media application: how a SIP Media Application Dial-In number is assigned. Kept by its
+/// number (a number triggers one rule at most); the carrier's id is read from the carrier
+/// when needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialInRule {
+    pub number: E164,
+    pub name: String,
+    pub sma: SmaId,
+    /// A disabled rule does not route calls (the carrier's rule must be disabled before it
+    /// is deleted).
+    pub disabled: bool,
+}
+
+impl DialInRule {
+    /// The name phonedesk gives the rule it makes for a number.
+    pub fn name_for(number: &E164) -> String {
+        format!("phonedesk {number}")
+    }
+}
+
 /// The regions where Chime Voice Connectors run (the API's `VoiceConnectorAwsRegion`).
 pub const REGIONS: [&str; 10] = [
     "us-east-1",
@@ -103,6 +146,8 @@ pub enum Assignee {
     User { account: AccountId, user: UserId },
     VoiceConnector(VoiceConnectorId),
     VoiceConnectorGroup(GroupId),
+    /// A SIP media application, through a SIP rule triggered by the number.
+    SipMediaApplication(SmaId),
 }
 
 impl Assignee {
@@ -112,6 +157,7 @@ impl Assignee {
             Assignee::User { user, .. } => user.0.clone(),
             Assignee::VoiceConnector(id) => id.0.clone(),
             Assignee::VoiceConnectorGroup(id) => id.0.clone(),
+            Assignee::SipMediaApplication(id) => id.0.clone(),
         }
     }
 
@@ -120,6 +166,7 @@ impl Assignee {
             Assignee::User { .. } => "user",
             Assignee::VoiceConnector(_) => "voice connector",
             Assignee::VoiceConnectorGroup(_) => "voice connector group",
+            Assignee::SipMediaApplication(_) => "SIP media application",
         }
     }
 }

@@ -61,6 +61,12 @@ pub enum RuleError {
     NotAssigned(E164),
     #[error("only Voice Connector numbers can be reassigned; unassign {0} and assign it to the other user")]
     ReassignBusinessCalling(E164),
+    #[error("only Voice Connector numbers can be reassigned; unassign {0} and assign it to the other SIP media application")]
+    ReassignSipMediaApplication(E164),
+    #[error("no SIP media application {0}")]
+    UnknownSipMediaApplication(String),
+    #[error("with the Chime SDK, SIP media applications are made in the AWS console; `phonedesk sync` brings them into the directory")]
+    SipMediaApplicationAtCarrier,
     #[error("{number} is already {product}")]
     SameProductType { number: E164, product: ProductType },
     #[error("{0} is not in the deletion queue")]

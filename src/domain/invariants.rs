@@ -10,6 +10,8 @@ pub struct Snapshot<'a> {
     pub users: &'a [User],
     pub connectors: &'a [VoiceConnector],
     pub groups: &'a [VoiceConnectorGroup],
+    pub sip_media_apps: &'a [SipMediaApp],
+    pub dial_in_rules: &'a [DialInRule],
     pub policy: &'a Policy,
 }
 
@@ -41,6 +43,9 @@ pub fn check(s: &Snapshot) -> Vec<String> {
     let users: HashMap<&UserId, &User> = s.users.iter().map(|u| (&u.id, u)).collect();
     let connectors: HashSet<&VoiceConnectorId> = s.connectors.iter().map(|v| &v.id).collect();
     let groups: HashSet<&GroupId> = s.groups.iter().map(|g| &g.id).collect();
+    let apps: HashSet<&SmaId> = s.sip_media_apps.iter().map(|a| &a.id).collect();
+    let rules: HashMap<&E164, &DialInRule> =
+        s.dial_in_rules.iter().map(|r| (&r.number, r)).collect();
     let mut per_user: HashMap<&UserId, usize> = HashMap::new();
     for p in s.numbers {
         if p.product_type == ProductType::BusinessCalling && p.number_type == NumberType::TollFree {
@@ -76,6 +81,20 @@ pub fn check(s: &Snapshot) -> Vec<String> {
             (ProductType::VoiceConnector, Some(Assignee::VoiceConnectorGroup(id))) => {
                 if !groups.contains(id) {
                     problems.push(format!("{} is assigned to a missing group {id}", p.number));
+                }
+            }
+            (ProductType::SipMediaApplicationDialIn, Some(Assignee::SipMediaApplication(id))) => {
+                if !apps.contains(id) {
+                    problems.push(format!(
+                        "{} is assigned to a missing SIP media application {id}",
+                        p.number
+                    ));
+                }
+                if rules.get(&p.number).map(|r| &r.sma) != Some(id) {
+                    problems.push(format!(
+                        "{} is assigned to {id} without a SIP rule to it",
+                        p.number
+                    ));
                 }
             }
             (product, Some(a)) => problems.push(format!(

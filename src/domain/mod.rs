@@ -33,7 +33,8 @@ pub use phone::*;
 pub use policy::*;
 pub use product::*;
 pub use rules::{
-    checked_lines, checked_text, decide, shown_as_typed, Decision, Outcome, ISSUE_MAX, TEXT_MAX,
+    checked_lines, checked_text, decide, shown_as_typed, Decision, Outcome, ISSUE_MAX,
+    SIP_DIRECTORY_MATCHES, TEXT_MAX,
 };
 pub use search::*;
 pub use support::*;

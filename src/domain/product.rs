@@ -65,6 +65,50 @@ impl ProductType {
     }
 }
 
+/// What an assignee is, for pick lists that offer only what a number's product type takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeKind {
+    User,
+    VoiceConnector,
+    VoiceConnectorGroup,
+    SipMediaApplication,
+}
+
+impl super::Assignee {
+    pub fn kind(&self) -> AssigneeKind {
+        match self {
+            super::Assignee::User { .. } => AssigneeKind::User,
+            super::Assignee::VoiceConnector(_) => AssigneeKind::VoiceConnector,
+            super::Assignee::VoiceConnectorGroup(_) => AssigneeKind::VoiceConnectorGroup,
+            super::Assignee::SipMediaApplication(_) => AssigneeKind::SipMediaApplication,
+        }
+    }
+}
+
+impl ProductType {
+    /// Where a number of this product type may be assigned: Business Calling numbers to a
+    /// user, Voice Connector numbers to a voice connector or group, SIP Media Application
+    /// Dial-In numbers to a SIP media application (through a SIP rule). The one place of
+    /// this rule: the rules refuse with the hint, the pickers offer only what fits.
+    pub fn takes(self, kind: AssigneeKind) -> Result<(), &'static str> {
+        use AssigneeKind as K;
+        match (self, kind) {
+            (ProductType::BusinessCalling, K::User)
+            | (ProductType::VoiceConnector, K::VoiceConnector | K::VoiceConnectorGroup)
+            | (ProductType::SipMediaApplicationDialIn, K::SipMediaApplication) => Ok(()),
+            (ProductType::BusinessCalling, _) => {
+                Err("assign it to a user, or switch it to Voice Connector first")
+            }
+            (ProductType::VoiceConnector, _) => Err(
+                "assign it to a voice connector or group, or switch it to another product type first",
+            ),
+            (ProductType::SipMediaApplicationDialIn, _) => Err(
+                "assign it to a SIP media application, or switch it to Voice Connector first",
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for ProductType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())

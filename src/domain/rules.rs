@@ -134,6 +134,32 @@ fn status_words(p: &PhoneNumber) -> String {
     }
 }
 
+/// One of the AWS Regions voice connectors and SIP media applications run in.
+fn checked_region(region: &str) -> Result<String, RuleError> {
+    let region = region.trim();
+    if !REGIONS.contains(&region) {
+        return Err(RuleError::UnknownRegion(
+            region
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(30)
+                .collect(),
+        ));
+    }
+    Ok(region.to_string())
+}
+
+/// The next free SIP media application id (`sma-N`): they have no counter of their own.
+pub(super) fn next_sma_id(view: &dyn View) -> SmaId {
+    let last = view
+        .sip_media_apps()
+        .iter()
+        .map(|a| a.id.seq())
+        .max()
+        .unwrap_or(0);
+    SmaId::from_seq(last + 1)
+}
+
 /// Longest subject, name or other one-line field of a support request.
 pub const TEXT_MAX: usize = 256;
 /// Longest issue text or reply.
@@ -264,6 +290,9 @@ impl Ctx<'_> {
                 members,
             } => self.save_group(tx, Some(group), name, members),
             Action::DeleteGroup { group } => self.delete_group(tx, group),
+            Action::CreateSipMediaApplication { name, region } => {
+                self.create_sip_media_app(tx, name, region)
+            }
             Action::SubmitRequest(new) => support::submit(self, tx, new),
             Action::Reply { request, text } => support::reply(self, tx, request, text),
             Action::SubmitLoa { request, loa } | Action::SubmitLoaFile { request, loa, .. } => {
@@ -280,6 +309,7 @@ impl Ctx<'_> {
             | Action::SyncGone { .. }
             | Action::SyncOrders { .. }
             | Action::SyncDirectory { .. }
+            | Action::SyncSipDirectory { .. }
             | Action::SyncRequests { .. } => remote::decide(self, tx, action),
         }
     }
@@ -431,6 +461,13 @@ impl Ctx<'_> {
                 .find(|g| &g.id == id)
                 .map(|g| g.name)
                 .ok_or_else(|| RuleError::UnknownGroup(id.0.clone())),
+            Assignee::SipMediaApplication(id) => tx
+                .base()
+                .sip_media_apps()
+                .into_iter()
+                .find(|a| &a.id == id)
+                .map(|a| a.name)
+                .ok_or_else(|| RuleError::UnknownSipMediaApplication(id.0.clone())),
         }
     }
 
@@ -451,33 +488,21 @@ impl Ctx<'_> {
             let mut p = self.in_inventory(tx, n)?;
             self.not_leaving(tx, &p, "assigned", false)?;
             let old = p.assignee().cloned();
-            match (p.product_type, to) {
-                (ProductType::BusinessCalling, Assignee::User { .. }) if reassign => {
+            if let Err(hint) = p.product_type.takes(to.kind()) {
+                return Err(RuleError::WrongAssignee {
+                    number: n.clone(),
+                    product: p.product_type,
+                    hint,
+                });
+            }
+            match (p.product_type, reassign) {
+                (ProductType::BusinessCalling, true) => {
                     return Err(RuleError::ReassignBusinessCalling(n.clone()))
                 }
-                (ProductType::BusinessCalling, Assignee::User { .. }) => {}
-                (ProductType::VoiceConnector, Assignee::VoiceConnector(_) | Assignee::VoiceConnectorGroup(_)) => {}
-                (ProductType::BusinessCalling, _) => {
-                    return Err(RuleError::WrongAssignee {
-                        number: n.clone(),
-                        product: p.product_type,
-                        hint: "assign it to a user, or switch it to Voice Connector first",
-                    })
+                (ProductType::SipMediaApplicationDialIn, true) => {
+                    return Err(RuleError::ReassignSipMediaApplication(n.clone()))
                 }
-                (ProductType::VoiceConnector, _) => {
-                    return Err(RuleError::WrongAssignee {
-                        number: n.clone(),
-                        product: p.product_type,
-                        hint: "assign it to a voice connector or group, or switch it to Business Calling first",
-                    })
-                }
-                (ProductType::SipMediaApplicationDialIn, _) => {
-                    return Err(RuleError::WrongAssignee {
-                        number: n.clone(),
-                        product: p.product_type,
-                        hint: "a SIP media application number is reached through a SIP rule, set up at the carrier",
-                    })
-                }
+                _ => {}
             }
             match (&old, reassign) {
                 (Some(a), false) => {
@@ -512,6 +537,15 @@ impl Ctx<'_> {
                 u.sms_enabled = false;
                 tx.put_user(u);
             }
+            if let Assignee::SipMediaApplication(sma) = to {
+                // The SIP rule that sends the number's calls to the application.
+                tx.push(Change::PutDialInRule(DialInRule {
+                    number: n.clone(),
+                    name: DialInRule::name_for(n),
+                    sma: sma.clone(),
+                    disabled: false,
+                }));
+            }
             p.status = NumberStatus::Assigned(to.clone());
             p.updated_at = self.now;
             tx.put_number(p);
@@ -541,6 +575,9 @@ impl Ctx<'_> {
                     u.sms_enabled = false;
                     tx.put_user(u);
                 }
+            }
+            if let Assignee::SipMediaApplication(_) = &a {
+                tx.push(Change::RemoveDialInRule(n.clone()));
             }
             p.status = NumberStatus::Unassigned;
             p.updated_at = self.now;
@@ -911,21 +948,12 @@ impl Ctx<'_> {
         encryption: bool,
     ) -> Result<Outcome, RuleError> {
         let name = checked_text(name, "the voice connector name", NAME_MAX)?;
-        let region = region.trim();
-        if !REGIONS.contains(&region) {
-            return Err(RuleError::UnknownRegion(
-                region
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .take(30)
-                    .collect(),
-            ));
-        }
+        let region = checked_region(region)?;
         let id = VoiceConnectorId::from_seq(tx.next_id(|s| &mut s.connector));
         tx.push(Change::PutConnector(VoiceConnector {
             id: id.clone(),
             name: name.clone(),
-            region: region.into(),
+            region,
             encryption,
         }));
         Ok(Outcome {
@@ -1035,6 +1063,27 @@ impl Ctx<'_> {
         Ok(Outcome {
             message: format!("{verb} voice connector group {name} ({id})."),
             created: (verb == "Created").then(|| id.0.clone()),
+            ..Default::default()
+        })
+    }
+
+    fn create_sip_media_app(
+        &self,
+        tx: &mut Tx,
+        name: &str,
+        region: &str,
+    ) -> Result<Outcome, RuleError> {
+        let name = checked_text(name, "the SIP media application name", NAME_MAX)?;
+        let region = checked_region(region)?;
+        let id = next_sma_id(tx.base());
+        tx.push(Change::PutSipMediaApp(SipMediaApp {
+            id: id.clone(),
+            name: name.clone(),
+            region,
+        }));
+        Ok(Outcome {
+            message: format!("Created SIP media application {name} ({id})."),
+            created: Some(id.0),
             ..Default::default()
         })
     }
@@ -1173,6 +1222,7 @@ impl Ctx<'_> {
 }
 
 mod remote;
+pub use remote::SIP_DIRECTORY_MATCHES;
 mod support;
 
 #[cfg(test)]

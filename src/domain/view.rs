@@ -21,6 +21,10 @@ pub trait View {
     fn voice_connector(&self, id: &VoiceConnectorId) -> Option<VoiceConnector>;
     fn voice_connector_count(&self) -> usize;
     fn groups(&self) -> Vec<VoiceConnectorGroup>;
+    fn sip_media_apps(&self) -> Vec<SipMediaApp>;
+    /// The SIP rule that triggers on a number (trigger `ToPhoneNumber`), if any.
+    fn dial_in_rule(&self, number: &E164) -> Option<DialInRule>;
+    fn dial_in_rules(&self) -> Vec<DialInRule>;
     fn request(&self, id: &RequestId) -> Option<SupportRequest>;
     fn settings(&self) -> Settings;
     fn job(&self, id: JobId) -> Option<Job>;
@@ -68,6 +72,10 @@ pub enum Change {
     RemoveConnector(VoiceConnectorId),
     PutGroup(VoiceConnectorGroup),
     RemoveGroup(GroupId),
+    PutSipMediaApp(SipMediaApp),
+    RemoveSipMediaApp(SmaId),
+    PutDialInRule(DialInRule),
+    RemoveDialInRule(E164),
     PutRequest(SupportRequest),
     PutSettings(Settings),
     Schedule(Due),
@@ -267,6 +275,8 @@ pub struct MemoryView {
     pub schedule: std::collections::BTreeSet<(Timestamp, String)>,
     pub jobs: std::collections::BTreeMap<JobId, Job>,
     pub carrier_ids: std::collections::BTreeMap<String, String>,
+    pub sip_media_apps: std::collections::BTreeMap<SmaId, SipMediaApp>,
+    pub dial_in_rules: std::collections::BTreeMap<E164, DialInRule>,
 }
 
 impl MemoryView {
@@ -305,6 +315,18 @@ impl MemoryView {
                 }
                 Change::RemoveGroup(id) => {
                     self.groups.remove(&id);
+                }
+                Change::PutSipMediaApp(a) => {
+                    self.sip_media_apps.insert(a.id.clone(), a);
+                }
+                Change::RemoveSipMediaApp(id) => {
+                    self.sip_media_apps.remove(&id);
+                }
+                Change::PutDialInRule(r) => {
+                    self.dial_in_rules.insert(r.number.clone(), r);
+                }
+                Change::RemoveDialInRule(n) => {
+                    self.dial_in_rules.remove(&n);
                 }
                 Change::PutRequest(r) => {
                     self.requests.insert(r.id.clone(), r);
@@ -372,6 +394,15 @@ impl View for MemoryView {
     }
     fn groups(&self) -> Vec<VoiceConnectorGroup> {
         self.groups.values().cloned().collect()
+    }
+    fn sip_media_apps(&self) -> Vec<SipMediaApp> {
+        self.sip_media_apps.values().cloned().collect()
+    }
+    fn dial_in_rule(&self, number: &E164) -> Option<DialInRule> {
+        self.dial_in_rules.get(number).cloned()
+    }
+    fn dial_in_rules(&self) -> Vec<DialInRule> {
+        self.dial_in_rules.values().cloned().collect()
     }
     fn request(&self, id: &RequestId) -> Option<SupportRequest> {
         self.requests.get(id).cloned()

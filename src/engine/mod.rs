@@ -361,11 +361,15 @@ impl Engine {
         let users = self.store.users()?;
         let connectors = self.store.voice_connectors()?;
         let groups = self.store.groups()?;
+        let sip_media_apps = self.store.sip_media_apps()?;
+        let dial_in_rules = self.store.dial_in_rules()?;
         let mut problems = invariants::check(&invariants::Snapshot {
             numbers: &numbers,
             users: &users,
             connectors: &connectors,
             groups: &groups,
+            sip_media_apps: &sip_media_apps,
+            dial_in_rules: &dial_in_rules,
             policy: &self.policy,
         });
         problems.extend(self.store.check_indexes()?);

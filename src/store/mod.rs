@@ -70,7 +70,11 @@ const JOBS: usize = 14;
 const JOB_INDEX: usize = 15;
 /// phonedesk's ids ↔ the carrier's (`vc-3` → `abcdef…`, and `vc#abcdef…` → `vc-3`).
 const CARRIER_IDS: usize = 16;
-const TREE_NAMES: [&str; 17] = [
+/// SIP media applications, by id.
+const SIP_MEDIA_APPS: usize = 17;
+/// SIP rules triggered by a phone number, by the number.
+const DIAL_IN_RULES: usize = 18;
+const TREE_NAMES: [&str; 19] = [
     "numbers",
     "numbers_by_status",
     "numbers_by_assignee",
@@ -88,6 +92,8 @@ const TREE_NAMES: [&str; 17] = [
     "carrier_jobs",
     "carrier_job_index",
     "carrier_ids",
+    "sip_media_applications",
+    "dial_in_rules",
 ];
 
 /// How the store is opened.
@@ -479,6 +485,20 @@ impl Store {
                     ops.push((GROUPS, seq_key(&g.id.0).to_vec(), Some(encode(g))))
                 }
                 Change::RemoveGroup(id) => ops.push((GROUPS, seq_key(&id.0).to_vec(), None)),
+                Change::PutSipMediaApp(a) => {
+                    ops.push((SIP_MEDIA_APPS, seq_key(&a.id.0).to_vec(), Some(encode(a))))
+                }
+                Change::RemoveSipMediaApp(id) => {
+                    ops.push((SIP_MEDIA_APPS, seq_key(&id.0).to_vec(), None))
+                }
+                Change::PutDialInRule(r) => ops.push((
+                    DIAL_IN_RULES,
+                    r.number.as_str().as_bytes().to_vec(),
+                    Some(encode(r)),
+                )),
+                Change::RemoveDialInRule(n) => {
+                    ops.push((DIAL_IN_RULES, n.as_str().as_bytes().to_vec(), None))
+                }
                 Change::PutRequest(r) => {
                     ops.push((REQUESTS, seq_key(&r.id.0).to_vec(), Some(encode(r))))
                 }
@@ -875,6 +895,20 @@ impl Store {
         self.all(GROUPS)
     }
 
+    /// SIP media applications, oldest first.
+    pub fn sip_media_apps(&self) -> Result<Vec<SipMediaApp>, StoreError> {
+        self.all(SIP_MEDIA_APPS)
+    }
+
+    /// SIP rules triggered by a phone number, by number.
+    pub fn dial_in_rules(&self) -> Result<Vec<DialInRule>, StoreError> {
+        self.all(DIAL_IN_RULES)
+    }
+
+    pub fn dial_in_rule(&self, number: &E164) -> Result<Option<DialInRule>, StoreError> {
+        self.get(DIAL_IN_RULES, number.as_str().as_bytes())
+    }
+
     /// Support requests, newest first.
     pub fn requests(&self) -> Result<Vec<SupportRequest>, StoreError> {
         let mut v: Vec<SupportRequest> = self.all(REQUESTS)?;
@@ -1189,6 +1223,15 @@ impl View for Store {
     }
     fn groups(&self) -> Vec<VoiceConnectorGroup> {
         self.seen(Store::groups(self))
+    }
+    fn sip_media_apps(&self) -> Vec<SipMediaApp> {
+        self.seen(Store::sip_media_apps(self))
+    }
+    fn dial_in_rule(&self, number: &E164) -> Option<DialInRule> {
+        self.seen(Store::dial_in_rule(self, number))
+    }
+    fn dial_in_rules(&self) -> Vec<DialInRule> {
+        self.seen(Store::dial_in_rules(self))
     }
     fn request(&self, id: &RequestId) -> Option<SupportRequest> {
         self.seen(Store::request(self, id))

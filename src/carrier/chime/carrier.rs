@@ -8,7 +8,7 @@ use super::ops::Operation;
 use crate::carrier::api::{
     Association, AvailableSearch, CarrierApi, CarrierConnector, CarrierError, CarrierGroup,
     CarrierGroupMember, CarrierNumber, CarrierOrder, CarrierResult, CarrierSettings, NewOrder,
-    NumberFailure, NumberUpdate, Page, SipMediaApplication, SipRule, SupportedCountry,
+    NewSipRule, NumberFailure, NumberUpdate, Page, SipMediaApplication, SipRule, SupportedCountry,
 };
 use crate::domain::{ProductType, E164};
 use aws_sdk_chimesdkvoice::types::UpdatePhoneNumberRequestItem;
@@ -631,5 +631,72 @@ impl CarrierApi for ChimeCarrier {
                 .collect::<CarrierResult<_>>()?,
             next: out.next_token().map(str::to_string),
         })
+    }
+
+    async fn create_sip_rule(&self, rule: &NewSipRule) -> CarrierResult<SipRule> {
+        use aws_sdk_chimesdkvoice::types::{SipRuleTargetApplication, SipRuleTriggerType};
+        let target = SipRuleTargetApplication::builder()
+            .sip_media_application_id(&rule.sma_id)
+            .priority(1)
+            .aws_region(&rule.region)
+            .build();
+        let out = self
+            .client
+            .create_sip_rule()
+            .name(&rule.name)
+            .trigger_type(SipRuleTriggerType::ToPhoneNumber)
+            .trigger_value(rule.number.as_str())
+            .disabled(false)
+            .target_applications(target)
+            .send()
+            .await
+            .map_err(|e| {
+                carrier_error(
+                    Operation::CreateSipRule,
+                    &format!("SIP rule for {}", rule.number),
+                    e,
+                )
+            })?;
+        convert::sip_rule(out.sip_rule().ok_or_else(|| missing("SIP rule"))?)
+    }
+
+    async fn update_sip_rule(
+        &self,
+        id: &str,
+        name: &str,
+        disabled: bool,
+    ) -> CarrierResult<SipRule> {
+        let out = self
+            .client
+            .update_sip_rule()
+            .sip_rule_id(id)
+            .name(name)
+            .disabled(disabled)
+            .send()
+            .await
+            .map_err(|e| {
+                carrier_error(
+                    Operation::UpdateSipRule,
+                    &format!("SIP rule {}", untrusted(id)),
+                    e,
+                )
+            })?;
+        convert::sip_rule(out.sip_rule().ok_or_else(|| missing("SIP rule"))?)
+    }
+
+    async fn delete_sip_rule(&self, id: &str) -> CarrierResult<()> {
+        self.client
+            .delete_sip_rule()
+            .sip_rule_id(id)
+            .send()
+            .await
+            .map_err(|e| {
+                carrier_error(
+                    Operation::DeleteSipRule,
+                    &format!("SIP rule {}", untrusted(id)),
+                    e,
+                )
+            })?;
+        Ok(())
     }
 }

@@ -33,6 +33,9 @@ pub enum Operation {
     DeleteVoiceConnectorGroup,
     ListSipMediaApplications,
     ListSipRules,
+    CreateSipRule,
+    UpdateSipRule,
+    DeleteSipRule,
     // AWS Support (porting)
     DescribeServices,
     CreateCase,
@@ -64,7 +67,7 @@ impl Service {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 35] = [
+    pub const ALL: [Operation; 38] = [
         Operation::SearchAvailablePhoneNumbers,
         Operation::ListSupportedPhoneNumberCountries,
         Operation::CreatePhoneNumberOrder,
@@ -92,6 +95,9 @@ impl Operation {
         Operation::DeleteVoiceConnectorGroup,
         Operation::ListSipMediaApplications,
         Operation::ListSipRules,
+        Operation::CreateSipRule,
+        Operation::UpdateSipRule,
+        Operation::DeleteSipRule,
         Operation::DescribeServices,
         Operation::CreateCase,
         Operation::AddAttachmentsToSet,
@@ -140,6 +146,9 @@ impl Operation {
             Operation::DeleteVoiceConnectorGroup => "DeleteVoiceConnectorGroup",
             Operation::ListSipMediaApplications => "ListSipMediaApplications",
             Operation::ListSipRules => "ListSipRules",
+            Operation::CreateSipRule => "CreateSipRule",
+            Operation::UpdateSipRule => "UpdateSipRule",
+            Operation::DeleteSipRule => "DeleteSipRule",
             Operation::DescribeServices => "DescribeServices",
             Operation::CreateCase => "CreateCase",
             Operation::AddAttachmentsToSet => "AddAttachmentsToSet",

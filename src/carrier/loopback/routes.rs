@@ -76,6 +76,9 @@ pub fn operation_of(r: &Request) -> Option<&'static str> {
         ("PUT", ["settings", "phone-number"], _) => ops::UPDATE_SETTINGS,
         ("GET", ["sip-media-applications"], _) => ops::LIST_SMAS,
         ("GET", ["sip-rules"], _) => ops::LIST_RULES,
+        ("POST", ["sip-rules"], _) => ops::CREATE_RULE,
+        ("PUT", ["sip-rules", _], _) => ops::UPDATE_RULE,
+        ("DELETE", ["sip-rules", _], _) => ops::DELETE_RULE,
         _ => return None,
     })
 }
@@ -442,6 +445,56 @@ pub async fn handle(api: &dyn CarrierApi, r: &Request) -> Answer {
                 .map(|rule| wire::sip_rule(rule, region_of))
                 .collect();
             ok(page("SipRules", items, p.next))
+        }
+        ops::CREATE_RULE => {
+            let b: wire::NewRule = r.json()?;
+            if b.trigger_type != SipRule::TO_PHONE_NUMBER {
+                return Err(WireError::bad_request(
+                    "the simulated carrier makes SIP rules with TriggerType ToPhoneNumber only",
+                ));
+            }
+            let [target] = b.target_applications.as_slice() else {
+                return Err(WireError::bad_request(
+                    "the simulated carrier makes SIP rules with one target application",
+                ));
+            };
+            if b.disabled {
+                return Err(WireError::bad_request(
+                    "the simulated carrier makes SIP rules enabled",
+                ));
+            }
+            let rule = api
+                .create_sip_rule(&NewSipRule {
+                    name: b.name,
+                    number: e164(&b.trigger_value)?,
+                    sma_id: target.sip_media_application_id.clone(),
+                    region: target.aws_region.clone().unwrap_or_default(),
+                })
+                .await?;
+            let region = target.aws_region.clone();
+            Ok((
+                201,
+                Some(json!({ "SipRule": wire::sip_rule(&rule, |_| region.clone()) })),
+            ))
+        }
+        ops::UPDATE_RULE => {
+            let b: wire::RuleUpdate = r.json()?;
+            let rules = all(|n| async move { api.list_sip_rules(n.as_deref()).await }).await?;
+            let old = rules
+                .iter()
+                .find(|x| x.id == id)
+                .ok_or_else(|| WireError::not_found(format!("SIP rule {id}")))?;
+            let rule = api
+                .update_sip_rule(&id, &b.name, b.disabled.unwrap_or(old.disabled))
+                .await?;
+            let apps =
+                all(|n| async move { api.list_sip_media_applications(n.as_deref()).await }).await?;
+            let region_of = |id: &str| apps.iter().find(|a| a.id == id).map(|a| a.region.clone());
+            Ok((202, Some(json!({ "SipRule": wire::sip_rule(&rule, region_of) }))))
+        }
+        ops::DELETE_RULE => {
+            api.delete_sip_rule(&id).await?;
+            Ok((204, None))
         }
         _ => Err(WireError::not_found(format!("no operation {op}"))),
     }

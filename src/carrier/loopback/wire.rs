@@ -316,3 +316,31 @@ pub struct Group {
     #[serde(default)]
     pub voice_connector_items: Vec<Item>,
 }
+
+/// `CreateSipRule`'s body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NewRule {
+    pub name: String,
+    pub trigger_type: String,
+    pub trigger_value: String,
+    #[serde(default)]
+    pub disabled: bool,
+    #[serde(default)]
+    pub target_applications: Vec<TargetApp>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TargetApp {
+    pub sip_media_application_id: String,
+    pub aws_region: Option<String>,
+}
+
+/// `UpdateSipRule`'s body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RuleUpdate {
+    pub name: String,
+    pub disabled: Option<bool>,
+}

@@ -166,6 +166,9 @@ pub mod ops {
     pub const DELETE_GROUP: &str = "DeleteVoiceConnectorGroup";
     pub const LIST_SMAS: &str = "ListSipMediaApplications";
     pub const LIST_RULES: &str = "ListSipRules";
+    pub const CREATE_RULE: &str = "CreateSipRule";
+    pub const UPDATE_RULE: &str = "UpdateSipRule";
+    pub const DELETE_RULE: &str = "DeleteSipRule";
 }
 
 /// Pages of one search, at most: a search is recomputed page by page.
@@ -316,22 +319,14 @@ impl SimCarrier {
                     .collect(),
             };
             w.put_group(&group);
+            // SIP rules come with the numbers they route (`CreateSipRule`).
             for (name, region) in [("IVR", "us-east-1"), ("Voicemail", "us-west-2")] {
                 let app = SipMediaApplication {
                     id: self.guid(&mut meta, "sma"),
                     name: name.into(),
                     region: region.into(),
                 };
-                let rule = SipRule {
-                    id: self.guid(&mut meta, "rule"),
-                    name: format!("{name} dial-in"),
-                    disabled: false,
-                    trigger_type: "ToPhoneNumber".into(),
-                    trigger_value: String::new(),
-                    targets: vec![app.id.clone()],
-                };
                 w.put_app(&app);
-                w.put_rule(&rule);
             }
             let _ = now;
         }
@@ -1108,6 +1103,116 @@ impl SimCarrier {
         Ok(g)
     }
 
+    /// `CreateSipRule` with trigger `ToPhoneNumber`: an inventory SIP Media Application
+    /// Dial-In number that no rule triggers on yet, associated with the new rule.
+    fn create_rule_at(&self, new: &NewSipRule, now: Timestamp) -> CarrierResult<SipRule> {
+        let _w = self.lock();
+        let name = new.name.trim();
+        if name.is_empty() || name.chars().count() > 256 {
+            return Err(bad("a SIP rule's name has 1 to 256 characters"));
+        }
+        let app = self
+            .db
+            .apps()?
+            .into_iter()
+            .find(|a| a.id == new.sma_id)
+            .ok_or_else(|| CarrierError::NotFound(format!("SIP media application {}", new.sma_id)))?;
+        if app.region != new.region {
+            return Err(bad(format!(
+                "the SIP media application {} runs in {}, not {}",
+                app.id, app.region, new.region
+            )));
+        }
+        let n = &new.number;
+        let mut r = self
+            .live(n, now)?
+            .ok_or_else(|| CarrierError::NotFound(n.to_string()))?;
+        let status = r.status(now, self.retention());
+        if !matches!(status, Some(CarrierNumberStatus::Unassigned)) {
+            let s = status.map(status_words).unwrap_or("gone");
+            return Err(bad(format!("{n} is {s}; only an unassigned number can trigger a SIP rule")));
+        }
+        if r.product_type != ProductType::SipMediaApplicationDialIn {
+            return Err(bad(format!(
+                "{n} has the product type {}; only SipMediaApplicationDialIn numbers trigger SIP rules",
+                r.product_type.api_name()
+            )));
+        }
+        if let Some(other) = self
+            .db
+            .rules()?
+            .into_iter()
+            .find(|x| x.trigger_type == SipRule::TO_PHONE_NUMBER && x.trigger_value == n.as_str())
+        {
+            return Err(CarrierError::Conflict(format!(
+                "the SIP rule {} already triggers on {n}",
+                other.id
+            )));
+        }
+        let mut meta = self.db.meta()?.unwrap_or_default();
+        let rule = SipRule {
+            id: self.guid(&mut meta, "rule"),
+            name: name.to_string(),
+            disabled: false,
+            trigger_type: SipRule::TO_PHONE_NUMBER.into(),
+            trigger_value: n.to_string(),
+            targets: vec![app.id],
+        };
+        r.associations = vec![Association::SipRule(rule.id.clone())];
+        r.updated_at = now;
+        let mut w = self.db.writer();
+        w.put_rule(&rule);
+        w.put_number(&r);
+        w.put_meta(&meta);
+        w.commit()?;
+        Ok(rule)
+    }
+
+    fn update_rule_at(&self, id: &str, name: &str, disabled: bool) -> CarrierResult<SipRule> {
+        let _w = self.lock();
+        let mut rule = self
+            .db
+            .rule(id)?
+            .ok_or_else(|| CarrierError::NotFound(format!("SIP rule {id}")))?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 256 {
+            return Err(bad("a SIP rule's name has 1 to 256 characters"));
+        }
+        rule.name = name.to_string();
+        rule.disabled = disabled;
+        let mut w = self.db.writer();
+        w.put_rule(&rule);
+        w.commit()?;
+        Ok(rule)
+    }
+
+    /// `DeleteSipRule`: only a disabled rule; its number is no longer associated.
+    fn delete_rule_at(&self, id: &str, now: Timestamp) -> CarrierResult<()> {
+        let _w = self.lock();
+        let rule = self
+            .db
+            .rule(id)?
+            .ok_or_else(|| CarrierError::NotFound(format!("SIP rule {id}")))?;
+        if !rule.disabled {
+            return Err(bad(format!(
+                "the SIP rule {id} is enabled; disable it before deleting it"
+            )));
+        }
+        let target = Association::SipRule(rule.id.clone());
+        let mut w = self.db.writer();
+        if let Ok(n) = E164::parse(&rule.trigger_value) {
+            if let Some(mut r) = self.live(&n, now)? {
+                if r.associations.contains(&target) {
+                    r.associations.retain(|a| *a != target);
+                    r.updated_at = now;
+                    w.put_number(&r);
+                }
+            }
+        }
+        w.remove_rule(id);
+        w.commit()
+    }
+
     fn delete_group_at(&self, id: &str, now: Timestamp) -> CarrierResult<()> {
         let _w = self.lock();
         let g = self
@@ -1622,6 +1727,26 @@ impl CarrierApi for SimCarrier {
             s.page_of(all, next, |r| r.id.clone())
         })
         .await
+    }
+
+    async fn create_sip_rule(&self, rule: &NewSipRule) -> CarrierResult<SipRule> {
+        self.call(ops::CREATE_RULE, |s, now| s.create_rule_at(rule, now))
+            .await
+    }
+
+    async fn update_sip_rule(
+        &self,
+        id: &str,
+        name: &str,
+        disabled: bool,
+    ) -> CarrierResult<SipRule> {
+        self.call(ops::UPDATE_RULE, |s, _| s.update_rule_at(id, name, disabled))
+            .await
+    }
+
+    async fn delete_sip_rule(&self, id: &str) -> CarrierResult<()> {
+        self.call(ops::DELETE_RULE, |s, now| s.delete_rule_at(id, now))
+            .await
     }
 }
 

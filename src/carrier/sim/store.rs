@@ -246,6 +246,10 @@ impl Writer<'_> {
         self.batch.insert(key(RULE, r.id.as_bytes()), encode(r));
     }
 
+    pub fn remove_rule(&mut self, id: &str) {
+        self.batch.remove(key(RULE, id.as_bytes()));
+    }
+
     pub fn put_case(&mut self, c: &CaseRec) {
         self.batch.insert(key(CASE, c.id.as_bytes()), encode(c));
     }

@@ -61,6 +61,7 @@ pub(super) fn decide(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome,
             settings,
         } => sync_directory(ctx, tx, connectors, groups, settings),
         Action::SyncRequests { cases } => sync_requests(ctx, tx, cases),
+        Action::SyncSipDirectory { apps, rules } => sync_sip_directory(tx, apps, rules),
         Action::RefreshOrder { .. } => Err(RuleError::NotScheduler),
         _ => request(ctx, tx, action),
     }
@@ -85,6 +86,9 @@ fn refuse_unsupported(action: &Action) -> Result<(), RuleError> {
     };
     if business_calling {
         return Err(RuleError::BusinessCallingEnded);
+    }
+    if let Action::CreateSipMediaApplication { .. } = action {
+        return Err(RuleError::SipMediaApplicationAtCarrier);
     }
     Ok(())
 }
@@ -611,8 +615,14 @@ fn status_from(
             Some(Association::VoiceConnectorGroup(id)) => NumberStatus::Assigned(
                 Assignee::VoiceConnectorGroup(GroupId(tx.base().local_id(GroupId::PREFIX, id)?)),
             ),
-            // SIP rules are not in phonedesk's directory yet: the number shows unassigned.
-            Some(Association::SipRule(_)) | None => NumberStatus::Unassigned,
+            // A SIP rule triggered by the number: assigned to the rule's SIP media
+            // application (the SIP directory is synced first). A rule phonedesk does not
+            // follow (no known application) leaves the number unassigned here.
+            Some(Association::SipRule(_)) => match tx.base().dial_in_rule(&c.number) {
+                Some(rule) => NumberStatus::Assigned(Assignee::SipMediaApplication(rule.sma)),
+                None => NumberStatus::Unassigned,
+            },
+            None => NumberStatus::Unassigned,
         },
         S::DeleteInProgress | S::ReleaseInProgress | S::DeleteFailed | S::ReleaseFailed => {
             // The carrier keeps a deleted number restorable for its retention from the
@@ -969,6 +979,94 @@ fn sync_directory(
     Ok(Outcome::say(match changes {
         0 => "The directory matches the carrier.".to_string(),
         n => format!("{n} directory records changed outside phonedesk."),
+    }))
+}
+
+/// What a sync of the SIP media applications and rules says when nothing differed.
+pub const SIP_DIRECTORY_MATCHES: &str = "The SIP media applications and rules match the carrier.";
+
+/// The carrier's SIP media applications and its SIP rules triggered by a phone number,
+/// whole: what differs is applied. Rules are followed by their number; a rule on a number
+/// with a job in flight is left to the job.
+fn sync_sip_directory(
+    tx: &mut Tx,
+    apps: &[SipMediaApplication],
+    rules: &[SipRule],
+) -> Result<Outcome, RuleError> {
+    let mut changes = 0usize;
+    let existing = tx.base().sip_media_apps();
+    let mut next = super::next_sma_id(tx.base()).seq();
+    let mut known: Vec<(String, SmaId)> = Vec::new();
+    for a in apps {
+        let local = match tx.base().local_id(SmaId::PREFIX, &a.id) {
+            Some(id) => SmaId(id),
+            None => {
+                let id = SmaId::from_seq(next);
+                next += 1;
+                tx.push(Change::MapCarrierId {
+                    local: id.0.clone(),
+                    carrier: a.id.clone(),
+                });
+                id
+            }
+        };
+        let record = SipMediaApp {
+            id: local.clone(),
+            name: a.name.clone(),
+            region: a.region.clone(),
+        };
+        if existing.iter().find(|e| e.id == local) != Some(&record) {
+            tx.push(Change::PutSipMediaApp(record));
+            changes += 1;
+        }
+        known.push((a.id.clone(), local));
+    }
+    for e in &existing {
+        if tx.base().carrier_id(&e.id.0).is_some() && !known.iter().any(|(_, l)| *l == e.id) {
+            tx.push(Change::RemoveSipMediaApp(e.id.clone()));
+            tx.push(Change::UnmapCarrierId {
+                local: e.id.0.clone(),
+            });
+            changes += 1;
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for r in rules.iter().filter(|r| r.trigger_type == SipRule::TO_PHONE_NUMBER) {
+        let Ok(number) = E164::parse(&r.trigger_value) else {
+            continue;
+        };
+        let Some(sma) = r
+            .targets
+            .iter()
+            .find_map(|t| known.iter().find(|(c, _)| c == t).map(|(_, l)| l.clone()))
+        else {
+            continue;
+        };
+        seen.insert(number.clone());
+        if tx.base().job_on(&format!("n:{number}")).is_some() {
+            continue; // the job's answer settles it
+        }
+        let record = DialInRule {
+            number: number.clone(),
+            name: r.name.clone(),
+            sma,
+            disabled: r.disabled,
+        };
+        if tx.base().dial_in_rule(&number).as_ref() != Some(&record) {
+            tx.push(Change::PutDialInRule(record));
+            changes += 1;
+        }
+    }
+    for old in tx.base().dial_in_rules() {
+        let busy = tx.base().job_on(&format!("n:{}", old.number)).is_some();
+        if !seen.contains(&old.number) && !busy {
+            tx.push(Change::RemoveDialInRule(old.number));
+            changes += 1;
+        }
+    }
+    Ok(Outcome::say(match changes {
+        0 => SIP_DIRECTORY_MATCHES.to_string(),
+        n => format!("{n} SIP media application and rule records changed outside phonedesk."),
     }))
 }
 

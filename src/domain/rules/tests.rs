@@ -1215,6 +1215,8 @@ fn every_rejection_leaves_the_invariants_whole() {
         users: &users,
         connectors: &[],
         groups: &[],
+        sip_media_apps: &[],
+        dial_in_rules: &[],
         policy: &w.policy,
     });
     assert!(problems.is_empty(), "{problems:?}");

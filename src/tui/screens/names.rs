@@ -1,7 +1,7 @@
 //! Display names for ids (users, accounts, voice connectors, groups), loaded once per
 //! refresh so drawing a row never reads the store; all escaped here (`text::one_line`).
 
-use crate::domain::{Account, Assignee, User, VoiceConnector, VoiceConnectorGroup};
+use crate::domain::{Account, Assignee, SipMediaApp, User, VoiceConnector, VoiceConnectorGroup};
 use crate::engine::Engine;
 use crate::text::one_line;
 use std::collections::HashMap;
@@ -12,6 +12,7 @@ pub struct Names {
     pub users: Vec<User>,
     pub connectors: Vec<VoiceConnector>,
     pub groups: Vec<VoiceConnectorGroup>,
+    pub sip_media_apps: Vec<SipMediaApp>,
     by_id: HashMap<String, String>,
 }
 
@@ -23,6 +24,7 @@ impl Names {
             users: s.users().unwrap_or_default(),
             connectors: s.voice_connectors().unwrap_or_default(),
             groups: s.groups().unwrap_or_default(),
+            sip_media_apps: s.sip_media_apps().unwrap_or_default(),
             by_id: HashMap::new(),
         };
         for a in &n.accounts {
@@ -40,6 +42,10 @@ impl Names {
         for g in &n.groups {
             n.by_id
                 .insert(g.id.0.clone(), one_line(&g.name).into_owned());
+        }
+        for a in &n.sip_media_apps {
+            n.by_id
+                .insert(a.id.0.clone(), one_line(&a.name).into_owned());
         }
         n
     }
@@ -70,12 +76,13 @@ impl Names {
         p.calls_and_sms_enabled(user)
     }
 
-    /// `Ana Lima`, `vc: Trunk East`, `group: Main`.
+    /// `Ana Lima`, `vc: Trunk East`, `group: Main`, `sma: IVR`.
     pub fn assignee(&self, a: &Assignee) -> String {
         match a {
             Assignee::User { user, .. } => self.of(&user.0),
             Assignee::VoiceConnector(id) => format!("vc: {}", self.of(&id.0)),
             Assignee::VoiceConnectorGroup(id) => format!("group: {}", self.of(&id.0)),
+            Assignee::SipMediaApplication(id) => format!("sma: {}", self.of(&id.0)),
         }
     }
 }
