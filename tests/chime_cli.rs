@@ -561,5 +561,84 @@ fn orders_placed_in_the_aws_console_are_listed_under_orders_once() {
     let s = desk.sync();
     assert!(s.get("orders").is_none(), "{s}");
     assert_eq!(desk.json(&["orders", "list"]).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn sip_media_application_numbers_are_assigned_by_a_sip_rule_never_twice() {
+    let desk = ChimeDesk::start();
+    let numbers = with_numbers(&desk, 3);
+    let (a, b, vc_number) = (
+        numbers[0].as_str(),
+        numbers[1].as_str(),
+        numbers[2].as_str(),
+    );
+    // The sync brought the carrier's SIP media applications into the directory.
+    let apps = desk.json(&["directory", "sip-media-applications"]);
+    let names: Vec<&str> = apps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["IVR", "Voicemail"], "{apps}");
+    let ivr = apps[0]["id"].as_str().unwrap().to_string();
+    desk.json(&["switch-product-type", a, b, "--to", "sip-media-application"]);
+    // The product type rule refuses at once, both ways, and sends nothing.
+    let e = desk.refused(&["assign", vc_number, "--sip-media-application", &ivr]);
+    assert!(e.contains("Voice Connector"), "{e}");
+    let e = desk.refused(&["assign", a, "--voice-connector", "vc-1"]);
+    assert!(e.contains("SIP media application"), "{e}");
+    assert_eq!(desk.chime.count("CreateSipRule"), 0);
+
+    let o = desk.json(&["assign", a, "--sma", "IVR"]);
+    assert!(o["ok"].as_bool().unwrap_or(true), "{o}");
+    assert_eq!(desk.chime.count("CreateSipRule"), 1);
+    let p = desk.number(a);
+    assert_eq!(p["status"], "Assigned", "{p}");
+    assert_eq!(p["assigned_to"]["kind"], "sip_media_application", "{p}");
+    assert_eq!(p["assigned_to"]["name"], "IVR", "{p}");
+    let rules = desk.chime.api_get("/sip-rules")["SipRules"].clone();
+    let rule = &rules.as_array().unwrap()[0];
+    assert_eq!(rule["TriggerType"], "ToPhoneNumber", "{rules}");
+    assert_eq!(rule["TriggerValue"], a, "{rules}");
+    assert_eq!(rule["TargetApplications"][0]["Priority"], 1, "{rules}");
+    assert_eq!(
+        rule["TargetApplications"][0]["AwsRegion"], "us-east-1",
+        "{rules}"
+    );
+    let at = at_carrier(&desk, a);
+    assert_eq!(at["Associations"][0]["Name"], "SipRuleId", "{at}");
+
+    // The reply to the next CreateSipRule is lost after the rule was made: the job reads
+    // ListSipRules before sending again, so the rule is made once.
+    desk.chime
+        .fault(json!({ "kind": "fail-reply" }), 1, Some("CreateSipRule"));
+    desk.json(&["assign", b, "--sip-media-application", &ivr]);
+    assert_eq!(desk.chime.count("CreateSipRule"), 2);
+    assert_eq!(desk.number(b)["assigned_to"]["id"], ivr.as_str());
+    let listed = desk.json(&["directory", "sip-rules"]);
+    assert_eq!(listed.as_array().unwrap().len(), 2, "{listed}");
+    let text = desk.run(&["directory", "sip-media-applications"]);
+    assert!(
+        text.stdout.contains(a) && text.stdout.contains(b),
+        "{text:?}"
+    );
+    desk.check();
+
+    // Unassigned: the rule is disabled, then deleted (the API's order).
+    desk.json(&["unassign", "--yes", a]);
+    assert_eq!(desk.chime.count("UpdateSipRule"), 1);
+    assert_eq!(desk.chime.count("DeleteSipRule"), 1);
+    assert_eq!(desk.number(a)["status"], "Unassigned");
+    assert_eq!(at_carrier(&desk, a)["Status"], "Unassigned");
+    let listed = desk.json(&["directory", "sip-rules"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    // A sync agrees with all of it.
+    let s = desk.sync();
+    assert!(strs(&s["changed"]).is_empty(), "{s}");
+    assert_eq!(
+        desk.number(b)["assigned_to"]["kind"],
+        "sip_media_application"
+    );
     desk.check();
 }

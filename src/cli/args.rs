@@ -50,7 +50,7 @@ pub enum Command {
     /// List the numbers, or show one number's details.
     #[command(subcommand)]
     Numbers(NumbersCmd),
-    /// Assign inventory numbers: Business Calling to a user, Voice Connector to a connector or group.
+    /// Assign inventory numbers: Business Calling to a user, Voice Connector to a connector or group, SIP Media Application Dial-In to a SIP media application.
     Assign(AssignArgs),
     /// Move Voice Connector numbers to another connector or group in one step.
     Reassign(AssignArgs),
@@ -225,8 +225,17 @@ pub struct AssignArgs {
     #[arg(long, value_name = "ID", conflicts_with = "group")]
     pub voice_connector: Option<String>,
     /// A voice connector group for Voice Connector numbers (vcg-1).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", conflicts_with = "sip_media_application")]
     pub group: Option<String>,
+    /// A SIP media application for SIP Media Application Dial-In numbers (sma-1, or its
+    /// name): a SIP rule triggered by the number routes it there.
+    #[arg(
+        long,
+        visible_alias = "sma",
+        value_name = "ID",
+        conflicts_with_all = ["user", "voice_connector"]
+    )]
+    pub sip_media_application: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +307,31 @@ pub enum DirectoryCmd {
     Groups {
         #[command(subcommand)]
         cmd: Option<GroupsCmd>,
+    },
+    /// SIP media applications and the numbers their SIP rules route (list with no further
+    /// word).
+    #[command(name = "sip-media-applications", visible_alias = "smas")]
+    SipMediaApplications {
+        #[command(subcommand)]
+        cmd: Option<SmaCmd>,
+    },
+    /// SIP rules triggered by a phone number: how SIP Media Application Dial-In numbers
+    /// are assigned.
+    #[command(name = "sip-rules")]
+    SipRules,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SmaCmd {
+    List,
+    /// A SIP media application in the sandbox (with the Chime SDK they are made in the
+    /// AWS console and brought by `phonedesk sync`).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// us-east-1, us-west-2, ...
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
     },
 }
 

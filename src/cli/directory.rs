@@ -1,4 +1,5 @@
-//! The directory: accounts and their users, voice connectors, voice connector groups.
+//! The directory: accounts and their users, voice connectors, voice connector groups, SIP
+//! media applications and the SIP rules that route numbers to them.
 
 use super::args::*;
 use super::output::*;
@@ -14,7 +15,103 @@ pub fn run(ctx: &mut Ctx, cmd: DirectoryCmd) -> Res {
             connectors(ctx, cmd.unwrap_or(ConnectorsCmd::List))
         }
         DirectoryCmd::Groups { cmd } => groups(ctx, cmd.unwrap_or(GroupsCmd::List)),
+        DirectoryCmd::SipMediaApplications { cmd } => smas(ctx, cmd.unwrap_or(SmaCmd::List)),
+        DirectoryCmd::SipRules => sip_rules(ctx),
     }
+}
+
+fn smas(ctx: &mut Ctx, cmd: SmaCmd) -> Res {
+    match cmd {
+        SmaCmd::List => {
+            let store = ctx.engine.store();
+            let list = store.sip_media_apps()?;
+            let rules = store.dial_in_rules()?;
+            let numbers_of = |a: &SipMediaApp| -> Vec<String> {
+                rules
+                    .iter()
+                    .filter(|r| r.sma == a.id)
+                    .map(|r| r.number.to_string())
+                    .collect()
+            };
+            if ctx.json {
+                let v: Vec<_> = list
+                    .iter()
+                    .map(|a| {
+                        json!({ "id": a.id.as_str(), "carrier_id": store.carrier_id(a.id.as_str()), "name": a.name, "region": a.region, "numbers": numbers_of(a) })
+                    })
+                    .collect();
+                return ctx.print_json(&json!(v));
+            }
+            if list.is_empty() {
+                writeln!(ctx.out, "No SIP media applications.")?;
+                return Ok(());
+            }
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|a| {
+                    let numbers = numbers_of(a);
+                    vec![
+                        a.id.to_string(),
+                        a.name.clone(),
+                        a.region.clone(),
+                        if numbers.is_empty() {
+                            "—".into()
+                        } else {
+                            numbers.join(", ")
+                        },
+                    ]
+                })
+                .collect();
+            table(ctx.out, &["ID", "NAME", "REGION", "NUMBERS"], &rows)
+        }
+        SmaCmd::Create { name, region } => {
+            act(ctx, Action::CreateSipMediaApplication { name, region })
+        }
+    }
+}
+
+fn sip_rules(ctx: &mut Ctx) -> Res {
+    let store = ctx.engine.store();
+    let rules = store.dial_in_rules()?;
+    let apps = store.sip_media_apps()?;
+    let app_name = |r: &DialInRule| {
+        apps.iter()
+            .find(|a| a.id == r.sma)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| r.sma.to_string())
+    };
+    if ctx.json {
+        let v: Vec<_> = rules
+            .iter()
+            .map(|r| {
+                json!({ "name": r.name, "trigger_type": SipRule::TO_PHONE_NUMBER, "trigger_value": r.number.as_str(), "sip_media_application": r.sma.as_str(), "sip_media_application_name": app_name(r), "disabled": r.disabled })
+            })
+            .collect();
+        return ctx.print_json(&json!(v));
+    }
+    if rules.is_empty() {
+        writeln!(
+            ctx.out,
+            "No SIP rules: phonedesk assign NUMBER --sip-media-application ID makes one"
+        )?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = rules
+        .iter()
+        .map(|r| {
+            vec![
+                r.number.to_string(),
+                r.name.clone(),
+                format!("{} ({})", app_name(r), r.sma),
+                if r.disabled { "disabled" } else { "enabled" }.into(),
+            ]
+        })
+        .collect();
+    table(
+        ctx.out,
+        &["NUMBER", "NAME", "SIP MEDIA APPLICATION", "STATE"],
+        &rows,
+    )
 }
 
 fn id(text: &str) -> String {

@@ -404,8 +404,21 @@ fn assignee(ctx: &Ctx, a: &AssignArgs) -> Res<Assignee> {
     if let Some(g) = &a.group {
         return Ok(Assignee::VoiceConnectorGroup(GroupId(g.trim().to_string())));
     }
+    if let Some(sma) = &a.sip_media_application {
+        // By id, or by name when one application has it.
+        let wanted = sma.trim();
+        let apps = ctx.engine.store().sip_media_apps()?;
+        let named: Vec<&SipMediaApp> = apps.iter().filter(|a| a.name == wanted).collect();
+        let by_id = apps.iter().find(|a| a.id.as_str() == wanted);
+        let id = match (by_id, named.as_slice()) {
+            (Some(a), _) => a.id.clone(),
+            (None, [a]) => a.id.clone(),
+            _ => SmaId(wanted.to_string()),
+        };
+        return Ok(Assignee::SipMediaApplication(id));
+    }
     Err(CliError::usage(
-        "say where to: --user ID, --voice-connector ID or --group ID",
+        "say where to: --user ID, --voice-connector ID, --group ID or --sip-media-application ID",
     ))
 }
 

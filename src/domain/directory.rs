@@ -143,7 +143,10 @@ pub const NAME_MAX: usize = 256;
 /// Where an assigned number points.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Assignee {
-    User { account: AccountId, user: UserId },
+    User {
+        account: AccountId,
+        user: UserId,
+    },
     VoiceConnector(VoiceConnectorId),
     VoiceConnectorGroup(GroupId),
     /// A SIP media application, through a SIP rule triggered by the number.

@@ -490,7 +490,10 @@ pub async fn handle(api: &dyn CarrierApi, r: &Request) -> Answer {
             let apps =
                 all(|n| async move { api.list_sip_media_applications(n.as_deref()).await }).await?;
             let region_of = |id: &str| apps.iter().find(|a| a.id == id).map(|a| a.region.clone());
-            Ok((202, Some(json!({ "SipRule": wire::sip_rule(&rule, region_of) }))))
+            Ok((
+                202,
+                Some(json!({ "SipRule": wire::sip_rule(&rule, region_of) })),
+            ))
         }
         ops::DELETE_RULE => {
             api.delete_sip_rule(&id).await?;

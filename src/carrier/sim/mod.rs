@@ -1116,7 +1116,9 @@ impl SimCarrier {
             .apps()?
             .into_iter()
             .find(|a| a.id == new.sma_id)
-            .ok_or_else(|| CarrierError::NotFound(format!("SIP media application {}", new.sma_id)))?;
+            .ok_or_else(|| {
+                CarrierError::NotFound(format!("SIP media application {}", new.sma_id))
+            })?;
         if app.region != new.region {
             return Err(bad(format!(
                 "the SIP media application {} runs in {}, not {}",
@@ -1130,7 +1132,9 @@ impl SimCarrier {
         let status = r.status(now, self.retention());
         if !matches!(status, Some(CarrierNumberStatus::Unassigned)) {
             let s = status.map(status_words).unwrap_or("gone");
-            return Err(bad(format!("{n} is {s}; only an unassigned number can trigger a SIP rule")));
+            return Err(bad(format!(
+                "{n} is {s}; only an unassigned number can trigger a SIP rule"
+            )));
         }
         if r.product_type != ProductType::SipMediaApplicationDialIn {
             return Err(bad(format!(
@@ -1138,11 +1142,10 @@ impl SimCarrier {
                 r.product_type.api_name()
             )));
         }
-        if let Some(other) = self
-            .db
-            .rules()?
-            .into_iter()
-            .find(|x| x.trigger_type == SipRule::TO_PHONE_NUMBER && x.trigger_value == n.as_str())
+        if let Some(other) =
+            self.db.rules()?.into_iter().find(|x| {
+                x.trigger_type == SipRule::TO_PHONE_NUMBER && x.trigger_value == n.as_str()
+            })
         {
             return Err(CarrierError::Conflict(format!(
                 "the SIP rule {} already triggers on {n}",
@@ -1740,8 +1743,10 @@ impl CarrierApi for SimCarrier {
         name: &str,
         disabled: bool,
     ) -> CarrierResult<SipRule> {
-        self.call(ops::UPDATE_RULE, |s, _| s.update_rule_at(id, name, disabled))
-            .await
+        self.call(ops::UPDATE_RULE, |s, _| {
+            s.update_rule_at(id, name, disabled)
+        })
+        .await
     }
 
     async fn delete_sip_rule(&self, id: &str) -> CarrierResult<()> {

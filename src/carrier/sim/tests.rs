@@ -215,17 +215,37 @@ fn numbers_outside_the_us_are_sip_media_application_numbers() {
         ),
         Err(CarrierError::BadRequest(_))
     ));
-    // A SIP rule takes it.
-    let rule = block(f.sim.list_sip_rules(None)).unwrap().items[0].clone();
-    let target = Association::SipRule(rule.id.clone());
-    assert_eq!(
-        block(f.sim.associate(&target, std::slice::from_ref(&uk), false)).unwrap(),
-        vec![]
-    );
-    let rule = block(f.sim.list_sip_rules(None)).unwrap().items[0].clone();
+    // A SIP rule triggered by the number takes it (CreateSipRule), once.
+    let app = block(f.sim.list_sip_media_applications(None))
+        .unwrap()
+        .items[0]
+        .clone();
+    let new = NewSipRule {
+        name: "dial-in".into(),
+        number: uk.clone(),
+        sma_id: app.id.clone(),
+        region: app.region.clone(),
+    };
+    let rule = block(f.sim.create_sip_rule(&new)).unwrap();
     assert_eq!(rule.trigger_value, uk.as_str());
+    assert_eq!(rule.targets, vec![app.id.clone()]);
     let n = block(f.sim.get_number(&uk)).unwrap();
     assert_eq!(n.status, CarrierNumberStatus::Assigned);
+    assert_eq!(n.associations, vec![Association::SipRule(rule.id.clone())]);
+    assert!(matches!(
+        block(f.sim.create_sip_rule(&new)),
+        Err(CarrierError::BadRequest(_) | CarrierError::Conflict(_))
+    ));
+    // Deleted only once disabled; then the number is unassigned.
+    assert!(matches!(
+        block(f.sim.delete_sip_rule(&rule.id)),
+        Err(CarrierError::BadRequest(m)) if m.contains("disable")
+    ));
+    block(f.sim.update_sip_rule(&rule.id, &rule.name, true)).unwrap();
+    block(f.sim.delete_sip_rule(&rule.id)).unwrap();
+    let n = block(f.sim.get_number(&uk)).unwrap();
+    assert_eq!(n.status, CarrierNumberStatus::Unassigned);
+    assert!(block(f.sim.list_sip_rules(None)).unwrap().items.is_empty());
 }
 
 #[test]
@@ -478,9 +498,9 @@ fn lists_page_through_everything() {
     let mut want = numbers.clone();
     want.sort();
     assert_eq!(seen, want);
-    let rules = block(f.sim.list_sip_rules(None)).unwrap();
-    assert_eq!(rules.items.len(), 2);
-    assert!(rules.next.is_none());
+    let apps = block(f.sim.list_sip_media_applications(None)).unwrap();
+    assert_eq!(apps.items.len(), 2);
+    assert!(apps.next.is_none());
 }
 
 #[test]

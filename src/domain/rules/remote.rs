@@ -1031,7 +1031,10 @@ fn sync_sip_directory(
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for r in rules.iter().filter(|r| r.trigger_type == SipRule::TO_PHONE_NUMBER) {
+    for r in rules
+        .iter()
+        .filter(|r| r.trigger_type == SipRule::TO_PHONE_NUMBER)
+    {
         let Ok(number) = E164::parse(&r.trigger_value) else {
             continue;
         };
@@ -1538,5 +1541,130 @@ mod tests {
         });
         assert_eq!(shown(&w, 5), ("Unassigned", Place::Inventory));
         assert_eq!(w.view.numbers[&num(5)].carrier_status, None);
+    }
+
+    fn sma_number(n: E164, status: CarrierNumberStatus) -> CarrierNumber {
+        CarrierNumber {
+            product_type: ProductType::SipMediaApplicationDialIn,
+            ..at_carrier(n, status)
+        }
+    }
+
+    fn ivr() -> SipMediaApplication {
+        SipMediaApplication {
+            id: "sma-guid".into(),
+            name: "IVR".into(),
+            region: "us-east-1".into(),
+        }
+    }
+
+    fn rule_on(n: &E164, id: &str) -> SipRule {
+        SipRule {
+            id: id.into(),
+            name: "front door".into(),
+            disabled: false,
+            trigger_type: SipRule::TO_PHONE_NUMBER.into(),
+            trigger_value: n.to_string(),
+            targets: vec!["sma-guid".into()],
+        }
+    }
+
+    #[test]
+    fn the_sync_brings_sip_media_applications_and_the_numbers_their_rules_route() {
+        let mut w = World::new();
+        w.carrier(Action::SyncSipDirectory {
+            apps: vec![ivr()],
+            rules: vec![rule_on(&num(1), "rule-guid")],
+        });
+        let sma = SmaId::from_seq(1);
+        assert_eq!(w.view.sip_media_apps[&sma].name, "IVR");
+        assert_eq!(w.view.carrier_ids[&sma.0], "sma-guid");
+        assert_eq!(w.view.dial_in_rules[&num(1)].sma, sma);
+        let mut routed = sma_number(num(1), CarrierNumberStatus::Assigned);
+        routed.associations = vec![Association::SipRule("rule-guid".into())];
+        w.carrier(Action::SyncNumbers {
+            numbers: vec![routed],
+        });
+        assert_eq!(
+            w.view.numbers[&num(1)].status,
+            NumberStatus::Assigned(Assignee::SipMediaApplication(sma.clone()))
+        );
+        assert_eq!(w.view.numbers[&num(1)].carrier_status, None);
+        // The same again changes nothing; a rule gone at the carrier leaves the directory.
+        let o = w.carrier(Action::SyncSipDirectory {
+            apps: vec![ivr()],
+            rules: vec![rule_on(&num(1), "rule-guid")],
+        });
+        assert_eq!(o.message, SIP_DIRECTORY_MATCHES);
+        w.carrier(Action::SyncSipDirectory {
+            apps: vec![ivr()],
+            rules: Vec::new(),
+        });
+        assert!(w.view.dial_in_rules.is_empty());
+    }
+
+    #[test]
+    fn an_sma_number_is_assigned_through_a_job_and_only_to_an_sma() {
+        let mut w = World::new();
+        let vc = w.with_connector_and_numbers();
+        w.carrier(Action::SyncSipDirectory {
+            apps: vec![ivr()],
+            rules: Vec::new(),
+        });
+        w.carrier(Action::SyncNumbers {
+            numbers: vec![sma_number(num(3), CarrierNumberStatus::Unassigned)],
+        });
+        let sma = SmaId::from_seq(1);
+        // The product type rule refuses before anything is sent, both ways.
+        let e = w.admin(Action::Assign {
+            numbers: vec![num(3)],
+            to: Assignee::VoiceConnector(vc),
+        });
+        assert!(matches!(e, Err(RuleError::WrongAssignee { .. })), "{e:?}");
+        let e = w.admin(Action::Assign {
+            numbers: vec![num(1)],
+            to: Assignee::SipMediaApplication(sma.clone()),
+        });
+        assert!(matches!(e, Err(RuleError::WrongAssignee { .. })), "{e:?}");
+        assert!(w.view.jobs.is_empty());
+        let job = w
+            .admin(Action::Assign {
+                numbers: vec![num(3)],
+                to: Assignee::SipMediaApplication(sma.clone()),
+            })
+            .unwrap()
+            .job
+            .unwrap();
+        assert!(
+            w.view.dial_in_rules.is_empty(),
+            "made when the carrier says so"
+        );
+        w.done(job, None);
+        assert_eq!(
+            w.view.numbers[&num(3)].status,
+            NumberStatus::Assigned(Assignee::SipMediaApplication(sma.clone()))
+        );
+        assert_eq!(w.view.dial_in_rules[&num(3)].sma, sma);
+        let e = w.admin(Action::Reassign {
+            numbers: vec![num(3)],
+            to: Assignee::SipMediaApplication(sma),
+        });
+        assert_eq!(e, Err(RuleError::ReassignSipMediaApplication(num(3))));
+        let job = w
+            .admin(Action::Unassign {
+                numbers: vec![num(3)],
+            })
+            .unwrap()
+            .job
+            .unwrap();
+        w.done(job, None);
+        assert_eq!(w.view.numbers[&num(3)].status, NumberStatus::Unassigned);
+        assert!(w.view.dial_in_rules.is_empty());
+        // SIP media applications are made in the AWS console.
+        let e = w.admin(Action::CreateSipMediaApplication {
+            name: "Queue".into(),
+            region: "us-east-1".into(),
+        });
+        assert_eq!(e, Err(RuleError::SipMediaApplicationAtCarrier));
     }
 }
