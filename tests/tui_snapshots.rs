@@ -3,6 +3,7 @@
 
 mod tui_common;
 
+use phonedesk::domain::*;
 use tui_common::*;
 
 fn snap(name: &str, keys: &str) {
@@ -200,4 +201,97 @@ fn minimum_size() {
 fn inventory_sorted() {
     // By product type, descending (Shift-P twice): the header shows the order.
     snap("inventory_sorted", "PP");
+}
+
+/// The fixture with a SIP media application (IVR): the last Voice Connector number
+/// switched to SIP Media Application Dial-In and routed to it by a SIP rule, and the third
+/// number switched too but not assigned yet.
+fn world_with_sma() -> World {
+    let w = world();
+    let e = &w.engine;
+    let a = admin();
+    let sma = SmaId(
+        e.dispatch(
+            &a,
+            Action::CreateSipMediaApplication {
+                name: "IVR".into(),
+                region: "us-east-1".into(),
+            },
+            w.now,
+        )
+        .unwrap()
+        .created
+        .unwrap(),
+    );
+    let (routed, waiting) = (w.inventory[5].clone(), w.inventory[2].clone());
+    e.dispatch(
+        &a,
+        Action::SwitchProductType {
+            numbers: vec![routed.clone(), waiting],
+            product_type: ProductType::SipMediaApplicationDialIn,
+        },
+        w.now,
+    )
+    .unwrap();
+    e.dispatch(
+        &a,
+        Action::Assign {
+            numbers: vec![routed],
+            to: Assignee::SipMediaApplication(sma),
+        },
+        w.now,
+    )
+    .unwrap();
+    w
+}
+
+fn snap_sma(name: &str, keys: &str) -> Vec<String> {
+    let mut texts = Vec::new();
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let world = world_with_sma();
+        let mut a = app(&world);
+        press(&mut a, world.now, keys);
+        let text = render(&mut a, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+        texts.push(text);
+    }
+    texts
+}
+
+#[test]
+fn sip_media_applications_in_the_directory_and_the_assign_picker() {
+    let w = world_with_sma();
+    let routed = w.inventory[5].national();
+    for text in snap_sma("directory_smas", "6]]]") {
+        assert!(text.contains("IVR") && text.contains(&routed), "{text}");
+    }
+    // Enter: the application's numbers in the Inventory.
+    for text in snap_sma("directory_sma_numbers", "6]]]<Enter>") {
+        assert!(text.contains(&routed), "{text}");
+        assert!(!text.contains(&w.inventory[4].national()), "{text}");
+    }
+    // A SIP Media Application Dial-In number is offered SIP media applications only...
+    for text in snap_sma("assign_sip_media_application", "jja") {
+        assert!(text.contains("IVR (us-east-1)"), "{text}");
+        assert!(!text.contains("Voice connector group"), "{text}");
+    }
+    // ...and a Voice Connector number connectors and groups only.
+    for text in snap_sma("assign_vc_kinds_beside_an_sma", "jjjja") {
+        assert!(text.contains("Voice connector group"), "{text}");
+        assert!(!text.contains("IVR (us-east-1)"), "{text}");
+    }
+    // Picking it assigns through a SIP rule.
+    let mut a = app(&w);
+    press(&mut a, w.now, "jja<Enter>");
+    let p = w.engine.store().number(&w.inventory[2]).unwrap().unwrap();
+    assert_eq!(
+        p.assignee(),
+        Some(&Assignee::SipMediaApplication(SmaId::from_seq(1)))
+    );
+    assert!(w
+        .engine
+        .store()
+        .dial_in_rule(&w.inventory[2])
+        .unwrap()
+        .is_some());
 }

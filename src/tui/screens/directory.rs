@@ -1,7 +1,8 @@
 //! Directory: accounts and their users (calling and SMS permissions toggled with `c` and
 //! `s`, with the engine's reminder that the user must sign out and in again), voice
 //! connectors (region picked once at creation, encryption toggle) and voice connector
-//! groups (up to 3 members with priorities). `[` and `]` switch sections; `n` creates,
+//! groups (up to 3 members with priorities), SIP media applications with the numbers their
+//! SIP rules route (Enter shows them in the Inventory). `[` and `]` switch sections; `n` creates,
 //! `e` edits, `d` deletes after a confirmation (the engine refuses while numbers are
 //! assigned, and says why on the status line).
 
@@ -30,16 +31,23 @@ enum Section {
     Users,
     Connectors,
     Groups,
+    Smas,
 }
 
 impl Section {
-    const ALL: [Section; 3] = [Section::Users, Section::Connectors, Section::Groups];
+    const ALL: [Section; 4] = [
+        Section::Users,
+        Section::Connectors,
+        Section::Groups,
+        Section::Smas,
+    ];
 
     fn title(self) -> &'static str {
         match self {
             Section::Users => "Accounts and users",
             Section::Connectors => "Voice connectors",
             Section::Groups => "Voice connector groups",
+            Section::Smas => "SIP media applications",
         }
     }
 
@@ -163,6 +171,44 @@ impl Record for GroupRow {
     }
 }
 
+/// A SIP media application with the numbers its SIP rules route.
+pub struct SmaRow {
+    a: SipMediaApp,
+    numbers: Vec<E164>,
+}
+
+/// The SIP media applications' sortable columns, by their header titles.
+pub const SMA_COLUMNS: [&str; 4] = ["Name", "ID", "Region", "Numbers"];
+
+impl Record for SmaRow {
+    type Key = SmaId;
+    fn key(&self) -> SmaId {
+        self.a.id.clone()
+    }
+    fn label(&self) -> String {
+        format!("SIP media application {}", one_line(&self.a.name))
+    }
+    fn haystack(&self) -> String {
+        let numbers: Vec<&str> = self.numbers.iter().map(|n| n.as_str()).collect();
+        format!(
+            "{} {} {} {}",
+            one_line(&self.a.name),
+            self.a.id,
+            self.a.region,
+            numbers.join(" ")
+        )
+    }
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        let (a, b) = (self, other);
+        match column {
+            1 => a.a.id.cmp(&b.a.id),
+            2 => a.a.region.cmp(&b.a.region),
+            3 => a.numbers.len().cmp(&b.numbers.len()),
+            _ => a.a.name.to_lowercase().cmp(&b.a.name.to_lowercase()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Target {
     Account(AccountId),
@@ -178,6 +224,7 @@ enum Purpose {
     EditConnector(VoiceConnectorId),
     /// A new group (`None`) or an edit; the connectors behind the member pick lists.
     Group(Option<GroupId>, Vec<VoiceConnectorId>),
+    NewSma,
 }
 
 enum Dialog {
@@ -194,6 +241,9 @@ pub struct Directory {
     people: Rows<Person>,
     connectors: Rows<ConnectorRow>,
     groups: Rows<GroupRow>,
+    smas: Rows<SmaRow>,
+    /// The numbers each SIP media application's rules route.
+    dial_in: Vec<DialInRule>,
     dialog: Option<Dialog>,
     /// The engine's note after a permission change: the sign-out reminder.
     note: Option<String>,
@@ -223,6 +273,7 @@ impl Directory {
             Section::Users => &mut self.people.nav,
             Section::Connectors => &mut self.connectors.nav,
             Section::Groups => &mut self.groups.nav,
+            Section::Smas => &mut self.smas.nav,
         }
     }
 
@@ -271,10 +322,24 @@ impl Directory {
                 numbers: count(&g.id.0),
             })
             .collect();
+        let smas = n
+            .sip_media_apps
+            .iter()
+            .map(|a| SmaRow {
+                a: a.clone(),
+                numbers: self
+                    .dial_in
+                    .iter()
+                    .filter(|r| r.sma == a.id)
+                    .map(|r| r.number.clone())
+                    .collect(),
+            })
+            .collect();
         let notes = [
             self.people.set(people),
             self.connectors.set(connectors),
             self.groups.set(groups),
+            self.smas.set(smas),
         ];
         // Only the section on screen speaks: the others' cursors moved out of sight.
         if let Some(note) = notes[self.section.index()].clone() {
@@ -294,6 +359,10 @@ impl Directory {
             Section::Groups => {
                 let letters = sort_letters(&GROUP_COLUMNS, cx.keys, scope);
                 self.groups.sort_key(&key, &letters, &GROUP_COLUMNS)
+            }
+            Section::Smas => {
+                let letters = sort_letters(&SMA_COLUMNS, cx.keys, scope);
+                self.smas.sort_key(&key, &letters, &SMA_COLUMNS)
             }
         };
         words.map(|w| cx.say(Status::info(w))).is_some()
@@ -354,6 +423,7 @@ impl Directory {
             Section::Users => self.current_user().map(|u| u.name.clone()),
             Section::Connectors => self.current_connector().map(|c| c.name.clone()),
             Section::Groups => self.current_group().map(|g| g.name.clone()),
+            Section::Smas => self.smas.current().map(|r| r.a.name.clone()),
         };
         match name {
             Some(name) => cx.emit(Effect::Show(
@@ -430,6 +500,20 @@ impl Directory {
                 self.dialog = Some(Dialog::Form(form, choices, Purpose::NewConnector));
             }
             Section::Groups => self.start_group(cx, None),
+            Section::Smas => {
+                let regions: Vec<String> = REGIONS.iter().map(|r| r.to_string()).collect();
+                let form = Form::new("New SIP media application", "create")
+                    .intro("Its SIP Media Application Dial-In numbers are assigned from the Inventory (a).")
+                    .field(Field::new("Name", "", "e.g. IVR", required("name")))
+                    .field(Field::new(
+                        "Region",
+                        &regions[0],
+                        "Space or Left/Right to choose",
+                        any(),
+                    ));
+                let choices = Choices::default().add(1, regions);
+                self.dialog = Some(Dialog::Form(form, choices, Purpose::NewSma));
+            }
         }
     }
 
@@ -475,6 +559,9 @@ impl Directory {
                 Some(g) => self.start_group(cx, Some(g)),
                 None => cx.say(Status::error("no group here: n creates one")),
             },
+            Section::Smas => cx.say(Status::info(
+                "A SIP media application's numbers change from the Inventory: a assigns, u unassigns.",
+            )),
         }
     }
 
@@ -575,6 +662,12 @@ impl Directory {
                     return;
                 }
             },
+            Section::Smas => {
+                cx.say(Status::info(
+                    "SIP media applications are deleted where they are made (the AWS console).",
+                ));
+                return;
+            }
         };
         let name = one_line(&name).into_owned();
         let c = Confirm::new(
@@ -637,6 +730,10 @@ impl Directory {
                     },
                 }
             }
+            Purpose::NewSma => Action::CreateSipMediaApplication {
+                name: v(0),
+                region: v(1),
+            },
         })
     }
 
@@ -769,6 +866,35 @@ impl Directory {
             widths,
         )
     }
+
+    fn draw_smas(&self) -> (Vec<Row<'static>>, Vec<&'static str>, Vec<Constraint>) {
+        let rows = self
+            .smas
+            .visible()
+            .map(|(r, _)| {
+                let numbers: Vec<String> = r.numbers.iter().map(|n| n.national()).collect();
+                Row::new(vec![
+                    Cell::from(one_line(&r.a.name).into_owned()),
+                    Cell::from(r.a.id.to_string()),
+                    Cell::from(r.a.region.clone()),
+                    Cell::from(r.numbers.len().to_string()),
+                    Cell::from(numbers.join(", ")),
+                ])
+            })
+            .collect();
+        let widths = vec![
+            Constraint::Fill(1),
+            Constraint::Length(7),
+            Constraint::Length(14),
+            Constraint::Length(7),
+            Constraint::Fill(2),
+        ];
+        (
+            rows,
+            vec!["Name", "ID", "Region", "Numbers", "Dial-in numbers"],
+            widths,
+        )
+    }
 }
 
 impl Screen for Directory {
@@ -794,6 +920,7 @@ impl Screen for Directory {
                 (id, n)
             })
             .collect();
+        self.dial_in = store.dial_in_rules().unwrap_or_default();
         self.load(cx);
     }
 
@@ -864,6 +991,7 @@ impl Screen for Directory {
         self.people.set_filter(text);
         self.connectors.set_filter(text);
         self.groups.set_filter(text);
+        self.smas.set_filter(text);
     }
 
     fn filter(&self) -> &str {
@@ -904,6 +1032,11 @@ impl Screen for Directory {
                 let (r, h, w) = self.draw_groups();
                 (r, self.groups.header(t, &h, &GROUP_COLUMNS), w)
             }
+            Section::Smas => {
+                self.smas.set_height(height);
+                let (r, h, w) = self.draw_smas();
+                (r, self.smas.header(t, &h, &SMA_COLUMNS), w)
+            }
         };
         let filter = self.people.filter().to_string();
         let mut title = vec![Span::styled(" Directory ", t.title)];
@@ -918,6 +1051,7 @@ impl Screen for Directory {
                     Section::Users => "Users",
                     Section::Connectors => "Connectors",
                     Section::Groups => "Groups",
+                    Section::Smas => "SMAs",
                 }
             } else {
                 s.title()
@@ -938,6 +1072,7 @@ impl Screen for Directory {
             (Section::Users, true) => "No accounts yet. A creates an account.",
             (Section::Connectors, true) => "No voice connectors yet. n creates one.",
             (Section::Groups, true) => "No voice connector groups yet. n creates one.",
+            (Section::Smas, true) => "No SIP media applications yet. n creates one.",
         };
         draw_table(
             f,

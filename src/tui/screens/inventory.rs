@@ -73,6 +73,10 @@ enum Purpose {
         reassign: bool,
         ids: Vec<GroupId>,
     },
+    PickSma {
+        numbers: Vec<E164>,
+        ids: Vec<SmaId>,
+    },
     PickProductType {
         numbers: Vec<E164>,
     },
@@ -542,6 +546,34 @@ impl Inventory {
             )
             .empty("No accounts yet: create one on the Directory screen first.");
             self.open(Dialog::Pick(p), Purpose::PickAccount { numbers });
+        } else if first
+            .product_type
+            .takes(AssigneeKind::SipMediaApplication)
+            .is_ok()
+        {
+            // A SIP Media Application Dial-In number goes to a SIP media application only.
+            if reassign {
+                cx.say(Status::error(
+                    RuleError::ReassignSipMediaApplication(first.number).to_string(),
+                ));
+                return;
+            }
+            let apps = &self.names.sip_media_apps;
+            let items = apps
+                .iter()
+                .map(|a| format!("{} ({})", one_line(&a.name), a.region))
+                .collect();
+            let ids = apps.iter().map(|a| a.id.clone()).collect();
+            let p = Picker::new(
+                "Assign: SIP media application",
+                format!(
+                    "{}: a SIP rule will route it to the application",
+                    self.count(&numbers)
+                ),
+                items,
+            )
+            .empty("No SIP media applications yet: create one on the Directory screen first.");
+            self.open(Dialog::Pick(p), Purpose::PickSma { numbers, ids });
         } else {
             let title = if reassign {
                 "Reassign: assignment type"
@@ -682,6 +714,13 @@ impl Inventory {
                 ids,
             } => match ids.get(i).cloned() {
                 Some(id) => assign_action(numbers, Assignee::VoiceConnectorGroup(id), reassign),
+                None => return Ok(()),
+            },
+            Purpose::PickSma { numbers, ids } => match ids.get(i).cloned() {
+                Some(id) => Action::Assign {
+                    numbers,
+                    to: Assignee::SipMediaApplication(id),
+                },
                 None => return Ok(()),
             },
             Purpose::PickProductType { numbers } => Action::SwitchProductType {
