@@ -1518,3 +1518,60 @@ fn multi_line_text_keeps_its_line_breaks_and_refuses_other_hidden_characters() {
     );
     assert!(checked_lines("a\u{202e}b", "the issue", 100).is_err());
 }
+
+#[test]
+fn an_sma_number_goes_to_a_sip_media_application_through_a_sip_rule_in_the_sandbox() {
+    let mut w = World::new();
+    w.inventory(ProductType::VoiceConnector, vec![local(1), local(2)]);
+    let sma = SmaId(
+        w.ok(Action::CreateSipMediaApplication {
+            name: "IVR".into(),
+            region: "us-east-1".into(),
+        })
+        .created
+        .unwrap(),
+    );
+    assert!(w
+        .act(Action::CreateSipMediaApplication {
+            name: "Elsewhere".into(),
+            region: "mars-1".into(),
+        })
+        .is_err());
+    // A Voice Connector number does not go to a SIP media application.
+    let e = w.act(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::SipMediaApplication(sma.clone()),
+    });
+    assert!(matches!(e, Err(RuleError::WrongAssignee { .. })), "{e:?}");
+    w.ok(Action::SwitchProductType {
+        numbers: vec![local(1)],
+        product_type: ProductType::SipMediaApplicationDialIn,
+    });
+    let e = w.act(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::SipMediaApplication(SmaId::from_seq(9)),
+    });
+    assert_eq!(
+        e,
+        Err(RuleError::UnknownSipMediaApplication("sma-9".into()))
+    );
+    let o = w.ok(Action::Assign {
+        numbers: vec![local(1)],
+        to: Assignee::SipMediaApplication(sma.clone()),
+    });
+    assert_eq!(o.message, format!("Assigned {} to IVR.", local(1)));
+    let rule = &w.view.dial_in_rules[&local(1)];
+    assert_eq!((&rule.sma, rule.disabled), (&sma, false));
+    // Deleting needs it unassigned; unassigning removes its rule.
+    assert!(matches!(
+        w.act(Action::Delete {
+            numbers: vec![local(1)]
+        }),
+        Err(RuleError::IsAssigned { .. })
+    ));
+    w.ok(Action::Unassign {
+        numbers: vec![local(1)],
+    });
+    assert!(w.view.dial_in_rules.is_empty());
+    assert_eq!(w.view.numbers[&local(1)].status, NumberStatus::Unassigned);
+}
