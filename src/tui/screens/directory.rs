@@ -1046,7 +1046,7 @@ impl Screen for Directory {
             } else {
                 t.tab
             };
-            let text = if table_area.width < 100 {
+            let text = if table_area.width < 120 {
                 match s {
                     Section::Users => "Users",
                     Section::Connectors => "Connectors",
