@@ -376,7 +376,7 @@ pub const COMMANDS: &[CmdInfo] = &[
         "next-section",
         Directory,
         ["]"],
-        "Next section: users, connectors, groups"
+        "Next section: users, connectors, groups, SIP media applications"
     ),
     cmd!(
         PrevSection,
