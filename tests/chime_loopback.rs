@@ -579,10 +579,78 @@ async fn settings_connectors_groups_and_sip_resources() {
 
     let apps = f.client.list_sip_media_applications().send().await.unwrap();
     assert_eq!(apps.sip_media_applications().len(), 2);
+    let app = &apps.sip_media_applications()[0];
+    // A SIP rule triggered by a SIP Media Application Dial-In number, over the wire.
+    let n = E164::parse("+12065550142").unwrap();
+    f.sim
+        .console_buy(
+            std::slice::from_ref(&n),
+            ProductType::SipMediaApplicationDialIn,
+        )
+        .unwrap();
+    use voice::types::{SipRuleTargetApplication, SipRuleTriggerType};
+    let made = f
+        .client
+        .create_sip_rule()
+        .name("front door")
+        .trigger_type(SipRuleTriggerType::ToPhoneNumber)
+        .trigger_value(n.as_str())
+        .target_applications(
+            SipRuleTargetApplication::builder()
+                .sip_media_application_id(app.sip_media_application_id().unwrap())
+                .priority(1)
+                .aws_region(app.aws_region().unwrap())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let id = made.sip_rule().unwrap().sip_rule_id().unwrap().to_string();
     let rules = f.client.list_sip_rules().send().await.unwrap();
     let rule = &rules.sip_rules()[0];
     assert_eq!(rule.trigger_type().unwrap().as_str(), "ToPhoneNumber");
+    assert_eq!(rule.trigger_value(), Some(n.as_str()));
     assert_eq!(rule.target_applications().len(), 1);
+    let p = f
+        .client
+        .get_phone_number()
+        .phone_number_id(n.as_str())
+        .send()
+        .await
+        .unwrap();
+    let assoc = &p.phone_number().unwrap().associations()[0];
+    assert_eq!(assoc.name().unwrap().as_str(), "SipRuleId");
+    // An enabled rule is not deleted; disabled, it is.
+    let e = f
+        .client
+        .delete_sip_rule()
+        .sip_rule_id(&id)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.into_service_error().is_bad_request_exception());
+    f.client
+        .update_sip_rule()
+        .sip_rule_id(&id)
+        .name("front door")
+        .disabled(true)
+        .send()
+        .await
+        .unwrap();
+    f.client
+        .delete_sip_rule()
+        .sip_rule_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert!(f
+        .client
+        .list_sip_rules()
+        .send()
+        .await
+        .unwrap()
+        .sip_rules()
+        .is_empty());
 }
 
 #[tokio::test]
