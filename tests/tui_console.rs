@@ -243,3 +243,66 @@ fn field_filters_on_a_shared_table_screen() {
     assert!(text.contains(&w.pending[0].national()), "{text}");
     assert!(text.contains(&w.pending[1].national()), "{text}");
 }
+
+/// The line under the screen's table: the hints line.
+fn hints_line(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let end = lines
+        .iter()
+        .rposition(|l| l.starts_with("\"└"))
+        .expect("a table");
+    lines[end + 1].to_string()
+}
+
+#[test]
+fn the_hints_line_offers_the_keys_that_apply_to_the_row_under_the_cursor() {
+    let w = world();
+    let mut a = app(&w);
+    // The first row is Ana Lima's (assigned): unassign, not assign or delete.
+    let text = render(&mut a, 80, 24);
+    let hints = hints_line(&text);
+    assert!(hints.contains("u unassign"), "{hints}");
+    assert!(
+        !hints.contains("a assign") && !hints.contains("d delete"),
+        "{hints}"
+    );
+    assert!(hints.trim_matches('"').chars().count() <= 80, "{hints}");
+    // An unassigned row: assign and delete, not unassign.
+    press(&mut a, w.now, "j");
+    let text = render(&mut a, 80, 24);
+    let hints = hints_line(&text);
+    assert!(
+        hints.contains("a assign") && hints.contains("d delete"),
+        "{hints}"
+    );
+    assert!(!hints.contains("u unassign"), "{hints}");
+    // Another screen shows its own keys; an empty list offers only what needs no row.
+    press(&mut a, w.now, "5");
+    let text = render(&mut a, 120, 40);
+    let hints = hints_line(&text);
+    assert!(hints.contains("n new-request"), "{hints}");
+    assert!(!hints.contains("r reply"), "{hints}");
+}
+
+#[test]
+fn the_hints_line_shows_remapped_keys() {
+    let w = world();
+    let mut keys = std::collections::BTreeMap::new();
+    keys.insert(
+        "delete".to_string(),
+        phonedesk::config::KeyList::One("x".into()),
+    );
+    let ui = phonedesk::tui::UiOptions {
+        keys,
+        export_dir: w.dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let mut a = phonedesk::tui::App::new(w.engine.clone(), admin(), ui, w.now).unwrap();
+    press(&mut a, w.now, "j");
+    let text = render(&mut a, 120, 40);
+    let hints = hints_line(&text);
+    assert!(
+        hints.contains("x delete") && !hints.contains("d delete"),
+        "{hints}"
+    );
+}

@@ -12,7 +12,8 @@ fn render() -> String {
         "# Console keys\n\n\
          Generated from `src/tui/keys/defaults.rs` (checked by `tests/tui_keys_doc.rs`). Press `?` in\n\
          the console for the keys of the current screen; `:` followed by a name runs any command\n\
-         shown here (Tab completes).\n\n\
+         shown here (Tab completes). The line above the status line lists the keys that apply\n\
+         to the row under the cursor, from this key map (remaps included), as many as fit.\n\n\
          Remap any command in `config.toml`, by name: a key or a list of keys replaces all of its\n\
          default keys. A name that is not a command, a key that cannot be read, or a key that\n\
          two commands would share on one screen is an error that names the entry.\n\n\

@@ -6,6 +6,7 @@ use super::keys::{self, Cmd, KeyMap, KeyMapError, Scope};
 use super::screens::{self, Cx, DrawCx, Effect, Screen, ScreenId};
 use super::theme::{Theme, ThemeError};
 use super::widgets::help::{draw_help, help_lines};
+use super::widgets::hints::{draw_hints, hints as hint_list};
 use super::widgets::line::LineInput;
 use super::widgets::status::{draw_status, status_height, Status};
 use super::widgets::{block, centered};
@@ -699,10 +700,15 @@ impl App {
             Overlay::Command(_) | Overlay::Filter(_) => 1,
             _ => status_height(&self.theme, &self.status, activity.as_deref(), area.width),
         };
-        let [header, tabs, body, status] = Layout::vertical([
+        // The hints line shows while the screen takes keys as commands (not in a dialog).
+        let hints_height = u16::from(
+            !self.screens[index(self.current)].is_modal() && matches!(self.overlay, Overlay::None),
+        );
+        let [header, tabs, body, hints, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Min(1),
+            Constraint::Length(hints_height),
             Constraint::Length(status_height),
         ])
         .areas(area);
@@ -717,6 +723,11 @@ impl App {
             role: self.actor.role,
         };
         self.screens[index(self.current)].draw(f, body, &dcx);
+        if hints_height > 0 {
+            let screen = &self.screens[index(self.current)];
+            let list = hint_list(&self.keys, screen.scope(), &|c| screen.applies(c));
+            draw_hints(f, hints, &self.theme, &list);
+        }
         match &self.overlay {
             Overlay::Command(line) | Overlay::Filter(line) => line.draw(f, status, &self.theme),
             _ => draw_status(f, status, &self.theme, &self.status, activity.as_deref()),

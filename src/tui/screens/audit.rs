@@ -171,6 +171,10 @@ impl Screen for Audit {
         self.rows.filter()
     }
 
+    fn applies(&self, cmd: Cmd) -> bool {
+        cmd == Cmd::Filter || self.rows.current().is_some()
+    }
+
     fn filter_fields(&self) -> &'static [FieldSpec] {
         FIELDS
     }

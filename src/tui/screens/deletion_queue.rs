@@ -204,6 +204,11 @@ impl Screen for DeletionQueue {
         self.rows.filter()
     }
 
+    fn applies(&self, cmd: Cmd) -> bool {
+        // Without a row only the filter is left to offer.
+        cmd == Cmd::Filter || self.rows.current().is_some()
+    }
+
     fn filter_fields(&self) -> &'static [FieldSpec] {
         FIELDS
     }

@@ -941,6 +941,23 @@ impl Screen for Directory {
         true
     }
 
+    fn applies(&self, cmd: Cmd) -> bool {
+        match cmd {
+            Cmd::ToggleCalling | Cmd::ToggleSms => {
+                self.section == Section::Users && self.current_user().is_some()
+            }
+            Cmd::ToggleEncryption => {
+                self.section == Section::Connectors && self.current_connector().is_some()
+            }
+            Cmd::Edit => match self.section {
+                Section::Connectors => self.current_connector().is_some(),
+                Section::Groups => self.current_group().is_some(),
+                _ => false,
+            },
+            _ => true,
+        }
+    }
+
     fn is_modal(&self) -> bool {
         self.dialog.is_some()
     }

@@ -117,6 +117,8 @@ pub struct Inventory {
     generation: u64,
     names: Names,
     details: Option<E164>,
+    /// The record of the number whose details are open, as last drawn.
+    details_record: Option<PhoneNumber>,
     dialog: Option<(Dialog, Purpose)>,
     default_name: NameSetting,
 }
@@ -144,6 +146,7 @@ impl Inventory {
             generation: 0,
             names: Names::default(),
             details: None,
+            details_record: None,
             dialog: None,
             default_name: NameSetting::default(),
         }
@@ -1217,6 +1220,7 @@ impl Inventory {
             );
             return;
         };
+        self.details_record = Some(p.clone());
         let kv = |k: &str, v: String| {
             Line::from(vec![Span::styled(format!("{k:<22}"), t.dim), Span::raw(v)])
         };
@@ -1457,6 +1461,28 @@ impl Screen for Inventory {
 
     fn is_modal(&self) -> bool {
         self.dialog.is_some()
+    }
+
+    fn applies(&self, cmd: Cmd) -> bool {
+        // The row under the cursor, as last drawn (or the one whose details are open).
+        let key = self.current();
+        let open = self
+            .details_record
+            .as_ref()
+            .filter(|p| Some(&p.number) == key.as_ref());
+        let row = || key.and_then(|k| self.rows.iter().find(|p| p.number == k));
+        let Some(p) = open.or_else(row) else {
+            return matches!(cmd, Cmd::DefaultCallingName | Cmd::Export | Cmd::Filter);
+        };
+        let assigned = p.assignee().is_some();
+        match cmd {
+            Cmd::Assign | Cmd::SwitchProductType => !assigned && !p.ported_out,
+            Cmd::Delete => !assigned,
+            Cmd::Reassign => assigned && p.product_type != ProductType::BusinessCalling,
+            Cmd::Unassign => assigned,
+            Cmd::Details | Cmd::Mark => self.details.is_none(),
+            _ => true,
+        }
     }
 
     fn on_paste(&mut self, text: &str) {

@@ -267,6 +267,12 @@ pub trait Screen {
     /// Text pasted while modal (bracketed paste): into the focused field, never as keys.
     fn on_paste(&mut self, _text: &str) {}
 
+    /// Whether a command applies to the row under the cursor, for the hints line (an
+    /// assigned number cannot be deleted, so `d delete` is not offered on it).
+    fn applies(&self, _cmd: Cmd) -> bool {
+        true
+    }
+
     /// True while a confirmation or picker is open (not a form): the quit key cancels it.
     fn in_dialog(&self) -> bool {
         false

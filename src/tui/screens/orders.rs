@@ -172,6 +172,10 @@ impl Screen for Orders {
         self.rows.filter()
     }
 
+    fn applies(&self, cmd: Cmd) -> bool {
+        cmd == Cmd::Filter || (self.open.is_none() && self.rows.current().is_some())
+    }
+
     fn filter_fields(&self) -> &'static [FieldSpec] {
         FIELDS
     }

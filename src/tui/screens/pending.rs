@@ -460,6 +460,17 @@ impl Screen for Pending {
         self.rows.filter()
     }
 
+    fn applies(&self, cmd: Cmd) -> bool {
+        let row = self.rows.current();
+        match cmd {
+            Cmd::DismissFailed => {
+                row.is_some_and(|w| matches!(w.0.status, NumberStatus::AcquireFailed { .. }))
+            }
+            Cmd::Filter => true,
+            _ => row.is_some(),
+        }
+    }
+
     fn filter_fields(&self) -> &'static [FieldSpec] {
         FIELDS
     }

@@ -576,6 +576,13 @@ impl Screen for Support {
         self.rows.filter()
     }
 
+    fn applies(&self, cmd: Cmd) -> bool {
+        match cmd {
+            Cmd::NewRequest | Cmd::PortInRequest | Cmd::PortOutRequest | Cmd::Filter => true,
+            _ => self.opened().or_else(|| self.rows.current()).is_some(),
+        }
+    }
+
     fn filter_fields(&self) -> &'static [FieldSpec] {
         FIELDS
     }
