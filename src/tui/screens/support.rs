@@ -579,7 +579,14 @@ impl Screen for Support {
     fn applies(&self, cmd: Cmd) -> bool {
         match cmd {
             Cmd::NewRequest | Cmd::PortInRequest | Cmd::PortOutRequest | Cmd::Filter => true,
-            _ => self.opened().or_else(|| self.rows.current()).is_some(),
+            // A finished request takes no actions; revealing stays possible.
+            Cmd::Reveal | Cmd::Details | Cmd::Mark => {
+                self.opened().or_else(|| self.rows.current()).is_some()
+            }
+            _ => self
+                .opened()
+                .or_else(|| self.rows.current())
+                .is_some_and(|r| !r.status.is_final()),
         }
     }
 
