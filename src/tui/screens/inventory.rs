@@ -1478,7 +1478,7 @@ impl Screen for Inventory {
         match cmd {
             Cmd::Assign | Cmd::SwitchProductType => !assigned && !p.ported_out,
             Cmd::Delete => !assigned,
-            Cmd::Reassign => assigned && p.product_type != ProductType::BusinessCalling,
+            Cmd::Reassign => assigned && p.product_type == ProductType::VoiceConnector,
             Cmd::Unassign => assigned,
             Cmd::Details | Cmd::Mark => self.details.is_none(),
             _ => true,
