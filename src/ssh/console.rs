@@ -35,6 +35,10 @@ pub trait Front {
     fn tick(&mut self, now: Timestamp) -> bool;
     fn draw(&mut self, frame: &mut Frame);
     fn needs_redraw(&self) -> bool;
+    /// Bytes for the client's terminal besides the frame (an OSC 52 copy).
+    fn take_output(&mut self) -> Option<Vec<u8>> {
+        None
+    }
     fn should_quit(&self) -> bool;
     /// The client's window changed size.
     fn resize(&mut self, _width: u16, _height: u16) {}
@@ -391,8 +395,9 @@ fn send_frame(
     if term.draw(|f| app.draw(f)).is_err() {
         return false;
     }
+    let extra = app.take_output();
     let mut body = buf.0.borrow_mut();
-    if body.is_empty() && !first {
+    if body.is_empty() && !first && extra.is_none() {
         return true;
     }
     let mut frame = Vec::with_capacity(body.len() + 64);
@@ -402,6 +407,9 @@ fn send_frame(
     frame.extend_from_slice(SYNC_BEGIN);
     frame.extend_from_slice(&body);
     frame.extend_from_slice(SYNC_END);
+    if let Some(extra) = extra {
+        frame.extend_from_slice(&extra);
+    }
     body.clear();
     drop(body);
     out.send(frame)
@@ -446,6 +454,10 @@ impl Front for crate::tui::App {
 
     fn needs_redraw(&self) -> bool {
         crate::tui::App::needs_redraw(self)
+    }
+
+    fn take_output(&mut self) -> Option<Vec<u8>> {
+        crate::tui::App::take_output(self)
     }
 
     fn should_quit(&self) -> bool {

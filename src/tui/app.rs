@@ -114,6 +114,8 @@ pub struct App {
     status: Status,
     header: Header,
     sessions_label: Option<String>,
+    /// Bytes for the terminal besides the frame (an OSC 52 copy), taken by the front end.
+    output: Option<Vec<u8>>,
     /// The terminal size last seen (0x0 before the first frame).
     size: (u16, u16),
     dirty: bool,
@@ -166,6 +168,7 @@ impl App {
             status,
             header: Header::default(),
             sessions_label: None,
+            output: None,
             size: (0, 0),
             dirty: true,
             quit: false,
@@ -181,6 +184,11 @@ impl App {
         self.now = now;
         let effects = self.update(Msg::Key(key));
         self.apply(effects);
+    }
+
+    /// Bytes the front end writes to the terminal after the frame (an OSC 52 copy).
+    pub fn take_output(&mut self) -> Option<Vec<u8>> {
+        self.output.take()
     }
 
     pub fn handle_paste(&mut self, text: &str, now: Timestamp) {
@@ -496,6 +504,19 @@ impl App {
                 )
             }
             Cmd::Provision => effects.push(Effect::Go(ScreenId::Provision)),
+            Cmd::Copy => {
+                self.status = match self.screens[index(id)].copy_text() {
+                    Some(text) => {
+                        // Store text reaches the clipboard as one line without controls.
+                        let text = crate::text::one_line(&text).into_owned();
+                        self.output = Some(osc52(&text));
+                        Status::ok(format!(
+                            "Copied {text} to your clipboard (through your terminal: OSC 52)."
+                        ))
+                    }
+                    None => Status::info("Nothing to copy here."),
+                };
+            }
             Cmd::Back => {
                 if !self.screens[index(id)].filter().is_empty() {
                     self.set_filter(String::new());
@@ -912,6 +933,20 @@ fn welcome(engine: &Engine) -> String {
         ),
         None => format!("Welcome. {KEYS}"),
     }
+}
+
+/// OSC 52: the terminal (locally, through SSH, through tmux) puts `text` on the
+/// administrator's own clipboard. Base64 keeps every byte of it out of the escape.
+fn osc52(text: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    let mut out = b"\x1b]52;c;".to_vec();
+    out.extend_from_slice(
+        base64::engine::general_purpose::STANDARD
+            .encode(text)
+            .as_bytes(),
+    );
+    out.push(0x07);
+    out
 }
 
 fn index(id: ScreenId) -> usize {

@@ -103,6 +103,9 @@ fn draw(guard: &mut terminal::TerminalGuard, app: &mut App) -> std::io::Result<(
     queue!(guard.terminal.backend_mut(), BeginSynchronizedUpdate)?;
     guard.terminal.draw(|f| app.draw(f))?;
     queue!(guard.terminal.backend_mut(), EndSynchronizedUpdate)?;
+    if let Some(bytes) = app.take_output() {
+        guard.terminal.backend_mut().write_all(&bytes)?;
+    }
     guard.terminal.backend_mut().flush()
 }
 

@@ -86,6 +86,7 @@ pub enum Cmd {
     Mark,
     MarkAll,
     Details,
+    Copy,
     Provision,
     // Inventory
     Assign,
@@ -249,6 +250,13 @@ pub const COMMANDS: &[CmdInfo] = &[
         Navigation,
         ["Enter"],
         "Open the row's details"
+    ),
+    cmd!(
+        Copy,
+        "copy",
+        Navigation,
+        ["y"],
+        "Copy number or id (clipboard, OSC 52)"
     ),
     cmd!(
         Assign,

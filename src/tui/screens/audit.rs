@@ -136,6 +136,10 @@ impl Screen for Audit {
         Scope::Audit
     }
 
+    fn copy_text(&self) -> Option<String> {
+        self.rows.copy_text()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         // Newest first; new entries come in above, the cursor stays on its entry.
         self.rows

@@ -163,6 +163,10 @@ impl Screen for DeletionQueue {
         Scope::DeletionQueue
     }
 
+    fn copy_text(&self) -> Option<String> {
+        self.rows.copy_text()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         let store = cx.engine.store();
         let keys = store.numbers_in(&STATUS);

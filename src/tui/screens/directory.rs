@@ -906,6 +906,15 @@ impl Screen for Directory {
         Scope::Directory
     }
 
+    fn copy_text(&self) -> Option<String> {
+        match self.section {
+            Section::Users => self.people.copy_text(),
+            Section::Connectors => self.connectors.copy_text(),
+            Section::Groups => self.groups.copy_text(),
+            Section::Smas => self.smas.copy_text(),
+        }
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         self.names = Names::load(cx.engine);
         let store = cx.engine.store();

@@ -1316,6 +1316,13 @@ impl Screen for Inventory {
         Scope::Inventory
     }
 
+    fn copy_text(&self) -> Option<String> {
+        self.details
+            .clone()
+            .or_else(|| self.current())
+            .map(|n| n.to_string())
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         // The cursor follows its number, not its position (another order may land above).
         let anchor = self.at_cursor();

@@ -122,6 +122,10 @@ impl Screen for Jobs {
         Scope::Jobs
     }
 
+    fn copy_text(&self) -> Option<String> {
+        self.rows.copy_text()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         let jobs = cx.engine.store().jobs().unwrap_or_default();
         if let Some(note) = self.rows.set(jobs.into_iter().map(JobRow).collect()) {

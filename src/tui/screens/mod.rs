@@ -267,6 +267,12 @@ pub trait Screen {
     /// Text pasted while modal (bracketed paste): into the focused field, never as keys.
     fn on_paste(&mut self, _text: &str) {}
 
+    /// What `y` copies to the administrator's clipboard: the number or id under the
+    /// cursor.
+    fn copy_text(&self) -> Option<String> {
+        None
+    }
+
     /// Whether a command applies to the row under the cursor, for the hints line (an
     /// assigned number cannot be deleted, so `d delete` is not offered on it).
     fn applies(&self, _cmd: Cmd) -> bool {

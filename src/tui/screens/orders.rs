@@ -118,6 +118,10 @@ impl Screen for Orders {
         Scope::Orders
     }
 
+    fn copy_text(&self) -> Option<String> {
+        self.rows.copy_text()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         let all = cx.engine.store().order_summaries().unwrap_or_default();
         if let Some(note) = self.rows.set(all) {

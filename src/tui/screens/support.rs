@@ -426,6 +426,10 @@ impl Screen for Support {
         Scope::Support
     }
 
+    fn copy_text(&self) -> Option<String> {
+        self.rows.copy_text()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         let store = cx.engine.store();
         if let Some(note) = self.rows.set(store.requests().unwrap_or_default()) {

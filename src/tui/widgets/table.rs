@@ -409,6 +409,17 @@ impl<T: Record> Rows<T> {
     }
 
     /// The record under the cursor.
+    /// What `y` copies of the row under the cursor: its phone number in E.164 when the
+    /// row is one number, else how the status line names it (an id).
+    pub fn copy_text(&self) -> Option<String> {
+        let r = self.current()?;
+        let numbers = r.numbers();
+        Some(match numbers.as_slice() {
+            [one] => one.to_string(),
+            _ => r.label(),
+        })
+    }
+
     pub fn current(&self) -> Option<&T> {
         self.shown.get(self.nav.cursor).map(|i| &self.all[*i])
     }
