@@ -1494,3 +1494,28 @@ fn ssh_a_keystroke_flood_is_held_back_and_a_closed_session_ends_at_once() {
     );
     assert!(rig.stop().success());
 }
+
+#[test]
+fn ssh_console_copy_reaches_the_clients_terminal_clipboard_through_tmux() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("y", "viewer", 120, 30);
+    rig.wait_for("y", "Inventory");
+    // tmux keeps what an application copies with OSC 52 as a paste buffer.
+    rig.tmux_ok(&["set-option", "-s", "set-clipboard", "on"]);
+    rig.keys("y", &["y"]);
+    let s = rig.wait_for("y", "to your clipboard");
+    let first = first_number(&rig);
+    assert!(s.contains(&format!("Copied {first}")), "{s}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let buffer = loop {
+        let out = rig.tmux().args(["show-buffer"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        if text == first || Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(buffer, first, "the client's clipboard holds the number");
+    assert!(rig.stop().success());
+}
