@@ -5,10 +5,10 @@
 use super::keys::{self, Cmd, KeyMap, KeyMapError, Scope};
 use super::screens::{self, Cx, DrawCx, Effect, Screen, ScreenId};
 use super::theme::{Theme, ThemeError};
-use super::widgets::help::{draw_help, help_lines};
+use super::widgets::help::{draw_help, draw_overlay_text, help_lines};
 use super::widgets::hints::{draw_hints, hints as hint_list};
 use super::widgets::line::LineInput;
-use super::widgets::status::{draw_status, status_height, Status};
+use super::widgets::status::{draw_status, status_height, Status, Tone};
 use super::widgets::{block, centered};
 use crate::config::{KeyList, TuiConfig};
 use crate::domain::{format_duration, Actor, CallingNameStatus, StatusCode, Timestamp};
@@ -78,7 +78,13 @@ pub enum Msg {
 
 enum Overlay {
     None,
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    /// The message log, newest first.
+    Messages {
+        scroll: usize,
+    },
     Command(LineInput),
     Filter(LineInput),
     ConfirmQuit,
@@ -114,6 +120,13 @@ pub struct App {
     status: Status,
     header: Header,
     sessions_label: Option<String>,
+    /// Every message the status line said or was kept from saying, with its time: the
+    /// administrator's own results and what happened in the background.
+    log: std::collections::VecDeque<(Timestamp, Status)>,
+    /// The status line holds the administrator's own last result: a background message
+    /// does not replace it (it goes to the log and is counted in `unread`).
+    status_own: bool,
+    unread: usize,
     /// Bytes for the terminal besides the frame (an OSC 52 copy), taken by the front end.
     output: Option<Vec<u8>>,
     /// The terminal size last seen (0x0 before the first frame).
@@ -169,6 +182,9 @@ impl App {
             header: Header::default(),
             sessions_label: None,
             output: None,
+            log: Default::default(),
+            status_own: false,
+            unread: 0,
             size: (0, 0),
             dirty: true,
             quit: false,
@@ -259,11 +275,16 @@ impl App {
             Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
             Msg::Key(key) => {
                 self.dirty = true;
-                self.on_key(key)
+                let before = self.status.clone();
+                let effects = self.on_key(key);
+                self.own_status_changed(&before);
+                effects
             }
             Msg::Paste(text) => {
                 self.dirty = true;
+                let before = self.status.clone();
                 self.on_paste(&text);
+                self.own_status_changed(&before);
                 Vec::new()
             }
             Msg::Engine(event) => {
@@ -305,7 +326,7 @@ impl App {
                 line.paste(text);
                 line.hints = names(keys::complete(scope, line.value()));
             }
-            Overlay::ConfirmQuit | Overlay::Help { .. } => {}
+            Overlay::ConfirmQuit | Overlay::Help { .. } | Overlay::Messages { .. } => {}
             Overlay::None => {
                 let id = self.current;
                 if self.screens[index(id)].is_modal() {
@@ -328,6 +349,17 @@ impl App {
                     KeyCode::Char('n') | KeyCode::Esc => self.overlay = Overlay::None,
                     _ if quit_key => return vec![Effect::Quit],
                     _ => {}
+                }
+                return Vec::new();
+            }
+            Overlay::Messages { scroll } => {
+                match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => *scroll += 1,
+                    KeyCode::Char('k') | KeyCode::Up => *scroll = scroll.saturating_sub(1),
+                    KeyCode::PageDown => *scroll += 10,
+                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                    KeyCode::Char('g') | KeyCode::Home => *scroll = 0,
+                    _ => self.overlay = Overlay::None,
                 }
                 return Vec::new();
             }
@@ -477,6 +509,10 @@ impl App {
         match cmd {
             Cmd::Quit => effects.extend(self.request_quit()),
             Cmd::Help => self.overlay = Overlay::Help { scroll: 0 },
+            Cmd::Messages => {
+                self.unread = 0;
+                self.overlay = Overlay::Messages { scroll: 0 };
+            }
             Cmd::CommandLine => self.overlay = Overlay::Command(LineInput::new(":", "")),
             Cmd::Filter => {
                 let current = self.screens[index(id)].filter().to_string();
@@ -550,6 +586,33 @@ impl App {
         self.dirty = true;
     }
 
+    /// A key or paste changed the status line: the administrator's own result, logged.
+    fn own_status_changed(&mut self, before: &Status) {
+        if self.status != *before && !self.status.text.is_empty() {
+            self.status_own = true;
+            self.remember(self.status.clone());
+        }
+    }
+
+    fn remember(&mut self, status: Status) {
+        const KEEP: usize = 500;
+        if self.log.len() == KEEP {
+            self.log.pop_front();
+        }
+        self.log.push_back((self.now, status));
+    }
+
+    /// A background message: logged, and shown unless the status line holds the
+    /// administrator's own result (then counted as unread).
+    fn background(&mut self, status: Status) {
+        self.remember(status.clone());
+        if self.status_own {
+            self.unread += 1;
+        } else {
+            self.status = status;
+        }
+    }
+
     fn on_engine_event(&mut self, event: &Event) {
         self.dirty = true;
         self.refresh_header();
@@ -558,15 +621,15 @@ impl App {
         }
         if event.action == crate::engine::TROUBLE {
             let words = crate::text::one_line(&event.message).into_owned();
-            self.status = if event.ok {
+            self.background(if event.ok {
                 Status::info(words)
             } else {
                 Status::error(words)
-            };
+            });
             return;
         }
         if event.actor != self.actor.name && event.ok && !event.message.is_empty() {
-            self.status = Status::info(format!("{}: {}", event.actor, event.message));
+            self.background(Status::info(format!("{}: {}", event.actor, event.message)));
         }
         self.refresh_all();
     }
@@ -711,10 +774,19 @@ impl App {
             self.draw_too_small(f, area);
             return;
         }
-        let activity = (self.header.pending > 0).then(|| {
+        let pending = (self.header.pending > 0).then(|| {
             let glyph = if self.theme.ascii { "~" } else { "⧗" };
             format!("{glyph} {} pending", self.header.pending)
         });
+        // Background messages kept from the status line: how many, and the key to read them.
+        let unread = (self.unread > 0).then(|| {
+            let key = self.keys.keys_label(Cmd::Messages);
+            format!("{} new: {key}", self.unread)
+        });
+        let activity = match (pending, unread) {
+            (Some(p), Some(u)) => Some(format!("{u} │ {p}")),
+            (p, u) => p.or(u),
+        };
         // The status line grows (up to 3 lines) when its message does not fit the width,
         // so outcomes' notes and long refusals read in full at 80 columns.
         let status_height = match &self.overlay {
@@ -765,9 +837,44 @@ impl App {
                 let max = lines.len().saturating_sub(1);
                 draw_help(f, above, &self.theme, &lines, (*scroll).min(max));
             }
+            Overlay::Messages { scroll } => {
+                let lines = self.message_lines();
+                let max = lines.len().saturating_sub(1);
+                draw_overlay_text(
+                    f,
+                    above,
+                    &self.theme,
+                    " Messages, newest first ",
+                    &lines,
+                    (*scroll).min(max),
+                );
+            }
             Overlay::ConfirmQuit => self.draw_confirm_quit(f, above),
             _ => {}
         }
+    }
+
+    /// The message log as lines: time, then the message in its tone.
+    fn message_lines(&self) -> Vec<Line<'static>> {
+        if self.log.is_empty() {
+            return vec![Line::from("No messages yet.")];
+        }
+        let t = &self.theme;
+        self.log
+            .iter()
+            .rev()
+            .map(|(at, s)| {
+                let style = match s.tone {
+                    Tone::Error => t.warn,
+                    Tone::Ok => t.accent,
+                    Tone::Info => t.text,
+                };
+                Line::from(vec![
+                    Span::styled(format!("{}  ", crate::local_time::shown(*at)), t.dim),
+                    Span::styled(crate::text::one_line(&s.text).into_owned(), style),
+                ])
+            })
+            .collect()
     }
 
     fn draw_too_small(&self, f: &mut Frame, area: Rect) {

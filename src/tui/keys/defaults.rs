@@ -61,6 +61,7 @@ pub enum Cmd {
     // Global
     Quit,
     Help,
+    Messages,
     CommandLine,
     Filter,
     Back,
@@ -147,6 +148,13 @@ pub const COMMANDS: &[CmdInfo] = &[
         Global,
         ["?", "F1"],
         "Show the keys of this screen"
+    ),
+    cmd!(
+        Messages,
+        "messages",
+        Global,
+        ["M"],
+        "Message log (results and events, with times)"
     ),
     cmd!(
         CommandLine,

@@ -35,9 +35,22 @@ pub fn help_lines(keys: &KeyMap, screen: Scope, theme: &Theme) -> Vec<Line<'stat
 }
 
 pub fn draw_help(f: &mut Frame, area: Rect, theme: &Theme, lines: &[Line<'static>], scroll: usize) {
+    draw_overlay_text(f, area, theme, " Help ", lines, scroll)
+}
+
+/// A scrollable box of lines over the screen (the help, the message log); long lines are
+/// cut to the box with an ellipsis.
+pub fn draw_overlay_text(
+    f: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    title: &str,
+    lines: &[Line<'static>],
+    scroll: usize,
+) {
     let rect = centered(area, 96, area.height.saturating_sub(2).max(3));
     f.render_widget(Clear, rect);
-    let outer = block(theme, " Help ")
+    let outer = block(theme, title.to_string())
         .title_bottom(Line::from(" j/k scroll  Esc or ? close ").style(theme.dim));
     let inner = outer.inner(rect);
     f.render_widget(outer, rect);
