@@ -245,8 +245,20 @@ fn the_seed_walk_with_keys_only() {
         s.contains(&national(&first)) || s.contains("Nothing pending"),
         "Pending shows the order's numbers (unless it already completed): {s}"
     );
+    // The completion does not replace the administrator's own result ("Ordered 2
+    // numbers"): it is counted on the status line and read in the message log.
     t.wait_until("the order to complete on the Pending screen", 6, |s| {
-        s.contains("Nothing pending") && s.contains("Order order-1 completed")
+        s.contains("Nothing pending") && s.contains("new: M")
+    });
+    t.keys(&["M"]);
+    t.wait_for(&[
+        "Messages, newest first",
+        "Order order-1 completed",
+        "Ordered 2",
+    ]);
+    t.keys(&["Escape"]);
+    t.wait_until("the message log to close", 5, |s| {
+        !s.contains("Messages, newest first")
     });
     t.keys(&["1"]);
     t.wait_for(&["order-1", "Successful"]);
@@ -272,8 +284,9 @@ fn the_seed_walk_with_keys_only() {
     t.type_text("Front Desk");
     t.keys(&["Enter"]);
     t.wait_for(&["Front Desk (in", "becomes “Front Desk”"]);
+    // The update's completion is a background message: counted, not over the own result.
     t.wait_until("the calling name update to complete", 6, |s| {
-        s.contains("is updated")
+        s.contains("new: M")
             && s.lines()
                 .any(|l| l.contains(&first) && l.contains("Front Desk") && !l.contains("(in"))
     });
