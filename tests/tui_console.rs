@@ -306,3 +306,45 @@ fn the_hints_line_shows_remapped_keys() {
         "{hints}"
     );
 }
+
+#[test]
+fn enter_on_an_orders_details_shows_its_numbers_in_the_inventory() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, "1");
+    // The oldest order's details (it completed), then its numbers in the Inventory.
+    press(&mut a, w.now, "G<Enter>");
+    let details = render(&mut a, 120, 40);
+    assert!(details.contains("Orders › order-"), "{details}");
+    press(&mut a, w.now, "<Enter>");
+    assert_eq!(
+        a.current_screen(),
+        phonedesk::tui::screens::ScreenId::Inventory
+    );
+    let screen = render(&mut a, 120, 40);
+    let order = w
+        .engine
+        .store()
+        .order_summaries()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .find(|id| details.contains(&format!("Orders › {id} ")))
+        .expect("the details name their order");
+    assert!(screen.contains(&format!("order:{order}")), "{screen}");
+    let acquired: Vec<_> = w
+        .engine
+        .store()
+        .order(&order)
+        .unwrap()
+        .unwrap()
+        .numbers
+        .into_iter()
+        .filter(|n| n.status == phonedesk::domain::OrderedNumberStatus::Acquired)
+        .map(|n| n.number)
+        .collect();
+    assert!(!acquired.is_empty());
+    for n in &acquired {
+        assert!(screen.contains(&n.national()), "{n}: {screen}");
+    }
+}

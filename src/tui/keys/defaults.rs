@@ -257,7 +257,7 @@ pub const COMMANDS: &[CmdInfo] = &[
         "details",
         Navigation,
         ["Enter"],
-        "Open the row's details"
+        "Open details; in an order, its numbers"
     ),
     cmd!(
         Copy,

@@ -2,7 +2,7 @@
 //! status of each of its numbers. `p` opens the provisioning wizard (as the seed's
 //! "Orders, Provision phone numbers").
 
-use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
+use super::{any_countdown_changed, Cx, DrawCx, Effect, Screen, ScreenId};
 use crate::domain::*;
 use crate::filter::FieldSpec;
 use crate::local_time::{self, Shown};
@@ -139,6 +139,13 @@ impl Screen for Orders {
                     self.open = None;
                     true
                 }
+                // Drill-down: the order's numbers that reached the Inventory, there.
+                Cmd::Details => {
+                    if let Some(o) = &self.open {
+                        cx.emit(Effect::Show(ScreenId::Inventory, format!("order:{}", o.id)));
+                    }
+                    true
+                }
                 c => self.detail_nav.apply(c),
             };
         }
@@ -177,7 +184,10 @@ impl Screen for Orders {
     }
 
     fn applies(&self, cmd: Cmd) -> bool {
-        cmd == Cmd::Filter || (self.open.is_none() && self.rows.current().is_some())
+        match &self.open {
+            Some(_) => cmd == Cmd::Details || cmd == Cmd::Filter,
+            None => cmd == Cmd::Filter || self.rows.current().is_some(),
+        }
     }
 
     fn filter_fields(&self) -> &'static [FieldSpec] {
