@@ -2,148 +2,13 @@
 //! engine, the job worker and the sync, with the carrier simulation (and its simulated
 //! Support desk) as the remote carrier.
 
+mod carrier_rig;
 mod support;
 
-use phonedesk::carrier::api::{AvailableSearch, CarrierApi};
-use phonedesk::carrier::sim::{CallFault, SimCarrier, SimClock, SimSettings};
-use phonedesk::carrier::worker::{self, WorkerSettings};
+use carrier_rig::Rig;
+use phonedesk::carrier::sim::CallFault;
 use phonedesk::domain::*;
-use phonedesk::engine::Engine;
-use std::sync::Arc;
 use std::time::Duration;
-use support::*;
-
-struct Rig {
-    engine: Arc<Engine>,
-    sim: Arc<SimCarrier>,
-    clock: Arc<SimClock>,
-    settings: WorkerSettings,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
-    rt: tokio::runtime::Runtime,
-}
-
-impl Rig {
-    fn new() -> Rig {
-        let dir = tempfile::tempdir().unwrap();
-        let carrier_dir = tempfile::tempdir().unwrap();
-        let mut policy = fast_policy(50);
-        policy.carrier_remote = true;
-        let engine = Arc::new(open(dir.path(), policy.clone(), 0.0));
-        // Moves with real time (backoff pauses pass), and `advance` jumps ahead.
-        let clock = SimClock::system();
-        let db = sled::Config::new()
-            .path(carrier_dir.path())
-            .cache_capacity(4 << 20)
-            .open()
-            .unwrap();
-        let sim = Arc::new(
-            SimCarrier::open(
-                db.open_tree("carrier").unwrap(),
-                SimSettings::from_policy(&policy, 7, 0.0),
-                clock.as_clock(),
-            )
-            .unwrap(),
-        );
-        engine.set_remote(sim.clone());
-        Rig {
-            engine,
-            sim,
-            clock,
-            settings: WorkerSettings {
-                backoff: Duration::from_millis(1),
-                max_backoff: Duration::from_millis(4),
-                ..Default::default()
-            },
-            _dirs: (dir, carrier_dir),
-            rt: tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap(),
-        }
-    }
-
-    fn now(&self) -> Timestamp {
-        self.clock.now()
-    }
-
-    fn act(&self, action: Action) -> Outcome {
-        self.engine
-            .dispatch(&admin(), action, self.now())
-            .unwrap_or_else(|e| panic!("refused: {e}"))
-    }
-
-    /// Runs the worker until the job has its final answer.
-    fn settle(&self, job: JobId) -> worker::Answered {
-        let clock = Arc::clone(&self.clock);
-        let now = move || clock.now();
-        let answers = self
-            .rt
-            .block_on(worker::run_until_answered(
-                &self.engine,
-                self.sim.as_ref(),
-                &self.settings,
-                &[job],
-                Duration::from_secs(20),
-                &now,
-            ))
-            .unwrap();
-        answers
-            .into_iter()
-            .find(|a| a.job == job)
-            .unwrap_or_else(|| panic!("{job} got no final answer"))
-    }
-
-    /// Runs whatever is ready now.
-    fn run_ready(&self) {
-        let clock = Arc::clone(&self.clock);
-        let now = move || clock.now();
-        self.rt
-            .block_on(worker::run_ready(
-                &self.engine,
-                self.sim.as_ref(),
-                &self.settings,
-                &now,
-            ))
-            .unwrap();
-    }
-
-    fn sync(&self) -> phonedesk::carrier::sync::SyncReport {
-        let clock = Arc::clone(&self.clock);
-        let now = move || clock.now();
-        self.rt
-            .block_on(phonedesk::carrier::sync::sync(
-                &self.engine,
-                self.sim.as_ref(),
-                &now,
-            ))
-            .unwrap()
-    }
-
-    fn available(&self, n: u32) -> Vec<E164> {
-        self.rt
-            .block_on(self.sim.search_available_numbers(&AvailableSearch {
-                area_code: Some("206".into()),
-                country: Some("US".into()),
-                max_results: n,
-                ..Default::default()
-            }))
-            .unwrap()
-            .items
-    }
-
-    fn request(&self, id: &RequestId) -> SupportRequest {
-        self.engine
-            .store()
-            .request(id)
-            .unwrap()
-            .expect("the request")
-    }
-
-    fn number(&self, n: &E164) -> Option<PhoneNumber> {
-        self.engine.store().number(n).unwrap()
-    }
-}
 
 const DAY: Duration = Duration::from_secs(24);
 
@@ -188,7 +53,7 @@ fn a_port_in_is_a_support_case_and_follows_the_porting_order_to_the_inventory() 
     let request = o.request.clone().expect("the request is recorded at once");
     assert!(o.message.contains("Sent to the carrier"), "{}", o.message);
     assert_eq!(
-        rig.number(&numbers[0]).unwrap().status,
+        rig.find_number(&numbers[0]).unwrap().status,
         NumberStatus::PortinInProgress
     );
     let a = rig.settle(o.job.unwrap());
@@ -214,7 +79,7 @@ fn a_port_in_is_a_support_case_and_follows_the_porting_order_to_the_inventory() 
     );
     // The numbers stay in Pending although the carrier does not list them yet.
     assert_eq!(
-        rig.number(&numbers[1]).unwrap().status,
+        rig.find_number(&numbers[1]).unwrap().status,
         NumberStatus::PortinInProgress
     );
 
@@ -238,7 +103,7 @@ fn a_port_in_is_a_support_case_and_follows_the_porting_order_to_the_inventory() 
     assert_eq!(r.status, RequestStatus::Completed);
     for n in &numbers {
         assert_eq!(
-            rig.number(n).unwrap().status,
+            rig.find_number(n).unwrap().status,
             NumberStatus::Unassigned,
             "{n}"
         );
@@ -342,7 +207,7 @@ fn a_port_out_gets_its_date_and_the_numbers_are_marked_ported_out() {
     rig.run_ready();
     rig.sync();
     assert_eq!(
-        rig.number(&numbers[0]).unwrap().status,
+        rig.find_number(&numbers[0]).unwrap().status,
         NumberStatus::Unassigned
     );
     let o = rig.act(Action::SubmitRequest(NewRequest::PortOut {

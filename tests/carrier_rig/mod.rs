@@ -141,6 +141,19 @@ impl Rig {
         self.engine.store().number(n).unwrap().expect("the number")
     }
 
+    /// The number's record, if phonedesk holds it.
+    pub fn find_number(&self, n: &E164) -> Option<PhoneNumber> {
+        self.engine.store().number(n).unwrap()
+    }
+
+    pub fn request(&self, id: &RequestId) -> SupportRequest {
+        self.engine
+            .store()
+            .request(id)
+            .unwrap()
+            .expect("the request")
+    }
+
     /// Provisions numbers through the carrier and waits for the order to complete.
     pub fn provisioned(&self, count: u32) -> Vec<E164> {
         let numbers = self.available(count);
