@@ -19,6 +19,11 @@ fn snap(name: &str, keys: &str) {
 #[test]
 fn inventory() {
     snap("inventory", "");
+    // A calling name cut to its column ends in an ellipsis at a word's end, never mid-word.
+    let world = world();
+    let mut a = app(&world);
+    let text = render(&mut a, 80, 24);
+    assert!(text.contains("Acme Sales (in…│"), "{text}");
 }
 
 #[test]

@@ -9,11 +9,12 @@ use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crate::tui::widgets::table::{Cell, Row};
 use crate::tui::widgets::{block, centered};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Clear, Paragraph, Row, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use std::cmp::Ordering;
 

@@ -12,10 +12,10 @@ use crate::local_time::{self, Shown};
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crate::tui::widgets::table::{Cell, Row};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row};
 use ratatui::Frame;
 use std::cmp::Ordering;
 

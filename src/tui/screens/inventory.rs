@@ -26,12 +26,13 @@ use crate::tui::widgets::table::{
     body_height, draw_table, list_title, sort_column, sort_letters, sort_words, sorted_header, Nav,
     Sort,
 };
+use crate::tui::widgets::table::{Cell, Row};
 use crate::tui::widgets::text_view::TextView;
 use crate::tui::widgets::{block, Dialog, DialogEvent};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use std::collections::BTreeSet;
 

@@ -13,11 +13,12 @@ use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crate::tui::widgets::table::{Cell, Row};
 use crate::tui::widgets::DialogEvent;
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use std::cmp::Ordering;
 

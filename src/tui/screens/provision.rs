@@ -9,11 +9,12 @@ use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::form::{Check, Field, Form};
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{body_height, draw_table, Nav};
+use crate::tui::widgets::table::{Cell, Row};
 use crate::tui::widgets::{block, DialogEvent};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use std::collections::BTreeSet;
 

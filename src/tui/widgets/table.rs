@@ -6,9 +6,10 @@ use crate::tui::keys::{Cmd, KeyMap, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::filter::{FieldSpec, Query, RecordSubject};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::widgets::{Table, TableState};
 use ratatui::Frame;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -127,8 +128,167 @@ pub fn list_title<'a>(
     Line::from(spans)
 }
 
+/// A table cell: its text (spans with their own styles) and a style. Unlike ratatui's,
+/// its text stays readable until drawn, so `draw_table` can cut it to its column with an
+/// ellipsis (see `ellipsize`) instead of mid-word.
+pub struct Cell<'a> {
+    line: Line<'a>,
+    style: Style,
+}
+
+impl<'a, T: Into<Line<'a>>> From<T> for Cell<'a> {
+    fn from(text: T) -> Cell<'a> {
+        Cell {
+            line: text.into(),
+            style: Style::default(),
+        }
+    }
+}
+
+impl<'a> Cell<'a> {
+    pub fn style(mut self, style: Style) -> Cell<'a> {
+        self.style = style;
+        self
+    }
+
+    /// The cell as ratatui draws it, cut to `width` columns.
+    fn fitted(self, width: usize, ascii: bool) -> ratatui::widgets::Cell<'a> {
+        let line = if self.line.width() <= width {
+            self.line
+        } else {
+            cut_line(self.line, width, ascii)
+        };
+        ratatui::widgets::Cell::from(line).style(self.style)
+    }
+}
+
+/// A table row: cells and a style (marked rows).
+pub struct Row<'a> {
+    cells: Vec<Cell<'a>>,
+    style: Style,
+}
+
+impl<'a> Row<'a> {
+    pub fn new<C: Into<Cell<'a>>>(cells: impl IntoIterator<Item = C>) -> Row<'a> {
+        Row {
+            cells: cells.into_iter().map(Into::into).collect(),
+            style: Style::default(),
+        }
+    }
+
+    pub fn style(mut self, style: Style) -> Row<'a> {
+        self.style = style;
+        self
+    }
+}
+
+/// `line` cut to `width` columns by `ellipsize`, each kept span keeping its style (the
+/// kept text is always a prefix of the line's).
+fn cut_line(line: Line<'_>, width: usize, ascii: bool) -> Line<'_> {
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let mut keep = ellipsize(&text, width, ascii)
+        .chars()
+        .count()
+        .saturating_sub(1);
+    let mut spans = Vec::new();
+    let mut last = Style::default();
+    for span in line.spans {
+        if keep == 0 {
+            break;
+        }
+        last = span.style;
+        let n = span.content.chars().count();
+        if n <= keep {
+            keep -= n;
+            spans.push(span);
+        } else {
+            let part: String = span.content.chars().take(keep).collect();
+            keep = 0;
+            spans.push(Span::styled(part, span.style));
+        }
+    }
+    spans.push(Span::styled(if ascii { "~" } else { "…" }, last));
+    Line::from(spans).style(line.style)
+}
+
+fn char_width(c: char) -> usize {
+    let mut buf = [0u8; 4];
+    Span::raw(&*c.encode_utf8(&mut buf)).width()
+}
+
+/// The character ranges of `chars` that are phone numbers (`+12065550123`, `(206)
+/// 555-0123`): a cut never falls inside one.
+fn number_ranges(chars: &[char]) -> Vec<Range<usize>> {
+    let digits = |from: usize, n: usize| {
+        chars.len() >= from + n && chars[from..from + n].iter().all(|c| c.is_ascii_digit())
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let national = chars[i] == '('
+            && digits(i + 1, 3)
+            && chars.get(i + 4) == Some(&')')
+            && chars.get(i + 5) == Some(&' ')
+            && digits(i + 6, 3)
+            && chars.get(i + 9) == Some(&'-')
+            && digits(i + 10, 4);
+        if national {
+            out.push(i..i + 14);
+            i += 14;
+        } else if chars[i] == '+' && digits(i + 1, 1) {
+            let n = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            out.push(i..i + 1 + n);
+            i += 1 + n;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `s` cut to `width` columns, ending in `…` (`~` with ASCII borders) when cut: at the end
+/// of a word when that keeps at least half the room, never inside a phone number (a number
+/// that does not fit goes whole), and without trailing spaces or commas before the `…`.
+pub fn ellipsize(s: &str, width: usize, ascii: bool) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let widths: Vec<usize> = chars.iter().map(|c| char_width(*c)).collect();
+    if widths.iter().sum::<usize>() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let room = width - 1;
+    let mut cut = 0;
+    let mut used = 0;
+    while cut < chars.len() && used + widths[cut] <= room {
+        used += widths[cut];
+        cut += 1;
+    }
+    let numbers = number_ranges(&chars);
+    let inside = |at: usize| numbers.iter().any(|r| r.start < at && at < r.end);
+    if let Some(r) = numbers.iter().find(|r| r.start < cut && cut < r.end) {
+        cut = r.start;
+    }
+    // The end of the last whole word that fits.
+    let word_end = (1..=cut)
+        .rev()
+        .find(|&at| (at == chars.len() || chars[at] == ' ') && !inside(at));
+    if let Some(at) = word_end.filter(|at| at * 2 >= cut) {
+        cut = at;
+    }
+    let mut kept: String = chars[..cut].iter().collect();
+    kept.truncate(kept.trim_end_matches([' ', ',', ';', ':']).len());
+    kept.push(if ascii { '~' } else { '…' });
+    kept
+}
+
 /// Draws the visible rows (already cut to `nav.visible()`) with the cursor's row
-/// highlighted and a position note in the title.
+/// highlighted and a position note in the title. A cell too long for its column is cut
+/// with an ellipsis at a word's end, never inside a phone number (`ellipsize`).
 // Every argument is one thing the caller decides; a struct would only rename them.
 #[allow(clippy::too_many_arguments)]
 pub fn draw_table(
@@ -154,10 +314,37 @@ pub fn draw_table(
         f.render_widget(p, area);
         return;
     }
-    let header = Row::new(header.into_iter().map(Into::into).map(Cell::from)).style(theme.title);
+    // The columns as the table lays them out, so each cell is cut to its own.
+    let inner = block.inner(area);
+    let columns: Vec<usize> = Layout::horizontal(widths.iter().copied())
+        .flex(Flex::Start)
+        .spacing(1)
+        .split(Rect::new(0, 0, inner.width, 1))
+        .iter()
+        .map(|r| r.width as usize)
+        .collect();
+    let rows: Vec<ratatui::widgets::Row> = rows
+        .into_iter()
+        .map(|row| {
+            let cells = row
+                .cells
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| c.fitted(columns.get(i).copied().unwrap_or(0), theme.ascii));
+            ratatui::widgets::Row::new(cells).style(row.style)
+        })
+        .collect();
+    let header = ratatui::widgets::Row::new(
+        header
+            .into_iter()
+            .map(Into::into)
+            .map(ratatui::widgets::Cell::from),
+    )
+    .style(theme.title);
     let table = Table::new(rows, widths.to_vec())
         .header(header)
         .block(block)
+        .flex(Flex::Start)
         .column_spacing(1)
         .row_highlight_style(theme.selected);
     let mut state = TableState::default();
@@ -806,5 +993,55 @@ mod rows_tests {
             said.as_deref(),
             Some("Sorted by Group, ascending (R again turns it round).")
         );
+    }
+}
+
+#[cfg(test)]
+mod ellipsis_tests {
+    use super::*;
+
+    #[test]
+    fn text_is_cut_at_a_words_end_with_an_ellipsis() {
+        assert_eq!(ellipsize("Front Desk", 10, false), "Front Desk");
+        assert_eq!(
+            ellipsize("Front Desk (in 1 m 30 s)", 18, false),
+            "Front Desk (in 1…"
+        );
+        assert_eq!(
+            ellipsize("Front Desk (in 1 m 30 s)", 15, false),
+            "Front Desk (in…"
+        );
+        assert_eq!(
+            ellipsize("Front Desk (in 1 m 30 s)", 13, false),
+            "Front Desk…"
+        );
+        // A word longer than half the room is cut inside, still with the ellipsis.
+        assert_eq!(ellipsize("Supercalifragilistic", 8, true), "Superca~");
+        assert_eq!(ellipsize("abc", 0, false), "");
+    }
+
+    #[test]
+    fn a_phone_number_is_never_cut() {
+        let s = "assign (206) 555-0123 to Ana";
+        assert_eq!(ellipsize(s, 16, false), "assign…");
+        assert_eq!(ellipsize(s, 22, false), "assign (206) 555-0123…");
+        assert_eq!(
+            ellipsize("+12065550123, +12065550124", 20, false),
+            "+12065550123…"
+        );
+        assert_eq!(ellipsize("+12065550123", 8, false), "…");
+    }
+
+    #[test]
+    fn cut_cells_keep_their_styles() {
+        let t = Theme::new(true, false);
+        let line = Line::from(vec![
+            Span::styled("Acme Sales", t.accent),
+            Span::raw(" (in 71 h)"),
+        ]);
+        let cut = cut_line(line, 13, false);
+        let text: String = cut.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "Acme Sales…");
+        assert_eq!(cut.spans[0].style, t.accent);
     }
 }
