@@ -47,7 +47,13 @@ fn render() -> String {
         ));
         for c in COMMANDS.iter().filter(|c| c.scope == s) {
             let k = keys.keys_label(c.cmd).replace('|', "\\|");
-            out.push_str(&format!("| `{k}` | `:{}` | {} |\n", c.name, c.help));
+            // A command without a key is typed on the `:` line only.
+            let k = if k.is_empty() {
+                "—".to_string()
+            } else {
+                format!("`{k}`")
+            };
+            out.push_str(&format!("| {k} | `:{}` | {} |\n", c.name, c.help));
         }
     }
     out.push_str(
@@ -126,8 +132,30 @@ fn render() -> String {
             .collect();
         out.push_str(&format!("| {} | {} |\n", s.label(), cells.join("; ")));
     }
+    out.push_str(COMMAND_LINE);
     out
 }
+
+/// The `:` line's arguments (src/tui/command.rs and each screen's `on_cmd_args`).
+const COMMAND_LINE: &str = "\n## The `:` line\n\n\
+`:` runs any command above by name. The list actions also take the command line's words\n\
+after the name, split as a shell splits them (quotes keep spaces); without numbers they\n\
+act on the marked rows or the cursor's, as their key does, through the same checks and\n\
+the same confirmation:\n\n\
+| typed | what it does |\n|---|---|\n\
+| `:assign +12065550123 vc \"Main trunk\"` | assign to a voice connector (`vc`), group (`group`), user (`user`) or SIP media application (`sma`), named by id or name (`--voice-connector vc-1` works too) |\n\
+| `:reassign +12065550123 group Backup` | move Voice Connector numbers in one step |\n\
+| `:delete +12065550123`, `:unassign ...` | the key's confirmation, for the numbers given |\n\
+| `:product-type +12065550123 vc` | switch the product type (`bc` or `vc`) |\n\
+| `:calling-name +12065550123 \"Acme Sales\"`, `:default-name Acme` | set a calling name |\n\
+| `:restore ...` (Deletion queue), `:dismiss ...` (Pending) | for the numbers given |\n\
+| `:goto order-12`, `:goto +12065550123`, `:goto req-3` | the screen that lists it, with the cursor on it (a filter that hides it is cleared) |\n\
+| `:filter status:unassigned` | the `/` filter, as typed |\n\n\
+Tab cycles the completions of the word being typed, Shift-Tab goes back: command names,\n\
+then the values of the argument (the numbers or ids listed on the screen, where a number\n\
+goes and the names of that kind, order and request ids, filter fields and values). A name\n\
+that is not a command, or words a command cannot read, are said on the status line in\n\
+plain words, and nothing changes.\n";
 
 #[test]
 fn docs_keys_md_matches_the_key_map() {

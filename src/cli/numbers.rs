@@ -380,46 +380,40 @@ fn calling_name_text(ctx: &Ctx, s: &NameSetting, now: Timestamp) -> Res<String> 
 }
 
 fn assignee(ctx: &Ctx, a: &AssignArgs) -> Res<Assignee> {
-    if let Some(user) = &a.user {
-        let user = UserId(user.trim().to_string());
-        let account = match &a.account {
-            Some(acct) => AccountId(acct.trim().to_string()),
-            // The console picks the account, then the user; here the user names it.
-            None => match ctx.engine.store().user(&user)? {
-                Some(u) => u.account,
-                None => {
-                    return Err(CliError::refused(
-                        RuleError::UnknownUser(user.0).to_string(),
-                    ))
-                }
-            },
-        };
-        return Ok(Assignee::User { account, user });
+    if let (Some(user), Some(acct)) = (&a.user, &a.account) {
+        return Ok(Assignee::User {
+            account: AccountId(acct.trim().to_string()),
+            user: UserId(user.trim().to_string()),
+        });
     }
-    if let Some(vc) = &a.voice_connector {
-        return Ok(Assignee::VoiceConnector(VoiceConnectorId(
-            vc.trim().to_string(),
-        )));
-    }
-    if let Some(g) = &a.group {
-        return Ok(Assignee::VoiceConnectorGroup(GroupId(g.trim().to_string())));
-    }
-    if let Some(sma) = &a.sip_media_application {
-        // By id, or by name when one application has it.
-        let wanted = sma.trim();
-        let apps = ctx.engine.store().sip_media_apps()?;
-        let named: Vec<&SipMediaApp> = apps.iter().filter(|a| a.name == wanted).collect();
-        let by_id = apps.iter().find(|a| a.id.as_str() == wanted);
-        let id = match (by_id, named.as_slice()) {
-            (Some(a), _) => a.id.clone(),
-            (None, [a]) => a.id.clone(),
-            _ => SmaId(wanted.to_string()),
-        };
-        return Ok(Assignee::SipMediaApplication(id));
-    }
-    Err(CliError::usage(
-        "say where to: --user ID, --voice-connector ID, --group ID or --sip-media-application ID",
-    ))
+    let (kind, typed) = match (&a.user, &a.voice_connector, &a.group, &a.sip_media_application) {
+        (Some(u), ..) => (AssigneeKind::User, u),
+        (_, Some(vc), ..) => (AssigneeKind::VoiceConnector, vc),
+        (_, _, Some(g), _) => (AssigneeKind::VoiceConnectorGroup, g),
+        (.., Some(sma)) => (AssigneeKind::SipMediaApplication, sma),
+        _ => {
+            return Err(CliError::usage(
+                "say where to: --user ID, --voice-connector ID, --group ID or --sip-media-application ID",
+            ))
+        }
+    };
+    // By id, or by name when one entry has it (the console's `:assign` reads names the same way).
+    let store = ctx.engine.store();
+    let (users, connectors, groups, apps) = (
+        store.users()?,
+        store.voice_connectors()?,
+        store.groups()?,
+        store.sip_media_apps()?,
+    );
+    let lists = DirectoryLists {
+        users: &users,
+        connectors: &connectors,
+        groups: &groups,
+        apps: &apps,
+    };
+    lists
+        .assignee(kind, typed)
+        .map_err(|e| CliError::refused(e.to_string()))
 }
 
 pub fn assign(ctx: &mut Ctx, a: AssignArgs, reassign: bool) -> Res {

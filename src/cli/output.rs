@@ -104,12 +104,7 @@ pub fn parse_number(text: &str) -> Res<E164> {
 }
 
 pub fn parse_product(text: &str) -> Res<ProductType> {
-    ProductType::parse(text).ok_or_else(|| {
-        CliError::usage(format!(
-            "“{}” is not a product type: use BusinessCalling (bc) or VoiceConnector (vc)",
-            one_line(text)
-        ))
-    })
+    ProductType::read(text).map_err(CliError::usage)
 }
 
 pub fn parse_place(text: &str) -> Res<Place> {

@@ -173,3 +173,89 @@ impl Assignee {
         }
     }
 }
+
+/// The directory as the lookup of an assignee by what an administrator typed reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct DirectoryLists<'a> {
+    pub users: &'a [User],
+    pub connectors: &'a [VoiceConnector],
+    pub groups: &'a [VoiceConnectorGroup],
+    pub apps: &'a [SipMediaApp],
+}
+
+impl DirectoryLists<'_> {
+    /// The assignee of `kind` that `typed` names: its id, or its name (a user's email too)
+    /// when exactly one entry has it, ignoring case. The one lookup of assignees by name,
+    /// for the command line and the console's `:assign`.
+    pub fn assignee(
+        &self,
+        kind: super::AssigneeKind,
+        typed: &str,
+    ) -> Result<super::Assignee, super::RuleError> {
+        use super::{AssigneeKind as K, RuleError as E};
+        let typed = typed.trim();
+        Ok(match kind {
+            K::User => {
+                let u = named(self.users, typed, |u| &u.id.0, |u| vec![&u.name, &u.email])
+                    .map_err(|n| ambiguous("users", typed, n))?
+                    .ok_or_else(|| E::UnknownUser(typed.into()))?;
+                super::Assignee::User {
+                    account: u.account.clone(),
+                    user: u.id.clone(),
+                }
+            }
+            K::VoiceConnector => {
+                let c = named(self.connectors, typed, |c| &c.id.0, |c| vec![&c.name])
+                    .map_err(|n| ambiguous("voice connectors", typed, n))?
+                    .ok_or_else(|| E::UnknownVoiceConnector(typed.into()))?;
+                super::Assignee::VoiceConnector(c.id.clone())
+            }
+            K::VoiceConnectorGroup => {
+                let g = named(self.groups, typed, |g| &g.id.0, |g| vec![&g.name])
+                    .map_err(|n| ambiguous("voice connector groups", typed, n))?
+                    .ok_or_else(|| E::UnknownGroup(typed.into()))?;
+                super::Assignee::VoiceConnectorGroup(g.id.clone())
+            }
+            K::SipMediaApplication => {
+                let a = named(self.apps, typed, |a| &a.id.0, |a| vec![&a.name])
+                    .map_err(|n| ambiguous("SIP media applications", typed, n))?
+                    .ok_or_else(|| E::UnknownSipMediaApplication(typed.into()))?;
+                super::Assignee::SipMediaApplication(a.id.clone())
+            }
+        })
+    }
+}
+
+/// The entry whose id is `typed`, else the one entry with a name equal to it (ignoring
+/// case); `Err(ids)` when several have that name.
+fn named<'a, T>(
+    items: &'a [T],
+    typed: &str,
+    id: impl Fn(&T) -> &str,
+    names: impl Fn(&T) -> Vec<&str>,
+) -> Result<Option<&'a T>, Vec<String>> {
+    if let Some(found) = items.iter().find(|i| id(i) == typed) {
+        return Ok(Some(found));
+    }
+    let matching: Vec<&T> = items
+        .iter()
+        .filter(|i| {
+            names(i)
+                .iter()
+                .any(|n| n.trim().eq_ignore_ascii_case(typed))
+        })
+        .collect();
+    match matching.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        many => Err(many.iter().map(|i| id(i).to_string()).collect()),
+    }
+}
+
+fn ambiguous(what: &'static str, typed: &str, ids: Vec<String>) -> super::RuleError {
+    super::RuleError::AmbiguousName {
+        what,
+        name: typed.to_string(),
+        ids: ids.join(", "),
+    }
+}

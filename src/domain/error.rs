@@ -121,6 +121,12 @@ pub enum RuleError {
     UnknownVoiceConnector(String),
     #[error("no voice connector group {0}")]
     UnknownGroup(String),
+    #[error("{ids} are all {what} named “{name}”: use the id")]
+    AmbiguousName {
+        what: &'static str,
+        name: String,
+        ids: String,
+    },
     #[error("no support request {0}")]
     UnknownRequest(String),
     #[error("{what} cannot be empty")]

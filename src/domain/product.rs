@@ -63,6 +63,17 @@ impl ProductType {
             _ => None,
         }
     }
+
+    /// `parse`, with the words that say what is accepted when `text` is not a product
+    /// type (the command line's and the console's message).
+    pub fn read(text: &str) -> Result<ProductType, String> {
+        ProductType::parse(text).ok_or_else(|| {
+            format!(
+                "“{}” is not a product type: use BusinessCalling (bc) or VoiceConnector (vc)",
+                crate::text::one_line(text)
+            )
+        })
+    }
 }
 
 /// What an assignee is, for pick lists that offer only what a number's product type takes.
@@ -72,6 +83,29 @@ pub enum AssigneeKind {
     VoiceConnector,
     VoiceConnectorGroup,
     SipMediaApplication,
+}
+
+impl AssigneeKind {
+    /// The command line's words for where a number goes: `user`, `vc` or
+    /// `voice-connector`, `group` (`vcg`), `sma` or `sip-media-application`, with or
+    /// without the flags' `--`.
+    pub fn parse(word: &str) -> Option<AssigneeKind> {
+        match word
+            .trim()
+            .trim_start_matches("--")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "user" => Some(AssigneeKind::User),
+            "vc" | "voice-connector" | "connector" => Some(AssigneeKind::VoiceConnector),
+            "group" | "vcg" | "voice-connector-group" => Some(AssigneeKind::VoiceConnectorGroup),
+            "sma" | "sip-media-application" => Some(AssigneeKind::SipMediaApplication),
+            _ => None,
+        }
+    }
+
+    /// The words `parse` reads first, for completion and messages.
+    pub const WORDS: [&'static str; 4] = ["user", "vc", "group", "sma"];
 }
 
 impl super::Assignee {

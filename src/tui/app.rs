@@ -2,6 +2,7 @@
 //! terminal loop (`run_local`) and each SSH session feed it key presses, engine events and
 //! ticks, and draw it into whatever `Frame` they own.
 
+use super::command::{self, ArgKind, Cycle, Typed};
 use super::keys::{self, Cmd, KeyMap, KeyMapError, Scope};
 use super::screens::{self, Cx, DrawCx, Effect, Screen, ScreenId};
 use super::theme::{Theme, ThemeError};
@@ -127,6 +128,8 @@ pub struct App {
     /// does not replace it (it goes to the log and is counted in `unread`).
     status_own: bool,
     unread: usize,
+    /// Tab's cycle over the completions of the `:` line's last word.
+    cycle: Option<Cycle>,
     /// Bytes for the terminal besides the frame (an OSC 52 copy), taken by the front end.
     output: Option<Vec<u8>>,
     /// The terminal size last seen (0x0 before the first frame).
@@ -182,6 +185,7 @@ impl App {
             header: Header::default(),
             sessions_label: None,
             output: None,
+            cycle: None,
             log: Default::default(),
             status_own: false,
             unread: 0,
@@ -408,24 +412,51 @@ impl App {
                 let scope = self.screens[index(self.current)].scope();
                 match key.code {
                     KeyCode::Esc => self.overlay = Overlay::None,
-                    KeyCode::Tab => {
-                        let options = keys::complete(scope, line.value());
-                        if let Some(common) = common_prefix(&options) {
-                            line.set(&common);
+                    KeyCode::Tab | KeyCode::BackTab => {
+                        // Each Tab puts the next completion of the last word in its place:
+                        // command names, then the arguments' values.
+                        let back = key.code == KeyCode::BackTab;
+                        let text = line.value().to_string();
+                        let cycle = match self.cycle.take() {
+                            Some(mut c) if c.options.len() > 1 && c.line() == text => {
+                                c.step(back);
+                                Some(c)
+                            }
+                            _ => {
+                                let (head, options) = self.completions(scope, &text);
+                                (!options.is_empty()).then_some(Cycle {
+                                    head,
+                                    options,
+                                    at: 0,
+                                })
+                            }
+                        };
+                        let Overlay::Command(line) = &mut self.overlay else {
+                            return Vec::new();
+                        };
+                        match &cycle {
+                            Some(c) => {
+                                line.set(&c.line());
+                                line.hints = c.options.clone();
+                            }
+                            None => line.hints.clear(),
                         }
-                        line.hints = names(keys::complete(scope, line.value()));
+                        self.cycle = cycle;
                     }
                     KeyCode::Enter => {
                         let text = line.value().trim().to_string();
                         self.overlay = Overlay::None;
+                        self.cycle = None;
                         return self.run_named(scope, &text);
                     }
                     _ => {
+                        self.cycle = None;
                         line.edit(key);
-                        line.hints = if line.value().is_empty() {
-                            Vec::new()
-                        } else {
-                            names(keys::complete(scope, line.value()))
+                        line.hints = match Typed::read(line.value()) {
+                            Some(t) if !line.value().contains(' ') => {
+                                names(keys::complete(scope, t.name))
+                            }
+                            _ => Vec::new(),
                         };
                     }
                 }
@@ -465,19 +496,76 @@ impl App {
         }
     }
 
+    /// What Tab offers for the last word of the `:` line: the line before that word and
+    /// the candidates (command names first, then the values of the command's arguments).
+    fn completions(&self, scope: Scope, text: &str) -> (String, Vec<String>) {
+        let (head, word) = command::last_word(text);
+        let Some(typed) = Typed::read(head) else {
+            return (head.to_string(), names(keys::complete(scope, word)));
+        };
+        let screen = &self.screens[index(self.current)];
+        let typed_word = command::unquoted(word);
+        let starts = |v: &String| {
+            let (v, w) = (v.to_lowercase(), typed_word.to_lowercase());
+            v.starts_with(&w) || v.trim_start_matches('+').starts_with(&w)
+        };
+        let before = command::split(typed.rest).unwrap_or_default();
+        let mut values: Vec<String> = match command::arg_kind(typed.name) {
+            ArgKind::Filter => {
+                // The filter's own completion: field names, then the field's values.
+                let fields = screen.filter_fields();
+                let values = |f: &str| screen.filter_values(f);
+                let done = complete_filter(word, fields, &values);
+                return (format!("{head}{}", &word[..done.start]), done.options);
+            }
+            ArgKind::Assignee => match command::assignee_kind_before(&before) {
+                Some(kind) => screens::names::Names::load(&self.engine).names_of(kind),
+                None => crate::domain::AssigneeKind::WORDS
+                    .iter()
+                    .map(|w| w.to_string())
+                    .chain(screen.arg_values())
+                    .collect(),
+            },
+            ArgKind::ProductType => ["bc", "vc"]
+                .iter()
+                .map(|w| w.to_string())
+                .chain(screen.arg_values())
+                .collect(),
+            ArgKind::Listed if typed.name == "goto" => {
+                // Anything `:goto` reaches: this screen's rows, then orders and requests.
+                let store = self.engine.store();
+                let orders = store.orders().unwrap_or_default();
+                let requests = store.requests().unwrap_or_default();
+                screen
+                    .arg_values()
+                    .into_iter()
+                    .chain(orders.iter().map(|o| o.id.to_string()))
+                    .chain(requests.iter().map(|r| r.id.to_string()))
+                    .collect()
+            }
+            ArgKind::Listed => screen.arg_values(),
+            ArgKind::View | ArgKind::Column | ArgKind::Free => Vec::new(),
+        };
+        values.retain(|v| starts(v));
+        let mut seen = HashSet::new();
+        values.retain(|v| seen.insert(v.clone()));
+        (head.to_string(), values)
+    }
+
     fn run_named(&mut self, scope: Scope, text: &str) -> Vec<Effect> {
-        if text.is_empty() {
+        let Some(typed) = Typed::read(text) else {
             return Vec::new();
-        }
-        let name = match text {
+        };
+        let name = match typed.name {
             "q" | "q!" | "exit" => "quit",
             "h" => "help",
             other => other,
         };
         match keys::command_named(scope, name) {
-            Some(info) => self.run_cmd(info.cmd),
+            Some(info) if typed.rest.is_empty() => self.run_cmd(info.cmd),
+            Some(info) => self.run_with_args(info.cmd, typed),
             None => {
-                let shown = crate::text::one_line(text)
+                let shown = crate::text::one_line(typed.name)
                     .chars()
                     .take(30)
                     .collect::<String>();
@@ -494,6 +582,66 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    /// A `:` command with arguments: the filter and `:goto` are the app's; the rest goes
+    /// to the screen, which starts it the way its key does, with what the words name.
+    /// Bad words are said on the status line and change nothing.
+    fn run_with_args(&mut self, cmd: Cmd, typed: Typed) -> Vec<Effect> {
+        let name = keys::info(cmd).name;
+        if cmd == Cmd::Filter {
+            self.set_filter(typed.rest.to_string());
+            return Vec::new();
+        }
+        let args = match typed.args() {
+            Ok(args) => args,
+            Err(words) => {
+                self.status = Status::error(words);
+                return Vec::new();
+            }
+        };
+        if cmd == Cmd::Goto {
+            // A number may be typed as it is shown: `(206) 555-0123`.
+            return match args.as_slice() {
+                [] => Vec::new(),
+                words => self.goto(&words.join(" ")),
+            };
+        }
+        let id = self.current;
+        let mut took = false;
+        let effects = self.with_screen_effects(id, |s, cx| took = s.on_cmd_args(cmd, &args, cx));
+        if !took {
+            self.status = Status::error(format!(
+                ":{name} takes no arguments on the {} screen; type :{name} alone",
+                id.title()
+            ));
+        }
+        effects
+    }
+
+    /// `:goto`: the screen that lists `wanted` (this one first, then the tabs in order)
+    /// shows it with the cursor on it.
+    fn goto(&mut self, wanted: &str) -> Vec<Effect> {
+        let mut order = vec![self.current];
+        order.extend(self.tabs.iter().copied().filter(|t| *t != self.current));
+        for id in order {
+            if self.stale.contains(&id) {
+                self.refresh_screen(id);
+            }
+            if self.with_screen(id, |s, cx| s.goto(wanted, cx)) {
+                self.status = Status::info(format!(
+                    "{} on the {} screen.",
+                    crate::text::one_line(wanted),
+                    id.title()
+                ));
+                return vec![Effect::Go(id)];
+            }
+        }
+        self.status = Status::error(format!(
+            "nothing here is called “{}”: give a phone number, an order (order-12) or a request (req-3)",
+            crate::text::one_line(wanted)
+        ));
+        Vec::new()
     }
 
     /// A command, by key or by name: the screen first, then the app's own.
@@ -557,6 +705,11 @@ impl App {
                 if !self.screens[index(id)].filter().is_empty() {
                     self.set_filter(String::new());
                 }
+            }
+            Cmd::Goto => {
+                self.status = Status::info(
+                    "say where: :goto +12065550123, :goto order-12 or :goto req-3 (Tab completes)",
+                )
             }
             Cmd::Up | Cmd::Down | Cmd::Top | Cmd::Bottom | Cmd::PageUp | Cmd::PageDown => {}
             other => {
@@ -1072,21 +1225,6 @@ fn index(id: ScreenId) -> usize {
 
 fn names(v: Vec<&'static str>) -> Vec<String> {
     v.into_iter().map(String::from).collect()
-}
-
-fn common_prefix(options: &[&str]) -> Option<String> {
-    let first = options.first()?;
-    let mut len = first.len();
-    for o in &options[1..] {
-        len = len.min(
-            first
-                .bytes()
-                .zip(o.bytes())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
-    }
-    Some(first[..len].to_string())
 }
 
 fn format_duration_opt(d: Option<std::time::Duration>) -> Option<String> {

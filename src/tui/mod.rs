@@ -22,6 +22,7 @@
 //! `theme.rs`, `widgets/` (shared), `screens/` (one file per screen). See docs/tui.md.
 
 pub mod app;
+pub mod command;
 pub mod keys;
 pub mod screens;
 mod scrub;

@@ -75,6 +75,7 @@ pub enum Cmd {
     GoDirectory,
     GoAudit,
     GoJobs,
+    Goto,
     // Navigation
     Up,
     Down,
@@ -184,6 +185,13 @@ pub const COMMANDS: &[CmdInfo] = &[
         Global,
         ["shift-tab"],
         "Previous screen"
+    ),
+    cmd!(
+        Goto,
+        "goto",
+        Global,
+        [],
+        "Jump to a number, order or request on its screen: :goto order-12"
     ),
     cmd!(GoOrders, "orders", Global, ["1"], "Orders"),
     cmd!(GoPending, "pending", Global, ["2"], "Pending"),

@@ -141,6 +141,14 @@ impl Screen for Audit {
         self.rows.copy_text()
     }
 
+    fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
+        self.rows.goto(wanted)
+    }
+
+    fn arg_values(&self) -> Vec<String> {
+        self.rows.names()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         // Newest first; new entries come in above, the cursor stays on its entry.
         self.rows

@@ -100,6 +100,11 @@ impl DeletionQueue {
             return;
         }
         let numbers = self.rows.targets();
+        self.restore_numbers(numbers, cx);
+    }
+
+    /// Restores `numbers` (the key's targets, or the numbers typed after `:restore`).
+    fn restore_numbers(&mut self, numbers: Vec<E164>, cx: &mut Cx) {
         if numbers.is_empty() {
             cx.say(Status::error(RuleError::NothingSelected.to_string()));
             return;
@@ -187,6 +192,24 @@ impl Screen for DeletionQueue {
             c => return self.rows.apply(c),
         }
         true
+    }
+
+    fn on_cmd_args(&mut self, cmd: Cmd, args: &[String], cx: &mut Cx) -> bool {
+        if cmd != Cmd::Restore {
+            return false;
+        }
+        if let Some(numbers) = super::typed_numbers(args, cx) {
+            self.restore_numbers(numbers, cx);
+        }
+        true
+    }
+
+    fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
+        self.rows.goto(wanted)
+    }
+
+    fn arg_values(&self) -> Vec<String> {
+        self.rows.names()
     }
 
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {

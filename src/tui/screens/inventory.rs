@@ -122,6 +122,9 @@ pub struct Inventory {
     details_record: Option<PhoneNumber>,
     dialog: Option<(Dialog, Purpose)>,
     default_name: NameSetting,
+    /// The numbers typed after a `:` command, standing in for the marks and the cursor
+    /// while the command starts the way its key does.
+    given: Option<Vec<E164>>,
 }
 
 impl Default for Inventory {
@@ -150,6 +153,7 @@ impl Inventory {
             details_record: None,
             dialog: None,
             default_name: NameSetting::default(),
+            given: None,
         }
     }
 
@@ -255,6 +259,9 @@ impl Inventory {
 
     /// The marked numbers, or the one under the cursor.
     fn targets(&self) -> Vec<E164> {
+        if let Some(given) = &self.given {
+            return given.clone();
+        }
         if self.details.is_none() && !self.marks.is_empty() {
             return self.marks.iter().cloned().collect();
         }
@@ -276,7 +283,10 @@ impl Inventory {
 
     /// The numbers an action will touch, in words, with the marks the filter hides.
     fn count(&self, numbers: &[E164]) -> String {
-        let hidden = if self.details.is_none() && numbers.len() == self.marks.len() {
+        let hidden = if self.details.is_none()
+            && self.given.is_none()
+            && numbers.len() == self.marks.len()
+        {
             self.hidden_marks()
         } else {
             0
@@ -769,7 +779,118 @@ impl Inventory {
     }
 }
 
+/// The commands that take numbers typed after them on the `:` line.
+const TAKES_NUMBERS: [Cmd; 6] = [
+    Cmd::Assign,
+    Cmd::Reassign,
+    Cmd::Unassign,
+    Cmd::Delete,
+    Cmd::SwitchProductType,
+    Cmd::UniqueCallingName,
+];
+
 impl Inventory {
+    /// `:assign +12065550123 vc "Main trunk"`, `:delete +12065550123`, `:product-type
+    /// +12065550123 bc`, `:calling-name +12065550123 "Acme Sales"`, `:default-name Acme`:
+    /// the numbers first (none: the marks or the cursor's, as the key), then the command
+    /// line's words for the rest. Whatever is not given opens the key's dialog.
+    fn run_with_args(&mut self, cmd: Cmd, args: &[String], cx: &mut Cx) {
+        if cmd == Cmd::DefaultCallingName {
+            let action = CallingName::parse(&args.join(" "))
+                .map(|name| Action::SetDefaultCallingName { name });
+            return self.act(action.map_err(|e| e.to_string()), cx);
+        }
+        let split = args
+            .iter()
+            .position(|a| !looks_like_a_number(a))
+            .unwrap_or(args.len());
+        let (typed, rest) = args.split_at(split);
+        let Some(numbers) = super::typed_numbers(typed, cx) else {
+            return;
+        };
+        if !numbers.is_empty() {
+            self.given = Some(numbers);
+        }
+        let reassign = cmd == Cmd::Reassign;
+        match (cmd, rest) {
+            (_, []) => {
+                self.on_cmd(cmd, cx);
+            }
+            (Cmd::Assign | Cmd::Reassign, [kind, name @ ..]) => {
+                let action = self.assign_typed(kind, &name.join(" "), reassign);
+                if let Some(numbers) = self.need_targets(cx) {
+                    self.act(action.map(|to| assign_action(numbers, to, reassign)), cx);
+                }
+            }
+            (Cmd::SwitchProductType, [word]) => {
+                let action = ProductType::read(word);
+                if let Some(numbers) = self.need_targets(cx) {
+                    let action = action.map(|product_type| Action::SwitchProductType {
+                        numbers,
+                        product_type,
+                    });
+                    self.act(action, cx);
+                }
+            }
+            (Cmd::UniqueCallingName, name) => {
+                let name = CallingName::parse(&name.join(" ")).map_err(|e| e.to_string());
+                match self.need_targets(cx).as_deref() {
+                    Some([number]) => {
+                        let number = number.clone();
+                        let action = name.map(|name| Action::SetUniqueCallingName { number, name });
+                        self.act(action, cx);
+                    }
+                    Some(_) => cx.say(Status::error(
+                        "a unique calling name is set one number at a time: give one number",
+                    )),
+                    None => {}
+                }
+            }
+            (_, [first, ..]) => cx.say(Status::error(format!(
+                ":{} takes phone numbers only; “{}” is not one",
+                crate::tui::keys::info(cmd).name,
+                one_line(first)
+            ))),
+        }
+        self.given = None;
+    }
+
+    /// Where `:assign` sends the numbers: a kind in the command line's words (`vc`,
+    /// `group`, `user`, `sma`) and an id or name, read by the shared lookup.
+    fn assign_typed(&self, kind: &str, name: &str, reassign: bool) -> Result<Assignee, String> {
+        let verb = if reassign { "reassign" } else { "assign" };
+        let kind = AssigneeKind::parse(kind).ok_or_else(|| {
+            format!(
+                "“{}” is not where numbers go: use :{verb} NUMBERS user|vc|group|sma NAME",
+                one_line(kind)
+            )
+        })?;
+        if name.trim().is_empty() {
+            return Err(format!("say which one: :{verb} NUMBERS vc \"Main trunk\""));
+        }
+        self.names
+            .lists()
+            .assignee(kind, name)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends a typed action through the same checks as the key's (nothing opens when the
+    /// rules refuse it), or says what was wrong with the words typed.
+    fn act(&mut self, action: Result<Action, String>, cx: &mut Cx) {
+        let action = match action {
+            Ok(a) => a,
+            Err(words) => return cx.say(Status::error(one_line(&words).into_owned())),
+        };
+        if cx.refuses(&action) {
+            return;
+        }
+        if cx.dispatch(action).is_ok() {
+            for n in self.targets() {
+                self.marks.remove(&n);
+            }
+        }
+    }
+
     fn start_unassign(&mut self, cx: &mut Cx) {
         let Some(numbers) = self.need_targets(cx) else {
             return;
@@ -1493,6 +1614,41 @@ impl Screen for Inventory {
         }
     }
 
+    fn on_cmd_args(&mut self, cmd: Cmd, args: &[String], cx: &mut Cx) -> bool {
+        if !TAKES_NUMBERS.contains(&cmd) && cmd != Cmd::DefaultCallingName {
+            return false;
+        }
+        self.run_with_args(cmd, args, cx);
+        true
+    }
+
+    fn goto(&mut self, wanted: &str, cx: &mut Cx) -> bool {
+        let Ok(number) = E164::parse(wanted) else {
+            return false;
+        };
+        let in_inventory = self
+            .record(cx, &number)
+            .is_some_and(|p| p.place() == Place::Inventory);
+        if !in_inventory {
+            return false;
+        }
+        self.details = None;
+        let rows_above = self.nav.height / 2;
+        if self.follow(&number, rows_above, cx.engine).is_some() {
+            // The filter hides it: the whole inventory, with the cursor on it.
+            self.set_filter("", cx);
+            self.follow(&number, rows_above, cx.engine);
+        }
+        true
+    }
+
+    fn arg_values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.marks.iter().map(|n| n.to_string()).collect();
+        v.extend(self.rows.iter().map(|p| p.number.to_string()));
+        v.dedup();
+        v
+    }
+
     fn on_paste(&mut self, text: &str) {
         if let Some((dialog, _)) = &mut self.dialog {
             dialog.paste(text);
@@ -1713,6 +1869,11 @@ fn assign_action(numbers: Vec<E164>, to: Assignee, reassign: bool) -> Action {
     } else {
         Action::Assign { numbers, to }
     }
+}
+
+/// A word typed where numbers may come: it starts as a number does.
+fn looks_like_a_number(word: &str) -> bool {
+    word.starts_with(['+', '(']) || word.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 fn yes_no(b: bool) -> &'static str {

@@ -127,6 +127,14 @@ impl Screen for Jobs {
         self.rows.copy_text()
     }
 
+    fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
+        self.rows.goto(wanted)
+    }
+
+    fn arg_values(&self) -> Vec<String> {
+        self.rows.names()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         let jobs = cx.engine.store().jobs().unwrap_or_default();
         if let Some(note) = self.rows.set(jobs.into_iter().map(JobRow).collect()) {

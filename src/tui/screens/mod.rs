@@ -227,6 +227,23 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The phone numbers typed as a command's arguments (`:restore +12065550123`), each
+/// read as the command line reads it; the first that is not a number is said on the
+/// status line (None: nothing is done).
+pub fn typed_numbers(args: &[String], cx: &mut Cx) -> Option<Vec<crate::domain::E164>> {
+    let mut out = Vec::new();
+    for a in args {
+        match crate::domain::E164::parse(a) {
+            Ok(n) => out.push(n),
+            Err(e) => {
+                cx.say(Status::error(e.to_string()));
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
 /// An engine error in the administrator's words.
 fn engine_words(e: &EngineError) -> String {
     match e {
@@ -258,6 +275,25 @@ pub trait Screen {
     /// A command from the key map or the `:` line; `false` lets the app handle it
     /// (tabs, quit, help...).
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool;
+
+    /// A command typed on the `:` line with arguments, in the command line's words and
+    /// split as a shell would (`:assign +12065550123 vc "Main trunk"`, `:delete
+    /// +12065550123`): it goes the way the key goes (the same checks and confirmation),
+    /// with what the arguments name. False when the command takes no arguments here.
+    fn on_cmd_args(&mut self, _cmd: Cmd, _args: &[String], _cx: &mut Cx) -> bool {
+        false
+    }
+
+    /// `:goto`: puts the cursor on the record `wanted` names (a number, `order-12`);
+    /// false when it is not on this screen.
+    fn goto(&mut self, _wanted: &str, _cx: &mut Cx) -> bool {
+        false
+    }
+
+    /// What Tab offers for an argument of a `:` command here: the numbers or ids listed.
+    fn arg_values(&self) -> Vec<String> {
+        Vec::new()
+    }
 
     /// True while a dialog or form is open: every key goes to `on_key` first.
     fn is_modal(&self) -> bool {

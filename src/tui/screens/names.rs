@@ -50,6 +50,43 @@ impl Names {
         n
     }
 
+    /// The directory as the shared lookup of assignees by id or name reads it.
+    pub fn lists(&self) -> crate::domain::DirectoryLists<'_> {
+        crate::domain::DirectoryLists {
+            users: &self.users,
+            connectors: &self.connectors,
+            groups: &self.groups,
+            apps: &self.sip_media_apps,
+        }
+    }
+
+    /// The names Tab offers after `:assign ... vc` (and `user`, `group`, `sma`).
+    pub fn names_of(&self, kind: crate::domain::AssigneeKind) -> Vec<String> {
+        use crate::domain::AssigneeKind as K;
+        match kind {
+            K::User => self
+                .users
+                .iter()
+                .map(|u| one_line(&u.name).into())
+                .collect(),
+            K::VoiceConnector => self
+                .connectors
+                .iter()
+                .map(|c| one_line(&c.name).into())
+                .collect(),
+            K::VoiceConnectorGroup => self
+                .groups
+                .iter()
+                .map(|g| one_line(&g.name).into())
+                .collect(),
+            K::SipMediaApplication => self
+                .sip_media_apps
+                .iter()
+                .map(|a| one_line(&a.name).into())
+                .collect(),
+        }
+    }
+
     /// The name of an account, user, connector or group id; the id itself if unknown.
     pub fn of(&self, id: &str) -> String {
         self.by_id

@@ -122,6 +122,14 @@ impl Screen for Orders {
         self.rows.copy_text()
     }
 
+    fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
+        self.rows.goto(wanted)
+    }
+
+    fn arg_values(&self) -> Vec<String> {
+        self.rows.names()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         let all = cx.engine.store().order_summaries().unwrap_or_default();
         if let Some(note) = self.rows.set(all) {

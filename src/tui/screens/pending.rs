@@ -301,6 +301,11 @@ impl Pending {
                 failed
             }
         };
+        self.dismiss_numbers(targets, cx);
+    }
+
+    /// Dismisses `targets` (the key's, or the numbers typed after `:dismiss`).
+    fn dismiss_numbers(&mut self, targets: Vec<E164>, cx: &mut Cx) {
         if targets.is_empty() {
             cx.say(Status::error(RuleError::NothingSelected.to_string()));
             return;
@@ -349,6 +354,24 @@ impl Screen for Pending {
 
     fn copy_text(&self) -> Option<String> {
         self.rows.copy_text()
+    }
+
+    fn on_cmd_args(&mut self, cmd: Cmd, args: &[String], cx: &mut Cx) -> bool {
+        if cmd != Cmd::DismissFailed {
+            return false;
+        }
+        if let Some(numbers) = super::typed_numbers(args, cx) {
+            self.dismiss_numbers(numbers, cx);
+        }
+        true
+    }
+
+    fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
+        self.rows.goto(wanted)
+    }
+
+    fn arg_values(&self) -> Vec<String> {
+        self.rows.names()
     }
 
     fn refresh(&mut self, cx: &mut Cx) {

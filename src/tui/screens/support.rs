@@ -431,6 +431,14 @@ impl Screen for Support {
         self.rows.copy_text()
     }
 
+    fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
+        self.rows.goto(wanted)
+    }
+
+    fn arg_values(&self) -> Vec<String> {
+        self.rows.names()
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         let store = cx.engine.store();
         if let Some(note) = self.rows.set(store.requests().unwrap_or_default()) {

@@ -582,6 +582,38 @@ impl<T: Record> Rows<T> {
             .collect()
     }
 
+    /// `:goto`: puts the cursor on the record `wanted` names (its phone number, or its
+    /// label: `order-12`), clearing a filter that hides it; false when no record has it.
+    pub fn goto(&mut self, wanted: &str) -> bool {
+        let wanted = wanted.trim();
+        let number = crate::domain::E164::parse(wanted).ok();
+        let Some(key) = self
+            .all
+            .iter()
+            .find(|r| {
+                r.label().eq_ignore_ascii_case(wanted)
+                    || number.as_ref().is_some_and(|n| r.numbers().contains(n))
+            })
+            .map(|r| r.key())
+        else {
+            return false;
+        };
+        if self.find(&key).is_none() {
+            self.filter.clear();
+            self.reshow();
+        }
+        if let Some(i) = self.find(&key) {
+            self.nav.cursor = i;
+            self.nav.fix();
+        }
+        true
+    }
+
+    /// What `:` completes an argument with here: each record as `y` copies it.
+    pub fn names(&self) -> Vec<String> {
+        self.all.iter().map(copied).collect()
+    }
+
     /// Every record, in the screen's order (filtered or not).
     pub fn all(&self) -> &[T] {
         &self.all
@@ -599,12 +631,7 @@ impl<T: Record> Rows<T> {
     /// What `y` copies of the row under the cursor: its phone number in E.164 when the
     /// row is one number, else how the status line names it (an id).
     pub fn copy_text(&self) -> Option<String> {
-        let r = self.current()?;
-        let numbers = r.numbers();
-        Some(match numbers.as_slice() {
-            [one] => one.to_string(),
-            _ => r.label(),
-        })
+        self.current().map(copied)
     }
 
     pub fn current(&self) -> Option<&T> {
@@ -789,6 +816,15 @@ impl<T: Record> Rows<T> {
             0
         };
         self.nav.set_len(self.shown.len());
+    }
+}
+
+/// A record as `y` copies it and `:` names it: its phone number in E.164 when the row is
+/// one number, else its label (an id).
+fn copied<T: Record>(r: &T) -> String {
+    match r.numbers().as_slice() {
+        [one] => one.to_string(),
+        _ => r.label(),
     }
 }
 
