@@ -186,13 +186,6 @@ pub const COMMANDS: &[CmdInfo] = &[
         ["shift-tab"],
         "Previous screen"
     ),
-    cmd!(
-        Goto,
-        "goto",
-        Global,
-        [],
-        "Jump to a number, order or request on its screen: :goto order-12"
-    ),
     cmd!(GoOrders, "orders", Global, ["1"], "Orders"),
     cmd!(GoPending, "pending", Global, ["2"], "Pending"),
     cmd!(GoInventory, "inventory", Global, ["3"], "Inventory"),
@@ -212,6 +205,13 @@ pub const COMMANDS: &[CmdInfo] = &[
         Global,
         ["8"],
         "Carrier jobs: changes waiting for the real carrier"
+    ),
+    cmd!(
+        Goto,
+        "goto",
+        Global,
+        [],
+        "Go to a number, order or request: :goto order-12"
     ),
     cmd!(
         Provision,
