@@ -259,3 +259,67 @@ fn ambiguous(what: &'static str, typed: &str, ids: Vec<String>) -> super::RuleEr
         ids: ids.join(", "),
     }
 }
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+    use crate::domain::{Assignee, AssigneeKind, RuleError};
+
+    #[test]
+    fn an_assignee_is_found_by_id_or_by_a_name_only_one_entry_has() {
+        let vc = |id: &str, name: &str| VoiceConnector {
+            id: VoiceConnectorId(id.into()),
+            name: name.into(),
+            region: "us-east-1".into(),
+            encryption: true,
+        };
+        let connectors = [
+            vc("vc-1", "Main trunk"),
+            vc("vc-2", "Backup"),
+            vc("vc-3", "backup"),
+        ];
+        let users = [User {
+            id: UserId("user-1".into()),
+            account: AccountId("acct-1".into()),
+            name: "Ana Lima".into(),
+            email: "ana@example.com".into(),
+            calling_enabled: true,
+            sms_enabled: true,
+            phone_number: None,
+        }];
+        let lists = DirectoryLists {
+            users: &users,
+            connectors: &connectors,
+            groups: &[],
+            apps: &[],
+        };
+        let k = AssigneeKind::VoiceConnector;
+        let found = |t: &str| lists.assignee(k, t);
+        assert_eq!(
+            found("main TRUNK"),
+            Ok(Assignee::VoiceConnector(VoiceConnectorId("vc-1".into())))
+        );
+        assert_eq!(
+            found("vc-2"),
+            Ok(Assignee::VoiceConnector(VoiceConnectorId("vc-2".into())))
+        );
+        assert_eq!(
+            found("Nowhere"),
+            Err(RuleError::UnknownVoiceConnector("Nowhere".into()))
+        );
+        let two = found("Backup").unwrap_err().to_string();
+        assert_eq!(
+            two,
+            "vc-2, vc-3 are all voice connectors named “Backup”: use the id"
+        );
+        assert_eq!(
+            lists.assignee(AssigneeKind::User, "ana@example.com"),
+            Ok(Assignee::User {
+                account: AccountId("acct-1".into()),
+                user: UserId("user-1".into())
+            })
+        );
+        assert_eq!(AssigneeKind::parse("--voice-connector"), Some(k));
+        assert_eq!(AssigneeKind::parse("desk"), None);
+    }
+}
