@@ -2,7 +2,10 @@
 //! keys only, asserting on the screen's text at each step of the seed's walk: provision
 //! with the wizard, the order in Orders and Pending completing on screen without a key
 //! press, assign (to a user made on the Directory screen), a unique calling name, unassign,
-//! delete, restore from the Deletion queue, a port-in request from the Support screen.
+//! delete, restore from the Deletion queue, a port-in request from the Support screen. And
+//! the list tools: `:assign` with the command line's words, sort, a field filter,
+//! drill-down from a connector and from an order, the cursor staying on its number while
+//! an order lands above it, and a bracketed paste of three numbers into a form field.
 //!
 //! Needs tmux (`.ci/run` installs it); without it the test says so and passes.
 
@@ -370,4 +373,160 @@ fn the_seed_walk_with_keys_only() {
         numbers.contains(&first) && numbers.contains(&second),
         "{numbers}"
     );
+}
+
+/// The E.164 numbers of the screen's table rows, top to bottom.
+fn listed(screen: &str, prefix: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .filter_map(|l| l.split_whitespace().find(|w| w.starts_with(prefix)))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The row (top to bottom) where `number` shows, if it does.
+fn row_of(screen: &str, number: &str) -> Option<usize> {
+    listed(screen, "+1").iter().position(|n| n == number)
+}
+
+#[test]
+fn the_list_tools_sort_filter_drill_down_paste_and_a_cursor_that_keeps_its_number() {
+    if tmux_missing() {
+        eprintln!("SKIPPED tui_e2e: tmux is not installed (`.ci/run` installs it)");
+        return;
+    }
+    let t = term();
+    // Four Voice Connector numbers ordered before the console opens; it lands them.
+    t.cli(&[
+        "directory",
+        "voice-connectors",
+        "create",
+        "--name",
+        "Main trunk",
+    ]);
+    t.cli(&[
+        "provision",
+        "--product-type",
+        "vc",
+        "--area-code",
+        "206",
+        "--limit",
+        "4",
+    ]);
+    t.start();
+    let s = t.wait_until("the order to land in the inventory", 8, |s| {
+        listed(s, "+1206").len() == 4
+    });
+    let n = listed(&s, "+1206");
+    let mut sorted = n.clone();
+    sorted.sort();
+    assert_eq!(n, sorted, "the inventory opens in E.164 order");
+
+    // --- `:` with the command line's words: two of them to the connector, by name.
+    t.keys(&[":"]);
+    t.type_text(&format!("assign {} {} vc \"Main trunk\"", n[1], n[3]));
+    t.keys(&["Enter"]);
+    t.wait_until("the two numbers to be assigned", 5, |s| {
+        [&n[1], &n[3]].iter().all(|x| {
+            s.lines()
+                .any(|l| l.contains(x.as_str()) && l.contains("Main trunk"))
+        })
+    });
+
+    // --- Sort by Status (Shift-S): the header shows it, assigned rows come first; again:
+    // the other way round.
+    t.keys(&["S"]);
+    let s = t.wait_for(&["Status▲", "Sorted by Status, ascending"]);
+    assert!(row_of(&s, &n[1]) < row_of(&s, &n[0]), "{s}");
+    assert!(row_of(&s, &n[3]) < row_of(&s, &n[2]), "{s}");
+    t.keys(&["S"]);
+    let s = t.wait_for(&["Status▼"]);
+    assert!(row_of(&s, &n[0]) < row_of(&s, &n[1]), "{s}");
+    // Back to the number order.
+    t.keys(&["U"]);
+    t.wait_for(&["Number▲"]);
+
+    // --- A field filter: only the unassigned ones; Esc clears it.
+    t.keys(&["/"]);
+    t.type_text("status:unassigned");
+    t.keys(&["Enter"]);
+    let s = t.wait_until("the filter to apply", 5, |s| {
+        s.contains("/status:unassigned") && listed(s, "+1206").len() == 2
+    });
+    assert_eq!(listed(&s, "+1206"), vec![n[0].clone(), n[2].clone()], "{s}");
+    t.keys(&["Escape"]);
+    t.wait_until("the filter to clear", 5, |s| listed(s, "+1206").len() == 4);
+
+    // --- Drill-down: Enter on the connector shows its numbers in the Inventory.
+    t.keys(&["6"]);
+    t.wait_for(&["Directory"]);
+    t.keys(&["]"]);
+    t.wait_for(&["Main trunk", "us-east-1"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_until("the connector's numbers", 5, |s| {
+        s.contains("Inventory /") && listed(s, "+1206").len() == 2
+    });
+    assert_eq!(listed(&s, "+1206"), vec![n[1].clone(), n[3].clone()], "{s}");
+    t.keys(&["Escape"]);
+    t.wait_until("the filter to clear", 5, |s| listed(s, "+1206").len() == 4);
+    // Enter on an order, then Enter in its details: the order's numbers.
+    t.keys(&["1"]);
+    t.wait_for(&["order-1", "Successful"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&["Orders › order-1"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for(&["/order:order-1"]);
+    assert_eq!(listed(&s, "+1206"), n, "{s}");
+    t.keys(&["Escape"]);
+    t.wait_until("the filter to clear", 5, |s| !s.contains("/order:"));
+
+    // --- The cursor stays on its number while an order lands above it.
+    t.keys(&["G"]);
+    t.wait_for(&["4/4"]);
+    t.keys(&["p"]);
+    t.wait_for(&["Step 1 of 3"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&["step 2 of 3", "Area code"]);
+    t.keys(&["Tab", "Tab", "Tab"]);
+    t.type_text("201");
+    t.keys(&["Enter"]);
+    t.wait_for(&["step 3 of 3"]);
+    t.keys(&["Space"]);
+    t.wait_for(&["1 marked"]);
+    t.keys(&["p"]);
+    t.wait_for(&["Ordered +1201", "(order-2)"]);
+    t.keys(&["3"]);
+    let s = t.wait_until("the new number to land above the cursor", 8, |s| {
+        listed(s, "+1").len() == 5
+    });
+    assert!(listed(&s, "+1")[0].starts_with("+1201"), "{s}");
+    t.wait_for(&["5/5"]);
+    t.keys(&["y"]);
+    t.wait_for(&[&format!("Copied {} to your clipboard", n[3])]);
+
+    // --- Bracketed paste: three numbers, one per line, into "Numbers to port": the
+    // form takes them all and is not submitted.
+    t.keys(&["5"]);
+    t.wait_for(&["Support"]);
+    t.keys(&["i"]);
+    t.wait_for(&["Port numbers in (1 of 2)", "Numbers to port"]);
+    let three = "+12062151234\n+12062151235\n+12062151236\n";
+    assert!(t
+        .tmux(&["set-buffer", "-b", "three", three])
+        .status
+        .success());
+    assert!(t
+        .tmux(&["paste-buffer", "-p", "-d", "-b", "three", "-t", "0"])
+        .status
+        .success());
+    // The field shows its end, checked (✓: every number of the list reads), ...
+    let s = t.wait_for(&["+12062151235, +12062151236 ✓"]);
+    assert!(s.contains("Port numbers in (1 of 2)"), "not submitted: {s}");
+    assert!(!s.contains("(2 of 2)"), "{s}");
+    // ... and its start after Home.
+    t.keys(&["Home"]);
+    t.wait_for(&["> Numbers to port +12062151234, +12062151235"]);
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
 }
