@@ -21,14 +21,20 @@ fn render() -> String {
          Key names: one character (`d`, `G`, `?`), `Space`, `Enter`, `Esc`, `Tab`, `shift-tab`,\n\
          `Backspace`, `Delete`, `Insert`, `Up`, `Down`, `Left`, `Right`, `Home`, `End`, `PgUp`,\n\
          `PgDn`, `F1`-`F12`, each with `ctrl-` or `alt-` in front if wanted.\n\n\
-         In forms, keys type text: Tab and Shift-Tab move between fields, Enter submits, Esc\n\
-         cancels (on a later step of a form with several, Esc goes back one step). The `quit`\n\
-         keys that use `ctrl-` (ctrl-c by default) ask to quit from a form holding input; in\n\
-         confirmations and pickers they cancel, as Esc does. In confirmations, Space ticks the\n\
-         box and Enter confirms.\n\n\
+         In forms, keys type text: Tab and Shift-Tab move between fields, Enter submits (ctrl-s\n\
+         too, from any field). A choice shows as `◂ value ▸`: Left/Right (or Space) cycle it. In\n\
+         a field of several lines (a request's issue, a reply) Enter adds a line and ctrl-s\n\
+         submits. A secret (the service account number and PIN) shows as dots; ctrl-r shows or\n\
+         hides it, for administrators only. A field says what is wrong with it once you have\n\
+         typed in it or passed it, or when you submit. Esc cancels, and asks first (`y`\n\
+         discards, `n` keeps editing) when the form holds input; on a later step of a form with\n\
+         several, Esc goes back one step and keeps what you typed. The `quit` keys that use\n\
+         `ctrl-` (ctrl-c by default) ask to quit from a form holding input; in confirmations and\n\
+         pickers they cancel, as Esc does. In confirmations, Space ticks the box and Enter\n\
+         confirms.\n\n\
          Pasted text (bracketed paste, locally and over SSH) goes into the focused field as text:\n\
-         line breaks separate the numbers of a list and never submit the form; on a list screen\n\
-         a paste does nothing.\n",
+         line breaks separate the numbers of a list, stay line breaks in a field of several lines,\n\
+         and never submit the form; on a list screen a paste does nothing.\n",
     );
     let mut scopes: Vec<Scope> = Vec::new();
     for c in COMMANDS {

@@ -130,6 +130,15 @@ fn support_forms() {
     );
     snap("support_port_out_form", "5o");
     snap(
+        "support_plain_form_lines",
+        "5n<Tab>Dropped calls<Tab>First line<Enter>second line",
+    );
+    snap("support_form_discard", "5n<Tab>Invoice<Esc>");
+    snap(
+        "support_port_in_pin_revealed",
+        &format!("{PORT_IN_1}<Tab><Tab><Tab><Tab>4321<C-r>"),
+    );
+    snap(
         "support_loa_form",
         &format!("{PORT_IN_1}{PORT_IN_2}<Enter>L"),
     );

@@ -460,8 +460,11 @@ fn plain_request_reply_and_close() {
         (r.category, r.subject.as_str()),
         (Category::Billing, "Invoice")
     );
-    press(&mut a, w.now, "rPlease hurry<Enter>");
-    assert_eq!(only_request(&w).thread.len(), 1);
+    // A reply is several lines: Enter adds one, ctrl-s sends.
+    press(&mut a, w.now, "rPlease hurry<Enter>Thanks<C-s>");
+    let thread = only_request(&w).thread;
+    assert_eq!(thread.len(), 1);
+    assert_eq!(thread[0].text, "Please hurry\nThanks");
     press(&mut a, w.now, "x");
     assert_eq!(only_request(&w).status, RequestStatus::Closed);
 }
@@ -797,8 +800,13 @@ fn an_empty_btn_says_the_field_is_required() {
     let text = render(&mut a, 80, 24);
     assert!(text.contains("2 of 2"), "{text}");
     assert!(!text.contains("E.164"), "{text}");
-    assert!(text.contains("is required"), "{text}");
-    // Submitting anyway keeps the form open and still names the field.
+    // A fresh step shows what to type, not a refusal of what was never typed.
+    assert!(
+        !text.contains("is required") && !text.contains("✗"),
+        "{text}"
+    );
+    assert!(text.contains("billing telephone number"), "{text}");
+    // Submitting anyway keeps the form open and names the field.
     press(&mut a, w.now, "<Enter>");
     let text = render(&mut a, 120, 40);
     assert!(!text.contains("“”"), "{text}");
@@ -821,17 +829,7 @@ fn a_viewer_cannot_reveal_the_port_out_pin_or_account_id() {
     let r = only_request(&w);
     let pin = r.port_out_pin.clone().expect("support sent a PIN");
     let account = r.port_out_account.clone().unwrap();
-    let ui = phonedesk::tui::UiOptions {
-        export_dir: w.dir.path().to_path_buf(),
-        ..Default::default()
-    };
-    let mut v = phonedesk::tui::App::new(
-        std::sync::Arc::clone(&w.engine),
-        Actor::viewer("vic"),
-        ui,
-        later,
-    )
-    .unwrap();
+    let mut v = app_as(&w, Actor::viewer("vic"), later);
     press(&mut v, later, "5<Enter>");
     let text = render(&mut v, 120, 40);
     assert!(
@@ -1146,8 +1144,9 @@ fn pasted_lines_are_separators_in_a_numbers_field_never_a_submit() {
     assert!(line.contains(", +12063749620, +12069876543"), "{line}");
     assert!(line.contains("✓"), "{line}");
     assert!(w.engine.store().requests().unwrap().is_empty());
-    // On a list screen a paste is not a string of commands.
-    press(&mut a, w.now, "<Esc>3");
+    // On a list screen a paste is not a string of commands (Esc asks before it drops
+    // the pasted numbers: y).
+    press(&mut a, w.now, "<Esc>y3");
     a.handle_paste("dq", w.now);
     assert!(!a.should_quit());
     assert_eq!(a.current_screen(), ScreenId::Inventory);

@@ -351,7 +351,7 @@ fn masked(s: &Option<Secret>) -> Option<String> {
 
 fn show(ctx: &mut Ctx, id: &str, reveal: bool) -> Res {
     // A secret is shown to administrators only; a viewer is told so before anything is read.
-    if reveal && ctx.actor.role == Role::Viewer {
+    if reveal && !ctx.actor.role.may_reveal() {
         return Err(CliError::refused(format!(
             "{} has read-only access: only an administrator can reveal the port-out PIN",
             one_line(&ctx.actor.name)

@@ -27,6 +27,12 @@ impl Role {
             Role::System => "system",
         }
     }
+
+    /// Whether secrets (the port-out PIN and account ID, a service PIN typed in a form)
+    /// may be shown in full: administrators only, in every front end.
+    pub fn may_reveal(self) -> bool {
+        self == Role::Admin
+    }
 }
 
 /// Who acts: the local login, an SSH key's name, or the scheduler.

@@ -165,11 +165,16 @@ pub fn world() -> World {
 }
 
 pub fn app(w: &World) -> App {
+    app_as(w, admin(), w.now)
+}
+
+/// A console for `actor` (a viewer...), opened at `now`.
+pub fn app_as(w: &World, actor: Actor, now: Timestamp) -> App {
     let ui = UiOptions {
         export_dir: w.dir.path().to_path_buf(),
         ..UiOptions::default()
     };
-    App::new(Arc::clone(&w.engine), admin(), ui, w.now).unwrap()
+    App::new(Arc::clone(&w.engine), actor, ui, now).unwrap()
 }
 
 /// Keys as text: plain characters, and `<Enter>`, `<Esc>`, `<Tab>`, `<BackTab>`, `<Up>`,

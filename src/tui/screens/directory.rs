@@ -7,7 +7,7 @@
 //! assigned, and says why on the status line).
 
 use super::names::Names;
-use super::support_forms::{any, email_check_for, required, Choices};
+use super::support_forms::{email_check_for, required};
 use super::{Cx, DrawCx, Effect, Screen, ScreenId};
 use crate::domain::*;
 use crate::text::one_line;
@@ -229,7 +229,7 @@ enum Purpose {
 }
 
 enum Dialog {
-    Form(Form, Choices, Purpose),
+    Form(Form, Purpose),
     Confirm(Confirm, Target),
 }
 
@@ -251,6 +251,11 @@ pub struct Directory {
 }
 
 const ON_OFF: [&str; 2] = ["on", "off"];
+const CHOOSE: &str = "Left/Right (or Space) to choose";
+
+fn on_off() -> Vec<String> {
+    ON_OFF.iter().map(|s| s.to_string()).collect()
+}
 const MEMBER_FIELDS: [(usize, usize); 3] = [(1, 2), (3, 4), (5, 6)];
 
 fn priority_check() -> Check {
@@ -470,11 +475,7 @@ impl Directory {
                             "ana@example.com",
                             email_check_for("the user's"),
                         ));
-                    self.dialog = Some(Dialog::Form(
-                        form,
-                        Choices::default(),
-                        Purpose::NewUser(a.id),
-                    ));
+                    self.dialog = Some(Dialog::Form(form, Purpose::NewUser(a.id)));
                 }
                 None => self.start_account(),
             },
@@ -483,22 +484,14 @@ impl Directory {
                 let form = Form::new("New voice connector", "create")
                     .intro("The region cannot change once the connector is created.")
                     .field(Field::new("Name", "", "e.g. Trunk East", required("name")))
-                    .field(Field::new(
-                        "Region",
-                        &regions[0],
-                        "Space or Left/Right to choose",
-                        any(),
-                    ))
-                    .field(Field::new(
+                    .field(Field::choice("Region", regions, "", CHOOSE))
+                    .field(Field::choice(
                         "Encryption",
-                        ON_OFF[0],
+                        on_off(),
+                        "",
                         "Space to turn on or off",
-                        any(),
                     ));
-                let choices = Choices::default()
-                    .add(1, regions)
-                    .add(2, ON_OFF.iter().map(|s| s.to_string()).collect());
-                self.dialog = Some(Dialog::Form(form, choices, Purpose::NewConnector));
+                self.dialog = Some(Dialog::Form(form, Purpose::NewConnector));
             }
             Section::Groups => self.start_group(cx, None),
             Section::Smas => {
@@ -506,14 +499,8 @@ impl Directory {
                 let form = Form::new("New SIP media application", "create")
                     .intro("Its SIP Media Application Dial-In numbers are assigned from the Inventory (a).")
                     .field(Field::new("Name", "", "e.g. IVR", required("name")))
-                    .field(Field::new(
-                        "Region",
-                        &regions[0],
-                        "Space or Left/Right to choose",
-                        any(),
-                    ));
-                let choices = Choices::default().add(1, regions);
-                self.dialog = Some(Dialog::Form(form, choices, Purpose::NewSma));
+                    .field(Field::choice("Region", regions, "", CHOOSE));
+                self.dialog = Some(Dialog::Form(form, Purpose::NewSma));
             }
         }
     }
@@ -525,7 +512,7 @@ impl Directory {
             "e.g. Acme",
             required("account name"),
         ));
-        self.dialog = Some(Dialog::Form(form, Choices::default(), Purpose::NewAccount));
+        self.dialog = Some(Dialog::Form(form, Purpose::NewAccount));
     }
 
     fn start_edit(&mut self, cx: &mut Cx) {
@@ -546,15 +533,13 @@ impl Directory {
                         "e.g. Trunk East",
                         required("name"),
                     ))
-                    .field(Field::new(
+                    .field(Field::choice(
                         "Encryption",
+                        on_off(),
                         ON_OFF[usize::from(!c.encryption)],
                         "Space to turn on or off",
-                        any(),
                     ));
-                let choices =
-                    Choices::default().add(1, ON_OFF.iter().map(|s| s.to_string()).collect());
-                self.dialog = Some(Dialog::Form(form, choices, Purpose::EditConnector(c.id)));
+                self.dialog = Some(Dialog::Form(form, Purpose::EditConnector(c.id)));
             }
             Section::Groups => match self.current_group().cloned() {
                 Some(g) => self.start_group(cx, Some(g)),
@@ -597,8 +582,7 @@ impl Directory {
         let mut form = Form::new(title, "save")
             .intro("Up to 3 voice connectors; priority 1 is the highest, 99 the lowest.")
             .field(Field::new("Name", &name, "e.g. Main", required("name")));
-        let mut choices = Choices::default();
-        for (i, (member, _)) in MEMBER_FIELDS.iter().enumerate() {
+        for (i, _) in MEMBER_FIELDS.iter().enumerate() {
             let m = members.get(i);
             let chosen = m
                 .and_then(|m| ids.iter().position(|id| *id == m.connector))
@@ -606,11 +590,11 @@ impl Directory {
                 .unwrap_or_else(|| options[0].clone());
             let prio = m.map(|m| m.priority.to_string()).unwrap_or_default();
             form = form
-                .field(Field::new(
+                .field(Field::choice(
                     ["Member 1", "Member 2", "Member 3"][i],
+                    options.clone(),
                     &chosen,
-                    "Space or Left/Right to choose",
-                    any(),
+                    CHOOSE,
                 ))
                 .field(Field::new(
                     ["Priority 1", "Priority 2", "Priority 3"][i],
@@ -618,13 +602,8 @@ impl Directory {
                     "1 (highest) to 99",
                     priority_check(),
                 ));
-            choices = choices.add(*member, options.clone());
         }
-        self.dialog = Some(Dialog::Form(
-            form,
-            choices,
-            Purpose::Group(group.map(|g| g.id), ids),
-        ));
+        self.dialog = Some(Dialog::Form(form, Purpose::Group(group.map(|g| g.id), ids)));
     }
 
     fn start_delete(&mut self, cx: &mut Cx) {
@@ -681,7 +660,7 @@ impl Directory {
     }
 
     /// The form's values as an action; `Err` is shown beside the form.
-    fn form_action(form: &Form, choices: &Choices, purpose: &Purpose) -> Result<Action, String> {
+    fn form_action(form: &Form, purpose: &Purpose) -> Result<Action, String> {
         let v = |i: usize| form.value(i).trim().to_string();
         Ok(match purpose {
             Purpose::NewAccount => Action::CreateAccount { name: v(0) },
@@ -693,17 +672,17 @@ impl Directory {
             Purpose::NewConnector => Action::CreateVoiceConnector {
                 name: v(0),
                 region: v(1),
-                encryption: choices.index(form, 2) == 0,
+                encryption: form.chosen(2) == 0,
             },
             Purpose::EditConnector(id) => Action::UpdateVoiceConnector {
                 connector: id.clone(),
                 name: v(0),
-                encryption: choices.index(form, 1) == 0,
+                encryption: form.chosen(1) == 0,
             },
             Purpose::Group(id, ids) => {
                 let mut members = Vec::new();
                 for (i, (member, priority)) in MEMBER_FIELDS.iter().enumerate() {
-                    let chosen = choices.index(form, *member);
+                    let chosen = form.chosen(*member);
                     let Some(connector) = chosen.checked_sub(1).and_then(|c| ids.get(c)) else {
                         continue;
                     };
@@ -973,8 +952,8 @@ impl Screen for Directory {
     }
 
     fn on_paste(&mut self, text: &str) {
-        if let Some(Dialog::Form(form, choices, _)) = &mut self.dialog {
-            choices.paste(form, text);
+        if let Some(Dialog::Form(form, _)) = &mut self.dialog {
+            form.paste(text);
         }
     }
 
@@ -991,24 +970,18 @@ impl Screen for Directory {
                 DialogEvent::Cancel => {}
                 _ => self.dialog = Some(Dialog::Confirm(c, target)),
             },
-            Some(Dialog::Form(mut form, choices, purpose)) => {
-                if choices.handle(&mut form, key) {
-                    self.dialog = Some(Dialog::Form(form, choices, purpose));
-                    return true;
-                }
-                match form.handle_key(key) {
-                    DialogEvent::Cancel => {}
-                    DialogEvent::Done => {
-                        let result = Self::form_action(&form, &choices, &purpose)
-                            .and_then(|a| cx.dispatch(a).map(|_| ()));
-                        if let Err(e) = result {
-                            form.error = Some(e);
-                            self.dialog = Some(Dialog::Form(form, choices, purpose));
-                        }
+            Some(Dialog::Form(mut form, purpose)) => match form.handle_key(key) {
+                DialogEvent::Cancel => {}
+                DialogEvent::Done => {
+                    let result =
+                        Self::form_action(&form, &purpose).and_then(|a| cx.dispatch(a).map(|_| ()));
+                    if let Err(e) = result {
+                        form.error = Some(e);
+                        self.dialog = Some(Dialog::Form(form, purpose));
                     }
-                    _ => self.dialog = Some(Dialog::Form(form, choices, purpose)),
                 }
-            }
+                _ => self.dialog = Some(Dialog::Form(form, purpose)),
+            },
             None => return self.sort_key(key, cx),
         }
         true
@@ -1026,7 +999,7 @@ impl Screen for Directory {
     }
 
     fn has_unsaved_input(&self) -> bool {
-        matches!(&self.dialog, Some(Dialog::Form(f, _, _)) if f.is_dirty())
+        matches!(&self.dialog, Some(Dialog::Form(f, _)) if f.is_dirty())
     }
 
     fn draw(&mut self, f: &mut Frame, area: Rect, cx: &DrawCx) {
@@ -1119,7 +1092,7 @@ impl Screen for Directory {
             );
         }
         match &self.dialog {
-            Some(Dialog::Form(form, _, _)) => form.draw(f, area, t),
+            Some(Dialog::Form(form, _)) => form.draw(f, area, t),
             Some(Dialog::Confirm(c, _)) => c.draw(f, area, t),
             None => {}
         }

@@ -308,6 +308,8 @@ fn search_form(limit: usize) -> Form {
         "Provision › step 2 of 3: search available numbers",
         "search",
     )
+    // Esc goes back to step 1 and keeps what was typed here: nothing to ask.
+    .back_on_esc()
     .intro("Give an area code, a state, a city with its state, or a toll-free prefix.")
     .field(Field::new(
         "Country",

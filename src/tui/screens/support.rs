@@ -91,11 +91,29 @@ pub struct Support {
     reveal: bool,
     form: Option<FormDialog>,
     confirm: Option<(Confirm, RequestId)>,
+    /// The contact email of the last request submitted in this session: the next form
+    /// starts with it.
+    email: Option<String>,
 }
 
 impl Support {
     pub fn new() -> Support {
         Support::default()
+    }
+
+    /// Opens a form: secrets revealable by those who may, the last email filled in.
+    fn open_form(&mut self, dialog: FormDialog, cx: &Cx) {
+        let dialog = dialog.may_reveal(cx.actor.role.may_reveal());
+        self.form = Some(match &self.email {
+            Some(email) => forms::with_email(dialog, email, false),
+            None => dialog,
+        });
+    }
+
+    /// The port-out form with `numbers` filled in (from the Inventory's marks).
+    pub fn port_out(&mut self, numbers: &[E164], product_type: ProductType, cx: &Cx) {
+        self.open = None;
+        self.open_form(forms::port_out_form(numbers, product_type), cx);
     }
 
     fn opened(&self) -> Option<&SupportRequest> {
@@ -139,7 +157,7 @@ impl Support {
                     (true, None) => forms::LoaDocument::LocalFile,
                     (true, Some(_)) => forms::LoaDocument::NotOverSsh,
                 };
-                self.form = Some(forms::loa_form(&r, p, document))
+                self.open_form(forms::loa_form(&r, p, document), cx)
             }
             None => cx.say(Status::error(
                 RuleError::NotPortIn {
@@ -452,18 +470,15 @@ impl Screen for Support {
 
     fn on_cmd(&mut self, cmd: Cmd, cx: &mut Cx) -> bool {
         match cmd {
-            Cmd::NewRequest => self.form = Some(forms::plain_form()),
+            Cmd::NewRequest => self.open_form(forms::plain_form(), cx),
             Cmd::PortInRequest => {
-                self.form = Some(forms::port_in_form(
-                    &self.connectors,
-                    cx.engine.policy(),
-                    cx.now,
-                ))
+                let form = forms::port_in_form(&self.connectors, cx.engine.policy(), cx.now);
+                self.open_form(form, cx)
             }
-            Cmd::PortOutRequest => self.form = Some(forms::port_out_form()),
+            Cmd::PortOutRequest => self.port_out(&[], ProductType::BusinessCalling, cx),
             Cmd::Reply => {
                 if let Some(r) = self.open_target(cx) {
-                    self.form = Some(forms::reply_form(&r.id));
+                    self.open_form(forms::reply_form(&r.id), cx);
                 }
             }
             Cmd::SubmitLoa => self.start_loa(cx),
@@ -474,7 +489,7 @@ impl Screen for Support {
                 }
             }
             // The port-out PIN and account ID move numbers away: admins only.
-            Cmd::Reveal if cx.actor.role != Role::Admin => {
+            Cmd::Reveal if !cx.actor.role.may_reveal() => {
                 self.reveal = false;
                 cx.say(Status::error(format!(
                     "Only administrators can reveal the port-out account ID and PIN; you are signed in as a {}.",
@@ -560,9 +575,10 @@ impl Screen for Support {
                 let port = if port_in {
                     forms::port_in_form(&self.connectors, cx.engine.policy(), cx.now)
                 } else {
-                    forms::port_out_form()
+                    forms::port_out_form(&[], ProductType::BusinessCalling)
                 };
-                self.form = Some(forms::with_email(port, &email));
+                self.open_form(port, cx);
+                self.form = self.form.take().map(|f| forms::with_email(f, &email, true));
                 cx.say(Status::info(format!(
                     "A port is filed with this form (key {} on the Support screen): it asks for \
                      everything the carriers need.",
@@ -570,12 +586,17 @@ impl Screen for Support {
                 )));
             }
             FormStep::Cancelled => {}
-            FormStep::Submit(action) => {
-                if let Err(e) = self.submitted(*action, cx) {
+            FormStep::Submit(action) => match self.submitted(*action, cx) {
+                Ok(()) => {
+                    if let Some(email) = form.email().filter(|e| !e.is_empty()) {
+                        self.email = Some(email.to_string());
+                    }
+                }
+                Err(e) => {
                     form.form.error = Some(e);
                     self.form = Some(form);
                 }
-            }
+            },
         }
         true
     }

@@ -1,74 +1,14 @@
 //! The Support screen's forms: a plain request, the port-in form in two steps (the numbers,
 //! then the current carrier's records: 13 fields do not fit 24 rows at once), the port-out
 //! form, a reply and the LOA. Each field is checked as you type by the domain's parsers;
-//! `Choices` makes a field a pick list (Space or Left/Right), used by the Directory too.
+//! Pick lists are `Field::choice` (◂ value ▸, Left/Right or Space), as in the Directory.
 
 use crate::domain::*;
 use crate::local_time;
 use crate::text::one_line;
 use crate::tui::widgets::form::{Check, Field, Form};
 use crate::tui::widgets::DialogEvent;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_input::Input;
-
-/// Form fields whose value is chosen from a list rather than typed.
-#[derive(Default)]
-pub struct Choices(Vec<(usize, Vec<String>)>);
-
-impl Choices {
-    pub fn add(mut self, field: usize, options: Vec<String>) -> Choices {
-        self.0.push((field, options));
-        self
-    }
-
-    /// The position of a choice field's value in its options.
-    pub fn index(&self, form: &Form, field: usize) -> usize {
-        self.options(field)
-            .and_then(|o| o.iter().position(|x| x == form.value(field)))
-            .unwrap_or(0)
-    }
-
-    fn options(&self, field: usize) -> Option<&[String]> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, o)| o.as_slice())
-    }
-
-    /// Pasted text into the focused field, unless it is a choice field.
-    pub fn paste(&self, form: &mut Form, text: &str) {
-        if self.options(form.focus).is_none() {
-            form.paste(text);
-        }
-    }
-
-    /// Space and Left/Right cycle the focused choice field; other typing is ignored
-    /// there. True when the key was for a choice field.
-    pub fn handle(&self, form: &mut Form, key: KeyEvent) -> bool {
-        let Some(options) = self.options(form.focus) else {
-            return false;
-        };
-        if options.is_empty() || key.modifiers.contains(KeyModifiers::CONTROL) {
-            return false;
-        }
-        let i = self.index(form, form.focus);
-        let n = options.len();
-        let next = match key.code {
-            KeyCode::Left => (i + n - 1) % n,
-            KeyCode::Right | KeyCode::Char(' ') => (i + 1) % n,
-            KeyCode::Char(_) | KeyCode::Backspace | KeyCode::Delete => return true,
-            _ => return false,
-        };
-        form.fields[form.focus].input = Input::new(options[next].clone());
-        form.error = None;
-        true
-    }
-}
-
-/// A check that accepts anything (optional free text, choice fields).
-pub fn any() -> Check {
-    Box::new(|_| Ok(()))
-}
+use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn required(what: &'static str) -> Check {
     required_up_to(what, TEXT_MAX)
@@ -204,8 +144,8 @@ fn product_options() -> Vec<String> {
         .collect()
 }
 
-fn product_of(choices: &Choices, form: &Form, field: usize) -> ProductType {
-    ProductType::ALL[choices.index(form, field).min(1)]
+fn product_of(form: &Form, field: usize) -> ProductType {
+    ProductType::ALL[form.chosen(field).min(1)]
 }
 
 /// What a form is for.
@@ -221,11 +161,10 @@ pub enum FormKind {
     Loa(RequestId),
 }
 
-/// An open form with its pick lists; step 2 of the port-in form keeps step 1 to go back to.
+/// An open form; step 2 of the port-in form keeps step 1 to go back to.
 pub struct FormDialog {
     pub form: Form,
     pub kind: FormKind,
-    pub choices: Choices,
     pub back: Option<Box<FormDialog>>,
     /// Step 2 as it was left when Esc went back to step 1, so its fields survive.
     pub forward: Option<Box<FormDialog>>,
@@ -247,11 +186,10 @@ pub enum FormStep {
 }
 
 impl FormDialog {
-    fn new(form: Form, kind: FormKind, choices: Choices) -> FormDialog {
+    fn new(form: Form, kind: FormKind) -> FormDialog {
         FormDialog {
             form,
             kind,
-            choices,
             back: None,
             forward: None,
         }
@@ -264,11 +202,30 @@ impl FormDialog {
     }
 
     pub fn paste(&mut self, text: &str) {
-        self.choices.paste(&mut self.form, text);
+        self.form.paste(text);
+    }
+
+    /// Whether secret fields may be shown in full (`Role::may_reveal`).
+    pub fn may_reveal(mut self, may: bool) -> FormDialog {
+        self.form.may_reveal = may;
+        self
+    }
+
+    /// The email the form is sent with, if it has one.
+    pub fn email(&self) -> Option<&str> {
+        let first = self.back.as_deref().unwrap_or(self);
+        let i = first.form.fields.iter().position(|f| f.label == "Email")?;
+        Some(first.form.value(i).trim())
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, now: Timestamp) -> FormStep {
-        if self.choices.handle(&mut self.form, key) {
+        // Step 2 kept aside holds input too: Esc on step 1 asks before dropping both.
+        if key.code == KeyCode::Esc
+            && self.back.is_none()
+            && !self.form.is_dirty()
+            && self.forward.as_ref().is_some_and(|f| f.is_dirty())
+        {
+            self.form.ask_discard();
             return FormStep::Open;
         }
         match self.form.handle_key(key) {
@@ -295,15 +252,15 @@ impl FormDialog {
                 };
             }
             FormKind::Plain => Ok(Action::SubmitRequest(NewRequest::Other {
-                category: Category::ALL[self.choices.index(&self.form, 0).min(3)],
+                category: Category::ALL[self.form.chosen(0).min(3)],
                 subject: v(1),
                 issue: v(2),
                 email: v(3),
             })),
             FormKind::PortInNumbers { connectors } => {
                 // The domain's refusal, at the step where it can be fixed, not after step 2.
-                if product_of(&self.choices, &self.form, PI_PRODUCT) == ProductType::VoiceConnector
-                    && self.choices.index(&self.form, PI_CONNECTOR) == 0
+                if product_of(&self.form, PI_PRODUCT) == ProductType::VoiceConnector
+                    && self.form.chosen(PI_CONNECTOR) == 0
                 {
                     let refusal = if connectors.is_empty() {
                         RuleError::PortInNeedsVoiceConnector
@@ -323,11 +280,10 @@ impl FormDialog {
                         kept.form.error = None;
                         *kept
                     }
-                    None => {
-                        FormDialog::new(records_form(), FormKind::PortInRecords, Choices::default())
-                    }
+                    None => FormDialog::new(records_form(), FormKind::PortInRecords),
                 };
-                let first = std::mem::replace(self, second);
+                let may_reveal = self.form.may_reveal;
+                let first = std::mem::replace(self, second.may_reveal(may_reveal));
                 self.back = Some(Box::new(first));
                 return FormStep::Next;
             }
@@ -336,7 +292,7 @@ impl FormDialog {
                 Action::SubmitRequest(NewRequest::PortOut {
                     form: PortOut {
                         numbers,
-                        product_type: product_of(&self.choices, &self.form, 1),
+                        product_type: product_of(&self.form, 1),
                     },
                     email: v(2),
                 })
@@ -389,8 +345,8 @@ impl FormDialog {
         let b = |i: usize| self.form.value(i).trim().to_string();
         let opt = |s: String| (!s.is_empty()).then_some(s);
         let secret = |s: String| opt(s).map(Secret::new);
-        let product_type = product_of(&first.choices, &first.form, PI_PRODUCT);
-        let connector = first.choices.index(&first.form, PI_CONNECTOR);
+        let product_type = product_of(&first.form, PI_PRODUCT);
+        let connector = first.form.chosen(PI_CONNECTOR);
         let form = PortIn {
             numbers: parse_numbers(&a(PI_NUMBERS))?,
             product_type,
@@ -439,15 +395,20 @@ fn port_subject(subject: &str) -> Option<bool> {
     }
 }
 
-/// Puts `email` in a port form's email field, as typed in the plain form.
-pub fn with_email(mut dialog: FormDialog, email: &str) -> FormDialog {
-    if let Some(i) = dialog.form.fields.iter().position(|f| f.label == "Email") {
-        dialog.form.fields[i].input = Input::new(email.to_string());
+/// Puts `email` in a form's email field: as typed (carried from the plain form to a port
+/// form), or prefilled (the one used last), which is not unsaved input.
+pub fn with_email(mut dialog: FormDialog, email: &str, typed: bool) -> FormDialog {
+    if let Some(f) = dialog.form.fields.iter_mut().find(|f| f.label == "Email") {
+        if typed {
+            f.set(email);
+        } else {
+            f.prefill(email);
+        }
     }
     dialog
 }
 
-const CHOOSE: &str = "Space or Left/Right to choose";
+const CHOOSE: &str = "Left/Right (or Space) to choose";
 /// A format, not an example: an example number would be refused as fictional when typed.
 const NUMBERS_FORMAT: &str = "+1 and 10 digits each; commas or one per line";
 const BTN: &str = "billing number (BTN)";
@@ -456,26 +417,29 @@ pub fn plain_form() -> FormDialog {
     let categories: Vec<String> = Category::ALL.iter().map(|c| c.label().into()).collect();
     let form = Form::new("Submit request", "submit request")
         .intro("Support answers in the request's thread.")
-        .field(Field::new("Category", &categories[0], CHOOSE, any()))
+        .field(Field::choice("Category", categories, "", CHOOSE))
         .field(Field::new(
             "Subject",
             "",
             "what the request is about",
             required("subject"),
         ))
-        .field(Field::new(
-            "Issue",
-            "",
-            "describe the issue",
-            lines_up_to("issue", ISSUE_MAX),
-        ))
+        .field(
+            Field::new(
+                "Issue",
+                "",
+                "describe the issue; Enter adds a line",
+                lines_up_to("issue", ISSUE_MAX),
+            )
+            .multiline(),
+        )
         .field(Field::new(
             "Email",
             "",
             "your administrator account's email",
             email_check(),
         ));
-    FormDialog::new(form, FormKind::Plain, Choices::default().add(0, categories))
+    FormDialog::new(form, FormKind::Plain)
 }
 
 // Field positions in step 1 of the port-in form.
@@ -503,17 +467,12 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
                 .list()
                 .hint_until_valid(),
         )
-        .field(Field::new(
-            "Product type",
-            ProductType::BusinessCalling.label(),
-            CHOOSE,
-            any(),
-        ))
-        .field(Field::new(
+        .field(Field::choice("Product type", product_options(), "", CHOOSE))
+        .field(Field::choice(
             "Voice connector",
-            &vc[0],
-            "for Voice Connector numbers; Space to choose",
-            any(),
+            vc,
+            "",
+            "for Voice Connector numbers; Left/Right to choose",
         ))
         .field(Field::new(
             "Requested date",
@@ -528,13 +487,7 @@ pub fn port_in_form(connectors: &[VoiceConnector], policy: &Policy, now: Timesta
             email_check(),
         ));
     let ids = connectors.iter().map(|c| c.id.clone()).collect();
-    FormDialog::new(
-        form,
-        FormKind::PortInNumbers { connectors: ids },
-        Choices::default()
-            .add(PI_PRODUCT, product_options())
-            .add(PI_CONNECTOR, vc),
-    )
+    FormDialog::new(form, FormKind::PortInNumbers { connectors: ids })
 }
 
 /// How long a port takes, from the policy: "14-28 days", or durations when not whole days.
@@ -587,6 +540,7 @@ fn zone_name() -> &'static str {
 
 fn records_form() -> Form {
     Form::new("Port numbers in (2 of 2)", "submit request")
+        .back_on_esc()
         .intro("As on your current carrier's contract. Esc: back to step 1.")
         .field(Field::new(
             "Billing number (BTN)",
@@ -638,19 +592,25 @@ fn records_form() -> Form {
         ))
 }
 
-pub fn port_out_form() -> FormDialog {
+/// The port-out form, with `numbers` filled in (from the Inventory's marks) or empty.
+pub fn port_out_form(numbers: &[E164], product_type: ProductType) -> FormDialog {
+    let listed = numbers
+        .iter()
+        .map(|n| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut numbers_field = Field::new("Numbers to port out", "", NUMBERS_FORMAT, numbers_check())
+        .list()
+        .hint_until_valid();
+    numbers_field.prefill(&listed);
     let form = Form::new("Port numbers out", "submit request")
         .intro("Support answers with an account ID and PIN for your new carrier.")
-        .field(
-            Field::new("Numbers to port out", "", NUMBERS_FORMAT, numbers_check())
-                .list()
-                .hint_until_valid(),
-        )
-        .field(Field::new(
+        .field(numbers_field)
+        .field(Field::choice(
             "Product type",
-            ProductType::BusinessCalling.label(),
+            product_options(),
+            product_type.label(),
             CHOOSE,
-            any(),
         ))
         .field(Field::new(
             "Email",
@@ -658,21 +618,20 @@ pub fn port_out_form() -> FormDialog {
             "your administrator account's email",
             email_check(),
         ));
-    FormDialog::new(
-        form,
-        FormKind::PortOut,
-        Choices::default().add(1, product_options()),
-    )
+    FormDialog::new(form, FormKind::PortOut)
 }
 
 pub fn reply_form(id: &RequestId) -> FormDialog {
-    let form = Form::new(format!("Reply to {id}"), "send").field(Field::new(
-        "Reply",
-        "",
-        "your message to support",
-        lines_up_to("reply", ISSUE_MAX),
-    ));
-    FormDialog::new(form, FormKind::Reply(id.clone()), Choices::default())
+    let form = Form::new(format!("Reply to {id}"), "send").field(
+        Field::new(
+            "Reply",
+            "",
+            "your message to support; Enter adds a line",
+            lines_up_to("reply", ISSUE_MAX),
+        )
+        .multiline(),
+    );
+    FormDialog::new(form, FormKind::Reply(id.clone()))
 }
 
 /// The LOA, prefilled from the port-in form: it must match the carrier's records.
@@ -732,7 +691,7 @@ pub fn loa_form(r: &SupportRequest, p: &PortIn, document: LoaDocument) -> FormDi
             r.id
         )),
     };
-    FormDialog::new(form, FormKind::Loa(r.id.clone()), Choices::default())
+    FormDialog::new(form, FormKind::Loa(r.id.clone()))
 }
 
 #[cfg(test)]
