@@ -212,6 +212,28 @@ pub struct TuiConfig {
     pub theme: Option<PathBuf>,
     /// Key bindings by action name, e.g. `delete = ["d", "Delete"]`.
     pub keys: BTreeMap<String, KeyList>,
+    /// Saved views (`[[tui.views]]`): a filter, a sort and columns for a screen, by name.
+    pub views: Vec<ViewConfig>,
+    /// The columns each list screen shows, in order: `inventory = ["number", "status"]`.
+    pub columns: BTreeMap<String, Vec<String>>,
+}
+
+/// One saved view, reached with `:view NAME` (or `:NAME`) in the console.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewConfig {
+    pub name: String,
+    /// The list screen: `inventory`, `orders`, `pending`, `deletion-queue`, ...
+    pub screen: String,
+    /// A `/` filter, as typed: `status:unassigned state:WA`.
+    #[serde(default)]
+    pub filter: String,
+    /// A column, then `desc` for the other way round: `number`, `status desc`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// The columns shown while the view is on, in order (default: `[tui.columns]`).
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -365,6 +387,9 @@ fn expectation(section: &str, key: &str, expected: Option<&str>) -> String {
         ("carrier", "failure_rate") => Some("a number from 0.0 to 1.0, such as 0.05"),
         ("carrier", "seed") => Some("a whole number of at least 0"),
         ("ssh", "listen") => Some("an address and port in quotes, e.g. \"127.0.0.1:2222\""),
+        ("tui.columns", _) | ("tui.views", "columns") => {
+            Some("a list of column names in quotes, e.g. [\"number\", \"status\"]")
+        }
         ("tui.keys", _) => {
             Some("a key in quotes, e.g. \"d\", or a list of keys, e.g. [\"d\", \"Delete\"]")
         }

@@ -156,10 +156,18 @@ the same confirmation:\n\n\
 | `:calling-name +12065550123 \"Acme Sales\"`, `:default-name Acme` | set a calling name |\n\
 | `:restore ...` (Deletion queue), `:dismiss ...` (Pending) | for the numbers given |\n\
 | `:goto order-12`, `:goto +12065550123`, `:goto req-3` | the screen that lists it, with the cursor on it (a filter that hides it is cleared) |\n\
-| `:filter status:unassigned` | the `/` filter, as typed |\n\n\
+| `:filter status:unassigned` | the `/` filter, as typed |\n\
+| `:sort status desc` | sort by a column, by name (`desc`: the other way round) |\n\
+| `:view unassigned-wa`, `:unassigned-wa` | a saved view: its screen with its filter, sort and columns |\n\n\
+Saved views and the columns of each screen are set in the configuration; a name that\n\
+is not a screen or a column is refused at start with the list of the valid ones:\n\n\
+```toml\n[tui.columns]\ninventory = [\"number\", \"status\", \"assigned-to\", \"calling-name\"]\n\n\
+[[tui.views]]\nname = \"unassigned-wa\"\nscreen = \"inventory\"\nfilter = \"status:unassigned state:WA\"\n\
+sort = \"number\"\ncolumns = [\"number\", \"product-type\", \"status\"]\n```\n\n\
 Tab cycles the completions of the word being typed, Shift-Tab goes back: command names,\n\
 then the values of the argument (the numbers or ids listed on the screen, where a number\n\
-goes and the names of that kind, order and request ids, filter fields and values). A name\n\
+goes and the names of that kind, order and request ids, filter fields and values, view
+names, columns). A name\n\
 that is not a command, or words a command cannot read, are said on the status line in\n\
 plain words, and nothing changes.\n";
 

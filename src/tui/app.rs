@@ -6,12 +6,13 @@ use super::command::{self, ArgKind, Cycle, Typed};
 use super::keys::{self, Cmd, KeyMap, KeyMapError, Scope};
 use super::screens::{self, Cx, DrawCx, Effect, Screen, ScreenId};
 use super::theme::{Theme, ThemeError};
+use super::views::{ViewError, Views};
 use super::widgets::help::{draw_help, draw_overlay_text, help_lines};
 use super::widgets::hints::{draw_hints, hints as hint_list};
 use super::widgets::line::LineInput;
 use super::widgets::status::{draw_status, status_height, Status, Tone};
 use super::widgets::{block, centered};
-use crate::config::{KeyList, TuiConfig};
+use crate::config::{KeyList, TuiConfig, ViewConfig};
 use crate::domain::{format_duration, Actor, CallingNameStatus, StatusCode, Timestamp};
 use crate::engine::{Engine, Event};
 use crate::filter::complete as complete_filter;
@@ -39,6 +40,10 @@ pub struct UiOptions {
     pub no_color: bool,
     /// Where `export` writes its CSV file (default: the current directory).
     pub export_dir: PathBuf,
+    /// `[[tui.views]]`: saved views (a filter, a sort, columns), by name.
+    pub views: Vec<ViewConfig>,
+    /// `[tui.columns]`: the columns of each list screen, in order.
+    pub columns: BTreeMap<String, Vec<String>>,
     /// Set for an SSH session: `export` shows its CSV as text to copy and writes no file
     /// (on the server); this is the command that saves it on the client's machine.
     pub export_on_screen: Option<String>,
@@ -54,6 +59,8 @@ impl UiOptions {
             no_color: Theme::no_color_from_env(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             export_on_screen: None,
+            views: tui.views.clone(),
+            columns: tui.columns.clone(),
         }
     }
 }
@@ -64,6 +71,8 @@ pub enum UiError {
     Keys(#[from] KeyMapError),
     #[error(transparent)]
     Theme(#[from] ThemeError),
+    #[error(transparent)]
+    Views(#[from] ViewError),
 }
 
 /// Everything that can happen to the app.
@@ -108,6 +117,7 @@ pub struct App {
     actor: Actor,
     keys: KeyMap,
     theme: Theme,
+    views: Views,
     export_dir: PathBuf,
     export_on_screen: Option<String>,
     now: Timestamp,
@@ -147,6 +157,7 @@ impl App {
         now: Timestamp,
     ) -> Result<App, UiError> {
         let keys = KeyMap::new(&ui.keys)?;
+        let views = Views::new(&ui.views, &ui.columns)?;
         let mut theme = Theme::new(ui.no_color, ui.ascii);
         if let Some(path) = &ui.theme {
             theme = theme.load_file(path, ui.no_color)?;
@@ -172,6 +183,7 @@ impl App {
             actor,
             keys,
             theme,
+            views,
             export_dir: ui.export_dir,
             export_on_screen: ui.export_on_screen,
             now,
@@ -501,7 +513,14 @@ impl App {
     fn completions(&self, scope: Scope, text: &str) -> (String, Vec<String>) {
         let (head, word) = command::last_word(text);
         let Some(typed) = Typed::read(head) else {
-            return (head.to_string(), names(keys::complete(scope, word)));
+            // Command names, then the saved views' (`:NAME` shows one).
+            let mut v = names(keys::complete(scope, word));
+            for view in self.views.names() {
+                if view.starts_with(word) && !v.contains(&view) {
+                    v.push(view);
+                }
+            }
+            return (head.to_string(), v);
         };
         let screen = &self.screens[index(self.current)];
         let typed_word = command::unquoted(word);
@@ -544,7 +563,9 @@ impl App {
                     .collect()
             }
             ArgKind::Listed => screen.arg_values(),
-            ArgKind::View | ArgKind::Column | ArgKind::Free => Vec::new(),
+            ArgKind::View => self.views.names(),
+            ArgKind::Column => super::views::sort_names(screen.scope()),
+            ArgKind::Free => Vec::new(),
         };
         values.retain(|v| starts(v));
         let mut seen = HashSet::new();
@@ -564,6 +585,10 @@ impl App {
         match keys::command_named(scope, name) {
             Some(info) if typed.rest.is_empty() => self.run_cmd(info.cmd),
             Some(info) => self.run_with_args(info.cmd, typed),
+            // `:NAME` for a saved view whose name is not a command's.
+            None if typed.rest.is_empty() && self.views.named(name).is_some() => {
+                self.show_view(name)
+            }
             None => {
                 let shown = crate::text::one_line(typed.name)
                     .chars()
@@ -600,6 +625,37 @@ impl App {
                 return Vec::new();
             }
         };
+        if cmd == Cmd::View {
+            return match args.as_slice() {
+                [name] if self.views.named(name).is_some() => self.show_view(name),
+                _ => {
+                    self.status = Status::error(format!(
+                        "there is no view “{}”; {}",
+                        crate::text::one_line(typed.rest),
+                        self.views_words()
+                    ));
+                    Vec::new()
+                }
+            };
+        }
+        if cmd == Cmd::Sort {
+            let scope = self.screens[index(self.current)].scope();
+            match super::views::read_sort(":sort", scope, typed.rest) {
+                Ok(sort) => {
+                    let id = self.current;
+                    self.with_screen(id, |s, cx| s.set_sort(sort, cx));
+                    let name = screens::sort_columns(scope)[sort.column];
+                    let way = if sort.descending {
+                        "descending"
+                    } else {
+                        "ascending"
+                    };
+                    self.status = Status::info(format!("Sorted by {name}, {way}."));
+                }
+                Err(e) => self.status = Status::error(e.to_string()),
+            }
+            return Vec::new();
+        }
         if cmd == Cmd::Goto {
             // A number may be typed as it is shown: `(206) 555-0123`.
             return match args.as_slice() {
@@ -617,6 +673,35 @@ impl App {
             ));
         }
         effects
+    }
+
+    /// A saved view: its screen, with its filter, sort and columns.
+    fn show_view(&mut self, name: &str) -> Vec<Effect> {
+        let Some(view) = self.views.named(name).cloned() else {
+            return Vec::new();
+        };
+        self.go(view.screen);
+        self.set_filter(view.filter.clone());
+        if let Some(sort) = view.sort {
+            self.with_screen(view.screen, |s, cx| s.set_sort(sort, cx));
+        }
+        self.views.show(&view);
+        self.status = Status::info(format!(
+            "View {}: {}.",
+            crate::text::one_line(&view.name),
+            view.screen.title()
+        ));
+        vec![Effect::Go(view.screen)]
+    }
+
+    /// The saved views' names, for messages.
+    fn views_words(&self) -> String {
+        let names = self.views.names();
+        if names.is_empty() {
+            "no views are saved: add [[tui.views]] to the configuration".into()
+        } else {
+            format!("the views are {}", names.join(", "))
+        }
     }
 
     /// `:goto`: the screen that lists `wanted` (this one first, then the tabs in order)
@@ -705,6 +790,22 @@ impl App {
                 if !self.screens[index(id)].filter().is_empty() {
                     self.set_filter(String::new());
                 }
+            }
+            Cmd::View => {
+                let words = self.views_words();
+                self.status = Status::info(format!("Say which view: :view NAME; {words}."));
+            }
+            Cmd::Sort => {
+                let scope = self.screens[index(id)].scope();
+                let names = super::views::sort_names(scope);
+                self.status = Status::info(if names.is_empty() {
+                    format!("The {} screen has no columns to sort by.", id.title())
+                } else {
+                    format!(
+                        "Say which column: :sort {} (desc after it for the other way round).",
+                        names.join("|")
+                    )
+                });
             }
             Cmd::Goto => {
                 self.status = Status::info(
@@ -967,6 +1068,7 @@ impl App {
             engine: &engine,
             keys: &self.keys,
             role: self.actor.role,
+            columns: self.views.columns(self.current),
         };
         self.screens[index(self.current)].draw(f, body, &dcx);
         if hints_height > 0 {

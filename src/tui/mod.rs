@@ -28,6 +28,7 @@ pub mod screens;
 mod scrub;
 pub mod terminal;
 pub mod theme;
+pub mod views;
 pub mod widgets;
 
 pub use app::{App, Msg, UiError, UiOptions, MIN_HEIGHT, MIN_WIDTH};

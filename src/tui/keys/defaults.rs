@@ -76,6 +76,8 @@ pub enum Cmd {
     GoAudit,
     GoJobs,
     Goto,
+    View,
+    Sort,
     // Navigation
     Up,
     Down,
@@ -212,6 +214,20 @@ pub const COMMANDS: &[CmdInfo] = &[
         Global,
         [],
         "Go to a number, order or request: :goto order-12"
+    ),
+    cmd!(
+        View,
+        "view",
+        Global,
+        [],
+        "A saved view of the configuration: :view NAME"
+    ),
+    cmd!(
+        Sort,
+        "sort",
+        Global,
+        [],
+        "Sort by a column: :sort status, :sort status desc"
     ),
     cmd!(
         Provision,

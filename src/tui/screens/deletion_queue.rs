@@ -11,7 +11,9 @@ use crate::filter::FieldSpec;
 use crate::local_time::{self, Shown};
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crate::tui::widgets::table::{
+    body_height, draw_table, pick_columns, sort_letters, Record, Rows,
+};
 use crate::tui::widgets::table::{Cell, Row};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
@@ -208,6 +210,10 @@ impl Screen for DeletionQueue {
         self.rows.goto(wanted)
     }
 
+    fn set_sort(&mut self, sort: crate::tui::widgets::table::Sort, _cx: &mut Cx) {
+        self.rows.set_sort(sort);
+    }
+
     fn arg_values(&self) -> Vec<String> {
         self.rows.names()
     }
@@ -321,6 +327,7 @@ impl Screen for DeletionQueue {
         } else {
             "No numbers match the filter. Esc clears it."
         };
+        let (header, widths, rows) = pick_columns(cx.columns, header, &widths, rows);
         draw_table(
             f,
             area,

@@ -23,8 +23,8 @@ use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{
-    body_height, draw_table, list_title, sort_column, sort_letters, sort_words, sorted_header, Nav,
-    Sort,
+    body_height, draw_table, list_title, pick_columns, sort_column, sort_letters, sort_words,
+    sorted_header, Nav, Sort,
 };
 use crate::tui::widgets::table::{Cell, Row};
 use crate::tui::widgets::text_view::TextView;
@@ -218,9 +218,14 @@ impl Inventory {
     /// Shift and a column's letter: sorts by it (again: the other way round); the cursor
     /// stays on its number.
     fn sort_by(&mut self, column: usize, cx: &mut Cx) {
+        self.sort_as(Sort::toggled(self.sort, column), cx);
+    }
+
+    /// Sorts as `sort` says; the cursor stays on its number.
+    fn sort_as(&mut self, sort: Sort, cx: &mut Cx) {
         let anchor = self.at_cursor();
         let rows_above = self.nav.cursor.saturating_sub(self.nav.offset);
-        self.sort = Some(Sort::toggled(self.sort, column));
+        self.sort = Some(sort);
         self.rebuild_sorted(cx.engine);
         self.window.clear();
         self.nav.top();
@@ -1320,6 +1325,7 @@ impl Inventory {
         } else {
             "No numbers match the filter. Esc clears it."
         };
+        let (header, widths, rows) = pick_columns(cx.columns, header, &widths, rows);
         draw_table(f, area, t, title, header, &widths, rows, &self.nav, empty);
     }
 
@@ -1620,6 +1626,10 @@ impl Screen for Inventory {
         }
         self.run_with_args(cmd, args, cx);
         true
+    }
+
+    fn set_sort(&mut self, sort: Sort, cx: &mut Cx) {
+        self.sort_as(sort, cx);
     }
 
     fn goto(&mut self, wanted: &str, cx: &mut Cx) -> bool {

@@ -12,7 +12,9 @@ use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crate::tui::widgets::table::{
+    body_height, draw_table, pick_columns, sort_letters, Record, Rows,
+};
 use crate::tui::widgets::table::{Cell, Row};
 use crate::tui::widgets::DialogEvent;
 use crossterm::event::KeyEvent;
@@ -131,6 +133,10 @@ impl Screen for Jobs {
         self.rows.goto(wanted)
     }
 
+    fn set_sort(&mut self, sort: crate::tui::widgets::table::Sort, _cx: &mut Cx) {
+        self.rows.set_sort(sort);
+    }
+
     fn arg_values(&self) -> Vec<String> {
         self.rows.names()
     }
@@ -239,6 +245,7 @@ impl Screen for Jobs {
         } else {
             "No jobs match the filter. Esc clears it."
         };
+        let (header, widths, rows) = pick_columns(cx.columns, header, &widths, rows);
         draw_table(
             f,
             area,

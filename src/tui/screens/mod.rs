@@ -101,6 +101,19 @@ pub fn sort_columns(scope: Scope) -> &'static [&'static str] {
     }
 }
 
+/// Every column a list screen can show, by title: its sortable ones, then the others.
+/// `[tui.columns]` and saved views choose among them (by `table::column_name`).
+pub fn column_titles(scope: Scope) -> Vec<&'static str> {
+    let others: &[&'static str] = match scope {
+        Scope::Inventory => &["E.164", "Calls", "SMS"],
+        Scope::Pending => &["Expected / reason"],
+        Scope::DeletionQueue => &["E.164", "Deleted for good at"],
+        Scope::Jobs => &["Detail"],
+        _ => &[],
+    };
+    sort_columns(scope).iter().chain(others).copied().collect()
+}
+
 /// The fields a screen's `/` filter matches exactly (`status:assigned`); docs/keys.md
 /// lists them.
 pub fn filter_fields(scope: Scope) -> &'static [crate::filter::FieldSpec] {
@@ -260,6 +273,9 @@ pub struct DrawCx<'a> {
     pub keys: &'a KeyMap,
     /// Who is looking: screens hide what this role cannot do.
     pub role: crate::domain::Role,
+    /// The columns chosen for this screen (`[tui.columns]`, a saved view), for
+    /// `table::pick_columns`; None: all of the screen's.
+    pub columns: Option<&'a [String]>,
 }
 
 /// One screen of the console.
@@ -283,6 +299,9 @@ pub trait Screen {
     fn on_cmd_args(&mut self, _cmd: Cmd, _args: &[String], _cx: &mut Cx) -> bool {
         false
     }
+
+    /// `:sort`, a saved view: sorts by one of `sort_columns(scope)`, that way round.
+    fn set_sort(&mut self, _sort: crate::tui::widgets::table::Sort, _cx: &mut Cx) {}
 
     /// `:goto`: puts the cursor on the record `wanted` names (a number, `order-12`);
     /// false when it is not on this screen.

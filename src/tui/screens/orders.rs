@@ -9,7 +9,9 @@ use crate::local_time::{self, Shown};
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Nav, Record, Rows};
+use crate::tui::widgets::table::{
+    body_height, draw_table, pick_columns, sort_letters, Nav, Record, Rows,
+};
 use crate::tui::widgets::table::{Cell, Row};
 use crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Rect};
@@ -124,6 +126,10 @@ impl Screen for Orders {
 
     fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
         self.rows.goto(wanted)
+    }
+
+    fn set_sort(&mut self, sort: crate::tui::widgets::table::Sort, _cx: &mut Cx) {
+        self.rows.set_sort(sort);
     }
 
     fn arg_values(&self) -> Vec<String> {
@@ -359,6 +365,7 @@ impl Screen for Orders {
         } else {
             "No orders match the filter. Esc clears it."
         };
+        let (header, widths, rows) = pick_columns(cx.columns, header, &widths, rows);
         draw_table(
             f,
             area,

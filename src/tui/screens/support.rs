@@ -12,7 +12,9 @@ use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
 use crate::tui::widgets::status::Status;
-use crate::tui::widgets::table::{body_height, draw_table, sort_letters, Record, Rows};
+use crate::tui::widgets::table::{
+    body_height, draw_table, pick_columns, sort_letters, Record, Rows,
+};
 use crate::tui::widgets::table::{Cell, Row};
 use crate::tui::widgets::{block, DialogEvent};
 use crossterm::event::KeyEvent;
@@ -422,6 +424,7 @@ impl Support {
         } else {
             "No requests match the filter. Esc clears it."
         };
+        let (header, widths, rows) = pick_columns(cx.columns, header, &widths, rows);
         draw_table(
             f,
             area,
@@ -451,6 +454,10 @@ impl Screen for Support {
 
     fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
         self.rows.goto(wanted)
+    }
+
+    fn set_sort(&mut self, sort: crate::tui::widgets::table::Sort, _cx: &mut Cx) {
+        self.rows.set_sort(sort);
     }
 
     fn arg_values(&self) -> Vec<String> {

@@ -182,6 +182,71 @@ impl<'a> Row<'a> {
     }
 }
 
+/// A column's name as the configuration and `:sort` write it: its title in lower case,
+/// words joined by `-`, without dots and sort arrows (`Product type` → `product-type`,
+/// `E.164` → `e164`).
+pub fn column_name(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '_' | '/'))
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join("-")
+}
+
+/// The columns `chosen` names (`[tui.columns]`, a saved view), in that order, out of a
+/// screen's `header`, `widths` and `rows`; the untitled mark column stays first. A
+/// title shortened for a narrow terminal (`Product` for `product-type`) or carrying the
+/// sort arrow still matches. Every list screen passes its table through here, so the
+/// choice and the widths (the screen's constraints, which follow the terminal) are one
+/// rule.
+pub fn pick_columns<'a>(
+    chosen: Option<&[String]>,
+    header: Vec<impl Into<String>>,
+    widths: &[Constraint],
+    rows: Vec<Row<'a>>,
+) -> (Vec<String>, Vec<Constraint>, Vec<Row<'a>>) {
+    let header: Vec<String> = header.into_iter().map(Into::into).collect();
+    let Some(chosen) = chosen else {
+        return (header, widths.to_vec(), rows);
+    };
+    let squash = |s: &str| column_name(s).replace('-', "");
+    let matches = |title: &str, name: &str| {
+        let (t, n) = (squash(title), squash(name));
+        !t.is_empty()
+            && (n == t || n.starts_with(&t) || (t.starts_with(&n) && t.len() == n.len() + 1))
+    };
+    let mut keep: Vec<usize> = header
+        .iter()
+        .position(|t| t.trim().is_empty())
+        .into_iter()
+        .collect();
+    for name in chosen {
+        if let Some(i) = header.iter().position(|t| matches(t, name)) {
+            if !keep.contains(&i) {
+                keep.push(i);
+            }
+        }
+    }
+    let pick = |n: usize| keep.iter().copied().filter(move |i| *i < n);
+    let header2 = pick(header.len()).map(|i| header[i].clone()).collect();
+    let widths2 = pick(widths.len()).map(|i| widths[i]).collect();
+    let rows2 = rows
+        .into_iter()
+        .map(|mut row| {
+            let mut cells: Vec<Option<Cell<'a>>> = row.cells.drain(..).map(Some).collect();
+            row.cells = pick(cells.len()).filter_map(|i| cells[i].take()).collect();
+            row
+        })
+        .collect();
+    (header2, widths2, rows2)
+}
+
 /// `line` cut to `width` columns by `ellipsize`, each kept span keeping its style (the
 /// kept text is always a prefix of the line's).
 fn cut_line(line: Line<'_>, width: usize, ascii: bool) -> Line<'_> {
@@ -549,7 +614,12 @@ impl<T: Record> Rows<T> {
     /// Sorts by `column`, or turns the order round when already sorted by it. The cursor
     /// stays on its record.
     pub fn sort_by(&mut self, column: usize) {
-        self.sort = Some(Sort::toggled(self.sort, column));
+        self.set_sort(Sort::toggled(self.sort, column));
+    }
+
+    /// Sorts as `sort` says (`:sort`, a saved view). The cursor stays on its record.
+    pub fn set_sort(&mut self, sort: Sort) {
+        self.sort = Some(sort);
         let anchor = self.anchor();
         self.reshow();
         if let Some(a) = anchor {
