@@ -933,6 +933,12 @@ impl App {
                     self.go(id);
                     self.set_filter(filter);
                 }
+                Effect::PortOut(numbers, product_type) => {
+                    self.go(ScreenId::Support);
+                    self.with_screen(ScreenId::Support, |s, cx| {
+                        s.open_port_out(&numbers, product_type, cx)
+                    });
+                }
                 Effect::Back => {
                     let to = self.previous;
                     self.go(if to == ScreenId::Provision {

@@ -101,6 +101,7 @@ pub enum Cmd {
     UniqueCallingName,
     Delete,
     Export,
+    PortOutNumbers,
     // Pending
     DismissFailed,
     // Provision wizard
@@ -345,6 +346,13 @@ pub const COMMANDS: &[CmdInfo] = &[
         Inventory,
         ["e"],
         "Export the inventory as CSV"
+    ),
+    cmd!(
+        PortOutNumbers,
+        "port-out-marked",
+        Inventory,
+        ["o"],
+        "Port out marked numbers (or this one)"
     ),
     cmd!(
         DismissFailed,

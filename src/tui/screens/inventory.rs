@@ -10,7 +10,7 @@
 //! rows on screen need, and finishes counting in the background (`idle`).
 
 use super::names::Names;
-use super::{any_countdown_changed, Cx, DrawCx, Screen, ScreenId};
+use super::{any_countdown_changed, Cx, DrawCx, Effect, Screen, ScreenId};
 use crate::domain::*;
 use crate::engine::Engine;
 use crate::filter::numbers::{status_words, NumberSubject, NUMBER_FIELDS};
@@ -1024,6 +1024,33 @@ impl Inventory {
         false
     }
 
+    /// The port-out form for the marked numbers (or the one under the cursor), refused
+    /// first, in the rules' words, when they could not be ported out: asked of the rules
+    /// as the request the form would submit (with a stand-in email, typed in the form).
+    fn start_port_out(&mut self, cx: &mut Cx) {
+        let Some(numbers) = self.need_targets(cx) else {
+            return;
+        };
+        let Some(first) = self.record(cx, &numbers[0]) else {
+            return;
+        };
+        let probe = Action::SubmitRequest(NewRequest::PortOut {
+            form: PortOut {
+                numbers: numbers.clone(),
+                product_type: first.product_type,
+            },
+            email: "probe@example.com".into(),
+        });
+        if cx.refuses(&probe) {
+            return;
+        }
+        cx.say(Status::info(format!(
+            "Port out {}: check the form and give your email.",
+            self.count(&numbers)
+        )));
+        cx.emit(Effect::PortOut(numbers, first.product_type));
+    }
+
     fn start_default_name(&mut self, cx: &mut Cx) {
         // Refused at once while an update is on its way or in its cooldown: asked of the
         // rules with a name that differs from the current one.
@@ -1589,6 +1616,7 @@ impl Screen for Inventory {
             Cmd::UniqueCallingName => self.start_unique_name(cx),
             Cmd::Delete => self.start_delete(cx),
             Cmd::Export => self.export(cx),
+            Cmd::PortOutNumbers => self.start_port_out(cx),
             _ => return false,
         }
         true
@@ -1615,6 +1643,7 @@ impl Screen for Inventory {
             Cmd::Delete => !assigned,
             Cmd::Reassign => assigned && p.product_type == ProductType::VoiceConnector,
             Cmd::Unassign => assigned,
+            Cmd::PortOutNumbers => !p.ported_out,
             Cmd::Details | Cmd::Mark => self.details.is_none(),
             _ => true,
         }

@@ -17,7 +17,7 @@ pub mod support_forms;
 use super::keys::{Cmd, KeyMap, Scope};
 use super::theme::Theme;
 use super::widgets::status::Status;
-use crate::domain::{format_duration, Action, Actor, Outcome, Timestamp};
+use crate::domain::{format_duration, Action, Actor, Outcome, ProductType, Timestamp, E164};
 use crate::engine::{Engine, EngineError};
 use crate::local_time::Shown;
 use crossterm::event::KeyEvent;
@@ -136,6 +136,9 @@ pub enum Effect {
     Show(ScreenId, String),
     /// The wizard closes: back to where it was opened from.
     Back,
+    /// The Support screen's port-out form, with these numbers filled in (the Inventory's
+    /// marks, already checked by the rules).
+    PortOut(Vec<E164>, ProductType),
     Quit,
 }
 
@@ -327,6 +330,10 @@ pub trait Screen {
     fn copy_text(&self) -> Option<String> {
         None
     }
+
+    /// Opens the port-out form with `numbers` filled in (`Effect::PortOut`): the Support
+    /// screen's.
+    fn open_port_out(&mut self, _numbers: &[E164], _product_type: ProductType, _cx: &mut Cx) {}
 
     /// Whether a command applies to the row under the cursor, for the hints line (an
     /// assigned number cannot be deleted, so `d delete` is not offered on it).

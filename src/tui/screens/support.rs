@@ -116,6 +116,10 @@ impl Support {
     pub fn port_out(&mut self, numbers: &[E164], product_type: ProductType, cx: &Cx) {
         self.open = None;
         self.open_form(forms::port_out_form(numbers, product_type), cx);
+        // With the numbers given, the cursor waits where typing is still needed (the email).
+        if let Some(f) = self.form.as_mut().filter(|_| !numbers.is_empty()) {
+            f.form.focus = f.form.first_invalid().unwrap_or(0);
+        }
     }
 
     fn opened(&self) -> Option<&SupportRequest> {
@@ -555,6 +559,10 @@ impl Screen for Support {
 
     fn in_dialog(&self) -> bool {
         self.confirm.is_some()
+    }
+
+    fn open_port_out(&mut self, numbers: &[E164], product_type: ProductType, cx: &mut Cx) {
+        self.port_out(numbers, product_type, cx);
     }
 
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) -> bool {
