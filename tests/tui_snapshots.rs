@@ -309,3 +309,30 @@ fn sip_media_applications_in_the_directory_and_the_assign_picker() {
         .unwrap()
         .is_some());
 }
+
+/// The demo's Inventory at 80 columns: the calling name whose update is in progress
+/// ("Front Desk (in 1 m 30 s)") no longer fits its column; it ends in an ellipsis at a
+/// word's end instead of `Front Desk (in 1 m`.
+#[test]
+fn the_demo_inventory_cuts_text_with_an_ellipsis_at_80_columns() {
+    use phonedesk::carrier::SimulatedCarrier;
+    use phonedesk::engine::Engine;
+    use phonedesk::store::{Store, StoreOptions};
+    use std::sync::Arc;
+    let mut w = empty_world();
+    let store = Store::open(&StoreOptions::new(w.dir.path().join("demo"))).unwrap();
+    let policy = phonedesk::demo::config(&phonedesk::config::Config::default()).policy();
+    w.engine = Arc::new(Engine::new(
+        store,
+        Arc::new(SimulatedCarrier::new(2026, 0.0)),
+        policy,
+    ));
+    phonedesk::demo::fill(&w.engine, w.now).unwrap();
+    let mut a = app(&w);
+    let text = render(&mut a, 80, 24);
+    let line = text
+        .lines()
+        .find(|l| l.contains("Front Desk"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("Front Desk (in…│"), "{line}");
+}
