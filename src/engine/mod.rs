@@ -31,7 +31,8 @@ pub enum EngineError {
     Stopped,
 }
 
-/// Something happened: consoles refresh what they show.
+/// Something happened: consoles refresh what they show, and `watch` and the hooks tell
+/// its notices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub seq: u64,
@@ -40,6 +41,8 @@ pub struct Event {
     pub action: &'static str,
     pub ok: bool,
     pub message: String,
+    /// What is worth telling about the change (`domain::notices`): empty for most.
+    pub notices: Vec<Notice>,
 }
 
 pub struct Engine {
@@ -67,10 +70,15 @@ pub struct Engine {
     troubles: Mutex<std::collections::HashMap<&'static str, String>>,
     /// Whether troubles also go to stderr: not while the console owns the terminal.
     troubles_to_stderr: std::sync::atomic::AtomicBool,
+    /// Purges already told (number, purge time), so each is told once per run.
+    purges_told: Mutex<std::collections::HashSet<(E164, Timestamp)>>,
 }
 
 /// The event action of a background trouble (and of its end): consoles show it.
 pub const TROUBLE: &str = "trouble";
+
+/// The event action of a notice that is no action's result (a purge drawing near).
+pub const NOTICE: &str = "notice";
 
 /// A job one worker is sending; released when dropped.
 pub struct JobClaim<'a> {
@@ -105,6 +113,7 @@ impl Engine {
             claimed_jobs: Mutex::new(Default::default()),
             troubles: Mutex::new(Default::default()),
             troubles_to_stderr: std::sync::atomic::AtomicBool::new(true),
+            purges_told: Mutex::new(Default::default()),
         }
     }
 
@@ -134,7 +143,7 @@ impl Engine {
             if self.troubles_to_stderr.load(Ordering::Relaxed) {
                 eprintln!("phonedesk: {words}");
             }
-            self.announce(&Actor::system(), TROUBLE, now(), ok, &words);
+            self.announce(&Actor::system(), TROUBLE, now(), ok, &words, Vec::new());
         }
     }
 
@@ -236,11 +245,22 @@ impl Engine {
             result: String::new(),
             ok: false,
         };
+        let mut notices = Vec::new();
         let result = match decided {
             Ok(decision) => {
                 audit.ok = true;
                 audit.result = decision.outcome.message.clone();
+                let held_before = self.store.held();
+                notices = crate::domain::notices(actor, &action, &decision.changes, &self.store);
+                // A record unreadable while looking for notices only goes untold: the
+                // next action must not be refused for it.
+                let _ = self.store.take_view_error();
                 self.store.apply(&decision.changes, &mut audit)?;
+                notices.extend(near_limit(
+                    held_before,
+                    self.store.held(),
+                    self.policy.inventory_limit,
+                ));
                 Ok(decision.outcome)
             }
             Err(e) => {
@@ -249,7 +269,7 @@ impl Engine {
                 Err(EngineError::Rule(e))
             }
         };
-        self.announce(actor, action.name(), now, audit.ok, &audit.result);
+        self.announce(actor, action.name(), now, audit.ok, &audit.result, notices);
         result
     }
 
@@ -283,6 +303,7 @@ impl Engine {
         at: Timestamp,
         ok: bool,
         message: &str,
+        notices: Vec<Notice>,
     ) {
         let seq = self.event_seq.fetch_add(1, Ordering::Relaxed) + 1;
         // Nobody listening is fine.
@@ -293,7 +314,37 @@ impl Engine {
             action,
             ok,
             message: message.to_string(),
+            notices,
         });
+    }
+
+    /// Tells of the deleted numbers whose purge is within 24 h of `now`, each once per
+    /// run: one event per number. Returns how many were told.
+    pub fn tell_purges_near(&self, now: Timestamp) -> Result<usize, EngineError> {
+        let due = self.store.due_until(now.plus(PURGE_WARNING))?;
+        let mut told = self.purges_told.lock().unwrap_or_else(|e| e.into_inner());
+        told.retain(|(_, at)| *at >= now);
+        let mut notices = Vec::new();
+        for d in due {
+            let Task::Purge(n) = d.task else { continue };
+            if told.contains(&(n.clone(), d.at)) {
+                continue;
+            }
+            let Some(number) = self.store.number(&n)? else {
+                continue;
+            };
+            if let Some(notice) = purge_soon(&number, d.at, now) {
+                told.insert((n, d.at));
+                notices.push(notice);
+            }
+        }
+        drop(told);
+        let count = notices.len();
+        for notice in notices {
+            let words = notice.words.clone();
+            self.announce(&Actor::system(), NOTICE, now, true, &words, vec![notice]);
+        }
+        Ok(count)
     }
 
     /// Searches the carrier for numbers we could order; never offers one we hold.
@@ -335,7 +386,7 @@ impl Engine {
                 ok: false,
             };
             self.store.audit_only(&mut audit)?;
-            self.announce(by, ACTION, now, false, &audit.result);
+            self.announce(by, ACTION, now, false, &audit.result, Vec::new());
             return Err(EngineError::Rule(refused));
         }
         self.run_due(now)
@@ -344,7 +395,14 @@ impl Engine {
     /// Counts a connected console for the header; the count drops when the guard does.
     pub fn session_started(self: &Arc<Self>, who: &str, now: Timestamp) -> SessionGuard {
         self.sessions.fetch_add(1, Ordering::SeqCst);
-        self.announce(&Actor::viewer(who), "session started", now, true, "");
+        self.announce(
+            &Actor::viewer(who),
+            "session started",
+            now,
+            true,
+            "",
+            Vec::new(),
+        );
         SessionGuard {
             engine: Arc::clone(self),
             who: who.to_string(),
@@ -408,8 +466,14 @@ pub struct SessionGuard {
 impl Drop for SessionGuard {
     fn drop(&mut self) {
         self.engine.sessions.fetch_sub(1, Ordering::SeqCst);
-        self.engine
-            .announce(&Actor::viewer(&self.who), "session ended", now(), true, "");
+        self.engine.announce(
+            &Actor::viewer(&self.who),
+            "session ended",
+            now(),
+            true,
+            "",
+            Vec::new(),
+        );
     }
 }
 
@@ -469,6 +533,61 @@ mod tests {
                 (true, "the carrier sync works again".into()),
             ]
         );
+    }
+
+    /// The engine's events carry the notices of what they changed: the provisioning that
+    /// fills the inventory to 90 %, the order's completion, and, from the scheduler's look
+    /// ahead, a purge within 24 h (told once).
+    #[test]
+    fn events_carry_the_notices_of_their_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&StoreOptions::new(dir.path().join("db"))).unwrap();
+        let policy = Policy {
+            inventory_limit: 2,
+            provisioning_delay: Duration::from_secs(1),
+            deletion_retention: Duration::from_secs(3600),
+            ..Policy::default()
+        };
+        let engine = Engine::new(store, Arc::new(SimulatedCarrier::new(3, 0.0)), policy);
+        let mut events = engine.subscribe();
+        let kinds = |events: &mut broadcast::Receiver<Event>| -> Vec<NoticeKind> {
+            std::iter::from_fn(|| events.try_recv().ok())
+                .flat_map(|e| e.notices)
+                .map(|n| n.kind)
+                .collect()
+        };
+        let q = SearchQuery::us().with_area_code(907).with_limit(2);
+        let numbers: Vec<E164> = engine
+            .search(&q)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.number)
+            .collect();
+        let admin = Actor::admin("admin");
+        let t0 = Timestamp(1_790_000_000_000);
+        let provision = Action::Provision {
+            product_type: ProductType::VoiceConnector,
+            numbers: numbers.clone(),
+        };
+        engine.dispatch(&admin, provision, t0).unwrap();
+        assert_eq!(kinds(&mut events), vec![NoticeKind::NearLimit]);
+        let t1 = t0.plus(Duration::from_secs(2));
+        engine.run_due(t1).unwrap();
+        assert_eq!(kinds(&mut events), vec![NoticeKind::OrderCompleted]);
+        let delete = Action::Delete {
+            numbers: vec![numbers[0].clone()],
+        };
+        engine.dispatch(&admin, delete, t1).unwrap();
+        assert_eq!(kinds(&mut events), vec![]);
+        assert_eq!(engine.tell_purges_near(t1).unwrap(), 1);
+        assert_eq!(kinds(&mut events), vec![NoticeKind::PurgeSoon]);
+        assert_eq!(
+            engine
+                .tell_purges_near(t1.plus(Duration::from_secs(60)))
+                .unwrap(),
+            0
+        );
+        assert_eq!(kinds(&mut events), vec![]);
     }
 
     /// The store's held lines are the held numbers' own (a failed acquisition is not held),

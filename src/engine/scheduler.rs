@@ -1,7 +1,8 @@
 //! The scheduler: a tokio task that completes due work (orders, calling-name updates,
 //! purges, porting steps) through the engine like any other actor. Due work lives in the
 //! store, so what fell due while the program was stopped completes on the next start, and
-//! each item's completion removes it in the same transaction: exactly once.
+//! each item's completion removes it in the same transaction: exactly once. It also tells
+//! of purges drawing near (`Engine::tell_purges_near`), about once a second.
 
 use super::{now, Engine};
 use std::sync::Arc;
@@ -12,15 +13,29 @@ const TICK: Duration = Duration::from_millis(200);
 
 const SOURCE: &str = "the scheduler";
 
+/// Ticks between two looks for purges within 24 h (one range read of the due tree).
+const PURGE_LOOK_EVERY: u32 = 5;
+
 pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut ticks: u32 = 0;
         loop {
             tick.tick().await;
             let e = Arc::clone(&engine);
+            let look_for_purges = ticks % PURGE_LOOK_EVERY == 0;
+            ticks = ticks.wrapping_add(1);
             // sled calls block; keep them off the async workers.
-            let ran = tokio::task::spawn_blocking(move || e.run_due(now())).await;
+            let ran = tokio::task::spawn_blocking(move || {
+                let ran = e.run_due(now());
+                if look_for_purges && ran.is_ok() {
+                    e.tell_purges_near(now()).map(|_| 0)
+                } else {
+                    ran
+                }
+            })
+            .await;
             // Said once rather than at every tick (a full disk lasts), and its end too.
             match ran {
                 Ok(Err(err)) => engine.trouble(
