@@ -24,7 +24,7 @@ pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             let e = Arc::clone(&engine);
-            let look_for_purges = ticks % PURGE_LOOK_EVERY == 0;
+            let look_for_purges = ticks.is_multiple_of(PURGE_LOOK_EVERY);
             ticks = ticks.wrapping_add(1);
             // sled calls block; keep them off the async workers.
             let ran = tokio::task::spawn_blocking(move || {
