@@ -43,6 +43,8 @@ pub struct Config {
     pub carrier: CarrierConfig,
     pub tui: TuiConfig,
     pub ssh: SshConfig,
+    /// Commands run for chosen notices, by name: `[hooks.mail]`.
+    pub hooks: BTreeMap<String, HookConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -275,6 +277,79 @@ impl Default for SshConfig {
     }
 }
 
+/// A command run for chosen notices, with the notice as JSON on its standard input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookConfig {
+    /// The notice kinds it runs for (`order-failed`, `port-date`, ...), or `["all"]`.
+    pub on: Vec<String>,
+    /// The program and its arguments, as a list; one text when `shell = true`.
+    pub command: CommandLine,
+    /// Run `command` with `/bin/sh -c` (for pipes and redirections).
+    #[serde(default)]
+    pub shell: bool,
+    /// One run, at most; then it is stopped (with whatever it started).
+    #[serde(default = "HookConfig::default_timeout", with = "humantime_serde")]
+    pub timeout: Duration,
+    /// Runs again after a failure, at most.
+    #[serde(default = "HookConfig::default_retries")]
+    pub retries: u32,
+    /// The wait before the first retry; each next one waits twice as long.
+    #[serde(default = "HookConfig::default_retry_delay", with = "humantime_serde")]
+    pub retry_delay: Duration,
+    /// Notices waiting for this hook, at most; more are dropped (and counted).
+    #[serde(default = "HookConfig::default_queue")]
+    pub queue: usize,
+}
+
+impl HookConfig {
+    fn default_timeout() -> Duration {
+        Duration::from_secs(10)
+    }
+    fn default_retries() -> u32 {
+        2
+    }
+    fn default_retry_delay() -> Duration {
+        Duration::from_secs(1)
+    }
+    fn default_queue() -> usize {
+        100
+    }
+
+    /// The notice kinds it runs for.
+    pub fn kinds(&self) -> Vec<crate::domain::NoticeKind> {
+        use crate::domain::NoticeKind;
+        if self.on.iter().any(|k| k.trim() == "all") {
+            return NoticeKind::ALL.to_vec();
+        }
+        self.on
+            .iter()
+            .filter_map(|k| NoticeKind::parse(k))
+            .collect()
+    }
+
+    /// The program and its arguments to start: `sh -c TEXT` with `shell`.
+    pub fn argv(&self) -> Vec<String> {
+        match (&self.command, self.shell) {
+            (CommandLine::Text(t), true) => vec!["/bin/sh".into(), "-c".into(), t.clone()],
+            (CommandLine::Text(t), false) => vec![t.clone()],
+            (CommandLine::Words(w), _) => w.clone(),
+        }
+    }
+}
+
+/// A hook's command: a list of words (run as they are), or one text (for the shell).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum CommandLine {
+    Text(String),
+    Words(Vec<String>),
+}
+
+/// Hook limits that keep a configuration from holding the server hostage.
+const HOOK_RETRIES_MAX: u32 = 10;
+const HOOK_QUEUE_MAX: usize = 10_000;
+
 impl Config {
     /// Reads a configuration file; a missing file at the default path means defaults.
     pub fn load(path: &Path, must_exist: bool) -> Result<Config, ConfigError> {
@@ -348,6 +423,9 @@ impl Config {
         if !(1..=self.ssh.max_startups).contains(&self.ssh.max_startups_per_source) {
             return Err(bad("ssh", "max_startups_per_source"));
         }
+        for (name, hook) in &self.hooks {
+            hook.validate(name, text, path)?;
+        }
         Ok(())
     }
 
@@ -366,6 +444,115 @@ impl Config {
             carrier_remote: self.carrier.kind == CarrierKind::ChimeSdkVoice,
         }
     }
+}
+
+impl HookConfig {
+    /// Checks one `[hooks.NAME]`: its kinds exist, its command can be started as written,
+    /// its limits are sensible. Errors name the key (`hooks.mail.on`) and its line.
+    fn validate(&self, name: &str, text: &str, path: &Path) -> Result<(), ConfigError> {
+        use crate::domain::NoticeKind;
+        let section = format!("hooks.{name}");
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key: format!("{section}.{key}"),
+            line: line_in_section(text, &section, key),
+            message,
+        };
+        let kinds = || format!("{} (or \"all\")", NoticeKind::names());
+        if self.on.is_empty() {
+            return Err(invalid(
+                "on",
+                format!("must list the notices to run for: {}", kinds()),
+            ));
+        }
+        if let Some(k) = self
+            .on
+            .iter()
+            .find(|k| k.trim() != "all" && NoticeKind::parse(k).is_none())
+        {
+            return Err(invalid(
+                "on",
+                format!(
+                    "has “{}”, which is no notice; the notices are {}",
+                    printable(k),
+                    kinds()
+                ),
+            ));
+        }
+        match (&self.command, self.shell) {
+            (CommandLine::Words(w), _) if w.is_empty() || w[0].trim().is_empty() => {
+                return Err(invalid(
+                    "command",
+                    "must name a program, e.g. [\"/usr/local/bin/notify\", \"--to\", \"ops\"]".into(),
+                ))
+            }
+            (CommandLine::Text(t), _) if t.trim().is_empty() => {
+                return Err(invalid("command", "must not be empty".into()))
+            }
+            (CommandLine::Text(t), false) if t.trim().contains(char::is_whitespace) => {
+                return Err(invalid(
+                    "command",
+                    "is one text with spaces, and no shell runs it: write it as a list of words, e.g. [\"curl\", \"-d\", \"@-\", \"https://chat.example.com/hook\"], or set shell = true".into(),
+                ))
+            }
+            (CommandLine::Words(_), true) => {
+                return Err(invalid(
+                    "command",
+                    "is a list of words, but shell = true runs one text: write it as one text in quotes, or remove shell = true".into(),
+                ))
+            }
+            _ => {}
+        }
+        if self.timeout.is_zero() {
+            return Err(invalid(
+                "timeout",
+                "must be a duration longer than 0 s in quotes, e.g. \"10s\"".into(),
+            ));
+        }
+        if self.retries > HOOK_RETRIES_MAX {
+            return Err(invalid(
+                "retries",
+                format!(
+                    "must be a whole number from 0 to {HOOK_RETRIES_MAX}, not {}",
+                    self.retries
+                ),
+            ));
+        }
+        if !(1..=HOOK_QUEUE_MAX).contains(&self.queue) {
+            return Err(invalid(
+                "queue",
+                format!(
+                    "must be a whole number from 1 to {HOOK_QUEUE_MAX}, not {}",
+                    self.queue
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The line on which `key` is set inside `[section]`, for messages; 0 when not found.
+fn line_in_section(text: &str, section: &str, key: &str) -> usize {
+    let mut inside = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            inside = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .map(|s| s.trim() == section)
+                .unwrap_or(false);
+            continue;
+        }
+        if inside
+            && t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            return i + 1;
+        }
+    }
+    0
 }
 
 /// What a key's value must be, in plain words: "a whole number of at least 1". The keys
@@ -497,6 +684,17 @@ fn describe_toml_error(text: &str, e: &toml::de::Error, path: &Path) -> ConfigEr
         .and_then(|l| l.split_once('='))
         .map(|(k, _)| k.trim().trim_matches('"'))
         .filter(|k| !k.is_empty());
+    if let Some(field) = msg
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        let section = text
+            .lines()
+            .nth(line - 1)
+            .map(|l| l.trim().trim_matches(['[', ']']).trim().to_string())
+            .unwrap_or_default();
+        return parse_error(format!("line {line}: [{section}] needs `{field}`"));
+    }
     match (key, serde_expected(&msg)) {
         (Some(k), Some(expected)) => ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -674,6 +872,48 @@ mod tests {
             assert!(e.contains(words), "{text:?}: {e}");
             assert!(!e.contains("expected") && !e.contains("usize"), "{e}");
         }
+    }
+
+    #[test]
+    fn hooks_are_read_and_checked_in_plain_words() {
+        let c = parse(
+            "[hooks.mail]\non = [\"order-failed\", \"purge-soon\"]\ncommand = [\"/usr/sbin/sendmail\", \"ops@example.com\"]\n\n[hooks.chat]\non = [\"all\"]\ncommand = \"curl -s -d @- https://chat.example.com/hook | logger\"\nshell = true\ntimeout = \"5s\"\n",
+        )
+        .unwrap();
+        let mail = &c.hooks["mail"];
+        assert_eq!(mail.kinds().len(), 2);
+        assert_eq!(mail.timeout, Duration::from_secs(10));
+        assert_eq!((mail.retries, mail.queue), (2, 100));
+        assert_eq!(mail.argv(), ["/usr/sbin/sendmail", "ops@example.com"]);
+        let chat = &c.hooks["chat"];
+        assert_eq!(chat.kinds().len(), crate::domain::NoticeKind::ALL.len());
+        assert_eq!(chat.argv()[..2], ["/bin/sh", "-c"]);
+        assert_eq!(chat.timeout, Duration::from_secs(5));
+
+        let say = |text: &str| parse(text).unwrap_err().to_string();
+        let head = "[hooks.a]\non = [\"order-failed\"]\n";
+        let cases = [
+            (format!("[hooks.a]\non = [\"order-done\"]\ncommand = [\"x\"]\n"), "line 2: `hooks.a.on` has “order-done”, which is no notice; the notices are order-completed,"),
+            (format!("[hooks.a]\non = []\ncommand = [\"x\"]\n"), "line 2: `hooks.a.on` must list the notices to run for"),
+            (format!("{head}command = \"curl -d @- https://x\"\n"), "line 3: `hooks.a.command` is one text with spaces, and no shell runs it"),
+            (format!("{head}command = [\"sh\", \"-c\", \"x\"]\nshell = true\n"), "line 3: `hooks.a.command` is a list of words, but shell = true runs one text"),
+            (format!("{head}command = []\n"), "`hooks.a.command` must name a program"),
+            (format!("{head}command = [\"x\"]\ntimeout = \"0s\"\n"), "line 4: `hooks.a.timeout` must be a duration longer than 0 s"),
+            (format!("{head}command = [\"x\"]\nretries = 99\n"), "line 4: `hooks.a.retries` must be a whole number from 0 to 10, not 99"),
+            (format!("{head}command = [\"x\"]\nqueue = 0\n"), "`hooks.a.queue` must be a whole number from 1 to 10000, not 0"),
+            (format!("{head}command = [\"x\"]\ntimeout = \"soon\"\n"), "`timeout` must be a duration in quotes"),
+            (format!("{head}command = [\"x\"]\nretries = -1\n"), "`retries` must be a whole number of at least 0, not -1"),
+            (format!("{head}"), "line 1: [hooks.a] needs `command`"),
+            (format!("[hooks.a]\ncommand = [\"x\"]\n"), "line 1: [hooks.a] needs `on`"),
+        ];
+        for (text, words) in cases {
+            let e = say(&text);
+            assert!(e.contains(words), "{text:?}: {e}");
+            assert!(!e.contains("expected") && !e.contains("u32"), "{e}");
+        }
+        // A misspelt key is named with its line, as in every section.
+        let e = say(&format!("{head}command = [\"x\"]\nshel = true\n"));
+        assert!(e.contains("line 4") && e.contains("`shel`"), "{e}");
     }
 
     #[test]
