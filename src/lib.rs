@@ -1,7 +1,8 @@
 //! phonedesk: a keyboard-first console for an organisation's phone numbers.
 //!
 //! Read top-down: `domain` (the rules, pure), `store` (sled), `engine` (one door for every
-//! change), `carrier` (where numbers come from), then the front ends `cli`, `tui`, `ssh`.
+//! change), `carrier` (where numbers come from), then the front ends `cli`, `tui`, `ssh`,
+//! and `notify` (notices told to `watch` and the `[hooks]`).
 //! `text` is shared by all: which characters are hidden, and how every output escapes them.
 
 pub mod carrier;
@@ -13,6 +14,7 @@ pub mod engine;
 pub mod export;
 pub mod filter;
 pub mod local_time;
+pub mod notify;
 pub mod ssh;
 pub mod store;
 pub mod text;
