@@ -95,7 +95,11 @@ fn real_main() -> i32 {
     }
     // Work that fell due while phonedesk was stopped completes now (`run-due` reports it).
     // On a full disk it waits, and the command still runs: reads work, changes are refused.
-    if !matches!(parsed.command, Some(Command::RunDue)) {
+    // `watch` lets its scheduler do it, so that what completes now is told.
+    if !matches!(
+        parsed.command,
+        Some(Command::RunDue) | Some(Command::Watch(_))
+    ) {
         match engine.run_due(now()) {
             Ok(_) => {}
             Err(EngineError::Store(e @ StoreError::DiskFull { .. })) => {
@@ -120,6 +124,7 @@ fn real_main() -> i32 {
         }
         None => console(engine, actor, config),
         Some(Command::Serve) => serve(engine, config, paths),
+        Some(Command::Watch(_)) => watch(engine, actor, config, args),
         Some(_) => run_command(&engine, &actor, args),
     }
 }
@@ -230,6 +235,10 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
             return EXIT_REFUSED;
         }
     };
+    let hooks = match start_hooks(&engine, &config) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
     let result = rt.block_on(async {
         // Orders, name updates and purges complete on screen while the console runs.
         let scheduler = phonedesk::engine::spawn_scheduler(Arc::clone(&engine));
@@ -239,6 +248,7 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
         carrier.iter().for_each(|t| t.abort());
         r
     });
+    hooks.finish(HOOKS_FINISH);
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -264,9 +274,14 @@ fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
             return EXIT_REFUSED;
         }
     };
+    let hooks = match start_hooks(&engine, &config) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
     let carrier = rt.block_on(async { spawn_carrier_tasks(&engine, &config) });
     let served = rt.block_on(phonedesk::ssh::serve(engine, config, paths));
     carrier.iter().for_each(|t| t.abort());
+    hooks.finish(HOOKS_FINISH);
     match served {
         Ok(()) => 0,
         Err(e) => {
@@ -277,6 +292,108 @@ fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
             );
             EXIT_REFUSED
         }
+    }
+}
+
+/// How long a stopping process waits for its hooks to run what they were handed.
+const HOOKS_FINISH: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Starts the configuration's `[hooks]` (before the scheduler, so they miss nothing).
+fn start_hooks(
+    engine: &Arc<Engine>,
+    config: &Config,
+) -> Result<phonedesk::notify::hooks::Running, i32> {
+    phonedesk::notify::hooks::spawn(engine, &config.hooks).map_err(|e| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "phonedesk: cannot start the hooks: {}",
+            phonedesk::text::plain_io(&e)
+        );
+        EXIT_REFUSED
+    })
+}
+
+/// WATCH CALL SITE: `phonedesk watch` owns the database like `serve`: it runs the scheduler,
+/// the carrier's worker and sync and the hooks, and prints the notices until Ctrl-C, SIGTERM,
+/// `--count` or a closed pipe.
+fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -> i32 {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "phonedesk: cannot start watching: {e}");
+            return EXIT_REFUSED;
+        }
+    };
+    // Subscribed before anything runs: what completes at once is told too.
+    let events = engine.subscribe();
+    let hooks = match start_hooks(&engine, &config) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks = rt.block_on(async {
+        let mut tasks = vec![phonedesk::engine::spawn_scheduler(Arc::clone(&engine))];
+        tasks.extend(spawn_carrier_tasks(&engine, &config));
+        let stop = Arc::clone(&stop);
+        tasks.push(tokio::spawn(async move {
+            use tokio::signal::unix::{signal, SignalKind};
+            let Ok(mut term) = signal(SignalKind::terminate()) else {
+                return;
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            stop.store(true, Ordering::Relaxed);
+        }));
+        tasks
+    });
+    let code = {
+        let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+        let mut out = ReaderGone(stdout.lock());
+        let mut err = stderr.lock();
+        let feed = cli::Feed {
+            events: Some(events),
+            stop: Some(&stop),
+        };
+        let access = cli::Access {
+            input: None,
+            files: true,
+        };
+        cli::run_fed(&engine, &actor, args, access, feed, &mut out, &mut err)
+    };
+    tasks.iter().for_each(|t| t.abort());
+    hooks.finish(HOOKS_FINISH);
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    code
+}
+
+/// Standard output whose flush also says when nobody reads it any more (the pipe's reader
+/// closed it, the terminal hung up), so an idle `watch | head -3` ends too.
+struct ReaderGone<W: Write>(W);
+
+impl<W: Write> Write for ReaderGone<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()?;
+        let mut fd = libc::pollfd {
+            fd: libc::STDOUT_FILENO,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, no wait; poll(2) only reads and writes that struct.
+        let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+        if ready > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        Ok(())
     }
 }
 

@@ -91,6 +91,11 @@ pub enum Command {
     /// Read the carrier's numbers, voice connectors, groups and default calling name, and
     /// apply what changed outside phonedesk.
     Sync,
+    /// Stream notices as they happen, one line each (--json: one JSON record a line): orders
+    /// completed, partial or failed; ports moving, given their date, completed; calling
+    /// names landed or failed; numbers changed outside phonedesk; purges within 24 h; the
+    /// inventory at 90 % of its limit. Runs until Ctrl-C or until its reader goes away.
+    Watch(WatchArgs),
     /// Serve consoles over SSH on the configured address.
     Serve,
     /// Print every record of the database in debugging form (secrets stay masked).
@@ -100,6 +105,21 @@ pub enum Command {
     /// trying the real adapter offline (--db: the simulation's own database; default: a
     /// temporary one).
     FakeChime(FakeChimeArgs),
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct WatchArgs {
+    /// Only these notices (repeat the flag or separate with commas): order-completed,
+    /// order-partial, order-failed, port-status, port-date, port-completed, name-landed,
+    /// name-failed, changed-outside, purge-soon, near-limit.
+    #[arg(long = "kind", value_name = "KIND", value_delimiter = ',')]
+    pub kinds: Vec<String>,
+    /// Every change and background trouble too, not only the notices.
+    #[arg(long)]
+    pub all: bool,
+    /// Stop after this many lines.
+    #[arg(long, value_name = "N", value_parser = whole_number)]
+    pub count: Option<usize>,
 }
 
 #[derive(Debug, Args)]

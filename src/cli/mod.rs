@@ -13,8 +13,9 @@ mod orders;
 mod output;
 mod report;
 mod support;
+mod watch;
 
-pub use args::{Cli, Command, FakeChimeArgs};
+pub use args::{Cli, Command, FakeChimeArgs, WatchArgs};
 
 use crate::domain::{Action, Actor, Outcome, Timestamp};
 use crate::engine::{now, Engine, EngineError};
@@ -87,6 +88,15 @@ pub struct Access<'a> {
     pub files: bool,
 }
 
+/// What `watch` reads and when it stops, when its caller decides: the local command
+/// subscribes before the scheduler starts (so nothing due is missed) and stops at Ctrl-C.
+/// By default `watch` subscribes itself and ends when its reader goes away.
+#[derive(Default)]
+pub struct Feed<'a> {
+    pub events: Option<tokio::sync::broadcast::Receiver<crate::engine::Event>>,
+    pub stop: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
 /// One command's context: who acts, on what, and where its words go.
 pub(crate) struct Ctx<'a, 'i> {
     pub engine: &'a Arc<Engine>,
@@ -95,6 +105,7 @@ pub(crate) struct Ctx<'a, 'i> {
     pub yes: bool,
     pub no_wait: bool,
     pub access: Access<'i>,
+    pub feed: Feed<'i>,
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
 }
@@ -151,21 +162,35 @@ pub fn run_with(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    run_fed(engine, actor, args, access, Feed::default(), out, err)
+}
+
+/// `run_with` with what `watch` reads and when it stops (the local `phonedesk watch`).
+pub fn run_fed<'i>(
+    engine: &Arc<Engine>,
+    actor: &Actor,
+    args: Vec<String>,
+    access: Access<'i>,
+    feed: Feed<'i>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     // Whatever a command prints, no hidden character from a user or the store reaches the
     // reader raw: commands lay their text out escaped, and this is the net under them.
     let mut out = Escaping::new(out);
     let mut err = Escaping::new(err);
-    let code = run_escaped(engine, actor, args, access, &mut out, &mut err);
+    let code = run_escaped(engine, actor, args, access, feed, &mut out, &mut err);
     let _ = out.flush();
     let _ = err.flush();
     code
 }
 
-fn run_escaped(
+fn run_escaped<'i>(
     engine: &Arc<Engine>,
     actor: &Actor,
     args: Vec<String>,
-    access: Access<'_>,
+    access: Access<'i>,
+    feed: Feed<'i>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -187,6 +212,7 @@ fn run_escaped(
         yes: cli.yes,
         no_wait: cli.no_wait,
         access,
+        feed,
         out: &mut watched,
         err: &mut *err,
     };
@@ -358,6 +384,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         Command::Dump => report::dump(ctx),
         Command::Jobs(a) => jobs::run(ctx, a),
         Command::Sync => jobs::sync(ctx),
+        Command::Watch(a) => watch::run(ctx, a),
         Command::Serve => Err(CliError::usage(
             "`serve` starts the SSH server and runs only from the command line",
         )),

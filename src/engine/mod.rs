@@ -215,6 +215,11 @@ impl Engine {
         self.events.subscribe()
     }
 
+    /// The sequence number of the last event announced (0 before the first).
+    pub fn last_event_seq(&self) -> u64 {
+        self.event_seq.load(Ordering::SeqCst)
+    }
+
     /// Decides and applies one action. A refused action changes nothing but the audit log.
     pub fn dispatch(
         &self,

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,13 +49,43 @@ struct Route {
     behind: &'static str,
 }
 
+/// The running hooks, to let them finish before the process ends.
+#[derive(Default)]
+pub struct Running {
+    /// Notices queued or being run, over all hooks.
+    pending: Arc<AtomicUsize>,
+    /// The last event the dispatcher has handed out.
+    seen: Arc<AtomicU64>,
+    engine: Option<Arc<Engine>>,
+}
+
+impl Running {
+    /// Waits, at most `within`, until every notice announced so far has been run (or given
+    /// up on): a `watch --count 1` or a stopping server still tells what it saw.
+    pub fn finish(&self, within: Duration) {
+        let Some(engine) = &self.engine else { return };
+        let last = engine.last_event_seq();
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline
+            && (self.seen.load(Ordering::SeqCst) < last || self.pending.load(Ordering::SeqCst) > 0)
+        {
+            std::thread::sleep(POLL);
+        }
+    }
+}
+
 /// Starts the configured hooks: one thread per hook, and one that hands them the engine's
 /// notices. Subscribes before returning, so every notice announced after this call reaches
 /// the hooks. Nothing starts without hooks.
-pub fn spawn(engine: &Arc<Engine>, hooks: &BTreeMap<String, HookConfig>) -> std::io::Result<()> {
+pub fn spawn(
+    engine: &Arc<Engine>,
+    hooks: &BTreeMap<String, HookConfig>,
+) -> std::io::Result<Running> {
     if hooks.is_empty() {
-        return Ok(());
+        return Ok(Running::default());
     }
+    let pending = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(AtomicU64::new(engine.last_event_seq()));
     let mut routes = Vec::new();
     for (name, hook) in hooks {
         let (tx, rx) = mpsc::sync_channel(hook.queue);
@@ -64,6 +95,7 @@ pub fn spawn(engine: &Arc<Engine>, hooks: &BTreeMap<String, HookConfig>) -> std:
             hook: hook.clone(),
             // Sources of troubles live as long as the process; one per configured hook.
             failing: Box::leak(format!("the hook `{name}`").into_boxed_str()),
+            pending: Arc::clone(&pending),
         };
         std::thread::Builder::new()
             .name(format!("hook {name}"))
@@ -77,12 +109,18 @@ pub fn spawn(engine: &Arc<Engine>, hooks: &BTreeMap<String, HookConfig>) -> std:
         });
     }
     let mut events = engine.subscribe();
+    let running = Running {
+        pending: Arc::clone(&pending),
+        seen: Arc::clone(&seen),
+        engine: Some(Arc::clone(engine)),
+    };
     let engine = Arc::clone(engine);
     std::thread::Builder::new()
         .name("hooks".into())
         .spawn(move || loop {
             match events.blocking_recv() {
                 Ok(event) => {
+                    let seq = event.seq;
                     for notice in &event.notices {
                         let Ok(input) = crate::text::json::compact(&record(&event, notice)) else {
                             continue;
@@ -92,11 +130,16 @@ pub fn spawn(engine: &Arc<Engine>, hooks: &BTreeMap<String, HookConfig>) -> std:
                                 kind: notice.kind,
                                 input: input.clone(),
                             };
-                            if let Err(TrySendError::Full(_)) = route.queue.try_send(job) {
-                                route.drop_one(&engine);
+                            pending.fetch_add(1, Ordering::SeqCst);
+                            if let Err(e) = route.queue.try_send(job) {
+                                pending.fetch_sub(1, Ordering::SeqCst);
+                                if let TrySendError::Full(_) = e {
+                                    route.drop_one(&engine);
+                                }
                             }
                         }
                     }
+                    seen.fetch_max(seq, Ordering::SeqCst);
                 }
                 // The engine announced faster than this thread read: whatever was in
                 // those events is lost to every hook.
@@ -115,7 +158,7 @@ pub fn spawn(engine: &Arc<Engine>, hooks: &BTreeMap<String, HookConfig>) -> std:
                 Err(RecvError::Closed) => break,
             }
         })?;
-    Ok(())
+    Ok(running)
 }
 
 impl Route {
@@ -142,6 +185,7 @@ struct Worker {
     name: String,
     hook: HookConfig,
     failing: &'static str,
+    pending: Arc<AtomicUsize>,
 }
 
 impl Worker {
@@ -166,7 +210,7 @@ impl Worker {
             }
             let said = failed.map(|why| {
                 format!(
-                    "the hook `{}` failed for a {} notice ({}): {why}",
+                    "the hook `{}` failed on the notice {} ({}): {why}",
                     self.name,
                     job.kind.name(),
                     if tries == 1 {
@@ -177,6 +221,7 @@ impl Worker {
                 )
             });
             self.engine.trouble(self.failing, said);
+            self.pending.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }

@@ -164,7 +164,15 @@ impl ChannelWriter {
             return Err(std::io::ErrorKind::BrokenPipe.into());
         }
         if self.buf.is_empty() {
-            return Ok(());
+            // Nothing to send: ask whether the client is still there (an idle `watch`
+            // learns so that its reader went away). An empty write sends no packet.
+            return match self.out.send(Vec::new()) {
+                true => Ok(()),
+                false => {
+                    self.broken = true;
+                    Err(std::io::ErrorKind::BrokenPipe.into())
+                }
+            };
         }
         let bytes = std::mem::take(&mut self.buf);
         let ok = match self.ext {
