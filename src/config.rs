@@ -893,8 +893,8 @@ mod tests {
         let say = |text: &str| parse(text).unwrap_err().to_string();
         let head = "[hooks.a]\non = [\"order-failed\"]\n";
         let cases = [
-            (format!("[hooks.a]\non = [\"order-done\"]\ncommand = [\"x\"]\n"), "line 2: `hooks.a.on` has “order-done”, which is no notice; the notices are order-completed,"),
-            (format!("[hooks.a]\non = []\ncommand = [\"x\"]\n"), "line 2: `hooks.a.on` must list the notices to run for"),
+            ("[hooks.a]\non = [\"order-done\"]\ncommand = [\"x\"]\n".to_string(), "line 2: `hooks.a.on` has “order-done”, which is no notice; the notices are order-completed,"),
+            ("[hooks.a]\non = []\ncommand = [\"x\"]\n".to_string(), "line 2: `hooks.a.on` must list the notices to run for"),
             (format!("{head}command = \"curl -d @- https://x\"\n"), "line 3: `hooks.a.command` is one text with spaces, and no shell runs it"),
             (format!("{head}command = [\"sh\", \"-c\", \"x\"]\nshell = true\n"), "line 3: `hooks.a.command` is a list of words, but shell = true runs one text"),
             (format!("{head}command = []\n"), "`hooks.a.command` must name a program"),
@@ -903,8 +903,8 @@ mod tests {
             (format!("{head}command = [\"x\"]\nqueue = 0\n"), "`hooks.a.queue` must be a whole number from 1 to 10000, not 0"),
             (format!("{head}command = [\"x\"]\ntimeout = \"soon\"\n"), "`timeout` must be a duration in quotes"),
             (format!("{head}command = [\"x\"]\nretries = -1\n"), "`retries` must be a whole number of at least 0, not -1"),
-            (format!("{head}"), "line 1: [hooks.a] needs `command`"),
-            (format!("[hooks.a]\ncommand = [\"x\"]\n"), "line 1: [hooks.a] needs `on`"),
+            (head.to_string(), "line 1: [hooks.a] needs `command`"),
+            ("[hooks.a]\ncommand = [\"x\"]\n".to_string(), "line 1: [hooks.a] needs `on`"),
         ];
         for (text, words) in cases {
             let e = say(&text);
