@@ -561,6 +561,58 @@ fn ssh_cli_command_returns_json_with_the_callers_role() {
     }
 }
 
+/// `ssh host watch --json` streams the server's own notices (here an order another
+/// session placed, completed by the server's scheduler) until the client goes away; the
+/// server then ends the command by itself, idle as it is.
+#[test]
+fn ssh_watch_streams_the_servers_notices_until_the_client_disconnects() {
+    let mut rig = Rig::new("");
+    rig.start();
+    let mut watch = Command::new("ssh")
+        .args(rig.ssh_base("viewer"))
+        .arg("-T")
+        .arg("admin@127.0.0.1")
+        .args(["watch", "--json", "--kind", "order-completed"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel();
+    let stdout = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    // The watch is running once the server says so.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !rig.server_log().contains("noc (viewer) runs `watch …`") {
+        assert!(Instant::now() < deadline, "{}", rig.server_log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = rig.ssh(
+        "admin",
+        &["provision", "--product-type", "vc", "--area-code", "425", "--limit", "1"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let line = lines
+        .recv_timeout(Duration::from_secs(15))
+        .expect("the watch tells the order's completion");
+    let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(record["kind"], "order-completed", "{line}");
+    assert_eq!(record["order"], "order-2", "{line}");
+    // The client goes away; the server's command ends within about a second.
+    watch.kill().unwrap();
+    let _ = watch.wait();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !rig.server_log().contains("noc's command ended (exit code 0)") {
+        assert!(Instant::now() < deadline, "{}", rig.server_log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(rig.stop().success());
+}
+
 #[test]
 fn ssh_unknown_keys_are_refused_and_sighup_reloads_the_keys() {
     let mut rig = Rig::new("auth_attempts = 2");
