@@ -593,7 +593,15 @@ fn ssh_watch_streams_the_servers_notices_until_the_client_disconnects() {
     }
     let out = rig.ssh(
         "admin",
-        &["provision", "--product-type", "vc", "--area-code", "425", "--limit", "1"],
+        &[
+            "provision",
+            "--product-type",
+            "vc",
+            "--area-code",
+            "425",
+            "--limit",
+            "1",
+        ],
     );
     assert!(out.status.success(), "{out:?}");
     let line = lines
@@ -606,7 +614,10 @@ fn ssh_watch_streams_the_servers_notices_until_the_client_disconnects() {
     watch.kill().unwrap();
     let _ = watch.wait();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !rig.server_log().contains("noc's command ended (exit code 0)") {
+    while !rig
+        .server_log()
+        .contains("noc's command ended (exit code 0)")
+    {
         assert!(Instant::now() < deadline, "{}", rig.server_log());
         std::thread::sleep(Duration::from_millis(50));
     }
