@@ -382,6 +382,70 @@ mod tests {
         assert!(!e.contains("Os {"), "{e}");
     }
 
+    /// A hook that holds its notices fills its queue: the next notice is dropped and the
+    /// drop said, while the engine goes on (every order completes at once).
+    #[test]
+    fn a_full_queue_drops_the_notice_and_says_so_without_holding_the_engine() {
+        use crate::carrier::SimulatedCarrier;
+        use crate::config::CommandLine;
+        use crate::domain::*;
+        use crate::store::{Store, StoreOptions};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&StoreOptions::new(dir.path().join("db"))).unwrap();
+        let policy = Policy {
+            provisioning_delay: Duration::from_secs(1),
+            ..Policy::default()
+        };
+        let engine = Arc::new(Engine::new(
+            store,
+            Arc::new(SimulatedCarrier::new(3, 0.0)),
+            policy,
+        ));
+        engine.keep_troubles_off_stderr();
+        let hook = HookConfig {
+            on: vec!["order-completed".into()],
+            command: CommandLine::Words(sh("sleep 5")),
+            shell: false,
+            timeout: Duration::from_secs(5),
+            retries: 0,
+            retry_delay: Duration::from_millis(10),
+            queue: 1,
+        };
+        let _running = spawn(&engine, &BTreeMap::from([("slow".to_string(), hook)])).unwrap();
+        let mut events = engine.subscribe();
+        let q = SearchQuery::us().with_area_code(907).with_limit(3);
+        let t0 = Timestamp(1_790_000_000_000);
+        for a in engine.search(&q).unwrap() {
+            let provision = Action::Provision {
+                product_type: ProductType::VoiceConnector,
+                numbers: vec![a.number],
+            };
+            engine
+                .dispatch(&Actor::admin("admin"), provision, t0)
+                .unwrap();
+        }
+        let started = Instant::now();
+        assert_eq!(engine.run_due(t0.plus(Duration::from_secs(2))).unwrap(), 3);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the engine waited for the hook"
+        );
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let mut said = Vec::new();
+        while said.is_empty() && Instant::now() < deadline {
+            while let Ok(e) = events.try_recv() {
+                if e.action == crate::engine::TROUBLE {
+                    said.push(e.message);
+                }
+            }
+            std::thread::sleep(POLL);
+        }
+        assert_eq!(
+            said,
+            ["the hook `slow` is behind: 1 notice dropped so far (its queue is full)"]
+        );
+    }
+
     #[test]
     fn a_run_past_its_limit_is_stopped_with_what_it_started() {
         let dir = tempfile::tempdir().unwrap();
