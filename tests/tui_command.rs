@@ -280,3 +280,34 @@ fn tab_cycles_command_names_then_argument_values() {
         command_line(&mut a)
     );
 }
+
+#[test]
+fn an_action_at_once_on_marks_the_filter_hides_is_refused_with_the_count() {
+    let w = world();
+    let mut a = app(&w);
+    // Mark the two Voice Connector numbers, then filter one of them out of sight.
+    let vcs = [w.inventory[4].clone(), w.inventory[5].clone()];
+    for n in &vcs {
+        press(&mut a, w.now, &format!(":goto {n}<Enter><Space>"));
+    }
+    press(&mut a, w.now, &format!(":filter {}<Enter>", vcs[0]));
+    let before = numbers_state(&w);
+    press(&mut a, w.now, ":assign vc 'Trunk East'<Enter>");
+    assert_eq!(
+        a.status_text(),
+        "1 of 2 marked numbers is hidden by the filter: give the numbers, or clear the filter (Esc) to see them first"
+    );
+    assert_eq!(numbers_state(&w), before);
+    // Named, they go.
+    press(
+        &mut a,
+        w.now,
+        &format!(":assign {} {} vc 'Trunk East'<Enter>", vcs[0], vcs[1]),
+    );
+    for n in &vcs {
+        assert!(matches!(
+            record(&w, n).assignee(),
+            Some(Assignee::VoiceConnector(_))
+        ));
+    }
+}

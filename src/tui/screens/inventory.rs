@@ -813,6 +813,17 @@ impl Inventory {
         let Some(numbers) = super::typed_numbers(typed, cx) else {
             return;
         };
+        // Acting at once (no dialog to count them in) on marks the filter hides would
+        // touch rows not on screen unannounced: say so instead.
+        let hidden = self.hidden_marks();
+        if numbers.is_empty() && !rest.is_empty() && self.details.is_none() && hidden > 0 {
+            cx.say(Status::error(format!(
+                "{hidden} of {} {} hidden by the filter: give the numbers, or clear the filter (Esc) to see them first",
+                counted(self.marks.len() as u64, "marked number"),
+                if hidden == 1 { "is" } else { "are" }
+            )));
+            return;
+        }
         if !numbers.is_empty() {
             self.given = Some(numbers);
         }
