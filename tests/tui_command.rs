@@ -311,3 +311,25 @@ fn an_action_at_once_on_marks_the_filter_hides_is_refused_with_the_count() {
         ));
     }
 }
+
+#[test]
+fn goto_reaches_the_directory_by_id_or_name() {
+    let w = world();
+    let mut a = app(&w);
+    press(&mut a, w.now, ":goto 'Trunk East'<Enter>");
+    assert_eq!(
+        a.current_screen(),
+        phonedesk::tui::screens::ScreenId::Directory
+    );
+    let screen = render(&mut a, 120, 40);
+    assert!(
+        screen.contains("Trunk East") && screen.contains("us-east-1"),
+        "{screen}"
+    );
+    press(&mut a, w.now, "3:goto bo@example.com<Enter>y");
+    assert_eq!(
+        a.current_screen(),
+        phonedesk::tui::screens::ScreenId::Directory
+    );
+    assert!(a.status_text().contains("Bo Chen"), "{}", a.status_text());
+}

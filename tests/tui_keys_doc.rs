@@ -155,7 +155,7 @@ the same confirmation:\n\n\
 | `:product-type +12065550123 vc` | switch the product type (`bc` or `vc`) |\n\
 | `:calling-name +12065550123 \"Acme Sales\"`, `:default-name Acme` | set a calling name |\n\
 | `:restore ...` (Deletion queue), `:dismiss ...` (Pending) | for the numbers given |\n\
-| `:goto order-12`, `:goto +12065550123`, `:goto req-3` | the screen that lists it, with the cursor on it (a filter that hides it is cleared) |\n\
+| `:goto order-12`, `:goto +12065550123`, `:goto req-3`, `:goto vc-1` | the screen that lists it (a number, order, request, or a user, connector or group by id or name), with the cursor on it (a filter that hides it is cleared) |\n\
 | `:filter status:unassigned` | the `/` filter, as typed |\n\
 | `:sort status desc` | sort by a column, by name (`desc`: the other way round) |\n\
 | `:view unassigned-wa`, `:unassigned-wa` | a saved view: its screen with its filter, sort and columns |\n\n\

@@ -723,7 +723,7 @@ impl App {
             }
         }
         self.status = Status::error(format!(
-            "nothing here is called “{}”: give a phone number, an order (order-12) or a request (req-3)",
+            "nothing here is called “{}”: give a phone number, an order (order-12), a request (req-3), or a user, connector or group by id or name",
             crate::text::one_line(wanted)
         ));
         Vec::new()

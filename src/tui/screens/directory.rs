@@ -895,6 +895,52 @@ impl Screen for Directory {
         }
     }
 
+    fn goto(&mut self, wanted: &str, _cx: &mut Cx) -> bool {
+        // By id or name (a user's email too), in the section that lists it.
+        let w = wanted.trim();
+        let hit =
+            |id: &str, names: &[&str]| id == w || names.iter().any(|n| n.eq_ignore_ascii_case(w));
+        if let Some(l) = self
+            .connectors
+            .all()
+            .iter()
+            .find(|r| hit(&r.c.id.0, &[&r.c.name]))
+            .map(Record::label)
+        {
+            self.section = Section::Connectors;
+            return self.connectors.goto(&l);
+        }
+        if let Some(l) = self
+            .groups
+            .all()
+            .iter()
+            .find(|r| hit(&r.g.id.0, &[&r.g.name]))
+            .map(Record::label)
+        {
+            self.section = Section::Groups;
+            return self.groups.goto(&l);
+        }
+        if let Some(l) = self
+            .smas
+            .all()
+            .iter()
+            .find(|r| hit(&r.a.id.0, &[&r.a.name]))
+            .map(Record::label)
+        {
+            self.section = Section::Smas;
+            return self.smas.goto(&l);
+        }
+        let person = self.people.all().iter().find(|p| match p {
+            Person::User { u, .. } => hit(&u.id.0, &[&u.name, &u.email]),
+            Person::Account { a, .. } => hit(&a.id.0, &[&a.name]),
+        });
+        if let Some(l) = person.map(Record::label) {
+            self.section = Section::Users;
+            return self.people.goto(&l);
+        }
+        false
+    }
+
     fn refresh(&mut self, cx: &mut Cx) {
         self.names = Names::load(cx.engine);
         let store = cx.engine.store();
