@@ -333,3 +333,26 @@ fn goto_reaches_the_directory_by_id_or_name() {
     );
     assert!(a.status_text().contains("Bo Chen"), "{}", a.status_text());
 }
+
+#[test]
+fn port_out_takes_the_numbers_typed() {
+    let w = world();
+    let mut a = app(&w);
+    let (one, two) = (&w.inventory[2], &w.inventory[3]);
+    press(
+        &mut a,
+        w.now,
+        &format!(":port-out-marked {one} {two}<Enter>"),
+    );
+    let screen = render(&mut a, 120, 40);
+    assert!(
+        screen.contains(one.as_str()) && screen.contains(two.as_str()),
+        "{screen}"
+    );
+    assert_eq!(
+        a.current_screen(),
+        phonedesk::tui::screens::ScreenId::Support,
+        "{}",
+        a.status_text()
+    );
+}

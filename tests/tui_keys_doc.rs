@@ -154,6 +154,7 @@ the same confirmation:\n\n\
 | `:delete +12065550123`, `:unassign ...` | the key's confirmation, for the numbers given |\n\
 | `:product-type +12065550123 vc` | switch the product type (`bc` or `vc`) |\n\
 | `:calling-name +12065550123 \"Acme Sales\"`, `:default-name Acme` | set a calling name |\n\
+| `:port-out-marked +12065550123 +12065550124` | the port-out form with those numbers |\n\
 | `:restore ...` (Deletion queue), `:dismiss ...` (Pending) | for the numbers given |\n\
 | `:goto order-12`, `:goto +12065550123`, `:goto req-3`, `:goto vc-1` | the screen that lists it (a number, order, request, or a user, connector or group by id or name), with the cursor on it (a filter that hides it is cleared) |\n\
 | `:filter status:unassigned` | the `/` filter, as typed |\n\

@@ -785,7 +785,8 @@ impl Inventory {
 }
 
 /// The commands that take numbers typed after them on the `:` line.
-const TAKES_NUMBERS: [Cmd; 6] = [
+const TAKES_NUMBERS: [Cmd; 7] = [
+    Cmd::PortOutNumbers,
     Cmd::Assign,
     Cmd::Reassign,
     Cmd::Unassign,
