@@ -45,6 +45,16 @@ pub struct Config {
     pub ssh: SshConfig,
     /// Commands run for chosen notices, by name: `[hooks.mail]`.
     pub hooks: BTreeMap<String, HookConfig>,
+    pub audit: AuditConfig,
+}
+
+/// The audit log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// How long entries are kept; none: everything is kept.
+    #[serde(with = "humantime_serde")]
+    pub keep: Option<Duration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -414,6 +424,9 @@ impl Config {
         if self.ssh.auth_attempts == 0 {
             return Err(bad("ssh", "auth_attempts"));
         }
+        if self.audit.keep.is_some_and(|k| k < Duration::from_secs(3600)) {
+            return Err(bad("audit", "keep"));
+        }
         if self.ssh.login_grace_time.is_zero() {
             return Err(bad("ssh", "login_grace_time"));
         }
@@ -570,6 +583,7 @@ fn expectation(section: &str, key: &str, expected: Option<&str>) -> String {
         ("ssh", "max_startups_per_source") => {
             Some("a whole number of at least 1 and at most max_startups")
         }
+        ("audit", "keep") => Some("a duration of at least 1 hour in quotes, e.g. \"365days\""),
         ("ssh", "login_grace_time") => Some("a duration longer than 0 s in quotes, e.g. \"2m\""),
         ("carrier", "failure_rate") => Some("a number from 0.0 to 1.0, such as 0.05"),
         ("carrier", "seed") => Some("a whole number of at least 0"),
@@ -809,6 +823,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("limmit") && e.contains("line 3"), "{e}");
+    }
+
+    #[test]
+    fn the_audit_log_is_kept_whole_unless_a_retention_is_set() {
+        assert_eq!(parse("").unwrap().audit.keep, None);
+        let c = parse("[audit]\nkeep = \"90days\"\n").unwrap();
+        assert_eq!(c.audit.keep, Some(Duration::from_secs(90 * 86_400)));
+        let e = parse("[audit]\nkeep = \"1m\"\n").unwrap_err().to_string();
+        assert!(e.contains("`keep`") && e.contains("at least 1 hour"), "{e}");
     }
 
     #[test]

@@ -224,6 +224,115 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
+/// An assignee as the history shows it: "voice connector Main trunk".
+pub fn assignee_words(names: &Names, a: &Assignee) -> String {
+    format!("{} {}", a.kind_label(), names.assignee_name(a))
+}
+
+/// One audit entry for scripts (`audit --json`, `history --json`): its changes field by
+/// field, with assignees named as they are today.
+pub fn audit_json(names: &Names, e: &crate::store::AuditEntry) -> Value {
+    let assignee = |a: &Option<Assignee>| match a {
+        Some(a) => names.assignee_json(a),
+        None => Value::Null,
+    };
+    let changes: Vec<Value> = e
+        .changes
+        .iter()
+        .map(|c| {
+            let (before, after) = match &c.change {
+                NumberChange::Added { status } => (Value::Null, json!(status)),
+                NumberChange::Removed { status } => (json!(status), Value::Null),
+                NumberChange::Status { before, after }
+                | NumberChange::NameStatus { before, after } => (json!(before), json!(after)),
+                NumberChange::Assignee { before, after } => (assignee(before), assignee(after)),
+                NumberChange::ProductType { before, after } => {
+                    (json!(before.label()), json!(after.label()))
+                }
+                NumberChange::Label { before, after } => (json!(before), json!(after)),
+                NumberChange::CallingName { before, after } => (
+                    json!(before.as_ref().map(|n| n.to_string())),
+                    json!(after.as_ref().map(|n| n.to_string())),
+                ),
+            };
+            json!({
+                "number": c.number.as_str(),
+                "field": c.change.field(),
+                "before": before,
+                "after": after,
+            })
+        })
+        .collect();
+    json!({
+        "seq": e.seq,
+        "at": e.at.rfc3339(),
+        "actor": e.actor,
+        "role": e.role.label(),
+        "action": e.action,
+        "detail": e.detail,
+        "result": e.result,
+        "ok": e.ok,
+        "numbers": e.numbers.iter().map(|n| n.as_str()).collect::<Vec<_>>(),
+        "changes": changes,
+    })
+}
+
+/// What changed, in words: "+12065550123 assignee: none → voice connector Main trunk; …",
+/// each number named once before its fields (unless `name_numbers` is false: one
+/// number's own history).
+pub fn changes_words(names: &Names, changes: &[FieldChange], name_numbers: bool) -> String {
+    let name = |a: &Assignee| assignee_words(names, a);
+    let mut out = String::new();
+    let mut last: Option<&E164> = None;
+    for c in changes {
+        if last != Some(&c.number) {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            if name_numbers {
+                out.push_str(c.number.as_str());
+                out.push(' ');
+            }
+            last = Some(&c.number);
+        } else {
+            out.push_str(", ");
+        }
+        out.push_str(&c.change.words(&name));
+    }
+    out
+}
+
+/// The audit log's CSV columns.
+pub const AUDIT_CSV_HEADERS: [&str; 9] = [
+    "seq", "at", "actor", "role", "action", "ok", "numbers", "changes", "result",
+];
+
+/// Audit entries as CSV, every cell made safe for a spreadsheet.
+pub fn audit_csv<W: Write>(
+    out: W,
+    names: &Names,
+    entries: &[crate::store::AuditEntry],
+) -> Result<W, ExportError> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(AUDIT_CSV_HEADERS)?;
+    for e in entries {
+        let numbers: Vec<&str> = e.numbers.iter().map(|n| n.as_str()).collect();
+        let cells = [
+            e.seq.to_string(),
+            e.at.rfc3339(),
+            e.actor.clone(),
+            e.role.label().to_string(),
+            e.action.clone(),
+            e.ok.to_string(),
+            numbers.join(" "),
+            changes_words(names, &e.changes, true),
+            e.result.clone(),
+        ];
+        csv.write_record(cells.iter().map(|c| text::csv::cell(c).into_owned()))?;
+    }
+    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,6 +147,8 @@ fn hostile_desk() -> (Desk, Vec<String>) {
         detail: HOSTILE.into(),
         result: HOSTILE.into(),
         ok: true,
+        numbers: Vec::new(),
+        changes: Vec::new(),
     };
     store.apply(&changes, &mut audit).unwrap();
     drop(store);

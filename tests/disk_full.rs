@@ -131,6 +131,8 @@ fn audit() -> AuditEntry {
         detail: String::new(),
         result: String::new(),
         ok: true,
+        numbers: Vec::new(),
+        changes: Vec::new(),
     }
 }
 

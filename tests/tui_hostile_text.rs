@@ -37,6 +37,8 @@ fn put(w: &World, changes: Vec<Change>) {
         detail: HOSTILE.into(),
         result: HOSTILE.into(),
         ok: false,
+        numbers: Vec::new(),
+        changes: Vec::new(),
     };
     w.engine.store().apply(&changes, &mut audit).unwrap();
 }

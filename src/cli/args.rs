@@ -77,8 +77,11 @@ pub enum Command {
     /// Support requests, including port in and port out.
     #[command(subcommand)]
     Support(SupportCmd),
-    /// The audit log, newest first.
+    /// The audit log, newest first, with what each action changed; filters and CSV.
     Audit(AuditArgs),
+    /// One number's timeline: ordered, acquired, assigned, renamed, deleted, restored,
+    /// changed outside phonedesk; who did each and what it was before.
+    History(HistoryArgs),
     /// Export the numbers as CSV or JSON.
     Export(ExportArgs),
     /// Check the database's invariants and indexes; exit 1 when something is wrong.
@@ -556,6 +559,36 @@ pub struct PortInArgs {
 pub struct AuditArgs {
     /// Entries to show, newest first.
     #[arg(long, default_value_t = 50, value_parser = whole_number)]
+    pub limit: usize,
+    /// Only entries about this number (named by the action or changed by it).
+    #[arg(long, value_name = "NUMBER")]
+    pub number: Option<String>,
+    /// Only what this actor did: an SSH key's name, local:LOGIN, carrier or scheduler.
+    #[arg(long, value_name = "WHO")]
+    pub actor: Option<String>,
+    /// Only this action, by the name the log shows: assign, delete, "sync numbers".
+    #[arg(long, value_name = "NAME")]
+    pub action: Option<String>,
+    /// Only entries at or after this time (2026-12-01 09:00 in your zone, or RFC 3339).
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only entries before this time.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only refused actions.
+    #[arg(long)]
+    pub failed: bool,
+    /// Write CSV (one row per entry) instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The number: +12065550123 or (206) 555-0123.
+    pub number: String,
+    /// The latest entries to show, oldest first.
+    #[arg(long, default_value_t = 1000, value_parser = whole_number)]
     pub limit: usize,
 }
 

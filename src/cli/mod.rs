@@ -7,6 +7,7 @@
 
 mod args;
 mod directory;
+mod history;
 mod jobs;
 mod numbers;
 mod orders;
@@ -377,7 +378,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         Command::Dismiss(a) => numbers::dismiss(ctx, a),
         Command::Directory(a) => directory::run(ctx, a),
         Command::Support(a) => support::run(ctx, a),
-        Command::Audit(a) => report::audit(ctx, a),
+        Command::Audit(a) => history::audit(ctx, a),
+        Command::History(a) => history::history(ctx, a),
         Command::Export(a) => report::export(ctx, a),
         Command::Check => report::check(ctx),
         Command::RunDue => report::run_due(ctx),

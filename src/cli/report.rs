@@ -8,49 +8,6 @@ use crate::export::{CsvWriter, ExportError};
 use crate::local_time::Shown;
 use serde_json::json;
 
-pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
-    let entries = ctx.engine.store().audit(a.limit)?;
-    if ctx.json {
-        let v: Vec<_> = entries
-            .iter()
-            .map(|e| {
-                json!({
-                    "seq": e.seq,
-                    "at": e.at.rfc3339(),
-                    "actor": e.actor,
-                    "role": e.role.label(),
-                    "action": e.action,
-                    "detail": e.detail,
-                    "result": e.result,
-                    "ok": e.ok,
-                })
-            })
-            .collect();
-        return ctx.print_json(&json!(v));
-    }
-    if entries.is_empty() {
-        writeln!(ctx.out, "The audit log is empty.")?;
-        return Ok(());
-    }
-    let rows: Vec<Vec<String>> = entries
-        .iter()
-        .map(|e| {
-            vec![
-                e.at.shown(),
-                e.actor.clone(),
-                if e.ok { "ok" } else { "refused" }.into(),
-                e.detail.clone(),
-                e.result.clone(),
-            ]
-        })
-        .collect();
-    table(
-        ctx.out,
-        &["WHEN", "WHO", "RESULT", "ACTION", "MESSAGE"],
-        &rows,
-    )
-}
-
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
     let format = a.format.trim().to_ascii_lowercase();
     if format != "csv" && format != "json" {

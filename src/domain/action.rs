@@ -339,6 +339,25 @@ impl Action {
         }
     }
 
+    /// The numbers an action names, for the audit log's by-number index: a refused
+    /// action shows in the history of the numbers it was about.
+    pub fn numbers(&self) -> Vec<E164> {
+        match self {
+            Action::Provision { numbers, .. }
+            | Action::Assign { numbers, .. }
+            | Action::Reassign { numbers, .. }
+            | Action::Unassign { numbers }
+            | Action::SwitchProductType { numbers, .. }
+            | Action::Delete { numbers }
+            | Action::Restore { numbers }
+            | Action::DismissFailed { numbers } => numbers.clone(),
+            Action::SetLabel { number, .. } | Action::SetUniqueCallingName { number, .. } => {
+                vec![number.clone()]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The support request an action is about, when it names one.
     pub fn request(&self) -> Option<&RequestId> {
         match self {

@@ -72,6 +72,8 @@ pub struct Engine {
     troubles_to_stderr: std::sync::atomic::AtomicBool,
     /// Purges already told (number, purge time), so each is told once per run.
     purges_told: Mutex<std::collections::HashSet<(E164, Timestamp)>>,
+    /// How long audit entries are kept (`[audit] keep`); unset: all of them.
+    audit_keep: std::sync::OnceLock<std::time::Duration>,
 }
 
 /// The event action of a background trouble (and of its end): consoles show it.
@@ -114,6 +116,7 @@ impl Engine {
             troubles: Mutex::new(Default::default()),
             troubles_to_stderr: std::sync::atomic::AtomicBool::new(true),
             purges_told: Mutex::new(Default::default()),
+            audit_keep: std::sync::OnceLock::new(),
         }
     }
 
@@ -196,7 +199,37 @@ impl Engine {
             config.carrier.seed,
             config.carrier.failure_rate,
         ));
-        Ok(Engine::new(store, carrier, config.policy()))
+        let engine = Engine::new(store, carrier, config.policy());
+        if let Some(keep) = config.audit.keep {
+            engine.keep_audit_for(keep);
+        }
+        Ok(engine)
+    }
+
+    /// Audit entries older than `keep` are removed by [`prune_audit`](Self::prune_audit).
+    pub fn keep_audit_for(&self, keep: std::time::Duration) {
+        let _ = self.audit_keep.set(keep);
+    }
+
+    /// Removes the audit entries older than the configured retention, a batch at a time
+    /// so changes are not held up; returns how many went.
+    pub fn prune_audit(&self, now: Timestamp) -> Result<usize, EngineError> {
+        const BATCH: usize = 1000;
+        let Some(keep) = self.audit_keep.get() else {
+            return Ok(0);
+        };
+        let before = now.minus(*keep);
+        let mut total = 0;
+        loop {
+            let pruned = {
+                let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
+                self.store.prune_audit(before, BATCH)?
+            };
+            total += pruned;
+            if pruned < BATCH {
+                return Ok(total);
+            }
+        }
     }
 
     pub fn store(&self) -> &Store {
@@ -240,16 +273,13 @@ impl Engine {
         if let Some(e) = self.store.take_view_error() {
             return Err(EngineError::Store(e));
         }
-        let mut audit = AuditEntry {
-            seq: 0,
-            at: now,
-            actor: actor.name.clone(),
-            role: actor.role,
-            action: action.name().to_string(),
-            detail: action.describe(),
-            result: String::new(),
-            ok: false,
-        };
+        let mut audit = AuditEntry::new(
+            now,
+            actor,
+            action.name(),
+            action.describe(),
+            action.numbers(),
+        );
         let mut notices = Vec::new();
         let result = match decided {
             Ok(decision) => {
@@ -380,16 +410,8 @@ impl Engine {
     pub fn run_due_for(&self, by: &Actor, now: Timestamp) -> Result<usize, EngineError> {
         if let Err(refused) = crate::domain::rules::may_change(by) {
             const ACTION: &str = "complete due work";
-            let mut audit = AuditEntry {
-                seq: 0,
-                at: now,
-                actor: by.name.clone(),
-                role: by.role,
-                action: ACTION.to_string(),
-                detail: String::new(),
-                result: refused.to_string(),
-                ok: false,
-            };
+            let mut audit = AuditEntry::new(now, by, ACTION, String::new(), Vec::new());
+            audit.result = refused.to_string();
             self.store.audit_only(&mut audit)?;
             self.announce(by, ACTION, now, false, &audit.result, Vec::new());
             return Err(EngineError::Rule(refused));

@@ -15,6 +15,8 @@ const SOURCE: &str = "the scheduler";
 
 /// Ticks between two looks for purges within 24 h (one range read of the due tree).
 const PURGE_LOOK_EVERY: u32 = 5;
+/// Ticks between looks at the audit retention: a minute.
+const PRUNE_EVERY: u32 = 300;
 
 pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -25,9 +27,14 @@ pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
             tick.tick().await;
             let e = Arc::clone(&engine);
             let look_for_purges = ticks.is_multiple_of(PURGE_LOOK_EVERY);
+            // The audit retention is looked at on start and then once a minute.
+            let prune = ticks.is_multiple_of(PRUNE_EVERY);
             ticks = ticks.wrapping_add(1);
             // sled calls block; keep them off the async workers.
             let ran = tokio::task::spawn_blocking(move || {
+                if prune {
+                    e.prune_audit(now())?;
+                }
                 let ran = e.run_due(now());
                 if look_for_purges && ran.is_ok() {
                     e.tell_purges_near(now()).map(|_| 0)

@@ -3,18 +3,19 @@
 //! scan. Every action is written as one transaction across the trees it touches and
 //! flushed before it is acknowledged. Only the engine writes; front ends read.
 
+mod audit;
 mod codec;
 mod error;
 mod lock;
 mod migrate;
 mod space;
 
+pub use audit::{AuditEntry, AuditQuery};
 pub use error::StoreError;
 pub use lock::ServerMarker;
 
 use crate::domain::*;
 use codec::*;
-use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
 use sled::Tree;
 use std::collections::HashMap;
@@ -32,20 +33,6 @@ const SETTINGS_KEY: &[u8] = b"settings";
 /// Numbers per status, written with every transaction so opening a big store is instant.
 const COUNTS_KEY: &[u8] = b"status_counts";
 const JOB_SEQ_KEY: &[u8] = b"job_seq";
-
-/// One line of the audit log: who did what, when, and how it ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub seq: u64,
-    pub at: Timestamp,
-    pub actor: String,
-    pub role: Role,
-    pub action: String,
-    pub detail: String,
-    /// The outcome's message, or the error.
-    pub result: String,
-    pub ok: bool,
-}
 
 // Positions of the trees in `Store::trees`, the order of a transaction's view.
 const NUMBERS: usize = 0;
@@ -74,7 +61,9 @@ const CARRIER_IDS: usize = 16;
 const SIP_MEDIA_APPS: usize = 17;
 /// SIP rules triggered by a phone number, by the number.
 const DIAL_IN_RULES: usize = 18;
-const TREE_NAMES: [&str; 19] = [
+/// The audit log by number (`number \0 seq` → nothing): one number's history.
+const AUDIT_BY_NUMBER: usize = 19;
+const TREE_NAMES: [&str; 20] = [
     "numbers",
     "numbers_by_status",
     "numbers_by_assignee",
@@ -94,6 +83,7 @@ const TREE_NAMES: [&str; 19] = [
     "carrier_ids",
     "sip_media_applications",
     "dial_in_rules",
+    "audit_by_number",
 ];
 
 /// How the store is opened.
@@ -438,6 +428,7 @@ impl Store {
                 Change::PutNumber(p) => {
                     let old: Option<PhoneNumber> =
                         self.get(NUMBERS, p.number.as_str().as_bytes())?;
+                    audit.changes.extend(number_changes(old.as_ref(), Some(p)));
                     self.unindex(
                         &mut ops,
                         &mut count_delta,
@@ -453,6 +444,7 @@ impl Store {
                 }
                 Change::RemoveNumber(n) => {
                     let old: Option<PhoneNumber> = self.get(NUMBERS, n.as_str().as_bytes())?;
+                    audit.changes.extend(number_changes(old.as_ref(), None));
                     self.unindex(
                         &mut ops,
                         &mut count_delta,
@@ -561,7 +553,8 @@ impl Store {
         }
         let mut seq_guard = self.audit_seq.lock().unwrap();
         audit.seq = *seq_guard + 1;
-        ops.push((AUDIT, audit.seq.to_be_bytes().to_vec(), Some(encode(audit))));
+        audit::indexed_numbers(audit);
+        Store::audit_index_ops(audit, &mut ops);
         let mut counts = self.counts.lock().unwrap();
         let mut new_counts = counts.clone();
         for (s, d) in count_delta {
@@ -922,19 +915,6 @@ impl Store {
 
     pub fn settings(&self) -> Result<Settings, StoreError> {
         Ok(self.get(META, SETTINGS_KEY)?.unwrap_or_default())
-    }
-
-    /// The audit log, newest first, at most `limit` entries.
-    pub fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
-        self.tree(AUDIT)?
-            .iter()
-            .rev()
-            .take(limit)
-            .map(|kv| {
-                let (_, v) = kv.map_err(|e| self.failed(e))?;
-                decode(&v).map_err(|_| self.corrupt("unreadable audit entry"))
-            })
-            .collect()
     }
 
     /// Work due at or before `now`, oldest first.

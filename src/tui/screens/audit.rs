@@ -1,12 +1,16 @@
-//! Audit: who did what, when, newest first, with the result (ok or refused) and its
-//! message; `/` filters; Enter shows one entry in full. Reads the latest entries only.
+//! Audit: who did what, when, newest first, with the result (ok or refused) and what it
+//! changed, field by field; `/` filters (`number:`, `who:`, `action:`, `result:refused`,
+//! `date:`, digits); Enter shows one entry in full. Reads the latest entries only.
 
+use super::names::Names;
 use super::{Cx, DrawCx, Screen, ScreenId};
+use crate::domain::E164;
 use crate::filter::FieldSpec;
 use crate::local_time::{self, Shown};
 use crate::store::AuditEntry;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
+use crate::tui::widgets::history;
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{
     body_height, draw_table, pick_columns, sort_letters, Record, Rows,
@@ -24,7 +28,14 @@ use std::cmp::Ordering;
 const LIMIT: usize = 2000;
 
 /// The sortable columns, by their header titles.
-pub const COLUMNS: [&str; 6] = ["When", "Who", "Action", "Result", "Detail", "Message"];
+pub const COLUMNS: [&str; 6] = [
+    "When",
+    "Who",
+    "Action",
+    "Result",
+    "What changed",
+    "Message",
+];
 
 /// The fields the `/` filter matches exactly (`status:...`).
 pub const FIELDS: &[FieldSpec] = &[
@@ -40,43 +51,72 @@ pub const FIELDS: &[FieldSpec] = &[
         name: "result",
         help: "ok or refused",
     },
+    FieldSpec {
+        name: "number",
+        help: "a number the action named or changed (+12065550123)",
+    },
+    FieldSpec {
+        name: "date",
+        help: "the day, in your zone (2026-12-07)",
+    },
 ];
 
-impl Record for AuditEntry {
+/// An entry with what it changed in words (assignees named as they are today).
+pub struct AuditRow {
+    pub entry: AuditEntry,
+    summary: String,
+}
+
+impl Record for AuditRow {
     const FIELDS: &'static [FieldSpec] = FIELDS;
     fn values(&self, field: &str) -> Vec<String> {
+        let e = &self.entry;
         match field {
-            "who" => vec![one_line(&self.actor).into_owned()],
-            "action" => vec![self.action.to_string()],
-            "result" => vec![if self.ok { "ok" } else { "refused" }.into()],
+            "who" => vec![one_line(&e.actor).into_owned()],
+            "action" => vec![e.action.to_string()],
+            "result" => vec![if e.ok { "ok" } else { "refused" }.into()],
+            "number" => e
+                .numbers
+                .iter()
+                .flat_map(|n| [n.to_string(), n.national()])
+                .collect(),
+            "date" => vec![local_time::typed(e.at)
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .to_string()],
             _ => Vec::new(),
         }
     }
+    fn numbers(&self) -> Vec<E164> {
+        self.entry.numbers.clone()
+    }
     type Key = u64;
     fn key(&self) -> u64 {
-        self.seq
+        self.entry.seq
     }
     fn label(&self) -> String {
-        format!("audit entry {}", self.seq)
+        format!("audit entry {}", self.entry.seq)
     }
     fn haystack(&self) -> String {
+        let e = &self.entry;
         format!(
             "{} {} {} {} {} {}",
-            one_line(&self.actor),
-            self.role.label(),
-            self.action,
-            one_line(&self.detail),
-            if self.ok { "ok" } else { "refused" },
-            one_line(&self.result)
+            one_line(&e.actor),
+            e.role.label(),
+            e.action,
+            self.summary,
+            if e.ok { "ok" } else { "refused" },
+            one_line(&e.result)
         )
     }
     fn compare(&self, other: &Self, column: usize) -> Ordering {
-        let (a, b) = (self, other);
+        let (a, b) = (&self.entry, &other.entry);
         match column {
             1 => a.actor.cmp(&b.actor),
             2 => a.action.cmp(&b.action),
             3 => b.ok.cmp(&a.ok),
-            4 => a.detail.cmp(&b.detail),
+            4 => self.summary.cmp(&other.summary),
             5 => a.result.cmp(&b.result),
             _ => (a.at, a.seq).cmp(&(b.at, b.seq)),
         }
@@ -85,7 +125,8 @@ impl Record for AuditEntry {
 
 #[derive(Default)]
 pub struct Audit {
-    rows: Rows<AuditEntry>,
+    rows: Rows<AuditRow>,
+    names: Names,
     open: bool,
 }
 
@@ -96,7 +137,7 @@ impl Audit {
 
     fn draw_entry(&self, f: &mut Frame, area: Rect, cx: &DrawCx, e: &AuditEntry) {
         let t = cx.theme;
-        let rect = centered(area, 76, 11);
+        let rect = centered(area, 76, area.height.saturating_sub(2).clamp(11, 22));
         f.render_widget(Clear, rect);
         let b = block(t, format!(" Audit entry {} ", e.seq))
             .title_bottom(Line::from(" Esc back ").style(t.dim));
@@ -111,7 +152,7 @@ impl Audit {
         } else {
             ("refused", t.error)
         };
-        let lines = vec![
+        let mut lines = vec![
             kv("When", e.at.shown(), t.text),
             kv(
                 "Who",
@@ -123,6 +164,21 @@ impl Audit {
             kv("Result", result.0.into(), result.1),
             kv("Message", one_line(&e.result).into_owned(), t.text),
         ];
+        // Every change on its own line, each number in full: never "and 3 more".
+        let mut numbers: Vec<&E164> = e.numbers.iter().collect();
+        numbers.retain(|n| !e.changes.iter().any(|c| &c.number == *n));
+        for (i, n) in e.changed_numbers().into_iter().enumerate() {
+            let heading = if i == 0 { "Changed" } else { "" };
+            lines.push(kv(heading, format!("{}  {}", n.national(), n), t.text));
+            for c in e.changes.iter().filter(|c| &c.number == n) {
+                let words = c.change.words(&|a| self.names.assignee(a));
+                lines.push(kv("", format!("  {}", one_line(&words)), t.text));
+            }
+        }
+        if !numbers.is_empty() {
+            let list: Vec<String> = numbers.iter().map(|n| n.national()).collect();
+            lines.push(kv("Numbers", list.join(", "), t.text));
+        }
         f.render_widget(
             Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
             rect,
@@ -157,8 +213,20 @@ impl Screen for Audit {
 
     fn refresh(&mut self, cx: &mut Cx) {
         // Newest first; new entries come in above, the cursor stays on its entry.
-        self.rows
-            .set(cx.engine.store().audit(LIMIT).unwrap_or_default());
+        self.names = Names::load(cx.engine);
+        let names = &self.names;
+        self.rows.set(
+            cx.engine
+                .store()
+                .audit(LIMIT)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|entry| AuditRow {
+                    summary: history::summary(names, &entry, None),
+                    entry,
+                })
+                .collect(),
+        );
     }
 
     fn on_cmd(&mut self, cmd: Cmd, _cx: &mut Cx) -> bool {
@@ -209,7 +277,8 @@ impl Screen for Audit {
         let rows = self
             .rows
             .visible()
-            .map(|(e, _)| {
+            .map(|(row, _)| {
+                let e = &row.entry;
                 let (result, style) = if e.ok {
                     ("ok", t.ok)
                 } else {
@@ -221,10 +290,10 @@ impl Screen for Audit {
                     Cell::from(one_line(&e.action).into_owned()),
                     Cell::from(result).style(style),
                 ];
+                cells.push(Cell::from(row.summary.clone()));
                 if wide {
-                    cells.push(Cell::from(one_line(&e.detail).into_owned()));
+                    cells.push(Cell::from(one_line(&e.result).into_owned()));
                 }
-                cells.push(Cell::from(one_line(&e.result).into_owned()));
                 Row::new(cells)
             })
             .collect();
@@ -235,12 +304,14 @@ impl Screen for Audit {
             Constraint::Length(if wide { 24 } else { 16 }),
             Constraint::Length(7),
         ];
+        // What changed says it all at 80 columns (with the reason of a refusal); the
+        // outcome's own message joins it where there is room.
+        header.push("What changed");
+        widths.push(Constraint::Fill(2));
         if wide {
-            header.push("Detail");
+            header.push("Message");
             widths.push(Constraint::Fill(1));
         }
-        header.push("Message");
-        widths.push(Constraint::Fill(if wide { 2 } else { 1 }));
         let header = self.rows.header(t, &header, &COLUMNS);
         let name = match self.rows.sort() {
             None => "Audit log (newest first)",
@@ -265,8 +336,8 @@ impl Screen for Audit {
             empty,
         );
         if self.open {
-            if let Some(e) = self.rows.current() {
-                self.draw_entry(f, area, cx, e);
+            if let Some(row) = self.rows.current() {
+                self.draw_entry(f, area, cx, &row.entry);
             }
         }
     }

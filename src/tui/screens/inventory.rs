@@ -19,6 +19,7 @@ use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
+use crate::tui::widgets::history;
 use crate::tui::widgets::form::{Field, Form};
 use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::status::Status;
@@ -1466,7 +1467,23 @@ impl Inventory {
             kv("Created", p.created_at.shown()),
             kv("Updated", p.updated_at.shown()),
         ];
-        let lines: Vec<Line> = job.into_iter().chain(lines).collect();
+        let mut lines: Vec<Line> = job.into_iter().chain(lines).collect();
+        // Its latest history in the rows left (two for the heading and the gap).
+        let room = (area.height as usize).saturating_sub(2 + lines.len() + 2);
+        if room > 0 {
+            let mut entries = cx.engine.store().history(number, room).unwrap_or_default();
+            entries.reverse();
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "History, newest first (all of it: phonedesk history NUMBER)",
+                t.dim,
+            ));
+            if entries.is_empty() {
+                lines.push(Line::styled("Nothing recorded yet.", t.dim));
+            }
+            lines.extend(history::timeline(t, &self.names, number, &entries));
+        }
+        // Wrapped: a long line takes more rows and the oldest history lines give way.
         f.render_widget(
             Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
             area,

@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod filter;
 pub mod form;
 pub mod help;
+pub mod history;
 pub mod hints;
 pub mod line;
 pub mod picker;

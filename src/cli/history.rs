@@ -1,0 +1,131 @@
+//! The audit log and one number's history: `audit` with its filters (table, `--json`,
+//! `--csv`) and `history NUMBER`, a timeline of who did what to it and what it was before.
+
+use super::args::{AuditArgs, HistoryArgs};
+use super::output::*;
+use super::{CliError, Ctx, Res};
+use crate::export::{audit_csv, audit_json, changes_words};
+use crate::local_time::{self, Shown};
+use crate::store::{AuditEntry, AuditQuery};
+use crate::domain::{FieldChange, E164};
+use serde_json::json;
+
+fn when(text: &Option<String>, flag: &str) -> Res<Option<crate::domain::Timestamp>> {
+    let Some(text) = text else { return Ok(None) };
+    local_time::read(text).map(Some).ok_or_else(|| {
+        CliError::usage(format!(
+            "--{flag} “{}” is not a time: write {}",
+            one_line(text),
+            local_time::how_to_write()
+        ))
+    })
+}
+
+fn query(a: &AuditArgs) -> Res<AuditQuery> {
+    let text = |t: &Option<String>| t.as_ref().map(|t| t.trim().to_string());
+    let q = AuditQuery {
+        number: a.number.as_deref().map(parse_number).transpose()?,
+        actor: text(&a.actor),
+        action: text(&a.action),
+        since: when(&a.since, "since")?,
+        until: when(&a.until, "until")?,
+        failed: a.failed,
+    };
+    if let (Some(since), Some(until)) = (q.since, q.until) {
+        if since >= until {
+            return Err(CliError::usage(
+                "--since must be before --until: nothing is between them",
+            ));
+        }
+    }
+    Ok(q)
+}
+
+pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
+    if a.csv && ctx.json {
+        return Err(CliError::usage("choose --csv or --json, not both"));
+    }
+    let q = query(&a)?;
+    let entries = ctx.engine.store().audit_query(&q, a.limit)?;
+    let names = Names::load(ctx.engine)?;
+    if ctx.json {
+        let v: Vec<_> = entries.iter().map(|e| audit_json(&names, e)).collect();
+        return ctx.print_json(&json!(v));
+    }
+    if a.csv {
+        let bytes = audit_csv(Vec::new(), &names, &entries)
+            .map_err(|e| CliError::refused(e.to_string()))?;
+        ctx.out.write_all(&bytes)?;
+        return Ok(());
+    }
+    if entries.is_empty() {
+        let words = if q == AuditQuery::default() {
+            "The audit log is empty."
+        } else {
+            "No audit entries match."
+        };
+        writeln!(ctx.out, "{words}")?;
+        return Ok(());
+    }
+    let rows: Vec<Vec<String>> = entries.iter().map(|e| row(&names, e, None)).collect();
+    table(
+        ctx.out,
+        &["WHEN", "WHO", "ACTION", "RESULT", "WHAT CHANGED"],
+        &rows,
+    )
+}
+
+/// A table row: what changed when something did (only `number`'s fields when given),
+/// else the action's own words and why it was refused.
+fn row(names: &Names, e: &AuditEntry, number: Option<&E164>) -> Vec<String> {
+    let changes: Vec<FieldChange> = e
+        .changes
+        .iter()
+        .filter(|c| number.map_or(true, |n| c.number == *n))
+        .cloned()
+        .collect();
+    let what = if changes.is_empty() {
+        if e.ok {
+            e.detail.clone()
+        } else {
+            format!("{}: {}", e.detail, e.result)
+        }
+    } else {
+        changes_words(names, &changes, number.is_none())
+    };
+    vec![
+        e.at.shown(),
+        e.actor.clone(),
+        e.action.clone(),
+        if e.ok { "ok" } else { "refused" }.into(),
+        what,
+    ]
+}
+
+pub fn history(ctx: &mut Ctx, a: HistoryArgs) -> Res {
+    let number = parse_number(&a.number)?;
+    let entries = ctx.engine.store().history(&number, a.limit)?;
+    let names = Names::load(ctx.engine)?;
+    if ctx.json {
+        let v: Vec<_> = entries.iter().map(|e| audit_json(&names, e)).collect();
+        return ctx.print_json(&json!({ "number": number.as_str(), "entries": v }));
+    }
+    if entries.is_empty() {
+        writeln!(
+            ctx.out,
+            "Nothing is recorded about {} (the history starts with this version of phonedesk).",
+            number.national()
+        )?;
+        return Ok(());
+    }
+    writeln!(ctx.out, "History of {} ({})", number.national(), number)?;
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| row(&names, e, Some(&number)))
+        .collect();
+    table(
+        ctx.out,
+        &["WHEN", "WHO", "ACTION", "RESULT", "WHAT CHANGED"],
+        &rows,
+    )
+}
