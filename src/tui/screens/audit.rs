@@ -137,8 +137,6 @@ impl Audit {
 
     fn draw_entry(&self, f: &mut Frame, area: Rect, cx: &DrawCx, e: &AuditEntry) {
         let t = cx.theme;
-        let rect = centered(area, 76, area.height.saturating_sub(2).clamp(11, 22));
-        f.render_widget(Clear, rect);
         let b = block(t, format!(" Audit entry {} ", e.seq))
             .title_bottom(Line::from(" Esc back ").style(t.dim));
         let kv = |k: &str, v: String, style| {
@@ -179,6 +177,9 @@ impl Audit {
             let list: Vec<String> = numbers.iter().map(|n| n.national()).collect();
             lines.push(kv("Numbers", list.join(", "), t.text));
         }
+        let height = (lines.len() as u16 + 2).clamp(8, area.height.saturating_sub(2).max(8));
+        let rect = centered(area, 76, height);
+        f.render_widget(Clear, rect);
         f.render_widget(
             Paragraph::new(lines).block(b).wrap(Wrap { trim: false }),
             rect,

@@ -35,24 +35,22 @@ pub fn changes_text(names: &Names, changes: &[FieldChange], number: Option<&E164
     one_line(&out).into_owned()
 }
 
-/// An entry's one-line summary: what changed, else the action's words (and, when it was
-/// refused, why), never repeating the action's name in front.
+/// An entry's one-line summary: what changed; else, for a refused action, why; else the
+/// action's words without its name in front (the Action column says it).
 pub fn summary(names: &Names, e: &AuditEntry, number: Option<&E164>) -> String {
     let changed = changes_text(names, &e.changes, number);
     if !changed.is_empty() {
         return changed;
+    }
+    if !e.ok {
+        return one_line(&e.result).into_owned();
     }
     let detail = e
         .detail
         .strip_prefix(e.action.as_str())
         .map(str::trim_start)
         .unwrap_or(&e.detail);
-    let detail = one_line(detail);
-    match (e.ok, detail.is_empty()) {
-        (true, _) => detail.into_owned(),
-        (false, true) => format!("refused: {}", one_line(&e.result)),
-        (false, false) => format!("{detail} — refused: {}", one_line(&e.result)),
-    }
+    one_line(detail).into_owned()
 }
 
 /// A number's timeline, newest first: one line per entry.
