@@ -277,29 +277,56 @@ pub fn audit_json(names: &Names, e: &crate::store::AuditEntry) -> Value {
     })
 }
 
+/// How the history names what it shows: assignees and numbers, each front end its own way
+/// (the console names a number as people write it, the CLI as E.164).
+pub struct Namer<'a> {
+    pub assignee: &'a dyn Fn(&Assignee) -> String,
+    pub number: &'a dyn Fn(&E164) -> String,
+}
+
 /// What changed, in words: "+12065550123 assignee: none → voice connector Main trunk; …",
-/// each number named once before its fields (unless `name_numbers` is false: one
-/// number's own history).
-pub fn changes_words(names: &Names, changes: &[FieldChange], name_numbers: bool) -> String {
-    let name = |a: &Assignee| assignee_words(names, a);
+/// each number named once before its fields; only `only`'s fields, without naming it,
+/// for one number's own history.
+pub fn changes_text(namer: &Namer, changes: &[FieldChange], only: Option<&E164>) -> String {
     let mut out = String::new();
     let mut last: Option<&E164> = None;
-    for c in changes {
+    for c in changes.iter().filter(|c| only.map_or(true, |n| c.number == *n)) {
         if last != Some(&c.number) {
             if !out.is_empty() {
                 out.push_str("; ");
             }
-            if name_numbers {
-                out.push_str(c.number.as_str());
+            if only.is_none() {
+                out.push_str(&(namer.number)(&c.number));
                 out.push(' ');
             }
             last = Some(&c.number);
         } else {
             out.push_str(", ");
         }
-        out.push_str(&c.change.words(&name));
+        out.push_str(&c.change.words(namer.assignee));
     }
     out
+}
+
+/// An entry in one line: what changed; else, for a refused action, why; else the
+/// action's words without its name in front (the action is shown beside it).
+pub fn audit_summary(namer: &Namer, e: &crate::store::AuditEntry, only: Option<&E164>) -> String {
+    let changed = changes_text(namer, &e.changes, only);
+    // A sync applies what was done at the carrier (the AWS console, another tool).
+    if !changed.is_empty() && e.actor == Actor::carrier().name && e.action.starts_with("sync ") {
+        return format!("changed outside phonedesk: {changed}");
+    }
+    if !changed.is_empty() {
+        return changed;
+    }
+    if !e.ok {
+        return e.result.clone();
+    }
+    e.detail
+        .strip_prefix(e.action.as_str())
+        .map(str::trim_start)
+        .unwrap_or(&e.detail)
+        .to_string()
 }
 
 /// The audit log's CSV columns.
@@ -325,7 +352,14 @@ pub fn audit_csv<W: Write>(
             e.action.clone(),
             e.ok.to_string(),
             numbers.join(" "),
-            changes_words(names, &e.changes, true),
+            changes_text(
+                &Namer {
+                    assignee: &|a| assignee_words(names, a),
+                    number: &|n| n.to_string(),
+                },
+                &e.changes,
+                None,
+            ),
             e.result.clone(),
         ];
         csv.write_record(cells.iter().map(|c| text::csv::cell(c).into_owned()))?;

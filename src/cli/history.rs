@@ -4,10 +4,10 @@
 use super::args::{AuditArgs, HistoryArgs};
 use super::output::*;
 use super::{CliError, Ctx, Res};
-use crate::export::{audit_csv, audit_json, changes_words};
+use crate::export::{assignee_words, audit_csv, audit_json, audit_summary, Namer};
 use crate::local_time::{self, Shown};
 use crate::store::{AuditEntry, AuditQuery};
-use crate::domain::{FieldChange, E164};
+use crate::domain::E164;
 use serde_json::json;
 
 fn when(text: &Option<String>, flag: &str) -> Res<Option<crate::domain::Timestamp>> {
@@ -75,30 +75,19 @@ pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
     )
 }
 
-/// A table row: what changed when something did (only `number`'s fields when given),
-/// else the action's own words and why it was refused.
+/// A table row: what changed (only `number`'s fields when given), else why it was
+/// refused, else the action's own words.
 fn row(names: &Names, e: &AuditEntry, number: Option<&E164>) -> Vec<String> {
-    let changes: Vec<FieldChange> = e
-        .changes
-        .iter()
-        .filter(|c| number.map_or(true, |n| c.number == *n))
-        .cloned()
-        .collect();
-    let what = if changes.is_empty() {
-        if e.ok {
-            e.detail.clone()
-        } else {
-            format!("{}: {}", e.detail, e.result)
-        }
-    } else {
-        changes_words(names, &changes, number.is_none())
+    let namer = Namer {
+        assignee: &|a| assignee_words(names, a),
+        number: &|n| n.to_string(),
     };
     vec![
         e.at.shown(),
         e.actor.clone(),
         e.action.clone(),
         if e.ok { "ok" } else { "refused" }.into(),
-        what,
+        audit_summary(&namer, e, number),
     ]
 }
 
