@@ -424,7 +424,11 @@ impl Config {
         if self.ssh.auth_attempts == 0 {
             return Err(bad("ssh", "auth_attempts"));
         }
-        if self.audit.keep.is_some_and(|k| k < Duration::from_secs(3600)) {
+        if self
+            .audit
+            .keep
+            .is_some_and(|k| k < Duration::from_secs(3600))
+        {
             return Err(bad("audit", "keep"));
         }
         if self.ssh.login_grace_time.is_zero() {

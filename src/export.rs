@@ -290,7 +290,10 @@ pub struct Namer<'a> {
 pub fn changes_text(namer: &Namer, changes: &[FieldChange], only: Option<&E164>) -> String {
     let mut out = String::new();
     let mut last: Option<&E164> = None;
-    for c in changes.iter().filter(|c| only.map_or(true, |n| c.number == *n)) {
+    for c in changes
+        .iter()
+        .filter(|c| only.is_none_or(|n| c.number == *n))
+    {
         if last != Some(&c.number) {
             if !out.is_empty() {
                 out.push_str("; ");
@@ -364,7 +367,8 @@ pub fn audit_csv<W: Write>(
         ];
         csv.write_record(cells.iter().map(|c| text::csv::cell(c).into_owned()))?;
     }
-    csv.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+    csv.into_inner()
+        .map_err(|e| ExportError::Io(e.into_error()))
 }
 
 #[cfg(test)]

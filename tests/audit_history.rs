@@ -186,7 +186,12 @@ fn the_retention_removes_old_entries_and_their_index_but_keeps_the_newest() {
     .unwrap();
     assert_eq!(e.store().audit(1).unwrap()[0].seq, last + 1);
     assert_eq!(
-        e.store().history(&numbers[0], 100).unwrap().last().unwrap().seq,
+        e.store()
+            .history(&numbers[0], 100)
+            .unwrap()
+            .last()
+            .unwrap()
+            .seq,
         last + 1
     );
 }

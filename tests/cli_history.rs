@@ -29,16 +29,25 @@ fn history_shows_a_numbers_timeline_with_who_and_what_it_was_before() {
     let text = d.ok(&["history", n]);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("History of ("), "{text}");
-    let order: Vec<usize> = ["provision", "complete due work", "assign", "set label", "unassign"]
-        .iter()
-        .map(|a| {
-            lines
-                .iter()
-                .position(|l| l.contains(&format!("  {a}  ")))
-                .unwrap_or_else(|| panic!("no {a} in {text}"))
-        })
-        .collect();
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "oldest first: {text}");
+    let order: Vec<usize> = [
+        "provision",
+        "complete due work",
+        "assign",
+        "set label",
+        "unassign",
+    ]
+    .iter()
+    .map(|a| {
+        lines
+            .iter()
+            .position(|l| l.contains(&format!("  {a}  ")))
+            .unwrap_or_else(|| panic!("no {a} in {text}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "oldest first: {text}"
+    );
     assert!(
         text.contains("assignee: none → voice connector Trunk A"),
         "{text}"
@@ -73,7 +82,10 @@ fn history_refuses_a_bad_number_and_says_when_nothing_is_recorded() {
     let (d, _) = desk();
     d.refused_with(2, &["history", "555"], "E.164");
     let out = d.ok(&["history", "+12065550100"]);
-    assert!(out.starts_with("Nothing is recorded about (206) 555-0100"), "{out}");
+    assert!(
+        out.starts_with("Nothing is recorded about (206) 555-0100"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -88,9 +100,10 @@ fn audit_filters_by_number_actor_action_time_and_refusal() {
         d.json(&all).as_array().unwrap().clone()
     };
     let mine = only(&["--number", &numbers[0]]);
-    assert!(mine
-        .iter()
-        .all(|e| e["numbers"].as_array().unwrap().contains(&numbers[0].clone().into())));
+    assert!(mine.iter().all(|e| e["numbers"]
+        .as_array()
+        .unwrap()
+        .contains(&numbers[0].clone().into())));
     assert!(mine.iter().any(|e| e["action"] == "set label"));
     assert!(!mine
         .iter()

@@ -4,10 +4,10 @@
 use super::args::{AuditArgs, HistoryArgs};
 use super::output::*;
 use super::{CliError, Ctx, Res};
+use crate::domain::E164;
 use crate::export::{assignee_words, audit_csv, audit_json, audit_summary, Namer};
 use crate::local_time::{self, Shown};
 use crate::store::{AuditEntry, AuditQuery};
-use crate::domain::E164;
 use serde_json::json;
 
 fn when(text: &Option<String>, flag: &str) -> Res<Option<crate::domain::Timestamp>> {

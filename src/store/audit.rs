@@ -141,13 +141,13 @@ impl AuditQuery {
     pub fn matches(&self, e: &AuditEntry) -> bool {
         let same = |want: &Option<String>, have: &str| {
             want.as_ref()
-                .map_or(true, |w| w.trim().eq_ignore_ascii_case(have))
+                .is_none_or(|w| w.trim().eq_ignore_ascii_case(have))
         };
-        self.number.as_ref().map_or(true, |n| e.numbers.contains(n))
+        self.number.as_ref().is_none_or(|n| e.numbers.contains(n))
             && same(&self.actor, &e.actor)
             && same(&self.action, &e.action)
-            && self.since.map_or(true, |t| e.at >= t)
-            && self.until.map_or(true, |t| e.at < t)
+            && self.since.is_none_or(|t| e.at >= t)
+            && self.until.is_none_or(|t| e.at < t)
             && (!self.failed || !e.ok)
     }
 }

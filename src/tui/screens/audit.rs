@@ -28,14 +28,7 @@ use std::cmp::Ordering;
 const LIMIT: usize = 2000;
 
 /// The sortable columns, by their header titles.
-pub const COLUMNS: [&str; 6] = [
-    "When",
-    "Who",
-    "Action",
-    "Result",
-    "What changed",
-    "Message",
-];
+pub const COLUMNS: [&str; 6] = ["When", "Who", "Action", "Result", "What changed", "Message"];
 
 /// The fields the `/` filter matches exactly (`status:...`).
 pub const FIELDS: &[FieldSpec] = &[

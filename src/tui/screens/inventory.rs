@@ -19,8 +19,8 @@ use crate::local_time::Shown;
 use crate::text::one_line;
 use crate::tui::keys::{Cmd, Scope};
 use crate::tui::widgets::confirm::Confirm;
-use crate::tui::widgets::history;
 use crate::tui::widgets::form::{Field, Form};
+use crate::tui::widgets::history;
 use crate::tui::widgets::picker::Picker;
 use crate::tui::widgets::status::Status;
 use crate::tui::widgets::table::{

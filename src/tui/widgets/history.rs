@@ -20,7 +20,12 @@ pub fn summary(names: &Names, e: &AuditEntry, number: Option<&E164>) -> String {
 }
 
 /// A number's timeline, newest first: one line per entry.
-pub fn timeline(t: &Theme, names: &Names, number: &E164, entries: &[AuditEntry]) -> Vec<Line<'static>> {
+pub fn timeline(
+    t: &Theme,
+    names: &Names,
+    number: &E164,
+    entries: &[AuditEntry],
+) -> Vec<Line<'static>> {
     entries
         .iter()
         .map(|e| {
