@@ -111,6 +111,9 @@ pub struct Durations {
     pub porting_min: Duration,
     #[serde(with = "humantime_serde")]
     pub porting_max: Duration,
+    /// How long after an action its author may undo it.
+    #[serde(with = "humantime_serde")]
+    pub undo_window: Duration,
 }
 
 impl Default for Durations {
@@ -124,6 +127,7 @@ impl Default for Durations {
             support_response: p.support_response,
             porting_min: p.porting_min,
             porting_max: p.porting_max,
+            undo_window: p.undo_window,
         }
     }
 }
@@ -459,6 +463,7 @@ impl Config {
             porting_max: d.porting_max,
             search_limit: self.inventory.search_limit,
             carrier_remote: self.carrier.kind == CarrierKind::ChimeSdkVoice,
+            undo_window: d.undo_window,
         }
     }
 }

@@ -168,3 +168,31 @@ fn audit_csv_is_safe_for_spreadsheets_and_names_every_number() {
     assert!(cell("changes").contains("=HYPERLINK"));
     assert_eq!(cell("ok"), "true");
 }
+
+#[test]
+fn undo_takes_back_the_latest_change_and_lists_what_can_be_undone() {
+    let (d, numbers) = desk();
+    let n = &numbers[0];
+    d.ok(&["assign", n, "--voice-connector", "vc-1"]);
+    let list = d.ok(&["undo", "--list"]);
+    assert!(list.contains("ENTRY") && list.contains("assign"), "{list}");
+    assert!(list.contains("yes"), "{list}");
+    let out = d.ok(&["undo"]);
+    assert!(out.starts_with("Undid entry"), "{out}");
+    assert_eq!(d.status(n), "Unassigned");
+    // Its own entry is in the number's history; a second undo of the same entry is
+    // refused, and nothing changes.
+    assert!(d.ok(&["history", n]).contains("  undo  "));
+    let listed = d.json(&["undo", "--list"]);
+    let assign = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "assign")
+        .unwrap();
+    assert_eq!(assign["can_undo"], false);
+    let seq = assign["seq"].to_string();
+    d.refused(&["undo", &seq], "has changed since");
+    d.refused_with(2, &["undo", "x"], "audit entry's number");
+    d.refused(&["undo", "9999"], "there is no audit entry 9999");
+}

@@ -82,6 +82,10 @@ pub enum Command {
     /// One number's timeline: ordered, acquired, assigned, renamed, deleted, restored,
     /// changed outside phonedesk; who did each and what it was before.
     History(HistoryArgs),
+    /// Undo your latest change of the last minutes (assign, unassign, reassign, label,
+    /// product type, a unique calling name still updating, delete), or entry N; --list
+    /// shows what can be undone.
+    Undo(UndoArgs),
     /// Export the numbers as CSV or JSON.
     Export(ExportArgs),
     /// Check the database's invariants and indexes; exit 1 when something is wrong.
@@ -581,6 +585,25 @@ pub struct AuditArgs {
     /// Write CSV (one row per entry) instead of a table.
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The audit entry to undo (its number in `audit --json`, `undo --list`); default:
+    /// your latest change that can be undone.
+    #[arg(value_parser = entry_number)]
+    pub entry: Option<u64>,
+    /// List your changes of the undo window, and whether each can be undone now.
+    #[arg(long, conflicts_with = "entry")]
+    pub list: bool,
+}
+
+/// An audit entry's number as typed: `12` or `#12`.
+fn entry_number(text: &str) -> Result<u64, String> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| "must be an audit entry's number such as 12".to_string())
 }
 
 #[derive(Debug, Args)]

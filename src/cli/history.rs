@@ -1,7 +1,7 @@
 //! The audit log and one number's history: `audit` with its filters (table, `--json`,
 //! `--csv`) and `history NUMBER`, a timeline of who did what to it and what it was before.
 
-use super::args::{AuditArgs, HistoryArgs};
+use super::args::{AuditArgs, HistoryArgs, UndoArgs};
 use super::output::*;
 use super::{CliError, Ctx, Res};
 use crate::domain::E164;
@@ -117,4 +117,53 @@ pub fn history(ctx: &mut Ctx, a: HistoryArgs) -> Res {
         &["WHEN", "WHO", "ACTION", "RESULT", "WHAT CHANGED"],
         &rows,
     )
+}
+
+pub fn undo(ctx: &mut Ctx, a: UndoArgs) -> Res {
+    if a.list {
+        let now = ctx.now();
+        let listed = ctx.engine.undoable(ctx.actor, now)?;
+        let names = Names::load(ctx.engine)?;
+        if ctx.json {
+            let v: Vec<_> = listed
+                .iter()
+                .map(|(e, refused)| {
+                    let mut v = audit_json(&names, e);
+                    v["can_undo"] = json!(refused.is_none());
+                    v["refused"] = json!(refused);
+                    v
+                })
+                .collect();
+            return ctx.print_json(&json!(v));
+        }
+        if listed.is_empty() {
+            writeln!(
+                ctx.out,
+                "Nothing of yours can be undone: no change of yours in the undo window."
+            )?;
+            return Ok(());
+        }
+        let rows: Vec<Vec<String>> = listed
+            .iter()
+            .map(|(e, refused)| {
+                let mut r = row(&names, e, None);
+                r.insert(0, e.seq.to_string());
+                r.remove(4); // the result: every listed entry was accepted
+                r.push(match refused {
+                    None => "yes".into(),
+                    Some(why) => format!("no: {why}"),
+                });
+                r
+            })
+            .collect();
+        return table(
+            ctx.out,
+            &["ENTRY", "WHEN", "WHO", "ACTION", "WHAT CHANGED", "CAN UNDO"],
+            &rows,
+        );
+    }
+    let now = ctx.now();
+    let o = ctx.engine.undo(ctx.actor, a.entry, now)?;
+    let o = ctx.follow(o)?;
+    ctx.report(&o)
 }

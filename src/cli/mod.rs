@@ -380,6 +380,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         Command::Support(a) => support::run(ctx, a),
         Command::Audit(a) => history::audit(ctx, a),
         Command::History(a) => history::history(ctx, a),
+        Command::Undo(a) => history::undo(ctx, a),
         Command::Export(a) => report::export(ctx, a),
         Command::Check => report::check(ctx),
         Command::RunDue => report::run_due(ctx),
@@ -405,7 +406,12 @@ impl Ctx<'_, '_> {
     /// carrier, waits for the carrier's answer to the action's job (unless `--no-wait`)
     /// and reports that: the change is done, or refused and why.
     pub fn act(&mut self, action: Action) -> Res<Outcome> {
-        let mut outcome = self.engine.dispatch(self.actor, action, now())?;
+        let outcome = self.engine.dispatch(self.actor, action, now())?;
+        self.follow(outcome)
+    }
+
+    /// Waits for the carrier's answer to an accepted action's job (unless `--no-wait`).
+    pub fn follow(&mut self, mut outcome: Outcome) -> Res<Outcome> {
         if let (Some(job), false) = (outcome.job, self.no_wait) {
             for answer in jobs::wait_for(self.engine, &[job])? {
                 if !answer.ok {

@@ -286,6 +286,8 @@ pub enum Action {
         region: String,
     },
     /// The carrier's SIP media applications and SIP rules, whole.
+    /// Takes back one of the actor's own recent changes (an audit entry).
+    Undo(super::UndoTarget),
     SyncSipDirectory {
         apps: Vec<SipMediaApplication>,
         rules: Vec<SipRule>,
@@ -336,6 +338,7 @@ impl Action {
             Action::SyncRequests { .. } => "sync support requests",
             Action::CreateSipMediaApplication { .. } => "create SIP media application",
             Action::SyncSipDirectory { .. } => "sync SIP media applications",
+            Action::Undo(_) => "undo",
         }
     }
 
@@ -353,6 +356,15 @@ impl Action {
             | Action::DismissFailed { numbers } => numbers.clone(),
             Action::SetLabel { number, .. } | Action::SetUniqueCallingName { number, .. } => {
                 vec![number.clone()]
+            }
+            Action::Undo(t) => {
+                let mut ns: Vec<E164> = Vec::new();
+                for c in &t.changes {
+                    if !ns.contains(&c.number) {
+                        ns.push(c.number.clone());
+                    }
+                }
+                ns
             }
             _ => Vec::new(),
         }
@@ -516,6 +528,7 @@ impl Action {
                 format!("create SIP media application “{name}” in {region}")
             }
             Action::SyncSipDirectory { .. } => "sync SIP media applications and SIP rules".into(),
+            Action::Undo(t) => format!("undo entry {} ({})", t.seq, t.action),
             Action::SyncRequests { cases } => match cases.as_slice() {
                 [one] => format!("sync support request {}", one.request),
                 many => format!("sync {} support requests", many.len()),

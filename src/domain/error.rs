@@ -27,6 +27,24 @@ pub enum RuleError {
     CallingName(#[from] CallingNameError),
     #[error("select at least one number")]
     NothingSelected,
+    #[error("{}", match .0 { Some(seq) => format!("there is no audit entry {seq}"), None => "nothing of yours can be undone now: see `phonedesk undo --list`".to_string() })]
+    UndoNothing(Option<u64>),
+    #[error("entry {seq} is {actor}'s: you can undo only your own changes")]
+    UndoNotYours { seq: u64, actor: String },
+    #[error("entry {seq} ({action}) cannot be undone: {why}")]
+    UndoNotPossible {
+        seq: u64,
+        action: String,
+        why: String,
+    },
+    #[error("entry {seq} is older than the undo window of {window}")]
+    UndoTooLate { seq: u64, window: String },
+    #[error("{number} has changed since entry {seq} (its {field}): undo takes back only what nobody changed since")]
+    UndoMovedOn {
+        seq: u64,
+        number: E164,
+        field: &'static str,
+    },
     #[error("{0} is not one of your numbers")]
     UnknownNumber(E164),
     #[error("{number} is not in the inventory (it is {status})")]

@@ -85,6 +85,32 @@ impl NumberChange {
     }
 }
 
+/// An audit entry as undo reads it: who did what, when, and what it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoTarget {
+    pub seq: u64,
+    pub actor: String,
+    pub action: String,
+    pub at: super::Timestamp,
+    pub ok: bool,
+    pub changes: Vec<FieldChange>,
+}
+
+/// Whether `p` still holds what `change` left: undo takes back only what nobody (no
+/// person, no carrier, no passing time) has changed since.
+pub fn still_as_left(p: Option<&PhoneNumber>, change: &NumberChange) -> bool {
+    let Some(p) = p else { return false };
+    match change {
+        NumberChange::Added { .. } | NumberChange::Removed { .. } => false,
+        NumberChange::Status { after, .. } => p.status_name() == after,
+        NumberChange::Assignee { after, .. } => p.assignee() == after.as_ref(),
+        NumberChange::ProductType { after, .. } => p.product_type == *after,
+        NumberChange::Label { after, .. } => p.label == *after,
+        NumberChange::CallingName { after, .. } => asked_name(p) == *after,
+        NumberChange::NameStatus { after, .. } => p.calling_name.status.label() == after,
+    }
+}
+
 /// The calling name an administrator sees as asked for: the pending one, else in force.
 fn asked_name(p: &PhoneNumber) -> Option<CallingName> {
     match &p.calling_name.pending {

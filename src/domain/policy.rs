@@ -30,6 +30,8 @@ pub struct Policy {
     /// The carrier is remote (the Chime SDK Voice API): changes become carrier jobs and
     /// land when the carrier answers.
     pub carrier_remote: bool,
+    /// How long after an action its author may undo it.
+    pub undo_window: Duration,
 }
 
 impl Default for Policy {
@@ -45,6 +47,7 @@ impl Default for Policy {
             porting_max: Duration::from_secs(28 * DAY),
             search_limit: 500,
             carrier_remote: false,
+            undo_window: Duration::from_secs(15 * 60),
         }
     }
 }

@@ -301,6 +301,7 @@ impl Ctx<'_> {
             Action::CancelRequest { request } => support::cancel(self, tx, request),
             Action::CloseRequest { request } => support::close(self, tx, request),
             Action::RunDue(due) => self.run_due(tx, due),
+            Action::Undo(target) => undo::run(self, tx, target),
             Action::CarrierAnswer { .. }
             | Action::RefreshOrder { .. }
             | Action::RetryJob { .. }
@@ -1224,6 +1225,8 @@ impl Ctx<'_> {
 mod remote;
 pub use remote::SIP_DIRECTORY_MATCHES;
 mod support;
+mod undo;
+pub use undo::REVERSIBLE;
 
 #[cfg(test)]
 mod tests;

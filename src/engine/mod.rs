@@ -308,6 +308,57 @@ impl Engine {
         result
     }
 
+    /// Undoes entry `seq` (the actor's latest undoable one when `None`): an action like any
+    /// other, decided by the rules, audited as "undo entry N".
+    pub fn undo(
+        &self,
+        actor: &Actor,
+        seq: Option<u64>,
+        now: Timestamp,
+    ) -> Result<Outcome, EngineError> {
+        // A viewer hears that it reads only, not that it has nothing to undo.
+        crate::domain::rules::may_change(actor)?;
+        let entry = match seq {
+            Some(seq) => self
+                .store
+                .audit_entry(seq)?
+                .ok_or(EngineError::Rule(RuleError::UndoNothing(Some(seq))))?,
+            None => self
+                .undoable(actor, now)?
+                .into_iter()
+                .find(|(_, refused)| refused.is_none())
+                .map(|(e, _)| e)
+                .ok_or(EngineError::Rule(RuleError::UndoNothing(None)))?,
+        };
+        self.dispatch(actor, Action::Undo(entry.undo_target()), now)
+    }
+
+    /// The actor's own entries of the undo window that undo could take back, newest
+    /// first, each with why undo would be refused now (`None`: it would be accepted).
+    pub fn undoable(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Vec<(AuditEntry, Option<String>)>, EngineError> {
+        let query = crate::store::AuditQuery {
+            actor: Some(actor.name.clone()),
+            since: Some(now.minus(self.policy.undo_window)),
+            ..Default::default()
+        };
+        let entries = self.store.audit_query(&query, 200)?;
+        Ok(entries
+            .into_iter()
+            .filter(|e| e.ok && crate::domain::rules::REVERSIBLE.contains(&e.action.as_str()))
+            .map(|e| {
+                let refused = self
+                    .precheck(actor, &Action::Undo(e.undo_target()), now)
+                    .err()
+                    .map(|err| err.to_string());
+                (e, refused)
+            })
+            .collect())
+    }
+
     /// Whether `action` would be accepted now, decided by the same rules as `dispatch`
     /// but neither written nor audited: the console says a refusal as soon as a key is
     /// pressed instead of after the action's dialogs.

@@ -25,6 +25,18 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
+    /// The entry as undo reads it.
+    pub fn undo_target(&self) -> crate::domain::UndoTarget {
+        crate::domain::UndoTarget {
+            seq: self.seq,
+            actor: self.actor.clone(),
+            action: self.action.clone(),
+            at: self.at,
+            ok: self.ok,
+            changes: self.changes.clone(),
+        }
+    }
+
     /// An entry about to be written: the store gives it its sequence number and, for an
     /// accepted action, its changes.
     pub fn new(
@@ -206,6 +218,14 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// One entry by its number.
+    pub fn audit_entry(&self, seq: u64) -> Result<Option<AuditEntry>, StoreError> {
+        match self.tree(AUDIT)?.get(seq.to_be_bytes()).map_err(|e| self.failed(e))? {
+            Some(bytes) => Ok(Some(self.entry(&bytes)?)),
+            None => Ok(None),
+        }
     }
 
     /// One number's timeline, oldest first: the latest `limit` entries about it.

@@ -746,6 +746,9 @@ impl App {
                 self.unread = 0;
                 self.overlay = Overlay::Messages { scroll: 0 };
             }
+            Cmd::Undo => effects.extend(self.with_screen_effects(id, |_, cx| {
+                let _ = cx.undo();
+            })),
             Cmd::CommandLine => self.overlay = Overlay::Command(LineInput::new(":", "")),
             Cmd::Filter => {
                 let current = self.screens[index(id)].filter().to_string();

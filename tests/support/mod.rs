@@ -25,6 +25,7 @@ pub fn fast_policy(limit: usize) -> Policy {
         porting_max: Duration::from_secs(28 * 24),
         search_limit: 500,
         carrier_remote: false,
+        undo_window: Duration::from_secs(15 * 60),
     }
 }
 

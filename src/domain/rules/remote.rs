@@ -44,7 +44,10 @@ const PORTING_BY_SUPPORT: &str = "with the Chime SDK, requests go to AWS Support
 
 /// True for the actions this module decides when the carrier is remote.
 pub(super) fn handles(action: &Action) -> bool {
-    !matches!(action, Action::RunDue(_) | Action::DismissFailed { .. })
+    !matches!(
+        action,
+        Action::RunDue(_) | Action::DismissFailed { .. } | Action::Undo(_)
+    )
 }
 
 pub(super) fn decide(ctx: &Ctx, tx: &mut Tx, action: &Action) -> Result<Outcome, RuleError> {

@@ -62,6 +62,7 @@ pub enum Cmd {
     Quit,
     Help,
     Messages,
+    Undo,
     CommandLine,
     Filter,
     Back,
@@ -159,6 +160,13 @@ pub const COMMANDS: &[CmdInfo] = &[
         Global,
         ["M"],
         "Message log (results and events, with times)"
+    ),
+    cmd!(
+        Undo,
+        "undo",
+        Global,
+        ["U"],
+        "Undo your latest change of the last minutes (phonedesk undo --list shows them)"
     ),
     cmd!(
         CommandLine,

@@ -186,7 +186,19 @@ impl<'a> Cx<'a> {
     /// on the status line: the outcome's message, its note and when it takes effect, or
     /// the refusal in words. Returns the refusal's text for a form to show by its fields.
     pub fn dispatch(&mut self, action: Action) -> Result<Outcome, String> {
-        match self.engine.dispatch(self.actor, action, self.now) {
+        let result = self.engine.dispatch(self.actor, action, self.now);
+        self.show(result)
+    }
+
+    /// Undoes the administrator's latest change that can be undone (`phonedesk undo`),
+    /// with its result on the status line.
+    pub fn undo(&mut self) -> Result<Outcome, String> {
+        let result = self.engine.undo(self.actor, None, self.now);
+        self.show(result)
+    }
+
+    fn show(&mut self, result: Result<Outcome, EngineError>) -> Result<Outcome, String> {
+        match result {
             Ok(outcome) => {
                 let mut text = outcome.message.clone();
                 if let Some(at) = outcome.takes_effect_at {
