@@ -36,7 +36,10 @@ fn u_undoes_the_latest_change_and_the_inventory_shows_it_at_once() {
     let before = w.engine.store().all_numbers().unwrap();
     press(&mut a, w.now, "U");
     let screen = render(&mut a, 120, 40);
-    assert!(screen.contains("nothing of yours can be undone"), "{screen}");
+    assert!(
+        screen.contains("nothing of yours can be undone"),
+        "{screen}"
+    );
     assert_eq!(w.engine.store().all_numbers().unwrap(), before);
 }
 

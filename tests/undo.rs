@@ -42,8 +42,11 @@ fn world(e: &Engine) -> (Vec<E164>, Vec<Assignee>) {
     (local, connectors)
 }
 
+/// A number as undo promises to put it back: status, assignee, product type, label.
+type Fields = (E164, String, Option<Assignee>, ProductType, Option<String>);
+
 /// What undo promises to put back, per number.
-fn inventory(e: &Engine) -> Vec<(E164, String, Option<Assignee>, ProductType, Option<String>)> {
+fn inventory(e: &Engine) -> Vec<Fields> {
     e.store()
         .all_numbers()
         .unwrap()
@@ -129,7 +132,10 @@ fn undo_is_refused_for_someone_elses_change_after_the_window_and_after_a_later_c
     )
     .unwrap();
     let moved = refusal(e.undo(&alice, Some(seq), secs(203)));
-    assert!(moved.contains("has changed since") && moved.contains("label"), "{moved}");
+    assert!(
+        moved.contains("has changed since") && moved.contains("label"),
+        "{moved}"
+    );
     // Not a reversible action, and nothing to undo at all.
     let create = e.store().audit_query(
         &phonedesk::store::AuditQuery {
@@ -202,7 +208,10 @@ fn op() -> impl Strategy<Value = Op> {
         (0..4usize, 0..2usize).prop_map(|(n, c)| Op::Assign(n, c)),
         (0..4usize, 0..2usize).prop_map(|(n, c)| Op::Reassign(n, c)),
         (0..4usize).prop_map(Op::Unassign),
-        (0..4usize, prop::option::of(prop_oneof![Just("lobby"), Just("sales")]))
+        (
+            0..4usize,
+            prop::option::of(prop_oneof![Just("lobby"), Just("sales")])
+        )
             .prop_map(|(n, l)| Op::Label(n, l)),
         (0..4usize, any::<bool>()).prop_map(|(n, bc)| Op::Switch(n, bc)),
         (0..4usize).prop_map(Op::Delete),

@@ -222,7 +222,11 @@ impl Store {
 
     /// One entry by its number.
     pub fn audit_entry(&self, seq: u64) -> Result<Option<AuditEntry>, StoreError> {
-        match self.tree(AUDIT)?.get(seq.to_be_bytes()).map_err(|e| self.failed(e))? {
+        match self
+            .tree(AUDIT)?
+            .get(seq.to_be_bytes())
+            .map_err(|e| self.failed(e))?
+        {
             Some(bytes) => Ok(Some(self.entry(&bytes)?)),
             None => Ok(None),
         }

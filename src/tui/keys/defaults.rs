@@ -166,7 +166,7 @@ pub const COMMANDS: &[CmdInfo] = &[
         "undo",
         Global,
         ["U"],
-        "Undo your latest change of the last minutes (phonedesk undo --list shows them)"
+        "Undo your latest change of the undo window"
     ),
     cmd!(
         CommandLine,
