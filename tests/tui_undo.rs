@@ -1,4 +1,4 @@
-//! `U` in the console undoes the administrator's latest change, says so on the status
+//! `z` in the console undoes the administrator's latest change, says so on the status
 //! line, and refuses in words when there is nothing to undo.
 
 mod tui_common;
@@ -28,13 +28,13 @@ fn u_undoes_the_latest_change_and_the_inventory_shows_it_at_once() {
         )
         .unwrap();
     let mut a = app_as(&w, zoe, w.now);
-    press(&mut a, w.now, "U");
+    press(&mut a, w.now, "z");
     let screen = render(&mut a, 120, 40);
     assert!(screen.contains("Undid entry"), "{screen}");
     assert_eq!(w.engine.store().number(&free).unwrap().unwrap().label, None);
     // Nothing left of this administrator's to undo: said in words, nothing changes.
     let before = w.engine.store().all_numbers().unwrap();
-    press(&mut a, w.now, "U");
+    press(&mut a, w.now, "z");
     let screen = render(&mut a, 120, 40);
     assert!(
         screen.contains("nothing of yours can be undone"),
@@ -47,7 +47,7 @@ fn u_undoes_the_latest_change_and_the_inventory_shows_it_at_once() {
 fn a_viewer_cannot_undo() {
     let w = world();
     let mut a = app_as(&w, Actor::viewer("val"), w.now);
-    press(&mut a, w.now, "U");
+    press(&mut a, w.now, "z");
     let screen = render(&mut a, 120, 40);
     assert!(screen.contains("read-only"), "{screen}");
 }

@@ -165,7 +165,7 @@ pub const COMMANDS: &[CmdInfo] = &[
         Undo,
         "undo",
         Global,
-        ["U"],
+        ["z"],
         "Undo your latest change of the undo window"
     ),
     cmd!(
