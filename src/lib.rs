@@ -5,6 +5,7 @@
 //! and `notify` (notices told to `watch` and the `[hooks]`).
 //! `text` is shared by all: which characters are hidden, and how every output escapes them.
 
+pub mod bulk;
 pub mod carrier;
 pub mod cli;
 pub mod config;

@@ -42,27 +42,6 @@ fn world(e: &Engine) -> (Vec<E164>, Vec<Assignee>) {
     (local, connectors)
 }
 
-/// A number as undo promises to put it back: status, assignee, product type, label.
-type Fields = (E164, String, Option<Assignee>, ProductType, Option<String>);
-
-/// What undo promises to put back, per number.
-fn inventory(e: &Engine) -> Vec<Fields> {
-    e.store()
-        .all_numbers()
-        .unwrap()
-        .into_iter()
-        .map(|p| {
-            (
-                p.number.clone(),
-                p.status_name().to_string(),
-                p.assignee().cloned(),
-                p.product_type,
-                p.label.clone(),
-            )
-        })
-        .collect()
-}
-
 fn refusal(r: Result<Outcome, EngineError>) -> String {
     r.expect_err("undo should be refused").to_string()
 }
@@ -72,7 +51,7 @@ fn undo_takes_back_an_assignment_and_is_itself_audited() {
     let dir = tempfile::tempdir().unwrap();
     let e = open(dir.path(), fast_policy(25), 0.0);
     let (numbers, vcs) = world(&e);
-    let before = inventory(&e);
+    let before = fields(&e);
     let alice = Actor::admin("alice");
     e.dispatch(
         &alice,
@@ -88,7 +67,7 @@ fn undo_takes_back_an_assignment_and_is_itself_audited() {
     assert_eq!(listed[0].1, None, "it can be undone");
     let o = e.undo(&alice, None, secs(201)).unwrap();
     assert!(o.message.starts_with("Undid entry"), "{}", o.message);
-    assert_eq!(inventory(&e), before);
+    assert_eq!(fields(&e), before);
     let last = &e.store().audit(1).unwrap()[0];
     assert_eq!(last.action, "undo");
     assert!(last.detail.contains("(assign)"), "{}", last.detail);
@@ -115,12 +94,12 @@ fn undo_is_refused_for_someone_elses_change_after_the_window_and_after_a_later_c
     )
     .unwrap();
     let seq = e.store().audit(1).unwrap()[0].seq;
-    let before = inventory(&e);
+    let before = fields(&e);
     let theirs = refusal(e.undo(&bob, Some(seq), secs(201)));
     assert!(theirs.contains("alice's"), "{theirs}");
     let late = refusal(e.undo(&alice, Some(seq), secs(200 + 16 * 60)));
     assert!(late.contains("undo window of 15 m"), "{late}");
-    assert_eq!(inventory(&e), before, "refusals change nothing");
+    assert_eq!(fields(&e), before, "refusals change nothing");
     // Bob relabels it: alice's undo would throw his change away.
     e.dispatch(
         &bob,
@@ -168,7 +147,7 @@ fn undoing_a_delete_restores_and_undoing_an_unassign_puts_each_number_back_where
         )
         .unwrap();
     }
-    let assigned = inventory(&e);
+    let assigned = fields(&e);
     e.dispatch(
         &admin(),
         Action::Unassign {
@@ -178,8 +157,8 @@ fn undoing_a_delete_restores_and_undoing_an_unassign_puts_each_number_back_where
     )
     .unwrap();
     e.undo(&admin(), None, secs(202)).unwrap();
-    assert_eq!(inventory(&e), assigned, "each back on its own connector");
-    let before = inventory(&e);
+    assert_eq!(fields(&e), assigned, "each back on its own connector");
+    let before = fields(&e);
     e.dispatch(
         &admin(),
         Action::Delete {
@@ -189,7 +168,7 @@ fn undoing_a_delete_restores_and_undoing_an_unassign_puts_each_number_back_where
     )
     .unwrap();
     e.undo(&admin(), None, secs(204)).unwrap();
-    assert_eq!(inventory(&e), before);
+    assert_eq!(fields(&e), before);
     assert!(e.check().unwrap().is_empty());
 }
 
@@ -260,21 +239,21 @@ proptest! {
         let (numbers, vcs) = world(&e);
         let mut t = 300;
         for (op, undo) in steps {
-            let before = inventory(&e);
+            let before = fields(&e);
             t += 1;
             let accepted = e.dispatch(&admin(), action(&op, &numbers, &vcs), secs(t)).is_ok();
             if !undo || !accepted {
                 continue;
             }
             let seq = e.store().audit(1).unwrap()[0].seq;
-            let after = inventory(&e);
+            let after = fields(&e);
             t += 1;
             match e.undo(&admin(), Some(seq), secs(t)) {
-                Ok(_) => prop_assert_eq!(inventory(&e), before),
+                Ok(_) => prop_assert_eq!(fields(&e), before),
                 Err(why) => {
                     // A change that changed something can always be undone at once.
                     prop_assert!(before == after, "undo of {:?} refused: {}", op, why);
-                    prop_assert_eq!(inventory(&e), after);
+                    prop_assert_eq!(fields(&e), after);
                 }
             }
             prop_assert!(e.check().unwrap().is_empty());

@@ -86,6 +86,10 @@ pub enum Command {
     /// product type, a unique calling name still updating, delete), or entry N; --list
     /// shows what can be undone.
     Undo(UndoArgs),
+    /// Apply one change per number from a CSV file (number,change,value; `-` reads stdin):
+    /// assign, reassign, unassign, label, product-type, calling-name, delete. A report per
+    /// row; exit 1 when any row was refused.
+    Apply(ApplyArgs),
     /// Export the numbers as CSV or JSON.
     Export(ExportArgs),
     /// Check the database's invariants and indexes; exit 1 when something is wrong.
@@ -585,6 +589,15 @@ pub struct AuditArgs {
     /// Write CSV (one row per entry) instead of a table.
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The CSV file, or - for stdin.
+    pub file: PathBuf,
+    /// Check every row against the rules and say what would happen; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! Human-readable text by default; `--json` for scripts. No rule is checked here: the
 //! domain decides, the CLI only parses what was typed and shows what came back.
 
+mod apply;
 mod args;
 mod directory;
 mod history;
@@ -381,6 +382,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         Command::Audit(a) => history::audit(ctx, a),
         Command::History(a) => history::history(ctx, a),
         Command::Undo(a) => history::undo(ctx, a),
+        Command::Apply(a) => apply::run(ctx, a),
         Command::Export(a) => report::export(ctx, a),
         Command::Check => report::check(ctx),
         Command::RunDue => report::run_due(ctx),

@@ -104,3 +104,25 @@ pub fn pool(e: &Engine, local: usize, toll_free: usize) -> (Vec<E164>, Vec<E164>
 pub fn created(o: &Outcome) -> String {
     o.created.clone().expect("an id")
 }
+
+/// A number as undo and bulk work promise to leave it: status, assignee, product type,
+/// label.
+pub type Fields = (E164, String, Option<Assignee>, ProductType, Option<String>);
+
+/// Every number's `Fields`, in number order.
+pub fn fields(e: &Engine) -> Vec<Fields> {
+    e.store()
+        .all_numbers()
+        .unwrap()
+        .into_iter()
+        .map(|p| {
+            (
+                p.number.clone(),
+                p.status_name().to_string(),
+                p.assignee().cloned(),
+                p.product_type,
+                p.label.clone(),
+            )
+        })
+        .collect()
+}
