@@ -79,6 +79,7 @@ pub enum Cmd {
     Goto,
     View,
     Sort,
+    ApplyToMatches,
     // Navigation
     Up,
     Down,
@@ -230,6 +231,13 @@ pub const COMMANDS: &[CmdInfo] = &[
         Global,
         [],
         "A saved view of the configuration: :view NAME"
+    ),
+    cmd!(
+        ApplyToMatches,
+        "apply",
+        Inventory,
+        [],
+        "One change to every number the filter matches: :apply assign vc:Main trunk"
     ),
     cmd!(
         Sort,

@@ -94,6 +94,10 @@ enum Purpose {
     },
     /// The export shown as text: nothing to do when it closes.
     Exported,
+    /// `:apply`: one change to every number the filter matched, once confirmed.
+    Apply {
+        rows: Vec<crate::bulk::Row>,
+    },
 }
 
 pub struct Inventory {
@@ -617,6 +621,10 @@ impl Inventory {
         cx: &mut Cx,
     ) -> Result<(), String> {
         let i = picked.unwrap_or(0);
+        if let Purpose::Apply { rows } = purpose {
+            self.apply_rows(&rows, cx);
+            return Ok(());
+        }
         let action = match purpose {
             Purpose::PickAccount { numbers } => {
                 let Some(account) = self.names.accounts.get(i).map(|a| a.id.clone()) else {
@@ -757,7 +765,7 @@ impl Inventory {
                 Ok(name) => Action::SetUniqueCallingName { number, name },
                 Err(e) => return Err(e.to_string()),
             },
-            Purpose::Exported => return Ok(()),
+            Purpose::Exported | Purpose::Apply { .. } => return Ok(()),
         };
         let affected: Vec<E164> = match &action {
             Action::Assign { numbers, .. }
@@ -783,6 +791,139 @@ impl Inventory {
             Err(_) => Ok(()),
         }
     }
+}
+
+impl Inventory {
+    /// Every row the list holds: the whole inventory, or every match (read now).
+    fn every_listed(&mut self, cx: &mut Cx) -> Vec<E164> {
+        match self.scan.as_mut() {
+            _ if self.sorted.is_some() => self.sorted.clone().unwrap_or_default(),
+            Some(_) => {
+                self.scan_until(usize::MAX, cx.engine);
+                self.after_list_change();
+                self.scan
+                    .as_ref()
+                    .map(|s| s.matches.clone())
+                    .unwrap_or_default()
+            }
+            None => cx.engine.store().numbers_in(&STATUSES),
+        }
+    }
+
+    /// `:apply CHANGE [VALUE]`: the change for every number the filter matches (the whole
+    /// inventory without one), checked first; a confirmation says how many and how many
+    /// the rules refuse.
+    fn start_apply(&mut self, args: &[String], cx: &mut Cx) {
+        let Some((change, value)) = args.split_first() else {
+            cx.say(Status::error(
+                "say the change: :apply assign vc:NAME, unassign, label TEXT, product-type vc, calling-name NAME or delete",
+            ));
+            return;
+        };
+        let value = value.join(" ");
+        let rows: Vec<crate::bulk::Row> = self
+            .every_listed(cx)
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| crate::bulk::Row {
+                line: i + 1,
+                number: n.to_string(),
+                change: change.clone(),
+                value: value.clone(),
+            })
+            .collect();
+        if rows.is_empty() {
+            cx.say(Status::error(
+                "No numbers match the filter: nothing to apply.",
+            ));
+            return;
+        }
+        let mut no_dispatch = |_| Err(String::new());
+        let checked =
+            match crate::bulk::apply(cx.engine, cx.actor, &rows, true, cx.now, &mut no_dispatch) {
+                Ok(r) => r,
+                Err(e) => {
+                    cx.say(Status::error(e.to_string()));
+                    return;
+                }
+            };
+        let would = checked
+            .iter()
+            .filter(|r| r.result == crate::bulk::RowResult::Would)
+            .count();
+        if would == 0 {
+            let why = checked
+                .first()
+                .map(|r| r.message.clone())
+                .unwrap_or_default();
+            cx.say(Status::error(format!(
+                "The change applies to none of the {} numbers: {}",
+                rows.len(),
+                one_line(&why)
+            )));
+            return;
+        }
+        let what = one_line(&format!("{change} {value}")).trim().to_string();
+        let scope = if self.filter.is_empty() {
+            "in the inventory".to_string()
+        } else {
+            format!("matching “{}”", one_line(&self.filter))
+        };
+        let c = Confirm::new(
+            "Apply to the filter's numbers",
+            "apply",
+            format!("Apply “{what}” to {}", self.count(&rows_numbers(&rows))),
+        )
+        .line(format!("Every number {scope}: {} rows.", rows.len()))
+        .line(format!(
+            "{would} can take it now; {} cannot (the report after says why).",
+            rows.len() - would
+        ));
+        self.open(Dialog::Confirm(c), Purpose::Apply { rows });
+    }
+
+    /// Applies confirmed rows and shows the report, one line per number.
+    fn apply_rows(&mut self, rows: &[crate::bulk::Row], cx: &mut Cx) {
+        let (engine, actor, now) = (cx.engine, cx.actor, cx.now);
+        let mut dispatch = |action| cx.dispatch(action);
+        let reports = match crate::bulk::apply(engine, actor, rows, false, now, &mut dispatch) {
+            Ok(r) => r,
+            Err(e) => {
+                cx.say(Status::error(e.to_string()));
+                return;
+            }
+        };
+        let done = reports
+            .iter()
+            .filter(|r| r.result == crate::bulk::RowResult::Done)
+            .count();
+        let text: String = reports
+            .iter()
+            .map(|r| {
+                format!(
+                    "{:<14} {:<8} {}\n",
+                    r.number,
+                    r.result.word(),
+                    one_line(&r.message)
+                )
+            })
+            .collect();
+        let intro = format!(
+            "{done} of {} numbers done; a refused number leaves the others done.",
+            reports.len()
+        );
+        cx.say(Status::ok(intro.clone()));
+        self.open(
+            Dialog::Text(TextView::new(vec![intro], &text)),
+            Purpose::Exported,
+        );
+    }
+}
+
+fn rows_numbers(rows: &[crate::bulk::Row]) -> Vec<E164> {
+    rows.iter()
+        .filter_map(|r| E164::parse(&r.number).ok())
+        .collect()
 }
 
 /// The commands that take numbers typed after them on the `:` line.
@@ -1602,19 +1743,7 @@ impl Screen for Inventory {
                 }
             }
             Cmd::MarkAll => {
-                // Every row the list holds: the whole inventory, or every match (read now).
-                let all: Vec<E164> = match self.scan.as_mut() {
-                    _ if self.sorted.is_some() => self.sorted.clone().unwrap_or_default(),
-                    Some(_) => {
-                        self.scan_until(usize::MAX, cx.engine);
-                        self.after_list_change();
-                        self.scan
-                            .as_ref()
-                            .map(|s| s.matches.clone())
-                            .unwrap_or_default()
-                    }
-                    None => cx.engine.store().numbers_in(&STATUSES),
-                };
+                let all = self.every_listed(cx);
                 if !all.is_empty() && all.iter().all(|n| self.marks.contains(n)) {
                     self.marks.clear();
                     cx.say(Status::info("Unmarked all numbers."));
@@ -1679,6 +1808,10 @@ impl Screen for Inventory {
     }
 
     fn on_cmd_args(&mut self, cmd: Cmd, args: &[String], cx: &mut Cx) -> bool {
+        if cmd == Cmd::ApplyToMatches {
+            self.start_apply(args, cx);
+            return true;
+        }
         if !TAKES_NUMBERS.contains(&cmd) && cmd != Cmd::DefaultCallingName {
             return false;
         }
