@@ -9,29 +9,8 @@ use support::*;
 
 /// Two numbers provisioned and acquired, and a voice connector to assign them to.
 fn inventory(e: &phonedesk::engine::Engine) -> (Vec<E164>, VoiceConnectorId) {
-    let (local, _) = pool(e, 2, 0);
-    e.dispatch(
-        &admin(),
-        Action::Provision {
-            product_type: ProductType::VoiceConnector,
-            numbers: local.clone(),
-        },
-        secs(0),
-    )
-    .unwrap();
-    e.run_due(secs(100)).unwrap();
-    let out = e
-        .dispatch(
-            &admin(),
-            Action::CreateVoiceConnector {
-                name: "Main trunk".into(),
-                region: "us-east-1".into(),
-                encryption: true,
-            },
-            secs(101),
-        )
-        .unwrap();
-    (local, VoiceConnectorId(created(&out)))
+    let (numbers, mut vcs) = acquired_with_connectors(e, 2, &["Main trunk"]);
+    (numbers, vcs.remove(0))
 }
 
 #[test]

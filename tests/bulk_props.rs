@@ -10,29 +10,7 @@ use proptest::prelude::*;
 use support::*;
 
 fn world(e: &Engine) -> Vec<E164> {
-    let (local, _) = pool(e, 6, 0);
-    e.dispatch(
-        &admin(),
-        Action::Provision {
-            product_type: ProductType::VoiceConnector,
-            numbers: local.clone(),
-        },
-        secs(0),
-    )
-    .unwrap();
-    e.run_due(secs(100)).unwrap();
-    for name in ["Trunk A", "Trunk B"] {
-        e.dispatch(
-            &admin(),
-            Action::CreateVoiceConnector {
-                name: name.into(),
-                region: "us-east-1".into(),
-                encryption: true,
-            },
-            secs(101),
-        )
-        .unwrap();
-    }
+    let (local, _) = acquired_with_connectors(e, 6, &["Trunk A", "Trunk B"]);
     // Two start assigned, so unassign and reassign have something to act on.
     e.dispatch(
         &admin(),

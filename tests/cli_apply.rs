@@ -5,17 +5,7 @@ mod cli_common;
 use cli_common::*;
 
 fn desk() -> (Desk, Vec<String>) {
-    let d = Desk::new();
-    let numbers = d.available(&["--area-code", "206"], 4);
-    d.provisioned("vc", &numbers);
-    d.ok(&[
-        "directory",
-        "voice-connectors",
-        "create",
-        "--name",
-        "Main trunk",
-    ]);
-    (d, numbers)
+    Desk::with_acquired(4, "Main trunk")
 }
 
 fn write(d: &Desk, text: &str) -> String {

@@ -6,17 +6,7 @@ use cli_common::*;
 
 /// Two Voice Connector numbers acquired and the connector "Trunk A" (vc-1).
 fn desk() -> (Desk, Vec<String>) {
-    let d = Desk::new();
-    let numbers = d.available(&["--area-code", "206"], 2);
-    d.provisioned("vc", &numbers);
-    d.ok(&[
-        "directory",
-        "voice-connectors",
-        "create",
-        "--name",
-        "Trunk A",
-    ]);
-    (d, numbers)
+    Desk::with_acquired(2, "Trunk A")
 }
 
 #[test]
@@ -146,6 +136,12 @@ fn audit_refuses_bad_filters_in_plain_words_and_writes_nothing() {
     assert_eq!(both.code, 2, "{both:?}");
     assert_one_line(&both.stderr, "not both");
     d.refused_with(2, &["audit", "--number", "12"], "E.164");
+    d.refused_with(2, &["audit", "--limit", "0"], "at least 1");
+    d.refused_with(
+        2,
+        &["history", "+12065550100", "--limit", "0"],
+        "at least 1",
+    );
     assert_eq!(d.snapshot(), before);
 }
 

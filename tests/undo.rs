@@ -11,35 +11,11 @@ use support::*;
 
 /// Four acquired numbers and two voice connectors.
 fn world(e: &Engine) -> (Vec<E164>, Vec<Assignee>) {
-    let (local, _) = pool(e, 4, 0);
-    e.dispatch(
-        &admin(),
-        Action::Provision {
-            product_type: ProductType::VoiceConnector,
-            numbers: local.clone(),
-        },
-        secs(0),
+    let (numbers, vcs) = acquired_with_connectors(e, 4, &["Trunk A", "Trunk B"]);
+    (
+        numbers,
+        vcs.into_iter().map(Assignee::VoiceConnector).collect(),
     )
-    .unwrap();
-    e.run_due(secs(100)).unwrap();
-    let connectors = ["Trunk A", "Trunk B"]
-        .into_iter()
-        .map(|name| {
-            let o = e
-                .dispatch(
-                    &admin(),
-                    Action::CreateVoiceConnector {
-                        name: name.into(),
-                        region: "us-east-1".into(),
-                        encryption: true,
-                    },
-                    secs(101),
-                )
-                .unwrap();
-            Assignee::VoiceConnector(VoiceConnectorId(created(&o)))
-        })
-        .collect();
-    (local, connectors)
 }
 
 fn refusal(r: Result<Outcome, EngineError>) -> String {

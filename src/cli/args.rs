@@ -566,7 +566,7 @@ pub struct PortInArgs {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Entries to show, newest first.
-    #[arg(long, default_value_t = 50, value_parser = whole_number)]
+    #[arg(long, default_value_t = 50, value_parser = at_least_one)]
     pub limit: usize,
     /// Only entries about this number (named by the action or changed by it).
     #[arg(long, value_name = "NUMBER")]
@@ -624,7 +624,7 @@ pub struct HistoryArgs {
     /// The number: +12065550123 or (206) 555-0123.
     pub number: String,
     /// The latest entries to show, oldest first.
-    #[arg(long, default_value_t = 1000, value_parser = whole_number)]
+    #[arg(long, default_value_t = 1000, value_parser = at_least_one)]
     pub limit: usize,
 }
 
@@ -639,6 +639,14 @@ pub struct ExportArgs {
     /// Only pending, inventory or deletion-queue.
     #[arg(long)]
     pub place: Option<String>,
+}
+
+/// A count of entries to show: none would read as "nothing recorded".
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match whole_number(text)? {
+        0 => Err("must be at least 1".to_string()),
+        n => Ok(n),
+    }
 }
 
 /// A count as typed: clap's own message for these is Rust's ("invalid digit found in

@@ -357,15 +357,10 @@ impl Action {
             Action::SetLabel { number, .. } | Action::SetUniqueCallingName { number, .. } => {
                 vec![number.clone()]
             }
-            Action::Undo(t) => {
-                let mut ns: Vec<E164> = Vec::new();
-                for c in &t.changes {
-                    if !ns.contains(&c.number) {
-                        ns.push(c.number.clone());
-                    }
-                }
-                ns
-            }
+            Action::Undo(t) => super::changed_numbers(&t.changes)
+                .into_iter()
+                .cloned()
+                .collect(),
             _ => Vec::new(),
         }
     }

@@ -85,6 +85,17 @@ impl NumberChange {
     }
 }
 
+/// The numbers `changes` are about, each once, in the order first changed.
+pub fn changed_numbers(changes: &[FieldChange]) -> Vec<&E164> {
+    let mut seen: Vec<&E164> = Vec::new();
+    for c in changes {
+        if !seen.contains(&&c.number) {
+            seen.push(&c.number);
+        }
+    }
+    seen
+}
+
 /// An audit entry as undo reads it: who did what, when, and what it changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UndoTarget {

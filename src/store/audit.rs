@@ -62,13 +62,7 @@ impl AuditEntry {
 
     /// The numbers this entry changed, each once, in the order first changed.
     pub fn changed_numbers(&self) -> Vec<&E164> {
-        let mut seen = Vec::new();
-        for c in &self.changes {
-            if !seen.contains(&&c.number) {
-                seen.push(&c.number);
-            }
-        }
-        seen
+        crate::domain::changed_numbers(&self.changes)
     }
 }
 

@@ -223,6 +223,22 @@ impl Desk {
         found
     }
 
+    /// A desk with `count` acquired Voice Connector numbers in area code 206 and the voice
+    /// connector `connector` (vc-1).
+    pub fn with_acquired(count: usize, connector: &str) -> (Desk, Vec<String>) {
+        let d = Desk::new();
+        let numbers = d.available(&["--area-code", "206"], count);
+        d.provisioned("vc", &numbers);
+        d.ok(&[
+            "directory",
+            "voice-connectors",
+            "create",
+            "--name",
+            connector,
+        ]);
+        (d, numbers)
+    }
+
     /// Provisions numbers and waits until the order has completed.
     pub fn provisioned(&self, product: &str, numbers: &[String]) {
         let mut args = vec!["provision", "--product-type", product];

@@ -126,3 +126,41 @@ pub fn fields(e: &Engine) -> Vec<Fields> {
         })
         .collect()
 }
+
+/// `local` acquired Voice Connector numbers (ordered at 0 s, completed at 100 s) and a
+/// voice connector per name (at 101 s): the set-up of the history, undo and bulk tests.
+pub fn acquired_with_connectors(
+    e: &Engine,
+    local: usize,
+    names: &[&str],
+) -> (Vec<E164>, Vec<VoiceConnectorId>) {
+    let (numbers, _) = pool(e, local, 0);
+    e.dispatch(
+        &admin(),
+        Action::Provision {
+            product_type: ProductType::VoiceConnector,
+            numbers: numbers.clone(),
+        },
+        secs(0),
+    )
+    .unwrap();
+    e.run_due(secs(100)).unwrap();
+    let connectors = names
+        .iter()
+        .map(|name| {
+            let o = e
+                .dispatch(
+                    &admin(),
+                    Action::CreateVoiceConnector {
+                        name: name.to_string(),
+                        region: "us-east-1".into(),
+                        encryption: true,
+                    },
+                    secs(101),
+                )
+                .unwrap();
+            VoiceConnectorId(created(&o))
+        })
+        .collect();
+    (numbers, connectors)
+}
