@@ -114,6 +114,9 @@ pub struct Durations {
     /// How long after an action its author may undo it.
     #[serde(with = "humantime_serde")]
     pub undo_window: Duration,
+    /// How long a number marked in the provisioning wizard stays held for its marker.
+    #[serde(with = "humantime_serde")]
+    pub hold_for: Duration,
 }
 
 impl Default for Durations {
@@ -128,6 +131,7 @@ impl Default for Durations {
             porting_min: p.porting_min,
             porting_max: p.porting_max,
             undo_window: p.undo_window,
+            hold_for: p.hold_for,
         }
     }
 }
@@ -435,6 +439,9 @@ impl Config {
         {
             return Err(bad("audit", "keep"));
         }
+        if !(Duration::from_secs(1)..=HOLD_FOR_MAX).contains(&self.durations.hold_for) {
+            return Err(bad("durations", "hold_for"));
+        }
         if self.ssh.login_grace_time.is_zero() {
             return Err(bad("ssh", "login_grace_time"));
         }
@@ -464,6 +471,7 @@ impl Config {
             search_limit: self.inventory.search_limit,
             carrier_remote: self.carrier.kind == CarrierKind::ChimeSdkVoice,
             undo_window: d.undo_window,
+            hold_for: d.hold_for,
         }
     }
 }
@@ -577,6 +585,9 @@ fn line_in_section(text: &str, section: &str, key: &str) -> usize {
     0
 }
 
+/// The longest a mark in the provisioning wizard may keep a number from the others.
+const HOLD_FOR_MAX: Duration = Duration::from_secs(24 * 3600);
+
 /// What a key's value must be, in plain words: "a whole number of at least 1". The keys
 /// whose values are checked beyond their type say their range; any other key is described
 /// by the type serde expected (`expected`, from its message), so a new key reads plainly
@@ -593,6 +604,7 @@ fn expectation(section: &str, key: &str, expected: Option<&str>) -> String {
             Some("a whole number of at least 1 and at most max_startups")
         }
         ("audit", "keep") => Some("a duration of at least 1 hour in quotes, e.g. \"365days\""),
+        ("durations", "hold_for") => Some("a duration from 1 s to 24 h in quotes, e.g. \"10m\""),
         ("ssh", "login_grace_time") => Some("a duration longer than 0 s in quotes, e.g. \"2m\""),
         ("carrier", "failure_rate") => Some("a number from 0.0 to 1.0, such as 0.05"),
         ("carrier", "seed") => Some("a whole number of at least 0"),
@@ -889,6 +901,8 @@ mod tests {
             ("[inventory]\nsearch_limit = 2.5\n", "`search_limit` must be a whole number from 1 to 500, not 2.5"),
             ("[durations]\nname_update = \"soon\"\n", "`name_update` must be a duration in quotes, e.g. \"30s\", \"72h\" or \"7days\", not \"soon\""),
             ("[durations]\nname_update = 5\n", "`name_update` must be a duration in quotes"),
+            ("[durations]\nhold_for = \"0s\"\n", "line 2: `hold_for` must be a duration from 1 s to 24 h in quotes, e.g. \"10m\", not \"0s\""),
+            ("[durations]\nhold_for = \"2days\"\n", "`hold_for` must be a duration from 1 s to 24 h in quotes, e.g. \"10m\", not \"2days\""),
             ("[tui]\nascii_borders = \"yes\"\n", "`ascii_borders` must be true or false, not \"yes\""),
             ("[carrier]\nfailure_rate = \"high\"\n", "`failure_rate` must be a number from 0.0 to 1.0"),
             ("[carrier]\nfailure_rate = 1.5\n", "`failure_rate` must be a number from 0.0 to 1.0, such as 0.05, not 1.5"),

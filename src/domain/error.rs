@@ -51,6 +51,13 @@ pub enum RuleError {
     NotInInventory { number: E164, status: String },
     #[error("{0} is already yours")]
     AlreadyHeld(E164),
+    /// Someone else's hold (a mark in their provisioning wizard) keeps the number.
+    #[error("{} is held by {holder} for {left}", number.national())]
+    HeldByOther {
+        number: E164,
+        holder: String,
+        left: String,
+    },
     #[error("{0} is not available from the carrier any more; search again")]
     NotOffered(E164),
     #[error("the inventory is limited to {limit} numbers: {held} are held or pending and this would add {adding}; delete numbers or raise the limit first")]

@@ -32,6 +32,8 @@ pub struct Policy {
     pub carrier_remote: bool,
     /// How long after an action its author may undo it.
     pub undo_window: Duration,
+    /// How long a number marked in the provisioning wizard stays held for its marker.
+    pub hold_for: Duration,
 }
 
 impl Default for Policy {
@@ -48,6 +50,7 @@ impl Default for Policy {
             search_limit: 500,
             carrier_remote: false,
             undo_window: Duration::from_secs(15 * 60),
+            hold_for: Duration::from_secs(10 * 60),
         }
     }
 }

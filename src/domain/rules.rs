@@ -385,11 +385,15 @@ impl Ctx<'_> {
                 }
                 _ => {}
             }
+            hold::may_order(tx.base(), self.actor, n, self.now)?;
             if !self.desk.offers(n) {
                 return Err(RuleError::NotOffered(n.clone()));
             }
         }
         self.check_limit(tx, numbers.len())?;
+        for consumed in hold::consumed_by_order(tx.base(), &numbers) {
+            tx.push(Change::Hold(consumed));
+        }
         let id = OrderId::from_seq(tx.next_id(|s| &mut s.order));
         let completes_at = self.now.plus(self.policy.provisioning_delay);
         for n in &numbers {

@@ -36,6 +36,8 @@ pub trait View {
     fn carrier_id(&self, local: &str) -> Option<String>;
     /// The local id of a carrier's record by kind (`vc`, `group`, `order`).
     fn local_id(&self, kind: &str, carrier: &str) -> Option<String>;
+    /// The hold on a number (a mark in a provisioning wizard), expired or not.
+    fn hold(&self, n: &E164) -> Option<Hold>;
 }
 
 /// The carrier's answers. Deterministic implementations keep the rules reproducible.
@@ -84,6 +86,7 @@ pub enum Change {
     RemoveJob(JobId),
     MapCarrierId { local: String, carrier: String },
     UnmapCarrierId { local: String },
+    Hold(HoldChange),
 }
 
 /// A decision in the making: reads see earlier writes of the same action.
@@ -277,6 +280,7 @@ pub struct MemoryView {
     pub carrier_ids: std::collections::BTreeMap<String, String>,
     pub sip_media_apps: std::collections::BTreeMap<SmaId, SipMediaApp>,
     pub dial_in_rules: std::collections::BTreeMap<E164, DialInRule>,
+    pub holds: std::collections::BTreeMap<E164, Hold>,
 }
 
 impl MemoryView {
@@ -349,6 +353,12 @@ impl MemoryView {
                 }
                 Change::UnmapCarrierId { local } => {
                     self.carrier_ids.remove(&local);
+                }
+                Change::Hold(HoldChange::Put(h)) => {
+                    self.holds.insert(h.number.clone(), h);
+                }
+                Change::Hold(HoldChange::Remove(n)) => {
+                    self.holds.remove(&n);
                 }
             }
         }
@@ -433,5 +443,8 @@ impl View for MemoryView {
             .iter()
             .find(|(l, c)| c.as_str() == carrier && l.starts_with(&format!("{kind}-")))
             .map(|(l, _)| l.clone())
+    }
+    fn hold(&self, n: &E164) -> Option<Hold> {
+        self.holds.get(n).cloned()
     }
 }

@@ -82,6 +82,10 @@ pub const TROUBLE: &str = "trouble";
 /// The event action of a notice that is no action's result (a purge drawing near).
 pub const NOTICE: &str = "notice";
 
+/// The event action of a change to the holds (a mark or unmark in a provisioning wizard,
+/// a session's end): consoles redraw, nothing is audited.
+pub const HOLD: &str = "hold";
+
 /// A job one worker is sending; released when dropped.
 pub struct JobClaim<'a> {
     engine: &'a Engine,
@@ -446,6 +450,103 @@ impl Engine {
         Holdings(&self.store).holds(n)
     }
 
+    /// The hold in force on `n` at `now` (a mark in someone's provisioning wizard).
+    pub fn hold_on(&self, n: &E164, now: Timestamp) -> Result<Option<Hold>, EngineError> {
+        Ok(self.store.hold(n)?.filter(|h| h.is_active(now)))
+    }
+
+    /// A new console session, whose holds end when it is dropped.
+    pub fn console_session(self: &Arc<Self>) -> ConsoleSession {
+        let id = SessionId(format!("{:016x}", rand::random::<u64>()));
+        ConsoleSession {
+            engine: Arc::clone(self),
+            id,
+        }
+    }
+
+    /// Holds `numbers` for `actor`'s `session` for the configured time (a mark in the
+    /// provisioning wizard). Refused as a whole when one is someone else's; expired holds
+    /// go in the same transaction. Not audited: announced so other consoles redraw.
+    pub fn place_holds(
+        &self,
+        actor: &Actor,
+        session: &SessionId,
+        numbers: &[E164],
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let placed = hold::place(
+            &self.store,
+            actor,
+            session,
+            numbers,
+            now,
+            self.policy.hold_for,
+        );
+        if let Some(e) = self.store.take_view_error() {
+            return Err(EngineError::Store(e));
+        }
+        let mut changes = hold::ended(&self.store.holds()?, None, now);
+        changes.extend(placed?);
+        self.write_holds(actor, "held", numbers, &changes, now)
+    }
+
+    /// Unmarks `numbers`: the holds `session` has on them end.
+    pub fn release_holds(
+        &self,
+        actor: &Actor,
+        session: &SessionId,
+        numbers: &[E164],
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let changes = hold::release(&self.store, session, numbers);
+        if let Some(e) = self.store.take_view_error() {
+            return Err(EngineError::Store(e));
+        }
+        self.write_holds(actor, "released", numbers, &changes, now)
+    }
+
+    /// Ends every hold of `session` (its console closed), or with `None` every expired
+    /// one (the scheduler's sweep); returns how many holds went.
+    pub fn end_holds(
+        &self,
+        session: Option<&SessionId>,
+        now: Timestamp,
+    ) -> Result<usize, EngineError> {
+        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let changes = hold::ended(&self.store.holds()?, session, now);
+        let numbers: Vec<E164> = changes
+            .iter()
+            .filter_map(|c| match c {
+                HoldChange::Remove(n) => Some(n.clone()),
+                HoldChange::Put(_) => None,
+            })
+            .collect();
+        self.write_holds(&Actor::system(), "released", &numbers, &changes, now)?;
+        Ok(changes.len())
+    }
+
+    fn write_holds(
+        &self,
+        actor: &Actor,
+        verb: &str,
+        numbers: &[E164],
+        changes: &[HoldChange],
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.store.apply_holds(changes)?;
+        let words = match numbers {
+            [one] => format!("{verb} {}", one.national()),
+            many => format!("{verb} {} numbers", many.len()),
+        };
+        self.announce(actor, HOLD, now, true, &words, Vec::new());
+        Ok(())
+    }
+
     /// Completes everything due at `now`, oldest first; returns how many items ran.
     pub fn run_due(&self, now: Timestamp) -> Result<usize, EngineError> {
         let due = self.store.due_until(now)?;
@@ -533,6 +634,26 @@ impl Engine {
             }
         }
         Ok(problems)
+    }
+}
+
+/// A console session (local or SSH) as holds know it: its holds end when it is dropped,
+/// whichever way the console ends. A process killed outright leaves them to expire.
+pub struct ConsoleSession {
+    engine: Arc<Engine>,
+    id: SessionId,
+}
+
+impl ConsoleSession {
+    pub fn id(&self) -> &SessionId {
+        &self.id
+    }
+}
+
+impl Drop for ConsoleSession {
+    fn drop(&mut self) {
+        // A store that cannot be written now leaves the holds to expire.
+        let _ = self.engine.end_holds(Some(&self.id), now());
     }
 }
 

@@ -2,7 +2,8 @@
 //! purges, porting steps) through the engine like any other actor. Due work lives in the
 //! store, so what fell due while the program was stopped completes on the next start, and
 //! each item's completion removes it in the same transaction: exactly once. It also tells
-//! of purges drawing near (`Engine::tell_purges_near`), about once a second.
+//! of purges drawing near (`Engine::tell_purges_near`) and removes expired holds, about once
+//! a second.
 
 use super::{now, Engine};
 use std::sync::Arc;
@@ -37,6 +38,8 @@ pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
                 }
                 let ran = e.run_due(now());
                 if look_for_purges && ran.is_ok() {
+                    // Expired holds count as none already; this only tidies the store.
+                    e.end_holds(None, now())?;
                     e.tell_purges_near(now()).map(|_| 0)
                 } else {
                     ran

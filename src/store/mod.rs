@@ -63,7 +63,9 @@ const SIP_MEDIA_APPS: usize = 17;
 const DIAL_IN_RULES: usize = 18;
 /// The audit log by number (`number \0 seq` → nothing): one number's history.
 const AUDIT_BY_NUMBER: usize = 19;
-const TREE_NAMES: [&str; 20] = [
+/// Holds: a number marked in a provisioning wizard → its `Hold` (holder, session, until).
+const HOLDS: usize = 20;
+const TREE_NAMES: [&str; 21] = [
     "numbers",
     "numbers_by_status",
     "numbers_by_assignee",
@@ -84,6 +86,7 @@ const TREE_NAMES: [&str; 20] = [
     "sip_media_applications",
     "dial_in_rules",
     "audit_by_number",
+    "holds",
 ];
 
 /// How the store is opened.
@@ -544,6 +547,7 @@ impl Store {
                     }
                     ops.push((CARRIER_IDS, local.as_bytes().to_vec(), None));
                 }
+                Change::Hold(h) => ops.push(hold_op(h)),
             }
         }
         for (key, d) in assignee_delta.into_iter().filter(|(_, d)| *d != 0) {
@@ -573,6 +577,21 @@ impl Store {
         }
         *seq_guard = audit.seq;
         *counts = new_counts;
+        Ok(())
+    }
+
+    /// Writes holds alone, as one transaction: marking and unmarking in the wizard are
+    /// not inventory changes and are not audited.
+    pub fn apply_holds(&self, changes: &[HoldChange]) -> Result<(), StoreError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        self.make_writable()?;
+        let ops: Vec<Op> = changes.iter().map(hold_op).collect();
+        if let Err(e) = self.commit(&ops) {
+            self.recover_from_failed_write();
+            return Err(e);
+        }
         Ok(())
     }
 
@@ -655,6 +674,16 @@ impl Store {
     /// A carrier job.
     pub fn job(&self, id: JobId) -> Result<Option<Job>, StoreError> {
         self.get(JOBS, &id.0.to_be_bytes())
+    }
+
+    /// The hold on a number, expired or not (`domain::hold` says whether it is in force).
+    pub fn hold(&self, n: &E164) -> Result<Option<Hold>, StoreError> {
+        self.get(HOLDS, n.as_str().as_bytes())
+    }
+
+    /// Every hold, expired or not, by number.
+    pub fn holds(&self) -> Result<Vec<Hold>, StoreError> {
+        self.all(HOLDS)
     }
 
     /// Every carrier job, oldest first.
@@ -1009,6 +1038,15 @@ impl Store {
         if stored != per_assignee {
             problems.push("the per-assignee counts disagree with the records".into());
         }
+        for (key, hold) in self.tree(HOLDS)?.iter().filter_map(|kv| kv.ok()) {
+            match decode::<Hold>(&hold) {
+                Ok(h) if h.number.as_str().as_bytes() == key.as_ref() => {}
+                _ => problems.push(format!(
+                    "the hold on {} is unreadable",
+                    String::from_utf8_lossy(&key)
+                )),
+            }
+        }
         if self.tree(ORDER_SUMMARIES)?.len() != self.tree(ORDERS)?.len() {
             problems.push("the order summaries disagree with the orders".into());
         }
@@ -1093,6 +1131,18 @@ fn sled_error(path: &Path, e: sled::Error) -> StoreError {
     }
 }
 
+/// A hold written or removed, under its number.
+fn hold_op(change: &HoldChange) -> Op {
+    match change {
+        HoldChange::Put(h) => (
+            HOLDS,
+            h.number.as_str().as_bytes().to_vec(),
+            Some(encode(h)),
+        ),
+        HoldChange::Remove(n) => (HOLDS, n.as_str().as_bytes().to_vec(), None),
+    }
+}
+
 /// The job index's keys for a job: its numbers and records.
 fn job_keys(job: &Job) -> Vec<Vec<u8>> {
     job.numbers
@@ -1170,6 +1220,9 @@ impl View for Store {
     }
     fn number(&self, n: &E164) -> Option<PhoneNumber> {
         self.seen(Store::number(self, n))
+    }
+    fn hold(&self, n: &E164) -> Option<Hold> {
+        self.seen(Store::hold(self, n))
     }
     fn held_count(&self) -> usize {
         self.held()

@@ -26,6 +26,7 @@ pub fn fast_policy(limit: usize) -> Policy {
         search_limit: 500,
         carrier_remote: false,
         undo_window: Duration::from_secs(15 * 60),
+        hold_for: Duration::from_secs(10 * 60),
     }
 }
 
