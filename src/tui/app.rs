@@ -146,6 +146,8 @@ pub struct App {
     size: (u16, u16),
     dirty: bool,
     quit: bool,
+    /// This console's session: the provisioning wizard's holds are its, and end with it.
+    session: crate::engine::ConsoleSession,
 }
 
 impl App {
@@ -178,6 +180,7 @@ impl App {
             tabs.push(ScreenId::Jobs);
         }
         let status = Status::info(welcome(&engine));
+        let session = engine.console_session();
         let mut app = App {
             engine,
             actor,
@@ -204,6 +207,7 @@ impl App {
             size: (0, 0),
             dirty: true,
             quit: false,
+            session,
         };
         app.refresh_header();
         app.refresh_screen(ScreenId::Inventory);
@@ -876,6 +880,14 @@ impl App {
         if event.action == "session started" || event.action == "session ended" {
             return;
         }
+        // A mark in someone's wizard: only search results show holds, nothing to say.
+        if event.action == crate::engine::HOLD {
+            self.stale.insert(ScreenId::Provision);
+            if self.current == ScreenId::Provision {
+                self.refresh_screen(ScreenId::Provision);
+            }
+            return;
+        }
         if event.action == crate::engine::TROUBLE {
             let words = crate::text::one_line(&event.message).into_owned();
             self.background(if event.ok {
@@ -991,6 +1003,7 @@ impl App {
         let engine = Arc::clone(&self.engine);
         let mut cx = Cx::new(&engine, &self.actor, self.now, &self.keys, &self.export_dir);
         cx.export_on_screen = self.export_on_screen.as_deref();
+        cx.session = Some(self.session.id());
         let r = f(self.screens[index(id)].as_mut(), &mut cx);
         let Cx {
             effects,

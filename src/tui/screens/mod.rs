@@ -17,7 +17,9 @@ pub mod support_forms;
 use super::keys::{Cmd, KeyMap, Scope};
 use super::theme::Theme;
 use super::widgets::status::Status;
-use crate::domain::{format_duration, Action, Actor, Outcome, ProductType, Timestamp, E164};
+use crate::domain::{
+    format_duration, Action, Actor, Outcome, ProductType, SessionId, Timestamp, E164,
+};
 use crate::engine::{Engine, EngineError};
 use crate::local_time::Shown;
 use crossterm::event::KeyEvent;
@@ -153,6 +155,8 @@ pub struct Cx<'a> {
     /// Set in an SSH session: the export is shown as CSV text to copy, never written on the
     /// server; the text is the command that saves it on the administrator's machine.
     pub export_on_screen: Option<&'a str>,
+    /// The console session whose holds the provisioning wizard's marks are.
+    pub session: Option<&'a SessionId>,
     pub(crate) effects: Vec<Effect>,
     pub(crate) status: Option<Status>,
     pub(crate) notes: Vec<String>,
@@ -175,6 +179,7 @@ impl<'a> Cx<'a> {
             keys,
             export_dir,
             export_on_screen: None,
+            session: None,
             effects: Vec::new(),
             status: None,
             notes: Vec::new(),
@@ -188,6 +193,36 @@ impl<'a> Cx<'a> {
     pub fn dispatch(&mut self, action: Action) -> Result<Outcome, String> {
         let result = self.engine.dispatch(self.actor, action, self.now);
         self.show(result)
+    }
+
+    /// Holds `numbers` for this console session (marks in the provisioning wizard): true
+    /// when held, else the refusal is on the status line ("… is held by alice for 9 more
+    /// minutes") and nothing changed.
+    pub fn hold(&mut self, numbers: &[E164]) -> bool {
+        let Some(session) = self.session else {
+            return false;
+        };
+        match self
+            .engine
+            .place_holds(self.actor, session, numbers, self.now)
+        {
+            Ok(()) => true,
+            Err(e) => {
+                self.status = Some(Status::error(engine_words(&e)));
+                false
+            }
+        }
+    }
+
+    /// Releases this session's holds on `numbers` (unmarked); a failure is said.
+    pub fn release(&mut self, numbers: &[E164]) {
+        let Some(session) = self.session else { return };
+        if let Err(e) = self
+            .engine
+            .release_holds(self.actor, session, numbers, self.now)
+        {
+            self.status = Some(Status::error(engine_words(&e)));
+        }
     }
 
     /// Undoes the administrator's latest change that can be undone (`phonedesk undo`),

@@ -1,6 +1,9 @@
 //! The provisioning wizard, as in the seed: product type, then a search by country,
 //! state, city, area code, toll-free prefix or digit pattern, then the numbers to order
-//! (Space marks), then Provision. The order then shows in Orders and Pending.
+//! (Space marks), then Provision. The order then shows in Orders and Pending. A mark holds
+//! the number for this administrator (`domain::hold`): other sessions see "held by alice,
+//! 9 m left" and cannot mark or order it; unmarking, a new search, cancelling and the
+//! console's end release the holds, the order consumes them.
 
 use super::{Cx, DrawCx, Effect, Screen, ScreenId};
 use crate::domain::*;
@@ -16,7 +19,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -35,6 +38,9 @@ pub struct Provision {
     results: Vec<AvailableNumber>,
     nav: Nav,
     marks: BTreeSet<E164>,
+    /// The holds in force on the results (this session's marks and others'), as last
+    /// read: reloaded on refresh, after a mark, and on every console's hold event.
+    holds: HashMap<E164, Hold>,
 }
 
 impl Default for Provision {
@@ -62,6 +68,7 @@ impl Provision {
             results: Vec::new(),
             nav: Nav::default(),
             marks: BTreeSet::new(),
+            holds: HashMap::new(),
         }
     }
 
@@ -120,7 +127,8 @@ impl Provision {
             Ok(found) => {
                 let n = found.len();
                 self.results = found;
-                self.marks.clear();
+                self.unmark_all(cx);
+                self.load_holds(cx);
                 self.nav = Nav::default();
                 self.nav.set_len(n);
                 self.step = Step::Results;
@@ -129,6 +137,73 @@ impl Provision {
                 )));
             }
             Err(e) => self.form.error = Some(e.to_string()),
+        }
+    }
+
+    /// Reads the holds in force on the results.
+    fn load_holds(&mut self, cx: &Cx) {
+        self.holds = self
+            .results
+            .iter()
+            .filter_map(|a| cx.engine.hold_on(&a.number, cx.now).ok().flatten())
+            .map(|h| (h.number.clone(), h))
+            .collect();
+    }
+
+    /// Marks (and holds) or unmarks (and releases) the number under the cursor. A number
+    /// someone else holds is refused with the reason, and stays unmarked.
+    fn toggle_mark(&mut self, cx: &mut Cx) {
+        let Some(n) = self.results.get(self.nav.cursor).map(|a| a.number.clone()) else {
+            return;
+        };
+        if self.marks.remove(&n) {
+            cx.release(std::slice::from_ref(&n));
+        } else if cx.hold(std::slice::from_ref(&n)) {
+            self.marks.insert(n);
+        } else {
+            self.load_holds(cx);
+            return;
+        }
+        self.load_holds(cx);
+        self.nav.down(1);
+    }
+
+    /// Marks every result nobody else holds (or unmarks all when all are marked).
+    fn toggle_all(&mut self, cx: &mut Cx) {
+        if !self.results.is_empty() && self.marks.len() == self.results.len() {
+            self.unmark_all(cx);
+            self.load_holds(cx);
+            return;
+        }
+        self.load_holds(cx);
+        let (others, free): (Vec<E164>, Vec<E164>) = self
+            .results
+            .iter()
+            .map(|a| a.number.clone())
+            .filter(|n| !self.marks.contains(n))
+            .partition(|n| {
+                self.holds
+                    .get(n)
+                    .is_some_and(|h| h.blocks(cx.actor, cx.now))
+            });
+        if !free.is_empty() && cx.hold(&free) {
+            self.marks.extend(free);
+        }
+        self.load_holds(cx);
+        if !others.is_empty() {
+            cx.say(Status::info(format!(
+                "{} marked; {} held by other administrators stay unmarked.",
+                self.marks.len(),
+                counted(others.len() as u64, "number")
+            )));
+        }
+    }
+
+    /// Clears the marks and releases their holds.
+    fn unmark_all(&mut self, cx: &mut Cx) {
+        let marked: Vec<E164> = std::mem::take(&mut self.marks).into_iter().collect();
+        if !marked.is_empty() {
+            cx.release(&marked);
         }
     }
 
@@ -203,31 +278,56 @@ impl Provision {
         let t = cx.theme;
         self.nav.set_height(body_height(area));
         self.nav.set_len(self.results.len());
-        let rows = self.results[self.nav.visible()]
+        let visible = &self.results[self.nav.visible()];
+        // A Hold column only while a visible result is held, as wide as its longest text.
+        let held: Vec<Option<String>> = visible
             .iter()
             .map(|a| {
+                self.holds
+                    .get(&a.number)
+                    .filter(|h| h.is_active(cx.now))
+                    .map(|h| one_line(&h.shown(cx.now)).into_owned())
+            })
+            .collect();
+        let held_width = held.iter().flatten().map(|h| h.chars().count()).max();
+        let rows = visible
+            .iter()
+            .zip(held)
+            .map(|(a, held)| {
                 let marked = self.marks.contains(&a.number);
-                let row = Row::new(vec![
+                let blocked = !marked && held.is_some();
+                let mut cells = vec![
                     Cell::from(if marked { "*" } else { " " }),
                     Cell::from(a.number.national()),
                     Cell::from(a.number.to_string()),
                     Cell::from(a.number_type.label()),
                     Cell::from(one_line(&a.place()).into_owned()),
-                ]);
+                ];
+                if held_width.is_some() {
+                    cells.push(Cell::from(held.unwrap_or_default()));
+                }
+                let row = Row::new(cells);
                 if marked {
                     row.style(t.marked)
+                } else if blocked {
+                    row.style(t.dim)
                 } else {
                     row
                 }
             })
             .collect();
-        let widths = [
+        let mut widths = vec![
             Constraint::Length(1),
             Constraint::Length(14),
             Constraint::Length(12),
             Constraint::Length(9),
             Constraint::Fill(1),
         ];
+        let mut headers = vec!["", "Number", "E.164", "Type", "Where"];
+        if let Some(w) = held_width {
+            widths.push(Constraint::Length(w as u16));
+            headers.push("Hold");
+        }
         let title = Line::from(format!(
             " Provision › {} › step 3 of 3: {} marked; p provisions, s edits the search ",
             self.product_type(),
@@ -238,7 +338,7 @@ impl Provision {
             area,
             t,
             title,
-            vec!["", "Number", "E.164", "Type", "Where"],
+            headers,
             &widths,
             rows,
             &self.nav,
@@ -368,6 +468,16 @@ impl Screen for Provision {
         if self.step == Step::ProductType && !self.form.is_dirty() {
             self.form = search_form(cx.engine.policy().search_limit);
         }
+        self.load_holds(cx);
+    }
+
+    /// A hold's minutes left, or its end, read differently.
+    fn tick(&mut self, before: Timestamp, now: Timestamp) -> bool {
+        self.step == Step::Results
+            && self
+                .holds
+                .values()
+                .any(|h| h.is_active(before) != h.is_active(now) || h.shown(before) != h.shown(now))
     }
 
     fn is_modal(&self) -> bool {
@@ -399,6 +509,7 @@ impl Screen for Provision {
             (Step::ProductType, Cmd::Details | Cmd::Right) => self.step = Step::Search,
             (Step::ProductType, Cmd::Back | Cmd::Left) => {
                 // Cancelled: the next time starts fresh, with no old values, focus or error.
+                self.unmark_all(cx);
                 let products = self.products;
                 *self = Provision::new();
                 self.products = products;
@@ -408,21 +519,8 @@ impl Screen for Provision {
             (Step::ProductType, Cmd::Provision) => {}
             (Step::Results, Cmd::Provision) => self.provision(cx),
             (Step::Results, Cmd::Search | Cmd::Back | Cmd::Left) => self.step = Step::Search,
-            (Step::Results, Cmd::Mark) => {
-                if let Some(a) = self.results.get(self.nav.cursor) {
-                    if !self.marks.remove(&a.number) {
-                        self.marks.insert(a.number.clone());
-                    }
-                    self.nav.down(1);
-                }
-            }
-            (Step::Results, Cmd::MarkAll) => {
-                if self.marks.len() == self.results.len() {
-                    self.marks.clear();
-                } else {
-                    self.marks = self.results.iter().map(|a| a.number.clone()).collect();
-                }
-            }
+            (Step::Results, Cmd::Mark) => self.toggle_mark(cx),
+            (Step::Results, Cmd::MarkAll) => self.toggle_all(cx),
             (Step::Results, c) => return self.nav.apply(c),
             _ => return false,
         }
