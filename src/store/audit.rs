@@ -2,7 +2,7 @@
 //! number's history is read without scanning the log; queries and the retention prune.
 
 use super::codec::{decode, encode};
-use super::{Store, StoreError, AUDIT, AUDIT_BY_NUMBER};
+use super::{Scan, Store, StoreError, AUDIT, AUDIT_BY_NUMBER};
 use crate::domain::{FieldChange, Role, Timestamp, E164};
 use serde::{Deserialize, Serialize};
 
@@ -178,12 +178,10 @@ impl Store {
     ) -> Result<Vec<AuditEntry>, StoreError> {
         let mut out = Vec::new();
         if let Some(n) = &query.number {
-            let index = self.tree(AUDIT_BY_NUMBER)?;
-            let log = self.tree(AUDIT)?;
-            for key in index.scan_prefix(number_prefix(n)).keys().rev() {
-                let key = key.map_err(|e| self.failed(e))?;
+            for kv in self.pages(AUDIT_BY_NUMBER, Scan::prefix(&number_prefix(n)).rev()) {
+                let (key, _) = kv?;
                 let seq = &key[key.len().saturating_sub(8)..];
-                let Some(bytes) = log.get(seq).map_err(|e| self.failed(e))? else {
+                let Some(bytes) = self.backend.get(AUDIT, seq)? else {
                     continue; // pruned meanwhile
                 };
                 let e = self.entry(&bytes)?;
@@ -199,8 +197,8 @@ impl Store {
             }
             return Ok(out);
         }
-        for value in self.tree(AUDIT)?.iter().values().rev() {
-            let e = self.entry(&value.map_err(|e| self.failed(e))?)?;
+        for kv in self.pages(AUDIT, Scan::all().rev()) {
+            let e = self.entry(&kv?.1)?;
             if query.since.is_some_and(|t| e.at < t) {
                 break;
             }
@@ -216,11 +214,7 @@ impl Store {
 
     /// One entry by its number.
     pub fn audit_entry(&self, seq: u64) -> Result<Option<AuditEntry>, StoreError> {
-        match self
-            .tree(AUDIT)?
-            .get(seq.to_be_bytes())
-            .map_err(|e| self.failed(e))?
-        {
+        match self.backend.get(AUDIT, &seq.to_be_bytes())? {
             Some(bytes) => Ok(Some(self.entry(&bytes)?)),
             None => Ok(None),
         }
@@ -241,14 +235,14 @@ impl Store {
     /// in one transaction with their index keys; returns how many went. The engine calls
     /// it under its writer lock.
     pub fn prune_audit(&self, before: Timestamp, batch: usize) -> Result<usize, StoreError> {
-        self.make_writable()?;
+        let mut tx = self.backend.begin()?;
         let mut ops: Vec<super::Op> = Vec::new();
-        let mut pruned = 0;
-        let log = self.tree(AUDIT)?;
         // The newest entry always stays: it carries the sequence on across a restart.
-        let newest = log.last().map_err(|e| self.failed(e))?.map(|(k, _)| k);
-        for kv in log.iter().take(batch) {
-            let (key, value) = kv.map_err(|e| self.failed(e))?;
+        let newest = tx
+            .scan(AUDIT, &Scan::all().rev().limit(1))?
+            .pop()
+            .map(|(k, _)| k);
+        for (key, value) in tx.scan(AUDIT, &Scan::all().limit(batch))? {
             if Some(&key) == newest.as_ref() {
                 break;
             }
@@ -259,14 +253,11 @@ impl Store {
             for n in &e.numbers {
                 ops.push((AUDIT_BY_NUMBER, number_key(n, e.seq), None));
             }
-            ops.push((AUDIT, key.to_vec(), None));
-            pruned += 1;
+            ops.push((AUDIT, key, None));
         }
+        let pruned = ops.iter().filter(|(tree, _, _)| *tree == AUDIT).count();
         if pruned > 0 {
-            if let Err(e) = self.commit(&ops) {
-                self.recover_from_failed_write();
-                return Err(e);
-            }
+            super::commit(tx, ops)?;
         }
         Ok(pruned)
     }

@@ -32,7 +32,7 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("the database failed: {0}")]
-    Sled(String),
+    Failed(String),
 }
 
 #[cfg(test)]

@@ -1,32 +1,32 @@
-//! The store: sled trees for numbers, orders, the directory, support requests, settings,
-//! due work and the audit log, with indexes by status and by assignee so listings never
-//! scan. Every action is written as one transaction across the trees it touches and
-//! flushed before it is acknowledged. Only the engine writes; front ends read.
+//! The store: trees for numbers, orders, the directory, support requests, settings, due
+//! work and the audit log, with indexes by status and by assignee so listings never scan.
+//! Every action is written as one transaction across the trees it touches, durable before
+//! it is acknowledged. Only the engine writes; front ends read. The storage engine under
+//! it is a `Backend` (`backend.rs`; sled in `sled/`): key layouts, index upkeep, counts and
+//! `check` are written here once.
 
 mod audit;
+pub mod backend;
 mod codec;
 mod error;
-mod lock;
-mod migrate;
-mod space;
+mod sled;
 
+pub use self::sled::{ServerMarker, SledBackend};
 pub use audit::{AuditEntry, AuditQuery};
+pub use backend::{Backend, Scan, Tree};
 pub use error::StoreError;
-pub use lock::ServerMarker;
 
 use crate::domain::*;
+use backend::{Pages, WriteTx};
 use codec::*;
-use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
-use sled::Tree;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Mutex;
 
 /// The layout this build writes. Bump when records change shape, and add the step from
-/// the previous one to `migrate`.
+/// the previous one to the backend's upgrade (`sled/migrate.rs`).
 /// 2: a number in the deletion queue keeps until when it can be restored.
+/// 3: a number keeps the real carrier's own status.
 pub const SCHEMA_VERSION: u32 = 3;
 const SCHEMA_KEY: &[u8] = b"schema_version";
 const SETTINGS_KEY: &[u8] = b"settings";
@@ -34,62 +34,29 @@ const SETTINGS_KEY: &[u8] = b"settings";
 const COUNTS_KEY: &[u8] = b"status_counts";
 const JOB_SEQ_KEY: &[u8] = b"job_seq";
 
-// Positions of the trees in `Store::trees`, the order of a transaction's view.
-const NUMBERS: usize = 0;
-const BY_STATUS: usize = 1;
-const BY_ASSIGNEE: usize = 2;
-const ORDERS: usize = 3;
-const ACCOUNTS: usize = 4;
-const USERS: usize = 5;
-const CONNECTORS: usize = 6;
-const GROUPS: usize = 7;
-const REQUESTS: usize = 8;
-const META: usize = 9;
-const DUE: usize = 10;
-const AUDIT: usize = 11;
-const ORDER_SUMMARIES: usize = 12;
-/// Numbers per assignee (`Assignee::key` → count), kept in the transaction like the index.
-const ASSIGNEE_COUNTS: usize = 13;
-/// Carrier jobs (the outbox), by id.
-const JOBS: usize = 14;
-/// What each job touches (`n:+12065550123`, `r:vc-3`) → the job's id, for "one job at a
-/// time per number" and the in-flight marks.
-const JOB_INDEX: usize = 15;
-/// phonedesk's ids ↔ the carrier's (`vc-3` → `abcdef…`, and `vc#abcdef…` → `vc-3`).
-const CARRIER_IDS: usize = 16;
-/// SIP media applications, by id.
-const SIP_MEDIA_APPS: usize = 17;
-/// SIP rules triggered by a phone number, by the number.
-const DIAL_IN_RULES: usize = 18;
-/// The audit log by number (`number \0 seq` → nothing): one number's history.
-const AUDIT_BY_NUMBER: usize = 19;
-/// Holds: a number marked in a provisioning wizard → its `Hold` (holder, session, until).
-const HOLDS: usize = 20;
-const TREE_NAMES: [&str; 21] = [
-    "numbers",
-    "numbers_by_status",
-    "numbers_by_assignee",
-    "orders",
-    "accounts",
-    "users",
-    "voice_connectors",
-    "voice_connector_groups",
-    "support_requests",
-    "meta",
-    "due",
-    "audit",
-    "order_summaries",
-    "assignee_counts",
-    "carrier_jobs",
-    "carrier_job_index",
-    "carrier_ids",
-    "sip_media_applications",
-    "dial_in_rules",
-    "audit_by_number",
-    "holds",
-];
+const NUMBERS: Tree = Tree::Numbers;
+const BY_STATUS: Tree = Tree::ByStatus;
+const BY_ASSIGNEE: Tree = Tree::ByAssignee;
+const ORDERS: Tree = Tree::Orders;
+const ACCOUNTS: Tree = Tree::Accounts;
+const USERS: Tree = Tree::Users;
+const CONNECTORS: Tree = Tree::Connectors;
+const GROUPS: Tree = Tree::Groups;
+const REQUESTS: Tree = Tree::Requests;
+const META: Tree = Tree::Meta;
+const DUE: Tree = Tree::Due;
+const AUDIT: Tree = Tree::Audit;
+const ORDER_SUMMARIES: Tree = Tree::OrderSummaries;
+const ASSIGNEE_COUNTS: Tree = Tree::AssigneeCounts;
+const JOBS: Tree = Tree::Jobs;
+const JOB_INDEX: Tree = Tree::JobIndex;
+const CARRIER_IDS: Tree = Tree::CarrierIds;
+const SIP_MEDIA_APPS: Tree = Tree::SipMediaApps;
+const DIAL_IN_RULES: Tree = Tree::DialInRules;
+const AUDIT_BY_NUMBER: Tree = Tree::AuditByNumber;
+const HOLDS: Tree = Tree::Holds;
 
-/// How the store is opened.
+/// How the (sled) store is opened.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
     pub path: PathBuf,
@@ -119,13 +86,8 @@ impl StoreOptions {
 }
 
 pub struct Store {
+    backend: Box<dyn Backend>,
     path: PathBuf,
-    options: StoreOptions,
-    /// The open database; `None` only while a reopen after a failed write did not succeed.
-    sled: RwLock<Option<Arc<Sled>>>,
-    /// A write failed: sled keeps the first IO error of an open database for good and
-    /// refuses every later write, so the next write reopens it first.
-    write_failed: AtomicBool,
     /// Numbers per status, kept beside the index so counts cost nothing.
     counts: Mutex<HashMap<StatusCode, usize>>,
     audit_seq: Mutex<u64>,
@@ -133,86 +95,25 @@ pub struct Store {
     /// errors): the engine refuses the action instead of deciding on a record it could
     /// not read.
     view_error: Mutex<Option<StoreError>>,
-    _lock: lock::ProcessLock,
 }
 
-type Op = (usize, Vec<u8>, Option<Vec<u8>>);
-
-/// One opening of the sled database.
-struct Sled {
-    config: sled::Config,
-    db: sled::Db,
-    trees: Vec<Tree>,
-}
-
-impl Sled {
-    /// Opens the database, giving the reserve back to the file system when the disk is
-    /// too full for sled to open it.
-    fn open_with_reserve(options: &StoreOptions) -> Result<Sled, sled::Error> {
-        space::remove_unfinished_snapshots(&options.path);
-        match Sled::open(options) {
-            Err(sled::Error::Io(io))
-                if is_disk_full(&io) && space::release_reserve(&options.path) =>
-            {
-                space::remove_unfinished_snapshots(&options.path);
-                Sled::open(options)
-            }
-            other => other,
-        }
-    }
-
-    fn open(options: &StoreOptions) -> Result<Sled, sled::Error> {
-        let config = sled::Config::new()
-            .path(&options.path)
-            .cache_capacity(options.cache_bytes)
-            .mode(sled::Mode::LowSpace);
-        let db = config.open()?;
-        let trees = TREE_NAMES
-            .iter()
-            .map(|name| db.open_tree(name))
-            .collect::<Result<Vec<Tree>, _>>()?;
-        Ok(Sled { config, db, trees })
-    }
-
-    /// Whether sled has kept an IO error (from a write or its background flusher): every
-    /// later write would fail with it.
-    fn latched(&self) -> bool {
-        self.config.global_error().is_err()
-    }
-}
+type Op = (Tree, Vec<u8>, Option<Vec<u8>>);
 
 impl Store {
+    /// Opens (or creates) the sled database of `options`.
     pub fn open(options: &StoreOptions) -> Result<Store, StoreError> {
-        let path = options.path.clone();
-        let io = |source| StoreError::Io {
-            path: path.clone(),
-            source,
-        };
-        if path.exists() && !path.is_dir() {
-            return Err(StoreError::Io {
-                path: path.clone(),
-                source: std::io::Error::other("it is a file; give the database's directory"),
-            });
-        }
-        // Before anything is written: a directory of someone else's files stays untouched.
-        refuse_foreign_directory(&path)?;
-        std::fs::create_dir_all(&path).map_err(io)?;
-        let process_lock = lock::ProcessLock::acquire(&path)?;
-        let sled = Sled::open_with_reserve(options).map_err(|e| open_error(&path, e))?;
-        // Room to open on a full disk next time; when there is none now, the next write
-        // makes it (and is refused until it can).
-        let _ = space::restore_reserve(&path, options.reserve_file_bytes);
+        Store::over(Box::new(SledBackend::open(options)?))
+    }
+
+    /// The store over an opened backend.
+    pub fn over(backend: Box<dyn Backend>) -> Result<Store, StoreError> {
         let store = Store {
-            path: path.clone(),
-            options: options.clone(),
-            sled: RwLock::new(Some(Arc::new(sled))),
-            write_failed: AtomicBool::new(false),
+            path: backend.location().to_path_buf(),
+            backend,
             counts: Mutex::new(HashMap::new()),
             audit_seq: Mutex::new(0),
             view_error: Mutex::new(None),
-            _lock: process_lock,
         };
-        store.check_schema(options)?;
         store.load_counts()?;
         Ok(store)
     }
@@ -221,90 +122,15 @@ impl Store {
         &self.path
     }
 
-    /// The open database (a read holds it for as long as it reads).
-    fn sled(&self) -> Result<Arc<Sled>, StoreError> {
-        self.sled
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-            .ok_or_else(|| StoreError::Closed {
-                path: self.path.clone(),
-            })
-    }
-
-    /// One tree of the open database. A caller holding it must not ask for another while
-    /// it still reads (a reopen waits for it, and the second ask would wait for the reopen).
-    fn tree(&self, tree: usize) -> Result<Tree, StoreError> {
-        Ok(self.sled()?.trees[tree].clone())
-    }
-
-    /// Before a write: refuses it in words while the disk is (nearly) full, so sled never
-    /// starts a write it cannot finish, and reopens the database when an earlier write
-    /// failed. Called by `apply`, under the engine's writer lock.
-    fn make_writable(&self) -> Result<(), StoreError> {
-        let full = || StoreError::DiskFull {
-            path: self.path.clone(),
-        };
-        match space::restore_reserve(&self.path, self.options.reserve_file_bytes) {
-            Ok(true) => {}
-            Ok(false) => return Err(full()),
-            Err(source) => {
-                return Err(StoreError::Io {
-                    path: self.path.clone(),
-                    source,
-                })
-            }
-        }
-        if space::free_bytes(&self.path).is_some_and(|free| free < self.options.min_free_bytes) {
-            return Err(full());
-        }
-        let latched = self.sled().map(|s| s.latched()).unwrap_or(true);
-        if latched || self.write_failed.load(Ordering::SeqCst) {
-            self.reopen()?;
-        }
-        Ok(())
-    }
-
-    /// Closes the database and opens it again, which clears sled's kept IO error: what
-    /// reads show is then what is on disk (a failed write is not). Reads wait meanwhile.
-    fn reopen(&self) -> Result<(), StoreError> {
-        let mut slot = self.sled.write().unwrap_or_else(PoisonError::into_inner);
-        slot.take();
-        // A read that had the old database in hand lets go of it (and sled of its file
-        // lock) a moment later.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let sled = loop {
-            match Sled::open_with_reserve(&self.options) {
-                Ok(sled) => break sled,
-                Err(e) if is_busy(&e) && Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
-                Err(e) => return Err(open_error(&self.path, e)),
-            }
-        };
-        *slot = Some(Arc::new(sled));
-        drop(slot);
-        self.load_counts()?;
-        self.write_failed.store(false, Ordering::SeqCst);
-        Ok(())
-    }
-
-    /// After a failed write: reopen at once, so reads do not show what was refused; when
-    /// that fails too, the next write tries again.
-    fn recover_from_failed_write(&self) {
-        self.write_failed.store(true, Ordering::SeqCst);
-        let _ = self.reopen();
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
     }
 
     /// The schema version the database is written in (`None` for a new one).
     pub fn schema_version(&self) -> Result<Option<u32>, StoreError> {
-        match self
-            .tree(META)?
-            .get(SCHEMA_KEY)
-            .map_err(|e| self.failed(e))?
-        {
+        match self.backend.get(META, SCHEMA_KEY)? {
             Some(v) => Ok(Some(u32::from_be_bytes(
-                v.as_ref()
+                v.as_slice()
                     .try_into()
                     .map_err(|_| self.corrupt("bad schema version"))?,
             ))),
@@ -312,75 +138,26 @@ impl Store {
         }
     }
 
-    fn check_schema(&self, options: &StoreOptions) -> Result<(), StoreError> {
-        let sled = self.sled()?;
-        let meta = &sled.trees[META];
-        match self.schema_version()? {
-            Some(found) if found > SCHEMA_VERSION => {
-                return Err(StoreError::NewerSchema {
-                    path: self.path.clone(),
-                    found,
-                    supported: SCHEMA_VERSION,
-                });
-            }
-            Some(found @ (1 | 2)) => {
-                let failed = |e| match e {
-                    migrate::MigrationError::Sled(e) => self.failed(e),
-                    migrate::MigrationError::Unreadable(what) => {
-                        self.corrupt(&format!("cannot upgrade it: {what}"))
-                    }
-                };
-                if found == 1 {
-                    migrate::v1_to_v2(
-                        &sled.trees[NUMBERS],
-                        &sled.trees[DUE],
-                        meta,
-                        SCHEMA_KEY,
-                        options.deletion_retention,
-                    )
-                    .map_err(failed)?;
-                }
-                migrate::v2_to_v3(&sled.trees[NUMBERS], meta, SCHEMA_KEY).map_err(failed)?;
-                sled.db.flush().map_err(|e| self.failed(e))?;
-            }
-            Some(_) => {}
-            // An existing database without our version key lost its records (sled's
-            // recovery stops at damage) or was never phonedesk's: refuse, do not start afresh.
-            None if sled.db.was_recovered() => {
-                return Err(self.corrupt(
-                    "it holds no phonedesk records, though it is not new: damaged, or not a phonedesk database",
-                ))
-            }
-            None => {
-                meta.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())
-                    .map_err(|e| self.failed(e))?;
-                sled.db.flush().map_err(|e| self.failed(e))?;
-            }
-        }
-        Ok(())
-    }
-
     fn load_counts(&self) -> Result<(), StoreError> {
         let stored: Option<Vec<(StatusCode, usize)>> = self.get(META, COUNTS_KEY)?;
-        let by_status = self.tree(BY_STATUS)?;
         let counts: HashMap<StatusCode, usize> = match stored {
             Some(list) => list.into_iter().collect(),
             // A store written before counts were kept: count once from the index.
             None => StatusCode::ALL
                 .into_iter()
-                .map(|s| (s, by_status.scan_prefix([s.byte()]).count()))
-                .collect(),
+                .map(|s| {
+                    let n = self.backend.count(BY_STATUS, &Scan::prefix(&[s.byte()]))?;
+                    Ok((s, n))
+                })
+                .collect::<Result<_, StoreError>>()?,
         };
         *self.counts.lock().unwrap() = counts;
-        let last = self.tree(AUDIT)?.last().map_err(|e| self.failed(e))?;
+        let last = self.backend.scan(AUDIT, &Scan::all().rev().limit(1))?;
         *self.audit_seq.lock().unwrap() = last
-            .map(|(k, _)| u64::from_be_bytes(k.as_ref().try_into().unwrap_or([0; 8])))
+            .first()
+            .map(|(k, _)| u64::from_be_bytes(k.as_slice().try_into().unwrap_or([0; 8])))
             .unwrap_or(0);
         Ok(())
-    }
-
-    fn failed(&self, e: sled::Error) -> StoreError {
-        sled_error(&self.path, e)
     }
 
     fn corrupt(&self, detail: &str) -> StoreError {
@@ -390,47 +167,89 @@ impl Store {
         }
     }
 
-    fn get<T: serde::de::DeserializeOwned>(
+    fn decoded<T: serde::de::DeserializeOwned>(
         &self,
-        tree: usize,
-        key: &[u8],
+        tree: Tree,
+        bytes: Option<Vec<u8>>,
     ) -> Result<Option<T>, StoreError> {
-        match self.tree(tree)?.get(key).map_err(|e| self.failed(e))? {
+        match bytes {
             Some(v) => decode(&v)
                 .map(Some)
-                .map_err(|_| self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))),
+                .map_err(|_| self.corrupt(&format!("unreadable record in {}", tree.name()))),
             None => Ok(None),
         }
     }
 
-    fn all<T: serde::de::DeserializeOwned>(&self, tree: usize) -> Result<Vec<T>, StoreError> {
-        self.tree(tree)?
-            .iter()
-            .values()
-            .map(|v| {
-                let v = v.map_err(|e| self.failed(e))?;
-                decode(&v).map_err(|_| {
-                    self.corrupt(&format!("unreadable record in {}", TREE_NAMES[tree]))
-                })
+    fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        tree: Tree,
+        key: &[u8],
+    ) -> Result<Option<T>, StoreError> {
+        self.decoded(tree, self.backend.get(tree, key)?)
+    }
+
+    /// A record read inside a writer transaction.
+    fn get_in<T: serde::de::DeserializeOwned>(
+        &self,
+        tx: &mut dyn WriteTx,
+        tree: Tree,
+        key: &[u8],
+    ) -> Result<Option<T>, StoreError> {
+        self.decoded(tree, tx.get(tree, key)?)
+    }
+
+    fn all<T: serde::de::DeserializeOwned>(&self, tree: Tree) -> Result<Vec<T>, StoreError> {
+        self.pages(tree, Scan::all())
+            .map(|kv| {
+                let (_, v) = kv?;
+                decode(&v)
+                    .map_err(|_| self.corrupt(&format!("unreadable record in {}", tree.name())))
             })
             .collect()
+    }
+
+    /// A range read a page at a time.
+    fn pages(&self, tree: Tree, scan: Scan) -> Pages<'_> {
+        Pages::new(self.backend.as_ref(), tree, scan)
+    }
+
+    /// The keys of a range, a page at a time, stopping at the first read error (the lists
+    /// that use it cannot say one; `check` reads with errors).
+    fn keys(&self, tree: Tree, scan: Scan) -> impl Iterator<Item = Vec<u8>> + '_ {
+        self.pages(tree, scan)
+            .map_while(|kv| kv.ok())
+            .map(|(k, _)| k)
+    }
+
+    /// A big-endian u64 stored under `key`, 0 when absent.
+    fn u64_at(&self, tree: Tree, key: &[u8]) -> u64 {
+        self.backend
+            .get(tree, key)
+            .ok()
+            .flatten()
+            .and_then(|v| v.as_slice().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(0)
+    }
+
+    fn text_at(&self, tree: Tree, key: &[u8]) -> Option<String> {
+        let v = self.backend.get(tree, key).ok().flatten()?;
+        String::from_utf8(v).ok()
     }
 
     // --- Writing ------------------------------------------------------------------------
 
     /// Applies a decision's changes and its audit entry as one transaction, then flushes.
     pub fn apply(&self, changes: &[Change], audit: &mut AuditEntry) -> Result<(), StoreError> {
-        self.make_writable()?;
+        let mut tx = self.backend.begin()?;
         let mut ops: Vec<Op> = Vec::with_capacity(changes.len() * 3 + 1);
         let mut count_delta: HashMap<StatusCode, isize> = HashMap::new();
         let mut assignee_delta: HashMap<String, isize> = HashMap::new();
-        // Old records are read outside the transaction: the engine is the only writer and
-        // holds its write lock, so they cannot move under us.
+        // Old records are read through the transaction: no other writer moves them.
         for c in changes {
             match c {
                 Change::PutNumber(p) => {
                     let old: Option<PhoneNumber> =
-                        self.get(NUMBERS, p.number.as_str().as_bytes())?;
+                        self.get_in(&mut *tx, NUMBERS, p.number.as_str().as_bytes())?;
                     audit.changes.extend(number_changes(old.as_ref(), Some(p)));
                     self.unindex(
                         &mut ops,
@@ -446,7 +265,8 @@ impl Store {
                     ));
                 }
                 Change::RemoveNumber(n) => {
-                    let old: Option<PhoneNumber> = self.get(NUMBERS, n.as_str().as_bytes())?;
+                    let old: Option<PhoneNumber> =
+                        self.get_in(&mut *tx, NUMBERS, n.as_str().as_bytes())?;
                     audit.changes.extend(number_changes(old.as_ref(), None));
                     self.unindex(
                         &mut ops,
@@ -501,7 +321,9 @@ impl Store {
                 Change::Schedule(d) => ops.push((DUE, due_key(d), Some(encode(d)))),
                 Change::Unschedule(d) => ops.push((DUE, due_key(d), None)),
                 Change::PutJob(job) => {
-                    if let Some(old) = self.job(job.id)? {
+                    if let Some(old) =
+                        self.get_in::<Job>(&mut *tx, JOBS, &job.id.0.to_be_bytes())?
+                    {
                         for key in job_keys(&old) {
                             ops.push((JOB_INDEX, key, None));
                         }
@@ -510,7 +332,7 @@ impl Store {
                         ops.push((JOB_INDEX, key, Some(job.id.0.to_be_bytes().to_vec())));
                     }
                     ops.push((JOBS, job.id.0.to_be_bytes().to_vec(), Some(encode(job))));
-                    if job.id.0 > self.last_job_id() {
+                    if job.id.0 > u64_in(&mut *tx, META, JOB_SEQ_KEY)? {
                         ops.push((
                             META,
                             JOB_SEQ_KEY.to_vec(),
@@ -519,7 +341,7 @@ impl Store {
                     }
                 }
                 Change::RemoveJob(id) => {
-                    if let Some(old) = self.job(*id)? {
+                    if let Some(old) = self.get_in::<Job>(&mut *tx, JOBS, &id.0.to_be_bytes())? {
                         for key in job_keys(&old) {
                             ops.push((JOB_INDEX, key, None));
                         }
@@ -527,7 +349,7 @@ impl Store {
                     ops.push((JOBS, id.0.to_be_bytes().to_vec(), None));
                 }
                 Change::MapCarrierId { local, carrier } => {
-                    if let Some(old) = self.carrier_id(local) {
+                    if let Some(old) = text_in(&mut *tx, CARRIER_IDS, local.as_bytes())? {
                         ops.push((CARRIER_IDS, reverse_id_key(local, &old), None));
                     }
                     ops.push((
@@ -542,7 +364,7 @@ impl Store {
                     ));
                 }
                 Change::UnmapCarrierId { local } => {
-                    if let Some(old) = self.carrier_id(local) {
+                    if let Some(old) = text_in(&mut *tx, CARRIER_IDS, local.as_bytes())? {
                         ops.push((CARRIER_IDS, reverse_id_key(local, &old), None));
                     }
                     ops.push((CARRIER_IDS, local.as_bytes().to_vec(), None));
@@ -551,7 +373,8 @@ impl Store {
             }
         }
         for (key, d) in assignee_delta.into_iter().filter(|(_, d)| *d != 0) {
-            let now = (self.assigned_count(&key) as isize + d).max(0) as u64;
+            let now =
+                (u64_in(&mut *tx, ASSIGNEE_COUNTS, key.as_bytes())? as isize + d).max(0) as u64;
             let value = (now > 0).then(|| now.to_be_bytes().to_vec());
             ops.push((ASSIGNEE_COUNTS, key.into_bytes(), value));
         }
@@ -570,9 +393,10 @@ impl Store {
             .map(|s| (*s, new_counts.get(s).copied().unwrap_or(0)))
             .collect();
         ops.push((META, COUNTS_KEY.to_vec(), Some(encode(&list))));
-        if let Err(e) = self.commit(&ops) {
+        if let Err(e) = commit(tx, ops) {
             drop((seq_guard, counts));
-            self.recover_from_failed_write();
+            // What the caches say must be what is stored.
+            let _ = self.load_counts();
             return Err(e);
         }
         *seq_guard = audit.seq;
@@ -586,40 +410,13 @@ impl Store {
         if changes.is_empty() {
             return Ok(());
         }
-        self.make_writable()?;
-        let ops: Vec<Op> = changes.iter().map(hold_op).collect();
-        if let Err(e) = self.commit(&ops) {
-            self.recover_from_failed_write();
-            return Err(e);
-        }
-        Ok(())
+        let tx = self.backend.begin()?;
+        commit(tx, changes.iter().map(hold_op).collect())
     }
 
     /// Records a refused action in the audit log (nothing else changes).
     pub fn audit_only(&self, audit: &mut AuditEntry) -> Result<(), StoreError> {
         self.apply(&[], audit)
-    }
-
-    fn commit(&self, ops: &[Op]) -> Result<(), StoreError> {
-        let sled = self.sled()?;
-        let result = sled.trees.as_slice().transaction(|view| {
-            for (tree, key, value) in ops {
-                match value {
-                    Some(v) => view[*tree].insert(key.as_slice(), v.as_slice())?,
-                    None => view[*tree].remove(key.as_slice())?,
-                };
-            }
-            Ok::<(), ConflictableTransactionError<()>>(())
-        });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Storage(e)) => return Err(self.failed(e)),
-            Err(TransactionError::Abort(())) => {
-                return Err(StoreError::Sled("a transaction was aborted".into()))
-            }
-        }
-        sled.db.flush().map_err(|e| self.failed(e))?;
-        Ok(())
     }
 
     fn index(
@@ -662,11 +459,7 @@ impl Store {
     /// How many numbers are assigned to a user, connector or group (`Assignee::key`):
     /// one read, whatever the count.
     pub fn assigned_count(&self, assignee_key: &str) -> usize {
-        self.tree(ASSIGNEE_COUNTS)
-            .ok()
-            .and_then(|t| t.get(assignee_key.as_bytes()).ok().flatten())
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
-            .unwrap_or(0) as usize
+        self.u64_at(ASSIGNEE_COUNTS, assignee_key.as_bytes()) as usize
     }
 
     // --- Reading ------------------------------------------------------------------------
@@ -699,45 +492,22 @@ impl Store {
 
     /// The job on a number (`n:+1…`) or record (`r:vc-3`), if one is waiting or running.
     pub fn job_on(&self, key: &str) -> Option<JobId> {
-        self.tree(JOB_INDEX)
-            .ok()?
-            .get(key.as_bytes())
-            .ok()
-            .flatten()
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
-            .map(JobId)
+        Some(JobId(self.u64_at(JOB_INDEX, key.as_bytes()))).filter(|id| id.0 != 0)
     }
 
     /// The highest job id handed out (ids are never reused).
     pub fn last_job_id(&self) -> u64 {
-        self.tree(META)
-            .ok()
-            .and_then(|t| t.get(JOB_SEQ_KEY).ok().flatten())
-            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_be_bytes))
-            .unwrap_or(0)
+        self.u64_at(META, JOB_SEQ_KEY)
     }
 
     /// The carrier's id of a local record (`vc-3`, `group-1`, `order-2`).
     pub fn carrier_id(&self, local: &str) -> Option<String> {
-        let v = self
-            .tree(CARRIER_IDS)
-            .ok()?
-            .get(local.as_bytes())
-            .ok()
-            .flatten()?;
-        String::from_utf8(v.to_vec()).ok()
+        self.text_at(CARRIER_IDS, local.as_bytes())
     }
 
     /// The local id of a carrier's record, by kind (`vc`, `group`, `order`).
     pub fn local_id(&self, kind: &str, carrier: &str) -> Option<String> {
-        let key = format!("{kind}#{carrier}");
-        let v = self
-            .tree(CARRIER_IDS)
-            .ok()?
-            .get(key.as_bytes())
-            .ok()
-            .flatten()?;
-        String::from_utf8(v.to_vec()).ok()
+        self.text_at(CARRIER_IDS, format!("{kind}#{carrier}").as_bytes())
     }
 
     pub fn number(&self, n: &E164) -> Result<Option<PhoneNumber>, StoreError> {
@@ -765,18 +535,7 @@ impl Store {
 
     /// The numbers in the given statuses, keys only (cheap for 100,000 numbers).
     pub fn numbers_in(&self, statuses: &[StatusCode]) -> Vec<E164> {
-        let mut out = Vec::new();
-        let Ok(by_status) = self.tree(BY_STATUS) else {
-            return out;
-        };
-        for s in statuses {
-            out.extend(
-                by_status
-                    .scan_prefix([s.byte()])
-                    .keys()
-                    .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, 1))),
-            );
-        }
+        let mut out: Vec<E164> = self.numbers_in_iter(statuses).collect();
         if statuses.len() > 1 {
             out.sort();
         }
@@ -786,16 +545,12 @@ impl Store {
     /// The last four digits of the held numbers (`StatusCode::is_held`) of the NANP
     /// exchange `npa`-`nxx`: one prefix scan of the status index per held status.
     pub fn held_lines(&self, npa: u16, nxx: u16) -> Vec<u16> {
-        let Ok(by_status) = self.tree(BY_STATUS) else {
-            return Vec::new();
-        };
         let exchange = format!("+1{npa:03}{nxx:03}");
         let mut lines = Vec::new();
         for s in StatusCode::ALL.into_iter().filter(|s| s.is_held()) {
             let mut prefix = vec![s.byte()];
             prefix.extend_from_slice(exchange.as_bytes());
-            lines.extend(by_status.scan_prefix(&prefix).keys().filter_map(|k| {
-                let k = k.ok()?;
+            lines.extend(self.keys(BY_STATUS, Scan::prefix(&prefix)).filter_map(|k| {
                 let line = std::str::from_utf8(k.get(prefix.len()..)?).ok()?;
                 (line.len() == 4)
                     .then(|| line.parse::<u16>().ok())
@@ -808,30 +563,20 @@ impl Store {
     /// The numbers in the given statuses, one status after another, read from the index as
     /// they are asked for (a long list without holding it).
     pub fn numbers_in_iter<'a>(
-        &self,
+        &'a self,
         statuses: &'a [StatusCode],
     ) -> impl Iterator<Item = E164> + 'a {
-        let by_status = self.tree(BY_STATUS).ok();
         statuses.iter().copied().flat_map(move |s| {
-            by_status
-                .clone()
-                .into_iter()
-                .flat_map(move |t| t.scan_prefix([s.byte()]).keys())
-                .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, 1)))
+            self.keys(BY_STATUS, Scan::prefix(&[s.byte()]))
+                .filter_map(|k| number_from_key(&k, 1))
         })
     }
 
     /// At most `limit` numbers of one status from `after` on: for showing the first screen
     /// of a long list before the whole key list is read.
     pub fn numbers_page(&self, status: StatusCode, limit: usize) -> Vec<E164> {
-        let Ok(by_status) = self.tree(BY_STATUS) else {
-            return Vec::new();
-        };
-        by_status
-            .scan_prefix([status.byte()])
-            .keys()
-            .take(limit)
-            .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, 1)))
+        self.keys(BY_STATUS, Scan::prefix(&[status.byte()]).limit(limit))
+            .filter_map(|k| number_from_key(&k, 1))
             .collect()
     }
 
@@ -849,13 +594,8 @@ impl Store {
     /// Numbers assigned to a user, voice connector or group (by `Assignee::key`).
     pub fn numbers_assigned_to(&self, assignee_key: &str) -> Vec<E164> {
         let prefix = assignee_prefix(assignee_key);
-        let Ok(by_assignee) = self.tree(BY_ASSIGNEE) else {
-            return Vec::new();
-        };
-        by_assignee
-            .scan_prefix(&prefix)
-            .keys()
-            .filter_map(|k| k.ok().and_then(|k| number_from_key(&k, prefix.len())))
+        self.keys(BY_ASSIGNEE, Scan::prefix(&prefix))
+            .filter_map(|k| number_from_key(&k, prefix.len()))
             .collect()
     }
 
@@ -949,11 +689,9 @@ impl Store {
     /// Work due at or before `now`, oldest first.
     pub fn due_until(&self, now: Timestamp) -> Result<Vec<Due>, StoreError> {
         let end = (now.millis().max(0) as u64 + 1).to_be_bytes();
-        self.tree(DUE)?
-            .range(..end.to_vec())
-            .values()
-            .map(|v| {
-                let v = v.map_err(|e| self.failed(e))?;
+        self.pages(DUE, Scan::all().to(std::ops::Bound::Excluded(end.to_vec())))
+            .map(|kv| {
+                let (_, v) = kv?;
                 decode(&v).map_err(|_| self.corrupt("unreadable due entry"))
             })
             .collect()
@@ -965,24 +703,18 @@ impl Store {
     }
 
     pub fn next_due(&self) -> Option<Timestamp> {
-        let (k, _) = self.tree(DUE).ok()?.first().ok()??;
+        let first = self.backend.scan(DUE, &Scan::all().limit(1)).ok()?;
+        let (k, _) = first.first()?;
         let at: [u8; 8] = k.get(..8)?.try_into().ok()?;
         Some(Timestamp(u64::from_be_bytes(at) as i64))
     }
 
     pub fn size_on_disk(&self) -> u64 {
-        self.sled()
-            .ok()
-            .and_then(|s| s.db.size_on_disk().ok())
-            .unwrap_or(0)
+        self.backend.size_on_disk()
     }
 
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.sled()?
-            .db
-            .flush()
-            .map(|_| ())
-            .map_err(|e| self.failed(e))
+        self.backend.flush()
     }
 
     /// Checks the indexes against the records: every number indexed once under its status
@@ -999,12 +731,9 @@ impl Store {
             }
         }
         let indexed: std::collections::HashSet<Vec<u8>> = self
-            .tree(BY_STATUS)?
-            .iter()
-            .keys()
-            .filter_map(|k| k.ok())
-            .map(|k| k.to_vec())
-            .collect();
+            .pages(BY_STATUS, Scan::all())
+            .map(|kv| kv.map(|(k, _)| k))
+            .collect::<Result<_, _>>()?;
         if indexed != status_keys {
             problems.push(format!(
                 "the status index disagrees with the records ({} indexed, {} expected)",
@@ -1013,12 +742,9 @@ impl Store {
             ));
         }
         let indexed: std::collections::HashSet<Vec<u8>> = self
-            .tree(BY_ASSIGNEE)?
-            .iter()
-            .keys()
-            .filter_map(|k| k.ok())
-            .map(|k| k.to_vec())
-            .collect();
+            .pages(BY_ASSIGNEE, Scan::all())
+            .map(|kv| kv.map(|(k, _)| k))
+            .collect::<Result<_, _>>()?;
         if indexed != assignee_keys {
             problems.push("the assignee index disagrees with the records".into());
         }
@@ -1027,27 +753,29 @@ impl Store {
             *per_assignee.entry(a.key()).or_default() += 1;
         }
         let stored: HashMap<String, usize> = self
-            .tree(ASSIGNEE_COUNTS)?
-            .iter()
-            .filter_map(|kv| kv.ok())
-            .map(|(k, v)| {
-                let n = v.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0);
-                (String::from_utf8_lossy(&k).to_string(), n as usize)
+            .pages(ASSIGNEE_COUNTS, Scan::all())
+            .map(|kv| {
+                let (k, v) = kv?;
+                let n = v.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                Ok((String::from_utf8_lossy(&k).to_string(), n as usize))
             })
-            .collect();
+            .collect::<Result<_, StoreError>>()?;
         if stored != per_assignee {
             problems.push("the per-assignee counts disagree with the records".into());
         }
-        for (key, hold) in self.tree(HOLDS)?.iter().filter_map(|kv| kv.ok()) {
+        for kv in self.pages(HOLDS, Scan::all()) {
+            let (key, hold) = kv?;
             match decode::<Hold>(&hold) {
-                Ok(h) if h.number.as_str().as_bytes() == key.as_ref() => {}
+                Ok(h) if h.number.as_str().as_bytes() == key.as_slice() => {}
                 _ => problems.push(format!(
                     "the hold on {} is unreadable",
                     String::from_utf8_lossy(&key)
                 )),
             }
         }
-        if self.tree(ORDER_SUMMARIES)?.len() != self.tree(ORDERS)?.len() {
+        if self.backend.count(ORDER_SUMMARIES, &Scan::all())?
+            != self.backend.count(ORDERS, &Scan::all())?
+        {
             problems.push("the order summaries disagree with the orders".into());
         }
         for s in StatusCode::ALL {
@@ -1065,70 +793,28 @@ impl Store {
     }
 }
 
-/// What only a phonedesk database holds: sled's files, or our lock file (written first, so
-/// a database whose first open was cut short is still ours).
-const DATABASE_FILES: [&str; 3] = ["db", "conf", lock::LOCK_FILE];
-
-/// Refuses an existing, non-empty directory that is not a phonedesk database. Checked before
-/// the process lock, which would create a file in it; a phonedesk starting on the same new
-/// directory at the same moment writes its lock file first, so it is never taken for foreign.
-fn refuse_foreign_directory(path: &Path) -> Result<(), StoreError> {
-    let entries = match std::fs::read_dir(path) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => {
-            return Err(StoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-    };
-    let mut empty = true;
-    for entry in entries.flatten() {
-        empty = false;
-        if DATABASE_FILES.iter().any(|f| entry.file_name() == *f) {
-            return Ok(());
+/// Writes `ops`, in order, as the transaction's writes and commits it.
+fn commit(mut tx: Box<dyn WriteTx + '_>, ops: Vec<Op>) -> Result<(), StoreError> {
+    for (tree, key, value) in ops {
+        match value {
+            Some(v) => tx.put(tree, key, v),
+            None => tx.delete(tree, key),
         }
     }
-    if empty {
-        Ok(())
-    } else {
-        Err(StoreError::NotADatabase {
-            path: path.to_path_buf(),
-        })
-    }
+    tx.commit()
 }
 
-/// sled's file lock is held (by another process, or by this one's previous opening for a
-/// moment after it was closed).
-fn is_busy(e: &sled::Error) -> bool {
-    matches!(e, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
+/// A big-endian u64 read inside a transaction, 0 when absent.
+fn u64_in(tx: &mut dyn WriteTx, tree: Tree, key: &[u8]) -> Result<u64, StoreError> {
+    Ok(tx
+        .get(tree, key)?
+        .and_then(|v| v.as_slice().try_into().ok().map(u64::from_be_bytes))
+        .unwrap_or(0))
 }
 
-/// A full disk or an exceeded quota.
-fn is_disk_full(io: &std::io::Error) -> bool {
-    matches!(
-        io.kind(),
-        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
-    ) || matches!(io.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
-}
-
-/// A sled error met while reading or writing, in words.
-fn sled_error(path: &Path, e: sled::Error) -> StoreError {
-    match e {
-        sled::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull {
-            path: path.to_path_buf(),
-        },
-        sled::Error::Io(io) => StoreError::Io {
-            path: path.to_path_buf(),
-            source: io,
-        },
-        sled::Error::Corruption { .. } => StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: "sled reported corruption".into(),
-        },
-        other => StoreError::Sled(other.to_string()),
-    }
+/// Text read inside a transaction.
+fn text_in(tx: &mut dyn WriteTx, tree: Tree, key: &[u8]) -> Result<Option<String>, StoreError> {
+    Ok(tx.get(tree, key)?.and_then(|v| String::from_utf8(v).ok()))
 }
 
 /// A hold written or removed, under its number.
@@ -1156,34 +842,6 @@ fn job_keys(job: &Job) -> Vec<Vec<u8>> {
 fn reverse_id_key(local: &str, carrier: &str) -> Vec<u8> {
     let kind = local.rsplit_once('-').map(|(k, _)| k).unwrap_or(local);
     format!("{kind}#{carrier}").into_bytes()
-}
-
-fn open_error(path: &Path, e: sled::Error) -> StoreError {
-    match e {
-        e if is_busy(&e) => StoreError::Locked {
-            path: path.to_path_buf(),
-            pid: "unknown".into(),
-        },
-        sled::Error::Io(io) if is_disk_full(&io) => StoreError::DiskFull {
-            path: path.to_path_buf(),
-        },
-        sled::Error::Io(io) => StoreError::Io {
-            path: path.to_path_buf(),
-            source: io,
-        },
-        sled::Error::Corruption { .. } => StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: "sled found corruption".into(),
-        },
-        sled::Error::Unsupported(why) => StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: why,
-        },
-        other => StoreError::Corrupt {
-            path: path.to_path_buf(),
-            detail: other.to_string(),
-        },
-    }
 }
 
 impl Store {
@@ -1252,7 +910,7 @@ impl View for Store {
         self.seen(Store::voice_connector(self, id))
     }
     fn voice_connector_count(&self) -> usize {
-        self.tree(CONNECTORS).map(|t| t.len()).unwrap_or(0)
+        self.backend.count(CONNECTORS, &Scan::all()).unwrap_or(0)
     }
     fn groups(&self) -> Vec<VoiceConnectorGroup> {
         self.seen(Store::groups(self))
@@ -1286,23 +944,20 @@ impl Store {
         limit: usize,
     ) -> Vec<E164> {
         let mut out = Vec::new();
-        let Ok(by_status) = self.tree(BY_STATUS) else {
-            return out;
-        };
         for s in statuses {
-            let start = match from {
-                Some(n) => status_key(*s, n),
-                None => vec![s.byte()],
-            };
-            let iter = by_status
-                .range(start.clone()..)
-                .keys()
-                .filter_map(|k| k.ok())
-                .take_while(|k| k.first() == Some(&s.byte()))
-                .filter(|k| inclusive || from.is_none() || k.as_ref() != start.as_slice())
-                .take(limit)
-                .filter_map(|k| number_from_key(&k, 1));
-            out.extend(iter);
+            let mut scan = Scan::prefix(&[s.byte()]).limit(limit);
+            if let Some(n) = from {
+                let start = status_key(*s, n);
+                scan = scan.from(if inclusive {
+                    std::ops::Bound::Included(start)
+                } else {
+                    std::ops::Bound::Excluded(start)
+                });
+            }
+            out.extend(
+                self.keys(BY_STATUS, scan)
+                    .filter_map(|k| number_from_key(&k, 1)),
+            );
         }
         out.sort();
         out.truncate(limit);
@@ -1318,22 +973,15 @@ impl Store {
         limit: usize,
     ) -> Vec<E164> {
         let mut out = Vec::new();
-        let Ok(by_status) = self.tree(BY_STATUS) else {
-            return out;
-        };
         for s in statuses {
-            let end = match before {
-                Some(n) => status_key(*s, n),
-                None => vec![s.byte() + 1],
-            };
-            let iter = by_status
-                .range(vec![s.byte()]..end)
-                .keys()
-                .rev()
-                .filter_map(|k| k.ok())
-                .take(limit)
-                .filter_map(|k| number_from_key(&k, 1));
-            out.extend(iter);
+            let mut scan = Scan::prefix(&[s.byte()]).rev().limit(limit);
+            if let Some(n) = before {
+                scan = scan.to(std::ops::Bound::Excluded(status_key(*s, n)));
+            }
+            out.extend(
+                self.keys(BY_STATUS, scan)
+                    .filter_map(|k| number_from_key(&k, 1)),
+            );
         }
         out.sort_by(|a, b| b.cmp(a));
         out.truncate(limit);
@@ -1344,16 +992,15 @@ impl Store {
     /// Counts keys, from whichever end is nearer when `near_end` says the key is in the
     /// second half.
     pub fn count_before(&self, statuses: &[StatusCode], key: &E164, near_end: bool) -> usize {
-        let Ok(tree) = self.tree(BY_STATUS) else {
-            return 0;
-        };
+        let count = |scan: Scan| self.backend.count(BY_STATUS, &scan).unwrap_or(0);
         if near_end {
             let after: usize = statuses
                 .iter()
                 .map(|s| {
-                    tree.range(status_key(*s, key)..vec![s.byte() + 1])
-                        .keys()
-                        .count()
+                    count(
+                        Scan::prefix(&[s.byte()])
+                            .from(std::ops::Bound::Included(status_key(*s, key))),
+                    )
                 })
                 .sum();
             let total: usize = statuses.iter().map(|s| self.count(*s)).sum();
@@ -1362,31 +1009,12 @@ impl Store {
             statuses
                 .iter()
                 .map(|s| {
-                    tree.range(vec![s.byte()]..status_key(*s, key))
-                        .keys()
-                        .count()
+                    count(
+                        Scan::prefix(&[s.byte()])
+                            .to(std::ops::Bound::Excluded(status_key(*s, key))),
+                    )
                 })
                 .sum()
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::{Error, ErrorKind};
-
-    fn said(io: Error) -> String {
-        sled_error(Path::new("/srv/db"), sled::Error::Io(io)).to_string()
-    }
-
-    #[test]
-    fn a_full_disk_or_quota_reads_as_the_disk_is_full() {
-        let full = "the disk is full: free some space on the disk holding /srv/db; phonedesk writes again as soon as there is room";
-        assert_eq!(said(Error::from_raw_os_error(libc::ENOSPC)), full);
-        assert_eq!(said(Error::from_raw_os_error(libc::EDQUOT)), full);
-        // sled hands on an error it kept as a new error with the old one's debug text.
-        let kept = format!("{:?}", Error::from_raw_os_error(libc::ENOSPC));
-        assert_eq!(said(Error::new(ErrorKind::StorageFull, kept)), full);
     }
 }

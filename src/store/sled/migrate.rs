@@ -2,8 +2,8 @@
 //! in one transaction with the new schema version, so a database is either all old or
 //! all new.
 
-use super::codec::{decode, encode};
 use crate::domain::*;
+use crate::store::codec::{decode, encode};
 use serde::{Deserialize, Serialize};
 use sled::transaction::ConflictableTransactionError;
 use sled::Transactional;
@@ -227,7 +227,7 @@ mod tests {
             };
             db.open_tree("due")
                 .unwrap()
-                .insert(super::super::codec::due_key(&purge), encode(&purge))
+                .insert(crate::store::codec::due_key(&purge), encode(&purge))
                 .unwrap();
             db.open_tree("meta")
                 .unwrap()
@@ -249,7 +249,7 @@ mod tests {
         let store = Store::open(&options).unwrap();
         assert_eq!(
             store.schema_version().unwrap(),
-            Some(super::super::SCHEMA_VERSION)
+            Some(crate::store::SCHEMA_VERSION)
         );
         let p = store.number(&scheduled).unwrap().unwrap();
         assert_eq!(p.restorable_until(), Some(promised));

@@ -1,7 +1,7 @@
 //! One process per database. sled locks its files too, but our own lock file also says who
 //! holds the database, so a second `phonedesk` can tell the administrator what to do.
 
-use super::StoreError;
+use crate::store::StoreError;
 use fs2::FileExt;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};

@@ -1,0 +1,310 @@
+//! The storage backend's contract, one suite for every backend (`docs/storage.md`): byte
+//! order, ranges and their bounds, reverse and limited scans, counts, a transaction's writes
+//! all or nothing and in order, one writer at a time, and commits that survive a reopen.
+//! sled runs it here; every other backend runs the same `suite`.
+
+use phonedesk::store::backend::{prefix_end, Backend, Pages, Scan, Tree};
+use phonedesk::store::{SledBackend, StoreOptions};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn put_all(backend: &dyn Backend, tree: Tree, pairs: &[(&[u8], &[u8])]) {
+    let mut tx = backend.begin().unwrap();
+    for (k, v) in pairs {
+        tx.put(tree, k.to_vec(), v.to_vec());
+    }
+    tx.commit().unwrap();
+}
+
+fn keys(backend: &dyn Backend, tree: Tree, scan: Scan) -> Vec<Vec<u8>> {
+    backend
+        .scan(tree, &scan)
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect()
+}
+
+fn v(keys: &[&[u8]]) -> Vec<Vec<u8>> {
+    keys.iter().map(|k| k.to_vec()).collect()
+}
+
+/// Every check of the contract, on an empty backend.
+fn suite(backend: &dyn Backend) {
+    reads_what_was_committed(backend);
+    keys_sort_as_bytes_and_ranges_keep_their_bounds(backend);
+    a_dropped_transaction_writes_nothing(backend);
+    writes_apply_in_order(backend);
+    trees_are_apart(backend);
+    long_ranges_read_a_page_at_a_time(backend);
+}
+
+fn reads_what_was_committed(b: &dyn Backend) {
+    assert_eq!(b.get(Tree::Meta, b"k").unwrap(), None);
+    put_all(b, Tree::Meta, &[(b"k", b"one")]);
+    assert_eq!(b.get(Tree::Meta, b"k").unwrap(), Some(b"one".to_vec()));
+    // Inside a transaction, reads see what was committed before it.
+    let mut tx = b.begin().unwrap();
+    assert_eq!(tx.get(Tree::Meta, b"k").unwrap(), Some(b"one".to_vec()));
+    assert_eq!(
+        tx.scan(Tree::Meta, &Scan::prefix(b"k")).unwrap(),
+        vec![(b"k".to_vec(), b"one".to_vec())]
+    );
+    tx.put(Tree::Meta, b"k".to_vec(), b"two".to_vec());
+    tx.commit().unwrap();
+    assert_eq!(b.get(Tree::Meta, b"k").unwrap(), Some(b"two".to_vec()));
+    // An empty value is a value.
+    put_all(b, Tree::Meta, &[(b"empty", b"")]);
+    assert_eq!(b.get(Tree::Meta, b"empty").unwrap(), Some(Vec::new()));
+}
+
+fn keys_sort_as_bytes_and_ranges_keep_their_bounds(b: &dyn Backend) {
+    let t = Tree::ByStatus;
+    put_all(
+        b,
+        t,
+        &[
+            (b"b", b""),
+            (b"a\x00", b""),
+            (b"a", b""),
+            (b"a\xff", b""),
+            (b"\xff\xff", b""),
+            (b"ab", b""),
+        ],
+    );
+    let all = v(&[b"a", b"a\x00", b"ab", b"a\xff", b"b", b"\xff\xff"]);
+    assert_eq!(keys(b, t, Scan::all()), all);
+    let mut reversed = all.clone();
+    reversed.reverse();
+    assert_eq!(keys(b, t, Scan::all().rev()), reversed);
+    assert_eq!(
+        keys(b, t, Scan::prefix(b"a")),
+        v(&[b"a", b"a\x00", b"ab", b"a\xff"])
+    );
+    assert_eq!(keys(b, t, Scan::prefix(b"\xff")), v(&[b"\xff\xff"]));
+    assert_eq!(
+        keys(b, t, Scan::prefix(b"a").rev().limit(2)),
+        v(&[b"a\xff", b"ab"])
+    );
+    assert_eq!(
+        keys(b, t, Scan::between(b"a\x00".to_vec(), b"b".to_vec())),
+        v(&[b"a\x00", b"ab", b"a\xff"])
+    );
+    assert_eq!(
+        keys(
+            b,
+            t,
+            Scan::all()
+                .from(Bound::Excluded(b"a".to_vec()))
+                .to(Bound::Included(b"b".to_vec()))
+        ),
+        v(&[b"a\x00", b"ab", b"a\xff", b"b"])
+    );
+    assert_eq!(keys(b, t, Scan::all().limit(0)), Vec::<Vec<u8>>::new());
+    // A range whose start is after its end holds nothing (and is no error).
+    assert_eq!(
+        keys(b, t, Scan::between(b"b".to_vec(), b"a".to_vec())),
+        Vec::<Vec<u8>>::new()
+    );
+    assert_eq!(
+        b.count(t, &Scan::between(b"b".to_vec(), b"a".to_vec()))
+            .unwrap(),
+        0
+    );
+    assert_eq!(b.count(t, &Scan::all()).unwrap(), 6);
+    assert_eq!(b.count(t, &Scan::prefix(b"a").limit(1)).unwrap(), 4);
+    assert_eq!(prefix_end(b"a\xff"), Some(b"b".to_vec()));
+}
+
+fn a_dropped_transaction_writes_nothing(b: &dyn Backend) {
+    {
+        let mut tx = b.begin().unwrap();
+        tx.put(Tree::Orders, b"never".to_vec(), b"x".to_vec());
+        tx.delete(Tree::Meta, b"k".to_vec());
+    }
+    assert_eq!(b.get(Tree::Orders, b"never").unwrap(), None);
+    assert_eq!(b.get(Tree::Meta, b"k").unwrap(), Some(b"two".to_vec()));
+}
+
+fn writes_apply_in_order(b: &dyn Backend) {
+    let mut tx = b.begin().unwrap();
+    tx.put(Tree::Users, b"gone".to_vec(), b"1".to_vec());
+    tx.delete(Tree::Users, b"gone".to_vec());
+    tx.delete(Tree::Users, b"back".to_vec());
+    tx.put(Tree::Users, b"back".to_vec(), b"2".to_vec());
+    tx.put(Tree::Users, b"twice".to_vec(), b"3".to_vec());
+    tx.put(Tree::Users, b"twice".to_vec(), b"4".to_vec());
+    // Deleting what is not there is no error.
+    tx.delete(Tree::Users, b"never-was".to_vec());
+    tx.commit().unwrap();
+    assert_eq!(b.get(Tree::Users, b"gone").unwrap(), None);
+    assert_eq!(b.get(Tree::Users, b"back").unwrap(), Some(b"2".to_vec()));
+    assert_eq!(b.get(Tree::Users, b"twice").unwrap(), Some(b"4".to_vec()));
+}
+
+fn trees_are_apart(b: &dyn Backend) {
+    put_all(b, Tree::Accounts, &[(b"shared", b"accounts")]);
+    put_all(b, Tree::Groups, &[(b"shared", b"groups")]);
+    assert_eq!(
+        b.get(Tree::Accounts, b"shared").unwrap(),
+        Some(b"accounts".to_vec())
+    );
+    assert_eq!(
+        b.get(Tree::Groups, b"shared").unwrap(),
+        Some(b"groups".to_vec())
+    );
+    for t in Tree::ALL {
+        let n = b.count(t, &Scan::all()).unwrap();
+        assert_eq!(n, b.scan(t, &Scan::all()).unwrap().len(), "{}", t.name());
+    }
+}
+
+fn long_ranges_read_a_page_at_a_time(b: &dyn Backend) {
+    let t = Tree::Audit;
+    let mut tx = b.begin().unwrap();
+    for i in 0u64..1_500 {
+        tx.put(t, i.to_be_bytes().to_vec(), i.to_string().into_bytes());
+    }
+    tx.commit().unwrap();
+    let read: Vec<u64> = Pages::new(b, t, Scan::all())
+        .map(|kv| u64::from_be_bytes(kv.unwrap().0.try_into().unwrap()))
+        .collect();
+    assert_eq!(read, (0..1_500).collect::<Vec<_>>());
+    let newest: Vec<u64> = Pages::new(b, t, Scan::all().rev().limit(700))
+        .map(|kv| u64::from_be_bytes(kv.unwrap().0.try_into().unwrap()))
+        .collect();
+    assert_eq!(newest, (800..1_500).rev().collect::<Vec<_>>());
+    let middle = Scan::between(
+        100u64.to_be_bytes().to_vec(),
+        1_200u64.to_be_bytes().to_vec(),
+    );
+    assert_eq!(Pages::new(b, t, middle.clone()).count(), 1_100);
+    assert_eq!(b.count(t, &middle).unwrap(), 1_100);
+}
+
+fn sled_at(dir: &std::path::Path) -> SledBackend {
+    SledBackend::open(&StoreOptions::new(dir)).unwrap()
+}
+
+#[test]
+fn sled_keeps_the_backend_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    suite(&sled_at(&dir.path().join("db")));
+}
+
+#[test]
+fn sled_commits_survive_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let b = sled_at(&path);
+        put_all(&b, Tree::Numbers, &[(b"+12065550100", b"kept")]);
+    }
+    let b = sled_at(&path);
+    assert_eq!(
+        b.get(Tree::Numbers, b"+12065550100").unwrap(),
+        Some(b"kept".to_vec())
+    );
+}
+
+#[test]
+fn sled_admits_one_writer_at_a_time_and_the_next_sees_its_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = Arc::new(sled_at(&dir.path().join("db")));
+    put_all(b.as_ref(), Tree::Meta, &[(b"n", &0u64.to_be_bytes())]);
+    let writers: Vec<_> = (0..4)
+        .map(|_| {
+            let b = b.clone();
+            std::thread::spawn(move || {
+                for _ in 0..25 {
+                    let mut tx = b.begin().unwrap();
+                    let n = u64::from_be_bytes(
+                        tx.get(Tree::Meta, b"n")
+                            .unwrap()
+                            .unwrap()
+                            .try_into()
+                            .unwrap(),
+                    );
+                    // A second writer slipping in here would lose an increment.
+                    std::thread::sleep(Duration::from_micros(200));
+                    tx.put(Tree::Meta, b"n".to_vec(), (n + 1).to_be_bytes().to_vec());
+                    tx.commit().unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    assert_eq!(
+        b.get(Tree::Meta, b"n").unwrap(),
+        Some(100u64.to_be_bytes().to_vec())
+    );
+}
+
+/// A random key of a few bytes, biased to share prefixes and to hold 0x00 and 0xff.
+fn key() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![Just(0u8), Just(0xff), Just(b'a'), any::<u8>()],
+        0..4,
+    )
+}
+
+fn bound() -> impl Strategy<Value = Bound<Vec<u8>>> {
+    prop_oneof![
+        Just(Bound::Unbounded),
+        key().prop_map(Bound::Included),
+        key().prop_map(Bound::Excluded),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Random writes, then random scans: the backend answers as an ordered map would.
+    #[test]
+    fn sled_scans_like_an_ordered_map(
+        writes in prop::collection::vec((key(), prop::option::of(key())), 0..60),
+        scans in prop::collection::vec((bound(), bound(), any::<bool>(), 0usize..8), 1..12),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let b = sled_at(&dir.path().join("db"));
+        let mut model = BTreeMap::new();
+        let mut tx = b.begin().unwrap();
+        for (k, value) in &writes {
+            match value {
+                Some(value) => {
+                    tx.put(Tree::Numbers, k.clone(), value.clone());
+                    model.insert(k.clone(), value.clone());
+                }
+                None => {
+                    tx.delete(Tree::Numbers, k.clone());
+                    model.remove(k);
+                }
+            }
+        }
+        tx.commit().unwrap();
+        for (from, to, rev, limit) in scans {
+            let scan = Scan { from, to, rev, limit };
+            let mut want: Vec<(Vec<u8>, Vec<u8>)> = model
+                .iter()
+                .filter(|(k, _)| scan.contains(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let count = want.len();
+            if rev {
+                want.reverse();
+            }
+            want.truncate(limit);
+            prop_assert_eq!(b.scan(Tree::Numbers, &scan).unwrap(), want.clone());
+            prop_assert_eq!(b.count(Tree::Numbers, &scan).unwrap(), count);
+            let paged: Vec<_> = Pages::new(&b, Tree::Numbers, scan.clone())
+                .map(|kv| kv.unwrap())
+                .collect();
+            prop_assert_eq!(paged, want);
+        }
+    }
+}
