@@ -1582,3 +1582,67 @@ fn ssh_console_copy_reaches_the_clients_terminal_clipboard_through_tmux() {
     assert_eq!(buffer, first, "the client's clipboard holds the number");
     assert!(rig.stop().success());
 }
+
+/// `search --json` over SSH exec: the hold on `number` (null when there is none).
+fn hold_over_ssh(rig: &Rig, number: &str) -> serde_json::Value {
+    let out = rig.ssh(
+        "admin",
+        &[
+            "search",
+            "--json",
+            "--area-code",
+            "425",
+            "--contains",
+            &number[5..],
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found[0]["number"], number, "{found:?}");
+    found[0]["hold"].clone()
+}
+
+#[test]
+fn ssh_a_mark_holds_the_number_for_every_session_until_its_console_goes_away() {
+    let mut rig = Rig::new("");
+    rig.start();
+    rig.open("a", "admin", 120, 30);
+    rig.open("b", "viewer", 120, 30);
+    for pane in ["a", "b"] {
+        rig.wait_for(pane, "Inventory");
+        rig.keys(pane, &["p", "Enter", "Tab", "Tab", "Tab"]);
+        rig.text(pane, "425");
+        rig.keys(pane, &["Enter"]);
+        rig.wait_for(pane, "numbers available");
+    }
+    // Alice marks a number: noc's console shows it held, without a key press there.
+    rig.keys("a", &["Space"]);
+    let screen = rig.wait_for("a", "1 marked");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("held by alice"))
+        .unwrap();
+    let number = row
+        .split_whitespace()
+        .find(|w| w.starts_with("+1425"))
+        .unwrap()
+        .to_string();
+    let other = rig.wait_for("b", "held by alice, 9 m left");
+    assert!(
+        other
+            .lines()
+            .any(|l| l.contains(&number) && l.contains("held by alice")),
+        "{other}"
+    );
+    // A command over SSH sees it too.
+    assert_eq!(hold_over_ssh(&rig, &number)["holder"], "alice");
+    // Alice's client goes away: her session's hold ends with it, everywhere.
+    rig.tmux_ok(&["kill-session", "-t", "a"]);
+    rig.wait_until("b", "the hold to go", |s| !s.contains("held by alice"));
+    assert_eq!(hold_over_ssh(&rig, &number), serde_json::Value::Null);
+    assert!(rig.stop().success());
+}

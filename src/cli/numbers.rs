@@ -55,14 +55,28 @@ fn query(flags: &SearchFlags, limit: usize) -> Res<SearchQuery> {
     Ok(q.normalized())
 }
 
-fn available_json(a: &AvailableNumber) -> serde_json::Value {
+/// An available number, with the hold on it (a mark in someone's provisioning wizard).
+fn available_json(a: &AvailableNumber, hold: Option<&Hold>, now: Timestamp) -> serde_json::Value {
     json!({
         "number": a.number.as_str(),
         "number_type": match a.number_type { NumberType::Local => "Local", NumberType::TollFree => "TollFree" },
         "city": a.city,
         "state": a.state,
         "location": a.place(),
+        "hold": hold.map(|h| json!({
+            "holder": h.holder,
+            "until": h.until.rfc3339(),
+            "shown": h.shown(now),
+        })),
     })
+}
+
+/// The hold in force on each number, in order.
+fn holds_on(ctx: &Ctx, found: &[AvailableNumber], now: Timestamp) -> Res<Vec<Option<Hold>>> {
+    found
+        .iter()
+        .map(|a| Ok(ctx.engine.hold_on(&a.number, now)?))
+        .collect()
 }
 
 fn find(ctx: &Ctx, q: &SearchQuery) -> Res<Vec<AvailableNumber>> {
@@ -76,24 +90,43 @@ pub fn search(ctx: &mut Ctx, a: SearchArgs) -> Res {
     let product = a.product_type.as_deref().map(parse_product).transpose()?;
     let q = query(&a.flags, a.limit.unwrap_or(DEFAULT_SEARCH_RESULTS))?;
     let found = find(ctx, &q)?;
+    let now = crate::engine::now();
+    let holds = holds_on(ctx, &found, now)?;
     if ctx.json {
-        return ctx.print_json(&json!(found.iter().map(available_json).collect::<Vec<_>>()));
+        let records: Vec<serde_json::Value> = found
+            .iter()
+            .zip(&holds)
+            .map(|(a, h)| available_json(a, h.as_ref(), now))
+            .collect();
+        return ctx.print_json(&json!(records));
     }
     if found.is_empty() {
         writeln!(ctx.out, "No numbers are available for this search.")?;
         return Ok(());
     }
+    // A HOLD column only when someone holds one of them.
+    let any_held = holds.iter().any(Option::is_some);
     let rows: Vec<Vec<String>> = found
         .iter()
-        .map(|n| {
-            vec![
+        .zip(&holds)
+        .map(|(n, h)| {
+            let mut row = vec![
                 n.number.to_string(),
                 n.number_type.label().into(),
                 n.place(),
-            ]
+            ];
+            if any_held {
+                row.push(h.as_ref().map(|h| h.shown(now)).unwrap_or_default());
+            }
+            row
         })
         .collect();
-    table(ctx.out, &["NUMBER", "TYPE", "LOCATION"], &rows)?;
+    let headers: &[&str] = if any_held {
+        &["NUMBER", "TYPE", "LOCATION", "HOLD"]
+    } else {
+        &["NUMBER", "TYPE", "LOCATION"]
+    };
+    table(ctx.out, headers, &rows)?;
     let pt = product.map(|p| p.api_name()).unwrap_or("TYPE");
     writeln!(
         ctx.out,
@@ -111,14 +144,39 @@ pub fn provision(ctx: &mut Ctx, a: ProvisionArgs) -> Res {
                 "name the numbers to order, or give search flags (e.g. --area-code 206)",
             ));
         }
-        let q = query(&a.search, a.limit.unwrap_or(1))?;
+        let wanted = a.limit.unwrap_or(1);
+        // Numbers other administrators hold are passed over: ask for as many more.
+        let now = crate::engine::now();
+        let others = ctx
+            .engine
+            .store()
+            .holds()
+            .map_err(crate::engine::EngineError::from)?
+            .iter()
+            .filter(|h| h.blocks(ctx.actor, now))
+            .count();
+        let more = (wanted + others).min(ctx.engine.policy().search_limit.max(wanted));
+        let q = query(&a.search, more)?;
         let found = find(ctx, &q)?;
+        let holds = holds_on(ctx, &found, now)?;
         if found.is_empty() {
             return Err(CliError::refused(
                 "no numbers are available for this search; nothing was ordered",
             ));
         }
-        found.into_iter().map(|n| n.number).collect()
+        let free: Vec<E164> = found
+            .iter()
+            .zip(holds)
+            .filter(|(_, h)| !h.as_ref().is_some_and(|h| h.blocks(ctx.actor, now)))
+            .map(|(n, _)| n.number.clone())
+            .take(wanted)
+            .collect();
+        // All of them held by others: the order is tried anyway, for the rules' reason.
+        if free.is_empty() {
+            found.into_iter().take(wanted).map(|n| n.number).collect()
+        } else {
+            free
+        }
     } else {
         if a.search.any() || a.limit.is_some() {
             return Err(CliError::usage(
