@@ -17,15 +17,22 @@ fn provision(numbers: &[E164]) -> Action {
     }
 }
 
-fn engine(dir: &std::path::Path) -> Arc<Engine> {
-    Arc::new(open(dir, fast_policy(25), 0.0))
+/// An engine on a temporary database and `n` numbers the carrier offers.
+fn offered(n: usize) -> (tempfile::TempDir, Arc<Engine>, Vec<E164>) {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Arc::new(open(dir.path(), fast_policy(25), 0.0));
+    let (numbers, _) = pool(&e, n, 0);
+    (dir, e, numbers)
+}
+
+/// The refusal someone else meets on a number alice holds, 9 minutes on.
+fn held_by_alice(n: &E164) -> String {
+    format!("{} is held by alice for 9 more minutes", n.national())
 }
 
 #[test]
 fn alice_holds_bob_is_refused_and_alices_order_consumes_the_hold() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path());
-    let (numbers, _) = pool(&e, 3, 0);
+    let (_dir, e, numbers) = offered(3);
     let (alice, bob) = (Actor::admin("alice"), Actor::admin("bob"));
     let (alices, bobs) = (e.console_session(), e.console_session());
     let mut events = e.subscribe();
@@ -44,25 +51,13 @@ fn alice_holds_bob_is_refused_and_alices_order_consumes_the_hold() {
         .place_holds(&bob, bobs.id(), &numbers[1..], secs(30))
         .unwrap_err()
         .to_string();
-    assert_eq!(
-        refused,
-        format!(
-            "{} is held by alice for 9 more minutes",
-            numbers[1].national()
-        )
-    );
+    assert_eq!(refused, held_by_alice(&numbers[1]));
     let before = state(&e);
     let refused = e
         .dispatch(&bob, provision(&numbers[..1]), secs(30))
         .unwrap_err()
         .to_string();
-    assert_eq!(
-        refused,
-        format!(
-            "{} is held by alice for 9 more minutes",
-            numbers[0].national()
-        )
-    );
+    assert_eq!(refused, held_by_alice(&numbers[0]));
     assert_eq!(state(&e), before);
     assert!(e.hold_on(&numbers[0], secs(30)).unwrap().is_some());
     // A number nobody holds is Bob's to mark.
@@ -80,9 +75,7 @@ fn alice_holds_bob_is_refused_and_alices_order_consumes_the_hold() {
 
 #[test]
 fn holds_expire_on_their_own_and_end_with_their_session() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path());
-    let (numbers, _) = pool(&e, 3, 0);
+    let (_dir, e, numbers) = offered(3);
     let (alice, bob) = (Actor::admin("alice"), Actor::admin("bob"));
     let bobs = e.console_session();
     {
@@ -119,9 +112,7 @@ fn holds_expire_on_their_own_and_end_with_their_session() {
 
 #[test]
 fn a_viewer_cannot_hold_and_a_number_already_ours_cannot_be_held() {
-    let dir = tempfile::tempdir().unwrap();
-    let e = engine(dir.path());
-    let (numbers, _) = pool(&e, 1, 0);
+    let (_dir, e, numbers) = offered(1);
     let s = e.console_session();
     let refused = e
         .place_holds(&Actor::viewer("vera"), s.id(), &numbers, secs(0))

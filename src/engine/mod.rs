@@ -474,21 +474,12 @@ impl Engine {
         numbers: &[E164],
         now: Timestamp,
     ) -> Result<(), EngineError> {
-        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
-        let placed = hold::place(
-            &self.store,
-            actor,
-            session,
-            numbers,
-            now,
-            self.policy.hold_for,
-        );
-        if let Some(e) = self.store.take_view_error() {
-            return Err(EngineError::Store(e));
-        }
-        let mut changes = hold::ended(&self.store.holds()?, None, now);
-        changes.extend(placed?);
-        self.write_holds(actor, "held", numbers, &changes, now)
+        self.change_holds(actor, "held", numbers, now, |store| {
+            let placed = hold::place(store, actor, session, numbers, now, self.policy.hold_for)?;
+            let mut changes = hold::ended(&store.holds()?, None, now);
+            changes.extend(placed);
+            Ok(changes)
+        })
     }
 
     /// Unmarks `numbers`: the holds `session` has on them end.
@@ -499,12 +490,9 @@ impl Engine {
         numbers: &[E164],
         now: Timestamp,
     ) -> Result<(), EngineError> {
-        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
-        let changes = hold::release(&self.store, session, numbers);
-        if let Some(e) = self.store.take_view_error() {
-            return Err(EngineError::Store(e));
-        }
-        self.write_holds(actor, "released", numbers, &changes, now)
+        self.change_holds(actor, "released", numbers, now, |store| {
+            Ok(hold::release(store, session, numbers))
+        })
     }
 
     /// Ends every hold of `session` (its console closed), or with `None` every expired
@@ -514,17 +502,32 @@ impl Engine {
         session: Option<&SessionId>,
         now: Timestamp,
     ) -> Result<usize, EngineError> {
+        let mut ended = 0;
+        self.change_holds(&Actor::system(), "released", &[], now, |store| {
+            let changes = hold::ended(&store.holds()?, session, now);
+            ended = changes.len();
+            Ok(changes)
+        })?;
+        Ok(ended)
+    }
+
+    /// Decides a change to the holds under the writer lock and writes it as one
+    /// transaction of its own, announced as a `hold` event (not audited).
+    fn change_holds(
+        &self,
+        actor: &Actor,
+        verb: &str,
+        numbers: &[E164],
+        now: Timestamp,
+        decide: impl FnOnce(&Store) -> Result<Vec<HoldChange>, EngineError>,
+    ) -> Result<(), EngineError> {
         let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
-        let changes = hold::ended(&self.store.holds()?, session, now);
-        let numbers: Vec<E164> = changes
-            .iter()
-            .filter_map(|c| match c {
-                HoldChange::Remove(n) => Some(n.clone()),
-                HoldChange::Put(_) => None,
-            })
-            .collect();
-        self.write_holds(&Actor::system(), "released", &numbers, &changes, now)?;
-        Ok(changes.len())
+        let decided = decide(&self.store);
+        // A hold the rules could not read refuses the change, as for any action.
+        if let Some(e) = self.store.take_view_error() {
+            return Err(EngineError::Store(e));
+        }
+        self.write_holds(actor, verb, numbers, &decided?, now)
     }
 
     fn write_holds(
@@ -540,6 +543,7 @@ impl Engine {
         }
         self.store.apply_holds(changes)?;
         let words = match numbers {
+            [] => format!("{verb} {}", counted(changes.len() as u64, "hold")),
             [one] => format!("{verb} {}", one.national()),
             many => format!("{verb} {} numbers", many.len()),
         };
