@@ -25,10 +25,56 @@ pub fn use_zone(zone: TimeZone) -> bool {
     ZONE.set(zone).is_ok()
 }
 
+thread_local! {
+    /// The zone of a command run for another process (the local socket): its caller's.
+    static CALLERS: std::cell::RefCell<Option<TimeZone>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with times read and shown in `zone` on this thread (a command run for a
+/// caller whose `TZ` is not this process's).
+pub fn with_zone<R>(zone: TimeZone, f: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CALLERS.with(|c| c.borrow_mut().take());
+        }
+    }
+    CALLERS.with(|c| *c.borrow_mut() = Some(zone));
+    let _reset = Reset;
+    f()
+}
+
+/// The zone this thread reads and shows times in: its caller's, else the process's.
+fn in_zone<R>(f: impl FnOnce(&TimeZone) -> R) -> R {
+    let callers = CALLERS.with(|c| c.borrow().clone());
+    match callers {
+        Some(zone) => f(&zone),
+        None => f(zone()),
+    }
+}
+
+/// The zone named by a `TZ` value, as the C library reads it: an IANA name (`:` before it
+/// allowed), a file, a POSIX rule (`EST5EDT`), or UTC when empty; None when it names
+/// nothing this machine knows.
+pub fn zone_of_tz(tz: &str) -> Option<TimeZone> {
+    let name = tz.strip_prefix(':').unwrap_or(tz);
+    if name.is_empty() {
+        return Some(TimeZone::UTC);
+    }
+    if name.starts_with('/') {
+        return std::fs::read(name)
+            .ok()
+            .and_then(|bytes| TimeZone::tzif(name, &bytes).ok());
+    }
+    TimeZone::get(name)
+        .ok()
+        .or_else(|| TimeZone::posix(name).ok())
+}
+
 /// Every time a person reads, in the CLI and the console: `2026-11-25 06:31 UTC`,
 /// `2026-11-25 07:31 CET`.
 pub fn shown(t: Timestamp) -> String {
-    t.shown_in(zone())
+    in_zone(|z| t.shown_in(z))
 }
 
 /// The width of a shown time in this zone, for table columns: its abbreviation may be
@@ -71,12 +117,12 @@ pub fn typed(t: Timestamp) -> String {
 
 /// A time as typed: RFC 3339 with `Z` or an offset, or a date and time in the user's zone.
 pub fn read(text: &str) -> Option<Timestamp> {
-    Timestamp::parse_in(text, zone())
+    in_zone(|z| Timestamp::parse_in(text, z))
 }
 
 /// How to write a time, for messages: "2026-12-01 09:00 (Europe/Paris time), or with an
 /// offset: 2026-12-01T09:00+02:00".
 pub fn how_to_write() -> String {
-    let name = zone().iana_name().unwrap_or("local");
+    let name = in_zone(|z| z.iana_name().unwrap_or("local").to_string());
     format!("2026-12-01 09:00 ({name} time), or with an offset: 2026-12-01T09:00+02:00")
 }

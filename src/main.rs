@@ -361,8 +361,8 @@ fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -
             stop: Some(&stop),
         };
         let access = cli::Access {
-            input: None,
             files: true,
+            ..Default::default()
         };
         cli::run_fed(&engine, &actor, args, access, feed, &mut out, &mut err)
     };

@@ -453,10 +453,7 @@ fn commands_run_for_an_ssh_session_escape_too() {
         ] {
             let (mut out, mut err) = (Vec::new(), Vec::new());
             let argv: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-            let access = phonedesk::cli::Access {
-                input: None,
-                files: false,
-            };
+            let access = phonedesk::cli::Access::default();
             phonedesk::cli::run_with(&engine, &actor, argv, access, &mut out, &mut err);
             let out = Out {
                 code: 0,

@@ -15,9 +15,14 @@ pub fn run(ctx: &mut Ctx, a: ApplyArgs) -> Res {
         ));
     }
     let rows = if a.file.as_os_str() == "-" {
-        bulk::read(std::io::stdin().lock())
+        let Some(input) = ctx.access.input.as_mut() else {
+            return Err(CliError::usage(
+                "apply - reads the rows from standard input, and this command has none",
+            ));
+        };
+        bulk::read(input)
     } else {
-        let file = std::fs::File::open(&a.file).map_err(|e| {
+        let file = std::fs::File::open(ctx.access.path(&a.file)).map_err(|e| {
             CliError::usage(format!(
                 "cannot read {}: {}",
                 one_line(&a.file.display().to_string()),

@@ -28,6 +28,8 @@ use std::sync::Arc;
 
 /// Exit code for a refused action, an unknown record or a failed check.
 pub const EXIT_REFUSED: i32 = 1;
+/// Exit code for a command that failed unexpectedly in a server (sysexits' EX_SOFTWARE).
+pub const EXIT_SOFTWARE: i32 = 70;
 /// Exit code for a usage error: bad flags, a missing `--yes`, a bad configuration.
 pub const EXIT_USAGE: i32 = 2;
 
@@ -82,12 +84,30 @@ impl From<std::io::Error> for CliError {
 type Res<T = ()> = Result<T, CliError>;
 
 /// How a command may reach outside its writers.
+#[derive(Default)]
 pub struct Access<'a> {
-    /// Where confirmations are read from; `None` when nobody can answer (no terminal):
-    /// destructive commands then need `--yes`.
+    /// The command's standard input (`apply -` reads it; confirmations are answered on
+    /// it when `ask`); `None` when it has none.
     pub input: Option<&'a mut dyn BufRead>,
-    /// Whether commands may write files (`export --output`). Off for remote sessions.
+    /// Whether a person answers on `input` (a terminal): destructive commands ask there;
+    /// otherwise they need `--yes`.
+    pub ask: bool,
+    /// Whether commands may read and write files on this machine (`apply FILE`,
+    /// `export --output`). Off for SSH sessions.
     pub files: bool,
+    /// Where relative file names start when the caller's working directory is not this
+    /// process's (a command sent over the local socket); `None`: this process's.
+    pub dir: Option<std::path::PathBuf>,
+}
+
+impl Access<'_> {
+    /// A file name as the caller meant it: relative names start in the caller's directory.
+    pub fn path(&self, name: &std::path::Path) -> std::path::PathBuf {
+        match &self.dir {
+            Some(dir) if name.is_relative() => dir.join(name),
+            _ => name.to_path_buf(),
+        }
+    }
 }
 
 /// What `watch` reads and when it stops, when its caller decides: the local command
@@ -124,33 +144,15 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    if interactive {
-        let stdin = std::io::stdin();
-        let mut lock = stdin.lock();
-        run_with(
-            engine,
-            actor,
-            args,
-            Access {
-                input: Some(&mut lock),
-                files: true,
-            },
-            out,
-            err,
-        )
-    } else {
-        run_with(
-            engine,
-            actor,
-            args,
-            Access {
-                input: None,
-                files: true,
-            },
-            out,
-            err,
-        )
-    }
+    let stdin = std::io::stdin();
+    let mut lock = stdin.lock();
+    let access = Access {
+        input: Some(&mut lock),
+        ask: interactive,
+        files: true,
+        dir: None,
+    };
+    run_with(engine, actor, args, access, out, err)
 }
 
 /// `run` for front ends that are not this process's terminal (the SSH server): the
@@ -165,6 +167,41 @@ pub fn run_with(
     err: &mut dyn Write,
 ) -> i32 {
     run_fed(engine, actor, args, access, Feed::default(), out, err)
+}
+
+/// What runs a command for a caller inside the process that holds the engine: an SSH
+/// session's `ssh host COMMAND`, a command sent over the local socket. One runner for both:
+/// [`run_hosted`] (tests may stand in another).
+pub type Runner = fn(
+    &Arc<Engine>,
+    &Actor,
+    Vec<String>,
+    Access<'_>,
+    &mut dyn Write,
+    &mut dyn Write,
+) -> i32;
+
+/// `run_with` for a caller outside this process: `phonedesk` before the command is
+/// allowed (`ssh host phonedesk numbers list`), and a command that fails unexpectedly
+/// ends alone (exit 70) without taking the console or the server with it.
+pub fn run_hosted(
+    engine: &Arc<Engine>,
+    actor: &Actor,
+    mut args: Vec<String>,
+    access: Access<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    if args.first().is_some_and(|a| a == "phonedesk") {
+        args.remove(0);
+    }
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_with(engine, actor, args, access, &mut *out, &mut *err)
+    }));
+    run.unwrap_or_else(|_| {
+        let _ = writeln!(err, "phonedesk: the command failed unexpectedly");
+        EXIT_SOFTWARE
+    })
 }
 
 /// `run_with` with what `watch` reads and when it stops (the local `phonedesk watch`).
@@ -449,10 +486,13 @@ impl Ctx<'_, '_> {
         if self.yes {
             return Ok(());
         }
-        let Some(input) = self.access.input.as_mut() else {
-            return Err(CliError::usage(format!(
-                "{question} There is no terminal to ask on: add --yes to confirm"
-            )));
+        let input = match self.access.input.as_mut() {
+            Some(input) if self.access.ask => input,
+            _ => {
+                return Err(CliError::usage(format!(
+                    "{question} There is no terminal to ask on: add --yes to confirm"
+                )))
+            }
         };
         write!(self.err, "{question} [y/N] ")?;
         self.err.flush()?;

@@ -46,7 +46,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> Res {
     };
     match &a.output {
         Some(path) => {
-            std::fs::write(path, &bytes).map_err(|e| {
+            std::fs::write(ctx.access.path(path), &bytes).map_err(|e| {
                 CliError::refused(format!(
                     "cannot write {}: {}",
                     path.display(),

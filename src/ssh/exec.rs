@@ -4,21 +4,11 @@
 
 use super::console::{Input, Output};
 use super::inbox::Inbox;
+use crate::cli::{Access, Runner};
 use crate::domain::Actor;
 use crate::engine::Engine;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::Arc;
-
-/// Runs one CLI command: `(engine, actor, args, input, out, err) -> exit code`; `input` is
-/// where confirmations are answered, `None` when nobody can answer.
-pub type CliRunner = fn(
-    &Arc<Engine>,
-    &Actor,
-    Vec<String>,
-    Option<&mut dyn BufRead>,
-    &mut dyn Write,
-    &mut dyn Write,
-) -> i32;
 
 /// Splits a command line the way a POSIX shell would split words: blanks separate words,
 /// single quotes keep everything, double quotes keep everything but `\"` and `\\`, a
@@ -89,7 +79,7 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 /// terminal is raw, so line ends become CR LF, and confirmations are asked on it: typed
 /// characters are echoed, Enter answers, Ctrl-C or Ctrl-D answers no. Returns the exit code.
 pub fn run(
-    cli: CliRunner,
+    cli: Runner,
     engine: &Arc<Engine>,
     actor: &Actor,
     command: &str,
@@ -100,11 +90,7 @@ pub fn run(
     let mut stdout = ChannelWriter::new(out.clone(), None, pty);
     let mut stderr = ChannelWriter::new(out.clone(), Some(1), pty);
     let status = match split_words(command) {
-        Ok(mut args) => {
-            // `ssh host phonedesk numbers list` works as well as `ssh host numbers list`.
-            if args.first().map(|a| a == "phonedesk").unwrap_or(false) {
-                args.remove(0);
-            }
+        Ok(args) => {
             let mut reader = input.map(|inbox| {
                 BufReader::new(PtyLine {
                     inbox,
@@ -112,17 +98,15 @@ pub fn run(
                     done: false,
                 })
             });
-            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let input = reader.as_mut().map(|r| r as &mut dyn BufRead);
-                cli(engine, actor, args, input, &mut stdout, &mut stderr)
-            }));
-            match run {
-                Ok(status) => status,
-                Err(_) => {
-                    let _ = writeln!(stderr, "phonedesk: the command failed unexpectedly");
-                    70
-                }
-            }
+            // Over SSH a command never touches the server's files, and confirmations
+            // are asked on the client's terminal when it has one.
+            let access = Access {
+                input: reader.as_mut().map(|r| r as &mut dyn BufRead),
+                ask: pty,
+                files: false,
+                dir: None,
+            };
+            cli(engine, actor, args, access, &mut stdout, &mut stderr)
         }
         Err(why) => {
             let _ = writeln!(stderr, "phonedesk: cannot read the command: {why}");

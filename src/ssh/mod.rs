@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 use auth::{fingerprint, load_or_create_host_key, AuthorizedKeys};
 use console::{FrontFactory, Input};
 use cut::{Cut, CutStream};
-use exec::CliRunner;
+use crate::cli::Runner;
 use russh::{MethodKind, MethodSet};
 use server::{Connection, Shared};
 use startups::{Full, Startups};
@@ -55,7 +55,7 @@ pub fn authorized_keys_path(config: &Config, paths: &Paths) -> PathBuf {
 /// Runs the SSH server until SIGTERM or SIGINT, with the real console and CLI.
 pub async fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> Result<()> {
     let front = front(&config);
-    serve_with(engine, config, paths, front, cli()).await
+    serve_with(engine, config, paths, front, crate::cli::run_hosted).await
 }
 
 /// The console each pty session gets: the real one, with the configuration's `[tui]`. Its
@@ -73,26 +73,13 @@ fn front(config: &Config) -> FrontFactory {
     })
 }
 
-/// What runs `ssh host COMMAND`: the CLI, with confirmations asked on the client's terminal
-/// when it has one (else destructive commands need `--yes`), and no file writes on the
-/// server.
-fn cli() -> CliRunner {
-    |engine, actor, args, input, out, err| {
-        let access = crate::cli::Access {
-            input,
-            files: false,
-        };
-        crate::cli::run_with(engine, actor, args, access, out, err)
-    }
-}
-
 /// [`serve`] with a chosen console and command runner (tests use stand-ins).
 pub async fn serve_with(
     engine: Arc<Engine>,
     config: Config,
     paths: Paths,
     front: FrontFactory,
-    cli: CliRunner,
+    cli: Runner,
 ) -> Result<()> {
     let settings = config.ssh.clone();
     let keys_path = authorized_keys_path(&config, &paths);

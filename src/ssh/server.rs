@@ -4,7 +4,8 @@
 
 use super::auth::{fingerprint, AuthorizedKeys};
 use super::console::{self, ClientPrefs, ConsoleParams, FrontFactory, Input, Output};
-use super::exec::{self, CliRunner};
+use super::exec;
+use crate::cli::Runner;
 use super::inbox::{Inbox, INPUT_LIMIT};
 use super::startups::Startup;
 use crate::config::SshConfig;
@@ -29,7 +30,7 @@ pub struct Shared {
     pub keys: RwLock<AuthorizedKeys>,
     pub settings: SshConfig,
     pub front: FrontFactory,
-    pub cli: CliRunner,
+    pub cli: Runner,
     /// `ssh -p PORT HOST`, for the note shown to sessions without pty or command.
     pub how_to_connect: String,
     pub rt: tokio::runtime::Handle,
