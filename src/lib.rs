@@ -14,6 +14,7 @@ pub mod domain;
 pub mod engine;
 pub mod export;
 pub mod filter;
+pub mod local;
 pub mod local_time;
 pub mod notify;
 pub mod ssh;

@@ -82,6 +82,9 @@ fn real_main() -> i32 {
     };
     let engine = match Engine::open(&config, &db) {
         Ok(e) => Arc::new(e),
+        Err(EngineError::Store(
+            e @ (StoreError::Locked { .. } | StoreError::HeldByServer { .. }),
+        )) => return held_elsewhere(&e, parsed.command.as_ref(), &db, args, json),
         Err(e) => {
             return fail(CliError {
                 code: EXIT_REFUSED,
@@ -126,6 +129,50 @@ fn real_main() -> i32 {
         Some(Command::Serve) => serve(engine, config, paths),
         Some(Command::Watch(_)) => watch(engine, actor, config, args),
         Some(_) => run_command(&engine, &actor, args),
+    }
+}
+
+/// Another phonedesk holds the database: the command runs there, through its local socket
+/// (`phonedesk::local`), when that makes sense and it listens; else the refusal says why.
+fn held_elsewhere(
+    held: &StoreError,
+    command: Option<&Command>,
+    db: &std::path::Path,
+    args: Vec<String>,
+    json: bool,
+) -> i32 {
+    let fail = |message: String| {
+        let e = CliError::refused(message);
+        cli::fail(&e, json, &mut std::io::stdout(), &mut std::io::stderr());
+        e.code
+    };
+    if let Some(why) = phonedesk::local::not_sent(command) {
+        return match held {
+            // `ssh` is the way into a server, and its message says how.
+            StoreError::HeldByServer { .. } if command.is_none() => fail(held.to_string()),
+            _ => fail(format!("{}: {why}", held_path_words(held))),
+        };
+    }
+    let caller = phonedesk::local::client::this_process(login_name());
+    match phonedesk::local::send(db, args, caller) {
+        phonedesk::local::Sent::Ran(code) => code,
+        phonedesk::local::Sent::NobodyListens => fail(held.to_string()),
+        phonedesk::local::Sent::Failed(why) => fail(why),
+    }
+}
+
+/// "the database at DIR is open in another phonedesk (pid N)".
+fn held_path_words(held: &StoreError) -> String {
+    match held {
+        StoreError::Locked { path, pid } => format!(
+            "the database at {} is open in another phonedesk (pid {pid})",
+            path.display()
+        ),
+        StoreError::HeldByServer { path, pid, .. } => format!(
+            "the database at {} is open in `phonedesk serve` (pid {pid})",
+            path.display()
+        ),
+        other => other.to_string(),
     }
 }
 
@@ -243,7 +290,11 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
         // Orders, name updates and purges complete on screen while the console runs.
         let scheduler = phonedesk::engine::spawn_scheduler(Arc::clone(&engine));
         let carrier = spawn_carrier_tasks(&engine, &config);
+        let local = listen_locally(&engine);
         let r = phonedesk::tui::run_local(engine, actor, &config).await;
+        if let Some(local) = local {
+            local.stop(LOCAL_FINISH).await;
+        }
         scheduler.abort();
         carrier.iter().for_each(|t| t.abort());
         r
@@ -295,6 +346,26 @@ fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
     }
 }
 
+/// Answers commands from this user's other processes on the database's socket
+/// (`phonedesk::local`); without it they are refused as before, and the trouble is said.
+fn listen_locally(engine: &Arc<Engine>) -> Option<phonedesk::local::LocalServer> {
+    match phonedesk::local::LocalServer::listen(Arc::clone(engine), cli::run_hosted) {
+        Ok(local) => Some(local),
+        Err(e) => {
+            engine.trouble(
+                "the local socket",
+                Some(format!(
+                    "commands from this machine cannot reach this phonedesk: {e}"
+                )),
+            );
+            None
+        }
+    }
+}
+
+/// How long a stopping process waits for the commands sent over its socket to finish.
+const LOCAL_FINISH: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// How long a stopping process waits for its hooks to run what they were handed.
 const HOOKS_FINISH: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -335,7 +406,7 @@ fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -
         Err(code) => return code,
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let tasks = rt.block_on(async {
+    let (tasks, local) = rt.block_on(async {
         let mut tasks = vec![phonedesk::engine::spawn_scheduler(Arc::clone(&engine))];
         tasks.extend(spawn_carrier_tasks(&engine, &config));
         let stop = Arc::clone(&stop);
@@ -350,7 +421,7 @@ fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -
             }
             stop.store(true, Ordering::Relaxed);
         }));
-        tasks
+        (tasks, listen_locally(&engine))
     });
     let code = {
         let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
@@ -366,6 +437,9 @@ fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -
         };
         cli::run_fed(&engine, &actor, args, access, feed, &mut out, &mut err)
     };
+    if let Some(local) = local {
+        rt.block_on(local.stop(LOCAL_FINISH));
+    }
     tasks.iter().for_each(|t| t.abort());
     hooks.finish(HOOKS_FINISH);
     rt.shutdown_timeout(std::time::Duration::from_secs(1));

@@ -172,14 +172,8 @@ pub fn run_with(
 /// What runs a command for a caller inside the process that holds the engine: an SSH
 /// session's `ssh host COMMAND`, a command sent over the local socket. One runner for both:
 /// [`run_hosted`] (tests may stand in another).
-pub type Runner = fn(
-    &Arc<Engine>,
-    &Actor,
-    Vec<String>,
-    Access<'_>,
-    &mut dyn Write,
-    &mut dyn Write,
-) -> i32;
+pub type Runner =
+    fn(&Arc<Engine>, &Actor, Vec<String>, Access<'_>, &mut dyn Write, &mut dyn Write) -> i32;
 
 /// `run_with` for a caller outside this process: `phonedesk` before the command is
 /// allowed (`ssh host phonedesk numbers list`), and a command that fails unexpectedly

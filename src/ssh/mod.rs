@@ -13,6 +13,7 @@ pub mod keys;
 mod server;
 pub mod startups;
 
+use crate::cli::Runner;
 use crate::config::{Config, Paths};
 use crate::engine::{spawn_scheduler, Engine};
 use crate::store::ServerMarker;
@@ -20,7 +21,6 @@ use anyhow::{Context, Result};
 use auth::{fingerprint, load_or_create_host_key, AuthorizedKeys};
 use console::{FrontFactory, Input};
 use cut::{Cut, CutStream};
-use crate::cli::Runner;
 use russh::{MethodKind, MethodSet};
 use server::{Connection, Shared};
 use startups::{Full, Startups};
@@ -104,6 +104,15 @@ pub async fn serve_with(
             engine.store().path().display()
         )
     })?;
+    // This user's commands from this machine (`phonedesk export` in another pane) reach
+    // the engine on the database's socket, through the same runner as `ssh host COMMAND`.
+    let local = match crate::local::LocalServer::listen(Arc::clone(&engine), cli) {
+        Ok(local) => Some(local),
+        Err(e) => {
+            eprintln!("phonedesk serve: commands from this machine will be refused: {e}");
+            None
+        }
+    };
     let how_to_connect = if bound.port() == 22 {
         format!("ssh {host}")
     } else {
@@ -171,6 +180,12 @@ pub async fn serve_with(
         "phonedesk serve: database {}",
         engine.store().path().display()
     );
+    if let Some(local) = &local {
+        println!(
+            "phonedesk serve: commands on this machine go through {}",
+            local.socket().display()
+        );
+    }
     println!("phonedesk serve: connect with: {}", shared.how_to_connect);
     let _ = std::io::stdout().flush();
 
@@ -223,6 +238,9 @@ pub async fn serve_with(
     eprintln!("phonedesk serve: {signal}: telling sessions, then stopping");
     shared.stopping.store(true, Ordering::SeqCst);
     drop(listener);
+    if let Some(local) = local {
+        local.stop(Duration::from_secs(3)).await;
+    }
     let inboxes: Vec<_> = shared
         .consoles
         .lock()

@@ -5,9 +5,9 @@
 use super::auth::{fingerprint, AuthorizedKeys};
 use super::console::{self, ClientPrefs, ConsoleParams, FrontFactory, Input, Output};
 use super::exec;
-use crate::cli::Runner;
 use super::inbox::{Inbox, INPUT_LIMIT};
 use super::startups::Startup;
+use crate::cli::Runner;
 use crate::config::SshConfig;
 use crate::domain::Actor;
 use crate::engine::Engine;
