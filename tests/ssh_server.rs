@@ -695,7 +695,8 @@ fn ssh_unknown_keys_are_refused_and_sighup_reloads_the_keys() {
 fn ssh_local_phonedesk_says_the_server_holds_the_database() {
     let mut rig = Rig::new("");
     rig.start();
-    let out = rig.local(&["numbers", "list"]);
+    // A console cannot open here; the words say how to reach the server's.
+    let out = rig.local(&[]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("held by `phonedesk serve`"), "{err}");
@@ -704,6 +705,9 @@ fn ssh_local_phonedesk_says_the_server_holds_the_database() {
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
+    // A command runs in the server (the local socket).
+    let out = rig.local(&["numbers", "list", "--json"]);
+    assert!(out.status.success(), "{out:?}");
     // After the server stops, the database is free again and intact.
     assert!(rig.stop().success());
     let out = rig.local(&["numbers", "list", "--json"]);
@@ -1644,5 +1648,168 @@ fn ssh_a_mark_holds_the_number_for_every_session_until_its_console_goes_away() {
     rig.tmux_ok(&["kill-session", "-t", "a"]);
     rig.wait_until("b", "the hold to go", |s| !s.contains("held by alice"));
     assert_eq!(hold_over_ssh(&rig, &number), serde_json::Value::Null);
+    assert!(rig.stop().success());
+}
+
+// ---- Commands on this machine while `serve` holds the database (the local socket) ----
+
+impl Rig {
+    /// `phonedesk ARGS` on this machine on the rig's database `db` (or a copy), with
+    /// `stdin`, in another time zone than the server's.
+    fn on(&self, db: &str, args: &[&str], stdin: &str) -> Output {
+        use std::io::Write;
+        let mut child = Command::new(BIN)
+            .arg("--config")
+            .arg(self.path("config.toml"))
+            .arg("--db")
+            .arg(self.path(db))
+            .args(args)
+            .env("TZ", "Asia/Tokyo")
+            .env("USER", "ann")
+            .current_dir(self.workdir())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).unwrap();
+        drop(input);
+        child.wait_with_output().unwrap()
+    }
+
+    /// The same command on the served database and, alone, on its copy `alone`: the same
+    /// exit code, output and errors. Returns the served one.
+    fn same_as_alone(&self, args: &[&str], stdin: &str) -> Output {
+        let served = self.on("db", args, stdin);
+        let alone = self.on("alone", args, stdin);
+        let text = |o: &Output| {
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout).to_string(),
+                String::from_utf8_lossy(&o.stderr).to_string(),
+            )
+        };
+        assert_eq!(text(&served), text(&alone), "phonedesk {args:?}");
+        served
+    }
+
+    fn copy_database(&self, to: &str) {
+        let ok = Command::new("cp")
+            .arg("-a")
+            .arg(self.path("db"))
+            .arg(self.path(to))
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).unwrap().mode() & 0o777
+}
+
+#[test]
+fn local_commands_run_in_the_running_server_as_they_would_alone() {
+    let mut rig = Rig::new("");
+    let out = rig.local(&["directory", "voice-connectors", "create", "--name", "main"]);
+    assert!(out.status.success(), "{out:?}");
+    rig.copy_database("alone");
+    rig.start();
+
+    // The socket is in a directory only its owner may enter, made before it listens.
+    let run = rig.path("db").join("phonedesk.run");
+    assert_eq!(mode(&run), 0o700);
+    assert_eq!(mode(&run.join("socket")), 0o600);
+    {
+        use std::os::unix::fs::MetadataExt;
+        let uid = unsafe { libc::geteuid() };
+        assert_eq!(std::fs::metadata(&run).unwrap().uid(), uid);
+    }
+
+    let numbers = rig.numbers();
+    let n: Vec<String> = numbers
+        .iter()
+        .map(|x| x["number"].as_str().unwrap().to_string())
+        .collect();
+    // Reads, with times shown in the caller's zone (Asia/Tokyo), not the server's.
+    let export = rig.same_as_alone(&["export"], "");
+    assert!(export.status.success());
+    assert!(String::from_utf8_lossy(&export.stdout).contains(&n[0]));
+    let shown = rig.same_as_alone(&["orders", "list"], "");
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("JST"),
+        "{shown:?}"
+    );
+    // A change, by the same actor as alone.
+    let assigned = rig.same_as_alone(&["assign", &n[0], "--voice-connector", "vc-1"], "");
+    assert!(assigned.status.success(), "{assigned:?}");
+    // Rows from standard input, one refused: the report and exit code 1 as alone.
+    let rows = format!(
+        "number,change,value\n{},label,lobby\n+19995550100,label,nowhere\n",
+        n[1]
+    );
+    let applied = rig.same_as_alone(&["apply", "-"], &rows);
+    assert_eq!(applied.status.code(), Some(1), "{applied:?}");
+    assert!(String::from_utf8_lossy(&applied.stdout).contains("1 of 2 rows done"));
+    // Refused commands: the same words and exit codes.
+    let refused = rig.same_as_alone(&["label", "+19995550100", "x"], "");
+    assert!(!refused.status.success());
+    let unconfirmed = rig.same_as_alone(&["delete", &n[2]], "");
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    let json = rig.same_as_alone(&["--json", "unassign", "+19995550100"], "");
+    assert!(String::from_utf8_lossy(&json.stdout).contains("\"error\""));
+
+    // The server's own engine has the changes, made by the local administrator.
+    let after = rig.numbers();
+    let find = |num: &str| after.iter().find(|x| x["number"] == num).unwrap().clone();
+    assert_eq!(find(&n[1])["label"], "lobby");
+    assert!(find(&n[0]).to_string().contains("vc-1"), "{}", find(&n[0]));
+    let audit = rig.audit();
+    assert!(
+        audit.iter().any(|e| e.to_string().contains("local:ann")),
+        "{audit:?}"
+    );
+
+    // What cannot go through the socket is refused in words naming what to do.
+    let serve = rig.on("db", &["serve"], "");
+    assert_eq!(serve.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&serve.stderr);
+    assert!(
+        err.contains("quit the phonedesk that has it open first"),
+        "{err}"
+    );
+
+    // Stopping removes the socket; commands then open the database themselves.
+    assert!(rig.stop().success());
+    assert!(!run.exists());
+    assert!(rig.local(&["numbers", "list"]).status.success());
+}
+
+#[test]
+fn a_stale_socket_left_by_a_killed_server_neither_blocks_nor_confuses() {
+    let mut rig = Rig::new("");
+    rig.start();
+    let n = first_number(&rig);
+    let socket = rig.path("db").join("phonedesk.run").join("socket");
+    let mut server = rig.server.take().unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(socket.exists(), "SIGKILL leaves the socket behind");
+    // Nobody holds the database: the command opens it itself, as always.
+    let out = rig.on("db", &["label", &n, "alone"], "");
+    assert!(out.status.success(), "{out:?}");
+    // A new server replaces the stale socket, and commands reach it.
+    rig.start();
+    let out = rig.on("db", &["label", &n, "served"], "");
+    assert!(out.status.success(), "{out:?}");
+    let label = rig
+        .numbers()
+        .into_iter()
+        .find(|x| x["number"] == n.as_str())
+        .unwrap()["label"]
+        .clone();
+    assert_eq!(label, "served");
     assert!(rig.stop().success());
 }

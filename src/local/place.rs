@@ -123,7 +123,10 @@ mod tests {
         std::fs::create_dir_all(&deep).unwrap();
         let p = place(&deep);
         assert!(!p.own_dir);
-        assert!(p.socket.to_string_lossy().starts_with("/tmp/phonedesk-"), "{p:?}");
+        assert!(
+            p.socket.to_string_lossy().starts_with("/tmp/phonedesk-"),
+            "{p:?}"
+        );
         assert!(p.socket.as_os_str().len() <= SUN_PATH_MAX);
         // Another spelling of the same directory finds the same socket; another
         // directory does not.

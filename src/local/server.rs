@@ -182,10 +182,12 @@ fn read_request(stream: &mut UnixStream) -> Result<Request, Option<(String, i32)
     let usage = |words: String| Some((words, crate::cli::EXIT_USAGE));
     let (kind, payload) = match wire::read_frame(stream) {
         Ok(frame) => frame,
-        Err(WireError::TooLarge(n)) => return Err(usage(format!(
+        Err(WireError::TooLarge(n)) => {
+            return Err(usage(format!(
             "phonedesk: a command of {n} bytes is larger than the {} the running phonedesk takes",
             wire::MAX_FRAME
-        ))),
+        )))
+        }
         Err(_) => return Err(None),
     };
     let not_ours = || {
