@@ -180,18 +180,19 @@ fn refuse(mut stream: UnixStream, words: &str, code: i32) {
 /// Reads the request, or says why not (None: the client went away or said nothing).
 fn read_request(stream: &mut UnixStream) -> Result<Request, Option<(String, i32)>> {
     let usage = |words: String| Some((words, crate::cli::EXIT_USAGE));
-    let (kind, payload) = match wire::read_frame(stream) {
-        Ok(frame) => frame,
-        Err(WireError::TooLarge(n)) => {
-            return Err(usage(format!(
-            "phonedesk: a command of {n} bytes is larger than the {} the running phonedesk takes",
-            wire::MAX_FRAME
-        )))
-        }
-        Err(_) => return Err(None),
-    };
     let not_ours = || {
         usage("phonedesk: the running phonedesk did not understand what was sent: it takes phonedesk commands only".into())
+    };
+    let (kind, payload) = match wire::read_frame(stream) {
+        Ok(frame) => frame,
+        Err(WireError::TooLarge { kind, len }) if kind == wire::REQUEST => {
+            return Err(usage(format!(
+                "phonedesk: a command of {len} bytes is larger than the {} the running phonedesk takes",
+                wire::MAX_FRAME
+            )))
+        }
+        Err(WireError::TooLarge { .. }) => return Err(not_ours()),
+        Err(_) => return Err(None),
     };
     if kind != wire::REQUEST {
         return Err(not_ours());

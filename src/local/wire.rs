@@ -48,8 +48,8 @@ pub struct Request {
 pub enum WireError {
     #[error("the other side closed the connection")]
     Closed,
-    #[error("a message of {0} bytes is larger than allowed")]
-    TooLarge(usize),
+    #[error("a message of {len} bytes is larger than allowed")]
+    TooLarge { kind: u8, len: usize },
     #[error("{}", crate::text::plain_io(.0))]
     Io(#[from] std::io::Error),
 }
@@ -79,7 +79,7 @@ pub fn read_frame(from: &mut impl Read) -> Result<(u8, Vec<u8>), WireError> {
     }
     let len = u32::from_be_bytes([head[1], head[2], head[3], head[4]]) as usize;
     if len > MAX_FRAME {
-        return Err(WireError::TooLarge(len));
+        return Err(WireError::TooLarge { kind: head[0], len });
     }
     let mut payload = vec![0u8; len];
     from.read_exact(&mut payload).map_err(|e| match e.kind() {
@@ -120,7 +120,7 @@ mod tests {
         huge.extend_from_slice(&(MAX_FRAME as u32 + 1).to_be_bytes());
         assert!(matches!(
             read_frame(&mut &huge[..]),
-            Err(WireError::TooLarge(_))
+            Err(WireError::TooLarge { .. })
         ));
         // Cut in the middle of a frame: closed, not a short frame.
         assert!(matches!(read_frame(&mut &buf[..7]), Err(WireError::Closed)));
