@@ -7,7 +7,7 @@
 //! Needs tmux (`.ci/run` installs it); without it the test says so and passes.
 
 use phonedesk::local::wire;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
