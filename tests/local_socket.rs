@@ -321,6 +321,42 @@ fn commands_in_another_pane_run_in_the_open_console() {
     assert!(audit.contains("local:ann"), "{audit}");
     assert!(!audit.contains("mallory"), "{audit}");
 
+    // A command in a terminal asks its confirmation there, and the answer goes through.
+    let cmd = format!(
+        "'{}' --config '{}' --db '{}' unassign {}; echo exit=$?; sleep 60",
+        BIN,
+        desk.path("config.toml").display(),
+        desk.path("db").display(),
+        n[2]
+    );
+    let out = desk.tmux(&["new-window", "-d", "-n", "pane2", &cmd]);
+    assert!(out.status.success(), "{out:?}");
+    let pane2 = || {
+        String::from_utf8_lossy(&desk.tmux(&["capture-pane", "-p", "-t", ":pane2"]).stdout)
+            .to_string()
+    };
+    let waited = |what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = pane2();
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what}; the pane reads:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    };
+    waited(&format!("Unassign {}? [y/N]", n[2]));
+    desk.tmux(&["send-keys", "-t", ":pane2", "y", "Enter"]);
+    let said = waited("exit=0");
+    assert!(said.contains(&format!("Unassigned {}", n[2])), "{said}");
+    desk.wait_until("two numbers assigned again", |s| {
+        s.matches("vc: trunk").count() == 2
+    });
+
     // Quitting removes the socket; commands then open the database themselves.
     desk.tmux(&["send-keys", "-t", "0", "q"]);
     let deadline = Instant::now() + Duration::from_secs(10);
