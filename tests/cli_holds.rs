@@ -1,8 +1,9 @@
-//! Holds seen from the command line. A console and the CLI cannot open one database at
-//! once, so the hold comes from a console (the built binary in tmux, as alice) that is
-//! then killed outright: its hold stays in the store, `phonedesk search` shows it as held
-//! (text and `--json`), another administrator's `provision` of it is refused with nothing
-//! written, and once it expires it shows no more and the number can be ordered.
+//! Holds seen from the command line. The hold comes from a console (the built binary in
+//! tmux, as alice). While it runs, a command (as the login `tester`) reaches it through
+//! its local socket and sees the hold live; then the console is killed outright: its hold
+//! stays in the store, `phonedesk search` shows it as held (text and `--json`), another
+//! administrator's `provision` of it is refused with nothing written, and once it expires
+//! it shows no more and the number can be ordered.
 //!
 //! Needs tmux (`.ci/run` installs it).
 
@@ -13,7 +14,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long a mark holds here: long enough to look, short enough to wait out.
-const HOLD_FOR_SECS: u64 = 8;
+const HOLD_FOR_SECS: u64 = 15;
 
 fn tmux(socket: &str, args: &[&str]) -> Output {
     Command::new("tmux")
@@ -90,6 +91,13 @@ fn hold_left_by_a_killed_console(desk: &Desk) -> String {
         .find(|w| w.starts_with("+1425"))
         .unwrap()
         .to_string();
+    // While the console runs, a command goes through its socket and meets the live hold.
+    let found = desk.json(&search(&number));
+    assert_eq!(found[0]["hold"]["holder"], "local:alice", "{found}");
+    desk.refused(
+        &["provision", "--product-type", "vc", &number],
+        "is held by local:alice for",
+    );
     let pid = tmux(
         &socket,
         &["display-message", "-p", "-t", "0", "#{pane_pid}"],
