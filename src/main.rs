@@ -153,7 +153,9 @@ fn held_elsewhere(
             _ => fail(format!("{}: {why}", held_path_words(held))),
         };
     }
-    let caller = phonedesk::local::client::this_process(login_name());
+    // `watch` ends quietly at Ctrl-C or SIGTERM alone; so it does through the socket.
+    let watching = matches!(command, Some(Command::Watch(_)));
+    let caller = phonedesk::local::client::this_process(login_name(), watching);
     match phonedesk::local::send(db, args, caller) {
         phonedesk::local::Sent::Ran(code) => code,
         phonedesk::local::Sent::NobodyListens => fail(held.to_string()),
@@ -411,15 +413,9 @@ fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -
         tasks.extend(spawn_carrier_tasks(&engine, &config));
         let stop = Arc::clone(&stop);
         tasks.push(tokio::spawn(async move {
-            use tokio::signal::unix::{signal, SignalKind};
-            let Ok(mut term) = signal(SignalKind::terminate()) else {
-                return;
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+            if cli::interrupted().await {
+                stop.store(true, Ordering::Relaxed);
             }
-            stop.store(true, Ordering::Relaxed);
         }));
         (tasks, listen_locally(&engine))
     });

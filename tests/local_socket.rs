@@ -23,6 +23,8 @@ provisioning_delay = "1s"
 failure_rate = 0.0
 "#;
 
+static NEXT_DESK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 struct Desk {
     dir: tempfile::TempDir,
     tmux_socket: String,
@@ -33,7 +35,12 @@ impl Desk {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.toml"), CONFIG).unwrap();
         let desk = Desk {
-            tmux_socket: format!("phonedesk-local-{}", std::process::id()),
+            // One tmux server per desk: tests run side by side, and each kills its own.
+            tmux_socket: format!(
+                "phonedesk-local-{}-{}",
+                std::process::id(),
+                NEXT_DESK.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            ),
             dir,
         };
         let out = desk.run(
@@ -368,4 +375,51 @@ fn commands_in_another_pane_run_in_the_open_console() {
         std::thread::sleep(Duration::from_millis(40));
     }
     assert!(desk.run("db", &["numbers", "list"], "").status.success());
+}
+
+/// A `watch` holds the database; a second `watch` and a change run through its socket;
+/// Ctrl-C ends the second one with exit 0, as it ends a `watch` alone.
+#[test]
+fn watch_through_the_socket_streams_changes_and_ends_quietly_at_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    let desk = Desk::new();
+    let n = desk.numbers();
+    let watch = |db: &str| {
+        Command::new(BIN)
+            .arg("--config")
+            .arg(desk.path("config.toml"))
+            .arg("--db")
+            .arg(desk.path(db))
+            .args(["watch", "--all"])
+            .env("TZ", "UTC")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut holder = watch("db");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !desk.socket().exists() {
+        assert!(Instant::now() < deadline, "the holding watch has no socket");
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    let mut through = watch("db");
+    let mut lines = BufReader::new(through.stdout.take().unwrap()).lines();
+    // The second watch subscribes in the holder; give it a moment, then change something.
+    std::thread::sleep(Duration::from_millis(500));
+    let out = desk.run("db", &["label", &n[0], "watched"], "");
+    assert!(out.status.success(), "{out:?}");
+    let line = lines.next().unwrap().unwrap();
+    assert!(line.contains(&n[0]), "{line}");
+    unsafe {
+        libc::kill(through.id() as i32, libc::SIGINT);
+    }
+    let status = through.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    unsafe {
+        libc::kill(holder.id() as i32, libc::SIGTERM);
+    }
+    assert_eq!(holder.wait().unwrap().code(), Some(0));
+    assert!(!desk.path("db").join("phonedesk.run").exists());
 }

@@ -119,6 +119,20 @@ pub struct Feed<'a> {
     pub stop: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
+/// Waits for Ctrl-C or SIGTERM, which end a `watch` quietly; false at once when signals
+/// cannot be watched.
+pub async fn interrupted() -> bool {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        return false;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    true
+}
+
 /// One command's context: who acts, on what, and where its words go.
 pub(crate) struct Ctx<'a, 'i> {
     pub engine: &'a Arc<Engine>,

@@ -11,6 +11,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::io::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// What became of a command sent to the running phonedesk.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,6 +30,9 @@ pub enum Sent {
 pub struct Caller {
     pub login: Option<String>,
     pub interactive: bool,
+    /// Ctrl-C and SIGTERM end the command quietly (exit 0), as they end a `watch` alone;
+    /// otherwise they end this process as usual (the command stops at its next write).
+    pub stops_on_signal: bool,
 }
 
 /// Runs `args` (the words after the program name) in the process holding `db`.
@@ -72,7 +77,36 @@ pub fn send(db: &Path, args: Vec<String>, caller: Caller) -> Sent {
             "cannot send the command to the running phonedesk: {why}"
         ));
     }
-    converse(&mut stream)
+    let stopped = Arc::new(AtomicBool::new(false));
+    if caller.stops_on_signal {
+        if let Ok(stream) = stream.try_clone() {
+            stop_on_signal(stream, Arc::clone(&stopped));
+        }
+    }
+    match converse(&mut stream) {
+        Sent::Failed(_) if stopped.load(Ordering::SeqCst) => Sent::Ran(0),
+        sent => sent,
+    }
+}
+
+/// At Ctrl-C or SIGTERM, hangs up: the command in the running phonedesk ends at its next
+/// write, and this one with exit 0.
+fn stop_on_signal(stream: UnixStream, stopped: Arc<AtomicBool>) {
+    let _ = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            if !rt.block_on(crate::cli::interrupted()) {
+                return;
+            }
+            stopped.store(true, Ordering::SeqCst);
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        });
 }
 
 /// Copies the command's output out and this process's input in until the exit code.
@@ -144,10 +178,11 @@ fn not_understood() -> String {
 }
 
 /// This process's own caller: its login and whether a person answers on its terminal.
-pub fn this_process(login: Option<String>) -> Caller {
+pub fn this_process(login: Option<String>, stops_on_signal: bool) -> Caller {
     Caller {
         login,
         interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        stops_on_signal,
     }
 }
 
