@@ -11,6 +11,7 @@
 use crate::domain::*;
 use crate::engine::{Engine, EngineError};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::Read;
 
 /// Rows sent as one action at most (the API's batch calls take up to 500 numbers... and
@@ -211,18 +212,22 @@ pub fn apply(
     };
     // Read every row; a number twice is done once, at its first row.
     let mut wanted: Vec<(usize, E164, Change)> = Vec::new();
+    let mut first_row: HashMap<E164, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
         match understand(row, &lists) {
             Err(why) => reports[i] = Some(report(row, RowResult::Refused, why)),
-            Ok((n, change)) => match wanted.iter().find(|(_, m, _)| *m == n) {
-                Some((first, _, _)) => {
+            Ok((n, change)) => match first_row.get(&n) {
+                Some(first) => {
                     reports[i] = Some(report(
                         row,
                         RowResult::Skipped,
                         format!("{n} is already changed by line {}", rows[*first].line),
                     ))
                 }
-                None => wanted.push((i, n, change)),
+                None => {
+                    first_row.insert(n.clone(), i);
+                    wanted.push((i, n, change));
+                }
             },
         }
     }
@@ -271,6 +276,11 @@ pub fn apply(
             }
         }
         k = end;
+    }
+    // The caller may have dispatched without flushing (`Engine::dispatch_unflushed`):
+    // nothing is reported done before it is on disk.
+    if !dry_run {
+        store.flush().map_err(EngineError::from)?;
     }
     Ok(reports.into_iter().flatten().collect())
 }

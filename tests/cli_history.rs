@@ -76,6 +76,16 @@ fn history_refuses_a_bad_number_and_says_when_nothing_is_recorded() {
         out.starts_with("Nothing is recorded about (206) 555-0100"),
         "{out}"
     );
+    // A lookup reads the number's form, not libphonenumber's validity (whose metadata
+    // is most of a cold `history`): a number that cannot be ordered has nothing recorded.
+    let out = d.ok(&["history", "+1 123 555 0123"]);
+    assert!(
+        out.starts_with("Nothing is recorded about (123) 555-0123"),
+        "{out}"
+    );
+    assert!(d
+        .ok(&["audit", "--number", "+11235550123"])
+        .contains("No audit entries match"));
 }
 
 #[test]

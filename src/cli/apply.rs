@@ -36,7 +36,8 @@ pub fn run(ctx: &mut Ctx, a: ApplyArgs) -> Res {
     let engine = ctx.engine;
     let actor = ctx.actor;
     let reports = {
-        let mut dispatch = |action| ctx.act(action).map_err(|e| e.message);
+        // One flush for the whole run, in `bulk::apply`, before the report.
+        let mut dispatch = |action| ctx.act_unflushed(action).map_err(|e| e.message);
         bulk::apply(engine, actor, &rows, a.dry_run, now, &mut dispatch)
             .map_err(|e| CliError::refused(e.to_string()))?
     };

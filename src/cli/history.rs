@@ -24,7 +24,7 @@ fn when(text: &Option<String>, flag: &str) -> Res<Option<crate::domain::Timestam
 fn query(a: &AuditArgs) -> Res<AuditQuery> {
     let text = |t: &Option<String>| t.as_ref().map(|t| t.trim().to_string());
     let q = AuditQuery {
-        number: a.number.as_deref().map(parse_number).transpose()?,
+        number: a.number.as_deref().map(number_to_look_up).transpose()?,
         actor: text(&a.actor),
         action: text(&a.action),
         since: when(&a.since, "since")?,
@@ -39,6 +39,12 @@ fn query(a: &AuditArgs) -> Res<AuditQuery> {
         }
     }
     Ok(q)
+}
+
+/// A number to look up: its form checked, not libphonenumber's validity (see
+/// `E164::parse_to_look_up`).
+fn number_to_look_up(text: &str) -> Res<E164> {
+    E164::parse_to_look_up(text).map_err(|e| CliError::usage(e.to_string()))
 }
 
 pub fn audit(ctx: &mut Ctx, a: AuditArgs) -> Res {
@@ -92,7 +98,7 @@ fn row(names: &Names, e: &AuditEntry, number: Option<&E164>) -> Vec<String> {
 }
 
 pub fn history(ctx: &mut Ctx, a: HistoryArgs) -> Res {
-    let number = parse_number(&a.number)?;
+    let number = number_to_look_up(&a.number)?;
     let entries = ctx.engine.store().history(&number, a.limit)?;
     let names = Names::load(ctx.engine)?;
     if ctx.json {

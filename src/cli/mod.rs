@@ -457,6 +457,17 @@ impl Ctx<'_, '_> {
         self.follow(outcome)
     }
 
+    /// As `act`, without flushing the store after the action: for `apply`'s run of
+    /// actions, which flushes once before its report. An action that made a carrier job
+    /// is flushed before it is followed, so the job is on disk before it can be sent.
+    pub fn act_unflushed(&mut self, action: Action) -> Res<Outcome> {
+        let outcome = self.engine.dispatch_unflushed(self.actor, action, now())?;
+        if outcome.job.is_some() {
+            self.engine.store().flush().map_err(EngineError::from)?;
+        }
+        self.follow(outcome)
+    }
+
     /// Waits for the carrier's answer to an accepted action's job (unless `--no-wait`).
     pub fn follow(&mut self, mut outcome: Outcome) -> Res<Outcome> {
         if let (Some(job), false) = (outcome.job, self.no_wait) {

@@ -63,10 +63,7 @@ impl E164 {
     pub fn parse(input: &str) -> Result<E164, NumberError> {
         let trimmed = input.trim();
         let typed = || printable(trimmed);
-        let compact: String = trimmed
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-            .collect();
+        let compact = compact(trimmed);
         let Some(digits) = compact.strip_prefix('+') else {
             return Err(missing_plus(&compact)
                 .map(|suggestion| NumberError::MissingPlus {
@@ -115,6 +112,23 @@ impl E164 {
             return Err(NumberError::Invalid(compact));
         }
         Ok(E164(compact))
+    }
+
+    /// A number to look records up by (`history`, `audit --number`). A NANP number in its
+    /// E.164 form is taken as written, without libphonenumber's validity check: its
+    /// metadata costs about 100 ms to load in a new process, most of a cold `history`.
+    /// The store holds only numbers that passed `parse`, so one that would not has simply
+    /// nothing recorded. Any other input is read by `parse`, with its refusals.
+    pub fn parse_to_look_up(input: &str) -> Result<E164, NumberError> {
+        let compact = compact(input.trim());
+        match compact.strip_prefix("+1") {
+            Some(national)
+                if national.len() == 10 && national.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Ok(E164(compact))
+            }
+            _ => E164::parse(input),
+        }
     }
 
     /// Builds a NANP number from its ten digits without the libphonenumber check; for the
@@ -217,6 +231,14 @@ fn missing_plus(compact: &str) -> Option<String> {
     (nanp && E164::parse(&with_plus).is_ok()).then_some(with_plus)
 }
 
+/// A typed number without the spaces, dashes, dots and parentheses allowed for readability.
+fn compact(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect()
+}
+
 /// The country calling code at the start of `digits` and the national number after it.
 /// Calling codes are prefix-free, so the first one that exists is the one.
 fn split_country_code(digits: &str) -> Option<(u16, &str)> {
@@ -294,6 +316,34 @@ fn printable(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_to_look_up_is_read_by_its_form_alone() {
+        // No NANP area code starts with 1: libphonenumber refuses this as a number to use,
+        // but looking it up needs only its form (the store holds no such number).
+        assert!(E164::parse("+11235550123").is_err());
+        let n = E164::parse_to_look_up(" +1 (123) 555-0123 ").unwrap();
+        assert_eq!(n.as_str(), "+11235550123");
+        assert_eq!(
+            E164::parse_to_look_up("+12065550123").unwrap(),
+            E164::parse("+12065550123").unwrap()
+        );
+        // Anything else is read by `parse`, with its refusals.
+        for bad in [
+            "2065550123",
+            "+1206555012a",
+            "+1206555012",
+            "+120655501234",
+            "555",
+            "+",
+        ] {
+            assert_eq!(
+                E164::parse_to_look_up(bad).unwrap_err().to_string(),
+                E164::parse(bad).unwrap_err().to_string(),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn parses_e164_with_readability_characters() {

@@ -219,6 +219,12 @@ pub trait WriteTx {
     fn delete(&mut self, tree: Tree, key: Vec<u8>);
     /// Applies the writes, in order, and returns once they are durable.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
+    /// Applies the writes, in order and all or nothing, without waiting for them to be
+    /// durable: they are with the next `commit` or `Backend::flush`. For a run of
+    /// transactions acknowledged together. A backend that cannot tell the two commits.
+    fn commit_deferred(self: Box<Self>) -> Result<(), StoreError> {
+        self.commit()
+    }
 }
 
 /// A range read a page at a time, for lists too long to hold at once.

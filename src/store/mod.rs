@@ -71,6 +71,10 @@ pub struct StoreOptions {
     /// The configured deletion retention: the restore deadline of a number deleted by a
     /// phonedesk that did not store one, when no purge is scheduled for it (migration).
     pub deletion_retention: std::time::Duration,
+    /// Each transaction durable before it returns (the default: an action is acknowledged
+    /// only once it is on disk). Off only for bulk loading, such as the benchmarks'
+    /// seeding: each transaction stays atomic, and `Store::flush` makes all so far durable.
+    pub flush_each_write: bool,
 }
 
 impl StoreOptions {
@@ -81,6 +85,7 @@ impl StoreOptions {
             min_free_bytes: 1024 * 1024,
             reserve_file_bytes: 4 * 1024 * 1024,
             deletion_retention: Policy::default().deletion_retention,
+            flush_each_write: true,
         }
     }
 }
@@ -240,6 +245,26 @@ impl Store {
 
     /// Applies a decision's changes and its audit entry as one transaction, then flushes.
     pub fn apply(&self, changes: &[Change], audit: &mut AuditEntry) -> Result<(), StoreError> {
+        self.apply_then(changes, audit, true)
+    }
+
+    /// As `apply`, without waiting for it to be durable: it is with the next durable
+    /// commit or `flush`. For a run of actions acknowledged together, whose caller
+    /// flushes once before it says they were done (`phonedesk apply`).
+    pub fn apply_unflushed(
+        &self,
+        changes: &[Change],
+        audit: &mut AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.apply_then(changes, audit, false)
+    }
+
+    fn apply_then(
+        &self,
+        changes: &[Change],
+        audit: &mut AuditEntry,
+        durable: bool,
+    ) -> Result<(), StoreError> {
         let mut tx = self.backend.begin()?;
         let mut ops: Vec<Op> = Vec::with_capacity(changes.len() * 3 + 1);
         let mut count_delta: HashMap<StatusCode, isize> = HashMap::new();
@@ -393,7 +418,13 @@ impl Store {
             .map(|s| (*s, new_counts.get(s).copied().unwrap_or(0)))
             .collect();
         ops.push((META, COUNTS_KEY.to_vec(), Some(encode(&list))));
-        if let Err(e) = commit(tx, ops) {
+        let committed = if durable {
+            commit(tx, ops)
+        } else {
+            write_ops(tx.as_mut(), ops);
+            tx.commit_deferred()
+        };
+        if let Err(e) = committed {
             drop((seq_guard, counts));
             // What the caches say must be what is stored.
             let _ = self.load_counts();
@@ -795,13 +826,17 @@ impl Store {
 
 /// Writes `ops`, in order, as the transaction's writes and commits it.
 fn commit(mut tx: Box<dyn WriteTx + '_>, ops: Vec<Op>) -> Result<(), StoreError> {
+    write_ops(tx.as_mut(), ops);
+    tx.commit()
+}
+
+fn write_ops(tx: &mut (dyn WriteTx + '_), ops: Vec<Op>) {
     for (tree, key, value) in ops {
         match value {
             Some(v) => tx.put(tree, key, v),
             None => tx.delete(tree, key),
         }
     }
-    tx.commit()
 }
 
 /// A big-endian u64 read inside a transaction, 0 when absent.

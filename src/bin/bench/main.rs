@@ -3,12 +3,14 @@
 //!     cargo run --release --bin bench -- core            # the figures in the README
 //!     cargo run --release --bin bench -- seed --db DIR --numbers 100000
 //!     cargo build --release --bins && target/release/bench carrier   # see carrier.rs
+//!     bench/issue11.sh      # `apply` of 10,000 rows, `history` among 1,000,000 entries
 //!
 //! `seed` fills a database through the engine (real orders, completed by the scheduler's
 //! path) for the console and SSH benchmarks; open it with a config whose inventory limit is
 //! at least the number count.
 
 mod carrier;
+mod history;
 
 use phonedesk::carrier::SimulatedCarrier;
 use phonedesk::domain::*;
@@ -39,11 +41,14 @@ fn main() {
             let db = flag(&args, "--db")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| usage());
-            let n = flag(&args, "--numbers")
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(100_000);
-            seed_at(&db, n).map(|_| ())
+            let n = number_flag(&args, "--numbers", 100_000);
+            let t = Instant::now();
+            seed_at(&db, n).map(|_| {
+                eprintln!("seeding took {:.1} s", t.elapsed().as_secs_f64());
+            })
         }
+        Some("seed-history") => history::seed(&args),
+        Some("apply-rows") => history::rows(&args),
         _ => usage(),
     };
     if let Err(e) = result {
@@ -53,7 +58,11 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench core | bench seed --db DIR [--numbers N] | bench carrier [--numbers N] [--order N]");
+    eprintln!(
+        "usage: bench core | bench seed --db DIR [--numbers N] | bench carrier [--numbers N] [--order N]\n\
+         \x20      bench seed-history --db DIR [--numbers N] [--entries N] [--of-one N]\n\
+         \x20      bench apply-rows --db DIR [--rows N] [--run N] > rows.csv"
+    );
     std::process::exit(2)
 }
 
@@ -62,6 +71,13 @@ fn flag(args: &[String], name: &str) -> Option<String> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .cloned()
+}
+
+/// A count given as `name N` (digits, `_` allowed), or `default`.
+fn number_flag(args: &[String], name: &str, default: usize) -> usize {
+    flag(args, name)
+        .and_then(|s| s.replace('_', "").parse().ok())
+        .unwrap_or(default)
 }
 
 fn policy(limit: usize) -> Policy {
@@ -73,7 +89,19 @@ fn policy(limit: usize) -> Policy {
 }
 
 fn engine_at(db: &Path, limit: usize) -> Result<Engine, Box<dyn std::error::Error>> {
-    let store = Store::open(&StoreOptions::new(db))?;
+    engine_with(StoreOptions::new(db), limit)
+}
+
+/// An engine for filling a database: each action is still one transaction, but the store
+/// flushes only when told (`Store::flush`), not after every action.
+fn seeding_engine_at(db: &Path, limit: usize) -> Result<Engine, Box<dyn std::error::Error>> {
+    let mut options = StoreOptions::new(db);
+    options.flush_each_write = false;
+    engine_with(options, limit)
+}
+
+fn engine_with(options: StoreOptions, limit: usize) -> Result<Engine, Box<dyn std::error::Error>> {
+    let store = Store::open(&options)?;
     Ok(Engine::new(
         store,
         Arc::new(SimulatedCarrier::new(2026, 0.0)),
@@ -86,7 +114,7 @@ const T0: Timestamp = Timestamp(1_790_000_000_000);
 /// Fills the store with `count` numbers: orders of up to 1,000 numbers from every state,
 /// completed, then a third assigned to voice connectors.
 fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>> {
-    let engine = engine_at(db, count.max(25))?;
+    let engine = seeding_engine_at(db, count.max(25))?;
     let admin = Actor::admin("bench");
     let mut now = T0;
     let states: Vec<String> = engine

@@ -362,6 +362,17 @@ impl WriteTx for SledTx<'_> {
     }
 
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.commit_then(true)
+    }
+
+    fn commit_deferred(self: Box<Self>) -> Result<(), StoreError> {
+        self.commit_then(false)
+    }
+}
+
+impl SledTx<'_> {
+    /// One multi-tree transaction, flushed when `durable` and the store flushes each write.
+    fn commit_then(self: Box<Self>, durable: bool) -> Result<(), StoreError> {
         if self.writes.is_empty() {
             return Ok(());
         }
@@ -383,6 +394,9 @@ impl WriteTx for SledTx<'_> {
                 Err(TransactionError::Abort(())) => {
                     return Err(StoreError::Failed("a transaction was aborted".into()))
                 }
+            }
+            if !(durable && backend.options.flush_each_write) {
+                return Ok(());
             }
             sled.db.flush().map(|_| ()).map_err(|e| backend.failed(e))
         });
