@@ -103,7 +103,11 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--apply-runs", type=int, default=3)
+    ap.add_argument("--phonedesk", default=None, help="measure this phonedesk binary instead (e.g. an older build)")
     a = ap.parse_args()
+    global PHONEDESK
+    if a.phonedesk:
+        PHONEDESK = os.path.abspath(a.phonedesk)
     for exe in (PHONEDESK, BENCH):
         if not os.path.exists(exe):
             sys.exit("build first: cargo build --release --bins")
