@@ -40,6 +40,22 @@ fn suite(backend: &dyn Backend) {
     writes_apply_in_order(backend);
     trees_are_apart(backend);
     long_ranges_read_a_page_at_a_time(backend);
+    a_deferred_commit_is_read_at_once_and_all_or_nothing(backend);
+}
+
+fn a_deferred_commit_is_read_at_once_and_all_or_nothing(b: &dyn Backend) {
+    let mut tx = b.begin().unwrap();
+    tx.put(Tree::Audit, b"deferred-1".to_vec(), b"one".to_vec());
+    tx.put(Tree::Audit, b"deferred-2".to_vec(), b"two".to_vec());
+    tx.delete(Tree::Audit, b"deferred-1".to_vec());
+    tx.commit_deferred().unwrap();
+    assert_eq!(b.get(Tree::Audit, b"deferred-1").unwrap(), None);
+    assert_eq!(b.get(Tree::Audit, b"deferred-2").unwrap(), Some(b"two".to_vec()));
+    // The next writer sees it, and a flush makes it durable.
+    let mut tx = b.begin().unwrap();
+    assert_eq!(tx.get(Tree::Audit, b"deferred-2").unwrap(), Some(b"two".to_vec()));
+    drop(tx);
+    b.flush().unwrap();
 }
 
 fn reads_what_was_committed(b: &dyn Backend) {
@@ -202,6 +218,24 @@ fn sled_commits_survive_a_reopen() {
     {
         let b = sled_at(&path);
         put_all(&b, Tree::Numbers, &[(b"+12065550100", b"kept")]);
+    }
+    let b = sled_at(&path);
+    assert_eq!(
+        b.get(Tree::Numbers, b"+12065550100").unwrap(),
+        Some(b"kept".to_vec())
+    );
+}
+
+#[test]
+fn sled_deferred_commits_survive_a_reopen_after_a_flush() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db");
+    {
+        let b = sled_at(&path);
+        let mut tx = b.begin().unwrap();
+        tx.put(Tree::Numbers, b"+12065550100".to_vec(), b"kept".to_vec());
+        tx.commit_deferred().unwrap();
+        b.flush().unwrap();
     }
     let b = sled_at(&path);
     assert_eq!(
