@@ -362,17 +362,17 @@ impl WriteTx for SledTx<'_> {
     }
 
     fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.commit_then(true)
+        (*self).commit_then(true)
     }
 
     fn commit_deferred(self: Box<Self>) -> Result<(), StoreError> {
-        self.commit_then(false)
+        (*self).commit_then(false)
     }
 }
 
 impl SledTx<'_> {
     /// One multi-tree transaction, flushed when `durable` and the store flushes each write.
-    fn commit_then(self: Box<Self>, durable: bool) -> Result<(), StoreError> {
+    fn commit_then(self, durable: bool) -> Result<(), StoreError> {
         if self.writes.is_empty() {
             return Ok(());
         }
