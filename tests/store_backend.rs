@@ -50,10 +50,16 @@ fn a_deferred_commit_is_read_at_once_and_all_or_nothing(b: &dyn Backend) {
     tx.delete(Tree::Audit, b"deferred-1".to_vec());
     tx.commit_deferred().unwrap();
     assert_eq!(b.get(Tree::Audit, b"deferred-1").unwrap(), None);
-    assert_eq!(b.get(Tree::Audit, b"deferred-2").unwrap(), Some(b"two".to_vec()));
+    assert_eq!(
+        b.get(Tree::Audit, b"deferred-2").unwrap(),
+        Some(b"two".to_vec())
+    );
     // The next writer sees it, and a flush makes it durable.
     let mut tx = b.begin().unwrap();
-    assert_eq!(tx.get(Tree::Audit, b"deferred-2").unwrap(), Some(b"two".to_vec()));
+    assert_eq!(
+        tx.get(Tree::Audit, b"deferred-2").unwrap(),
+        Some(b"two".to_vec())
+    );
     drop(tx);
     b.flush().unwrap();
 }
