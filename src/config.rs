@@ -62,6 +62,8 @@ pub struct AuditConfig {
 pub struct DatabaseConfig {
     /// Where the sled database lives; default: the platform's data directory.
     pub path: Option<PathBuf>,
+    /// A PostgreSQL database to use instead (`postgres://USER@HOST:PORT/DATABASE`).
+    pub url: Option<String>,
     /// sled's page cache in MiB (sled's own default is 1 GiB).
     pub cache_mb: u64,
 }
@@ -70,6 +72,7 @@ impl Default for DatabaseConfig {
     fn default() -> Self {
         DatabaseConfig {
             path: None,
+            url: None,
             cache_mb: 16,
         }
     }
@@ -423,6 +426,19 @@ impl Config {
         if self.database.cache_mb == 0 {
             return Err(bad("database", "cache_mb"));
         }
+        if let Some(url) = &self.database.url {
+            if crate::store::postgres_url(Path::new(url)).is_none() {
+                return Err(bad("database", "url"));
+            }
+            if self.database.path.is_some() {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    key: "url".into(),
+                    line: line_of(text, "url"),
+                    message: "and `path` name two databases: keep one (url for PostgreSQL, path for a local directory)".into(),
+                });
+            }
+        }
         if self.ssh.listen.parse::<std::net::SocketAddr>().is_err() {
             return Err(bad("ssh", "listen"));
         }
@@ -599,6 +615,9 @@ fn expectation(section: &str, key: &str, expected: Option<&str>) -> String {
         | ("ssh", "max_sessions")
         | ("ssh", "auth_attempts") => Some("a whole number of at least 1"),
         ("inventory", "search_limit") => Some("a whole number from 1 to 500"),
+        ("database", "url") => {
+            Some("a PostgreSQL address in quotes, e.g. \"postgres://phonedesk@db.example:5432/phonedesk\"")
+        }
         ("ssh", "max_startups") => Some("a whole number of at least 1"),
         ("ssh", "max_startups_per_source") => {
             Some("a whole number of at least 1 and at most max_startups")
@@ -801,11 +820,13 @@ impl Paths {
         })
     }
 
-    /// The database: the flag, else PHONEDESK_DB, else the config's `database.path`, else
-    /// `db` in the data directory.
+    /// The database: the flag, else PHONEDESK_DB, else the config's `database.url` or
+    /// `database.path`, else `db` in the data directory. A PostgreSQL address stands where a
+    /// directory would (`crate::store::postgres_url`).
     pub fn database(&self, flag: Option<&Path>, config: &Config) -> PathBuf {
         flag.map(Path::to_path_buf)
             .or_else(|| std::env::var_os(ENV_DB).map(PathBuf::from))
+            .or_else(|| config.database.url.clone().map(PathBuf::from))
             .or_else(|| config.database.path.clone())
             .unwrap_or_else(|| self.data_dir.join("db"))
     }
@@ -836,6 +857,26 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let c = parse(text).unwrap();
         assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn a_postgres_url_is_checked_and_never_beside_a_path() {
+        let c = parse("[database]\nurl = \"postgres://desk@db:5432/phonedesk\"\n").unwrap();
+        assert_eq!(
+            c.database.url.as_deref(),
+            Some("postgres://desk@db:5432/phonedesk")
+        );
+        let e = parse("[database]\nurl = \"mysql://db/x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`url`") && e.contains("a PostgreSQL address"),
+            "{e}"
+        );
+        let e = parse("[database]\npath = \"/srv/db\"\nurl = \"postgres://db/x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 3") && e.contains("keep one"), "{e}");
     }
 
     #[test]

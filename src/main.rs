@@ -83,7 +83,9 @@ fn real_main() -> i32 {
     let engine = match Engine::open(&config, &db) {
         Ok(e) => Arc::new(e),
         Err(EngineError::Store(
-            e @ (StoreError::Locked { .. } | StoreError::HeldByServer { .. }),
+            e @ (StoreError::Locked { .. }
+            | StoreError::HeldByServer { .. }
+            | StoreError::OrganisationInUse { .. }),
         )) => return held_elsewhere(&e, parsed.command.as_ref(), &db, args, json),
         Err(e) => {
             return fail(CliError {
@@ -156,7 +158,7 @@ fn held_elsewhere(
     // `watch` ends quietly at Ctrl-C or SIGTERM alone; so it does through the socket.
     let watching = matches!(command, Some(Command::Watch(_)));
     let caller = phonedesk::local::client::this_process(login_name(), watching);
-    match phonedesk::local::send(db, args, caller) {
+    match phonedesk::local::send(&phonedesk::store::describe_location(db), args, caller) {
         phonedesk::local::Sent::Ran(code) => code,
         phonedesk::local::Sent::NobodyListens => fail(held.to_string()),
         phonedesk::local::Sent::Failed(why) => fail(why),

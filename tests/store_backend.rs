@@ -1,10 +1,13 @@
 //! The storage backend's contract, one suite for every backend (`docs/storage.md`): byte
 //! order, ranges and their bounds, reverse and limited scans, counts, a transaction's writes
 //! all or nothing and in order, one writer at a time, and commits that survive a reopen.
-//! sled runs it here; every other backend runs the same `suite`.
+//! sled and PostgreSQL (a throwaway server, `postgres_rig`) run the same `suite`.
+
+mod postgres_rig;
 
 use phonedesk::store::backend::{prefix_end, Backend, Pages, Scan, Tree};
-use phonedesk::store::{SledBackend, StoreOptions};
+use phonedesk::store::{PostgresBackend, SledBackend, StoreOptions};
+use postgres_rig::TestPostgres;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -285,6 +288,133 @@ fn sled_admits_one_writer_at_a_time_and_the_next_sees_its_commit() {
     );
 }
 
+#[test]
+fn postgres_keeps_the_backend_contract_and_its_organisations_apart() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("contract");
+    let b = PostgresBackend::open(&url, "first").unwrap();
+    suite(&b);
+    // A second organisation in the same database sees none of the first's keys.
+    let other = PostgresBackend::open(&url, "second").unwrap();
+    assert_ne!(other.tenant(), b.tenant());
+    assert_eq!(other.get(Tree::Meta, b"k").unwrap(), None);
+    assert_eq!(other.count(Tree::Audit, &Scan::all()).unwrap(), 0);
+    put_all(&other, Tree::Meta, &[(b"k", b"second's")]);
+    assert_eq!(b.get(Tree::Meta, b"k").unwrap(), Some(b"two".to_vec()));
+    // Opening again finds the same organisation and its data.
+    drop(b);
+    let again = PostgresBackend::open(&url, "first").unwrap();
+    assert_eq!(again.get(Tree::Meta, b"k").unwrap(), Some(b"two".to_vec()));
+}
+
+#[test]
+fn postgres_commits_are_one_writer_at_a_time_across_connections() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("writers");
+    // Two backends are two nodes: each has its own connections and its own process lock.
+    let nodes: Vec<Arc<PostgresBackend>> = (0..2)
+        .map(|_| Arc::new(PostgresBackend::open(&url, "org").unwrap()))
+        .collect();
+    put_all(
+        nodes[0].as_ref(),
+        Tree::Meta,
+        &[(b"n", &0u64.to_be_bytes())],
+    );
+    let writers: Vec<_> = (0..4)
+        .map(|i| {
+            let b = nodes[i % 2].clone();
+            std::thread::spawn(move || {
+                for _ in 0..25 {
+                    let mut tx = b.begin().unwrap();
+                    let n = u64::from_be_bytes(
+                        tx.get(Tree::Meta, b"n")
+                            .unwrap()
+                            .unwrap()
+                            .try_into()
+                            .unwrap(),
+                    );
+                    std::thread::sleep(Duration::from_micros(200));
+                    tx.put(Tree::Meta, b"n".to_vec(), (n + 1).to_be_bytes().to_vec());
+                    tx.commit().unwrap();
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    assert_eq!(
+        nodes[1].get(Tree::Meta, b"n").unwrap(),
+        Some(100u64.to_be_bytes().to_vec())
+    );
+}
+
+#[test]
+fn postgres_is_reached_again_after_the_server_restarts() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("restart");
+    let b = PostgresBackend::open(&url, "org").unwrap();
+    put_all(&b, Tree::Numbers, &[(b"+12065550100", b"before")]);
+    pg.restart_immediately();
+    // Both connections died with the server; reads and the writer connect anew by themselves.
+    assert_eq!(
+        b.get(Tree::Numbers, b"+12065550100").unwrap(),
+        Some(b"before".to_vec())
+    );
+    let mut tx = b.begin().unwrap();
+    tx.put(Tree::Numbers, b"+12065550101".to_vec(), b"after".to_vec());
+    tx.commit().unwrap();
+    assert_eq!(
+        b.get(Tree::Numbers, b"+12065550101").unwrap(),
+        Some(b"after".to_vec())
+    );
+}
+
+#[test]
+fn postgres_refuses_in_words_what_it_cannot_reach_or_read() {
+    let said = |url: &str| match PostgresBackend::open(url, "org") {
+        Ok(_) => panic!("{url} opened"),
+        Err(e) => e.to_string(),
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = said(&format!(
+        "postgres://desk:s3cret@127.0.0.1:{port}/phonedesk"
+    ));
+    assert!(
+        refused.starts_with(&format!(
+            "cannot reach the PostgreSQL database at postgres://127.0.0.1:{port}/phonedesk: "
+        )),
+        "{refused}"
+    );
+    assert!(
+        !refused.contains("s3cret") && !refused.contains("os error"),
+        "{refused}"
+    );
+    let bad = said("postgres://desk:s3cret@127.0.0.1:notaport/x");
+    assert_eq!(
+        bad,
+        "postgres://desk@127.0.0.1:notaport/x is not a PostgreSQL address; write it as postgres://USER@HOST:PORT/DATABASE"
+    );
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let missing = said(&pg.url("nosuchdb"));
+    assert!(
+        missing.contains("database \"nosuchdb\" does not exist"),
+        "{missing}"
+    );
+}
+
 /// A random key of a few bytes, biased to share prefixes and to hold 0x00 and 0xff.
 fn key() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(
@@ -301,50 +431,89 @@ fn bound() -> impl Strategy<Value = Bound<Vec<u8>>> {
     ]
 }
 
+/// Random writes, then random scans: the backend answers as an ordered map would.
+fn scans_like_an_ordered_map(
+    b: &dyn Backend,
+    writes: &[(Vec<u8>, Option<Vec<u8>>)],
+    scans: Vec<Scan>,
+) -> Result<(), TestCaseError> {
+    let mut model = BTreeMap::new();
+    let mut tx = b.begin().unwrap();
+    for (k, value) in writes {
+        match value {
+            Some(value) => {
+                tx.put(Tree::Numbers, k.clone(), value.clone());
+                model.insert(k.clone(), value.clone());
+            }
+            None => {
+                tx.delete(Tree::Numbers, k.clone());
+                model.remove(k);
+            }
+        }
+    }
+    tx.commit().unwrap();
+    for scan in scans {
+        let (rev, limit) = (scan.rev, scan.limit);
+        let mut want: Vec<(Vec<u8>, Vec<u8>)> = model
+            .iter()
+            .filter(|(k, _)| scan.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let count = want.len();
+        if rev {
+            want.reverse();
+        }
+        want.truncate(limit);
+        prop_assert_eq!(b.scan(Tree::Numbers, &scan).unwrap(), want.clone());
+        prop_assert_eq!(b.count(Tree::Numbers, &scan).unwrap(), count);
+        let paged: Vec<_> = Pages::new(b, Tree::Numbers, scan.clone())
+            .map(|kv| kv.unwrap())
+            .collect();
+        prop_assert_eq!(paged, want);
+    }
+    Ok(())
+}
+
+fn writes() -> impl Strategy<Value = Vec<(Vec<u8>, Option<Vec<u8>>)>> {
+    prop::collection::vec((key(), prop::option::of(key())), 0..60)
+}
+
+fn scans() -> impl Strategy<Value = Vec<Scan>> {
+    let scan =
+        (bound(), bound(), any::<bool>(), 0usize..8).prop_map(|(from, to, rev, limit)| Scan {
+            from,
+            to,
+            rev,
+            limit,
+        });
+    prop::collection::vec(scan, 1..12)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
-    /// Random writes, then random scans: the backend answers as an ordered map would.
     #[test]
-    fn sled_scans_like_an_ordered_map(
-        writes in prop::collection::vec((key(), prop::option::of(key())), 0..60),
-        scans in prop::collection::vec((bound(), bound(), any::<bool>(), 0usize..8), 1..12),
-    ) {
+    fn sled_scans_like_an_ordered_map(writes in writes(), scans in scans()) {
         let dir = tempfile::tempdir().unwrap();
-        let b = sled_at(&dir.path().join("db"));
-        let mut model = BTreeMap::new();
-        let mut tx = b.begin().unwrap();
-        for (k, value) in &writes {
-            match value {
-                Some(value) => {
-                    tx.put(Tree::Numbers, k.clone(), value.clone());
-                    model.insert(k.clone(), value.clone());
-                }
-                None => {
-                    tx.delete(Tree::Numbers, k.clone());
-                    model.remove(k);
-                }
-            }
-        }
-        tx.commit().unwrap();
-        for (from, to, rev, limit) in scans {
-            let scan = Scan { from, to, rev, limit };
-            let mut want: Vec<(Vec<u8>, Vec<u8>)> = model
-                .iter()
-                .filter(|(k, _)| scan.contains(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let count = want.len();
-            if rev {
-                want.reverse();
-            }
-            want.truncate(limit);
-            prop_assert_eq!(b.scan(Tree::Numbers, &scan).unwrap(), want.clone());
-            prop_assert_eq!(b.count(Tree::Numbers, &scan).unwrap(), count);
-            let paged: Vec<_> = Pages::new(&b, Tree::Numbers, scan.clone())
-                .map(|kv| kv.unwrap())
-                .collect();
-            prop_assert_eq!(paged, want);
-        }
+        scans_like_an_ordered_map(&sled_at(&dir.path().join("db")), &writes, scans)?;
     }
+}
+
+/// The same on PostgreSQL: one server (stopped when the test ends), a new organisation per
+/// case.
+#[test]
+fn postgres_scans_like_an_ordered_map() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("model");
+    let case = std::cell::Cell::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(24));
+    runner
+        .run(&(writes(), scans()), |(writes, scans)| {
+            case.set(case.get() + 1);
+            let b = PostgresBackend::open(&url, &format!("case-{}", case.get())).unwrap();
+            scans_like_an_ordered_map(&b, &writes, scans)
+        })
+        .unwrap();
 }

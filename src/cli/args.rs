@@ -17,8 +17,9 @@ pub struct Cli {
     /// Configuration file (default: the platform's config directory; env PHONEDESK_CONFIG).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Database directory (default: the platform's data directory; env PHONEDESK_DB).
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Database directory, or a PostgreSQL address postgres://USER@HOST:PORT/DATABASE
+    /// (default: the platform's data directory; env PHONEDESK_DB).
+    #[arg(long, global = true, value_name = "DIR|URL")]
     pub db: Option<PathBuf>,
     /// Print JSON on stdout, for scripts.
     #[arg(long, global = true)]

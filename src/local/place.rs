@@ -29,7 +29,9 @@ pub fn place(db: &Path) -> Place {
     let full = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
     let dir = full.join(DIR_NAME);
     let socket = dir.join(SOCKET_NAME);
-    if socket.as_os_str().len() <= SUN_PATH_MAX {
+    // A database server has no directory of ours: its socket goes where a long path's does.
+    let local = crate::store::postgres_url(db).is_none();
+    if local && socket.as_os_str().len() <= SUN_PATH_MAX {
         return Place {
             dir,
             socket,

@@ -98,12 +98,10 @@ pub async fn serve_with(
     })?;
     let bound = listener.local_addr()?;
     let host = connect_host(bound);
-    ServerMarker::write(engine.store().path(), &host, bound.port()).with_context(|| {
-        format!(
-            "cannot record the server in {}",
-            engine.store().path().display()
-        )
-    })?;
+    if let Some(dir) = engine.store().directory() {
+        ServerMarker::write(dir, &host, bound.port())
+            .with_context(|| format!("cannot record the server in {}", dir.display()))?;
+    }
     // This user's commands from this machine (`phonedesk export` in another pane) reach
     // the engine on the database's socket, through the same runner as `ssh host COMMAND`.
     let local = match crate::local::LocalServer::listen(Arc::clone(&engine), cli) {

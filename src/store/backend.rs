@@ -193,8 +193,13 @@ pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
 
 /// A storage engine under `Store`.
 pub trait Backend: Send + Sync {
-    /// Where the data lives, for messages (a directory for sled).
+    /// Where the data lives, for messages (a directory for sled, the server for PostgreSQL).
     fn location(&self) -> &Path;
+    /// The local directory holding the database, when it is one (the lock file and the
+    /// local socket live there).
+    fn directory(&self) -> Option<&Path> {
+        None
+    }
     /// Reads outside a transaction: committed data.
     fn get(&self, tree: Tree, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     fn scan(&self, tree: Tree, scan: &Scan) -> Result<Vec<Kv>, StoreError>;

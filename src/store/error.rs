@@ -33,6 +33,19 @@ pub enum StoreError {
     },
     #[error("the database failed: {0}")]
     Failed(String),
+    #[error("{url} is not a PostgreSQL address; write it as postgres://USER@HOST:PORT/DATABASE")]
+    BadUrl { url: String },
+    #[error("cannot reach the PostgreSQL database at {server}: {detail}; check that the server runs and that the address is right")]
+    Unreachable { server: String, detail: String },
+    #[error("the PostgreSQL database at {server} refused: {detail}")]
+    Postgres { server: String, detail: String },
+    #[error("the connection to the PostgreSQL database at {server} was lost while a change was being written: it may or may not have been written; look at the audit log before doing it again")]
+    CommitUnknown { server: String },
+    #[error("the organisation {organisation:?} in the PostgreSQL database at {server} is in use by another phonedesk process; close it first (several phonedesk processes on one organisation are not supported yet)")]
+    OrganisationInUse {
+        server: String,
+        organisation: String,
+    },
 }
 
 #[cfg(test)]

@@ -9,8 +9,10 @@ mod audit;
 pub mod backend;
 mod codec;
 mod error;
+mod postgres;
 mod sled;
 
+pub use self::postgres::{PostgresBackend, DEFAULT_TENANT};
 pub use self::sled::{ServerMarker, SledBackend};
 pub use audit::{AuditEntry, AuditQuery};
 pub use backend::{Backend, Scan, Tree};
@@ -28,7 +30,7 @@ use std::sync::Mutex;
 /// 2: a number in the deletion queue keeps until when it can be restored.
 /// 3: a number keeps the real carrier's own status.
 pub const SCHEMA_VERSION: u32 = 3;
-const SCHEMA_KEY: &[u8] = b"schema_version";
+pub(crate) const SCHEMA_KEY: &[u8] = b"schema_version";
 const SETTINGS_KEY: &[u8] = b"settings";
 /// Numbers per status, written with every transaction so opening a big store is instant.
 const COUNTS_KEY: &[u8] = b"status_counts";
@@ -104,6 +106,22 @@ pub struct Store {
 
 type Op = (Tree, Vec<u8>, Option<Vec<u8>>);
 
+/// A database location as the store names it once open: a directory as given, a
+/// PostgreSQL address as `postgres://HOST:PORT/DATABASE` (without user or password), so a
+/// command and the process holding the database agree on it (the local socket's place).
+pub fn describe_location(db: &Path) -> PathBuf {
+    match postgres_url(db).and_then(|url| url.parse::<tokio_postgres::Config>().ok()) {
+        Some(config) => PathBuf::from(postgres::describe_server(&config)),
+        None => db.to_path_buf(),
+    }
+}
+
+/// The PostgreSQL address a database location names, if it is one (`--db postgres://…`).
+pub fn postgres_url(location: &Path) -> Option<&str> {
+    let text = location.to_str()?;
+    (text.starts_with("postgres://") || text.starts_with("postgresql://")).then_some(text)
+}
+
 impl Store {
     /// Opens (or creates) the sled database of `options`.
     pub fn open(options: &StoreOptions) -> Result<Store, StoreError> {
@@ -125,6 +143,24 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The local directory of an embedded (sled) database; `None` for a database server.
+    pub fn directory(&self) -> Option<&Path> {
+        self.backend.directory()
+    }
+
+    /// Opens the database at `location`: a PostgreSQL address (`postgres://…`), claimed for
+    /// this process, or a sled directory.
+    pub fn open_at(location: &Path, options: &StoreOptions) -> Result<Store, StoreError> {
+        match postgres_url(location) {
+            Some(url) => {
+                let backend = PostgresBackend::open(url, DEFAULT_TENANT)?;
+                backend.claim_sole_use()?;
+                Store::over(Box::new(backend))
+            }
+            None => Store::open(options),
+        }
     }
 
     pub fn backend(&self) -> &dyn Backend {

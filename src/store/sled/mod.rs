@@ -268,6 +268,10 @@ impl Backend for SledBackend {
         &self.path
     }
 
+    fn directory(&self) -> Option<&Path> {
+        Some(&self.path)
+    }
+
     fn get(&self, tree: Tree, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         let sled = self.sled()?;
         Ok(sled

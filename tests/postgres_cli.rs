@@ -1,0 +1,138 @@
+//! phonedesk on PostgreSQL from the command line: `--db postgres://…` (a throwaway server,
+//! `postgres_rig`) does what a sled directory does, with the same output, `check` clean;
+//! a second process on the same organisation is refused in words.
+
+mod cli_common;
+mod postgres_rig;
+
+use cli_common::*;
+use phonedesk::store::{PostgresBackend, DEFAULT_TENANT};
+use postgres_rig::TestPostgres;
+use serde_json::Value;
+
+/// A record without its times (two runs never share a clock).
+fn timeless(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| !(k.ends_with("_at") || k.ends_with("until") || k == "at"))
+                .map(|(k, v)| (k, timeless(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(timeless).collect()),
+        Value::String(text) => Value::String(without_clock_times(&text)),
+        other => other,
+    }
+}
+
+/// `restorable until 2026-12-07 22:11 UTC` → `restorable until 2026-12-07 HH:MM UTC`.
+fn without_clock_times(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        let clock = i + 5 <= b.len()
+            && b[i..i + 5].iter().enumerate().all(|(j, c)| {
+                if j == 2 {
+                    *c == b':'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if clock {
+            out.push_str("HH:MM");
+            i += 5;
+        } else {
+            let ch = text[i..].chars().next().unwrap();
+            out.push(ch);
+            i += ch.len_utf8();
+        }
+    }
+    out
+}
+
+/// The same administrator's work on a desk: accounts and users, an order, assignments,
+/// a label, a calling name, a deletion; what the desk then holds, without times.
+fn procedure(d: &Desk) -> Vec<Value> {
+    d.example_account();
+    let numbers = d.available(&["--area-code", "206"], 4);
+    d.provisioned("vc", &numbers);
+    d.ok(&[
+        "directory",
+        "voice-connectors",
+        "create",
+        "--name",
+        "Main trunk",
+    ]);
+    d.ok(&["assign", &numbers[0], "--voice-connector", "vc-1"]);
+    d.ok(&["label", &numbers[1], "front desk"]);
+    d.ok(&["delete", &numbers[3], "--yes"]);
+    d.refused(
+        &["assign", &numbers[0], "--voice-connector", "vc-9"],
+        "vc-9",
+    );
+    d.check_sound();
+    vec![
+        timeless(d.json(&["numbers", "list"])),
+        timeless(d.json(&["directory", "voice-connectors", "list"])),
+        timeless(d.json(&["orders", "list"])),
+        timeless(d.json(&["audit"])),
+    ]
+}
+
+#[test]
+fn a_postgres_database_answers_as_a_sled_directory_does() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let on_sled = Desk::new();
+    let mut on_postgres = Desk::new();
+    on_postgres.db = pg.create("procedure").into();
+    let (sled, postgres) = (procedure(&on_sled), procedure(&on_postgres));
+    for (s, p) in sled.iter().zip(&postgres) {
+        assert_eq!(s, p);
+    }
+    assert!(
+        postgres[0].as_array().unwrap().len() >= 3,
+        "{:?}",
+        postgres[0]
+    );
+    // The data is in PostgreSQL: nothing was written where a sled directory would be.
+    assert!(!on_postgres.path().join("db").exists());
+}
+
+#[test]
+fn a_second_process_on_the_same_organisation_is_refused_in_words() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("claimed");
+    let holder = PostgresBackend::open(&url, DEFAULT_TENANT).unwrap();
+    holder.claim_sole_use().unwrap();
+    let mut d = Desk::new();
+    d.db = url.clone().into();
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(&out.stderr, "is in use by another phonedesk process");
+    drop(holder);
+    // Released when the holder goes (its connection ends).
+    d.ok(&["numbers", "list"]);
+}
+
+#[test]
+fn an_unreachable_database_is_said_in_words_without_the_password() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut d = Desk::new();
+    d.db = format!("postgres://desk:s3cret@127.0.0.1:{port}/phonedesk").into();
+    let out = d.run(&["numbers", "list"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(
+        &out.stderr,
+        "cannot reach the PostgreSQL database at postgres://127.0.0.1:",
+    );
+    assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
+}
