@@ -136,3 +136,74 @@ fn an_unreachable_database_is_said_in_words_without_the_password() {
     );
     assert!(!out.stderr.contains("s3cret"), "{}", out.stderr);
 }
+
+/// A console open on a PostgreSQL organisation answers the commands of the next tmux pane
+/// through its local socket, as on a sled directory, and shows what they changed.
+#[test]
+fn commands_reach_a_console_open_on_postgres() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("PHONEDESK_REQUIRE_POSTGRES").is_none(),
+            "tmux is missing"
+        );
+        return;
+    }
+    let mut d = Desk::new();
+    d.db = pg.create("console").into();
+    let numbers = d.available(&["--area-code", "206"], 2);
+    d.provisioned("vc", &numbers);
+    let tmux_socket = format!("phonedesk-pg-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(["-L", &tmux_socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let console = format!(
+        "'{BIN}' --config '{}' --db '{}'",
+        d.config.display(),
+        d.db.display()
+    );
+    let opened = tmux(&[
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        "-e",
+        "TERM=xterm-256color",
+        &console,
+    ]);
+    assert!(opened.status.success(), "{opened:?}");
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).to_string();
+    let wait_for = |what: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while !screen().contains(what) {
+            assert!(std::time::Instant::now() < deadline, "{}", screen());
+            sleep_ms(50);
+        }
+    };
+    wait_for("Inventory");
+    // The console holds the organisation: the command can only have run through its socket.
+    d.ok(&[
+        "directory",
+        "voice-connectors",
+        "create",
+        "--name",
+        "Lobby trunk",
+    ]);
+    d.ok(&["assign", &numbers[0], "--voice-connector", "vc-1"]);
+    wait_for("Lobby trunk");
+    let listed = d.json(&["numbers", "list"]);
+    assert!(listed.to_string().contains("Lobby trunk"), "{listed}");
+    let _ = tmux(&["kill-server"]);
+}
