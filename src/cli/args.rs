@@ -117,6 +117,27 @@ pub enum Command {
     /// trying the real adapter offline (--db: the simulation's own database; default: a
     /// temporary one).
     FakeChime(FakeChimeArgs),
+    /// The database itself: `copy` moves a sled directory to PostgreSQL and back.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy every record, index and audit entry into a new, empty database (a directory or
+    /// postgres://…), then check the copy. Neither may be open in another phonedesk.
+    Copy(DbCopyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbCopyArgs {
+    /// The database to copy: a directory or postgres://USER@HOST:PORT/DATABASE.
+    #[arg(long, value_name = "DIR|URL")]
+    pub from: PathBuf,
+    /// The new database: a directory (made when missing) or postgres://…; it must hold no
+    /// phonedesk records yet.
+    #[arg(long, value_name = "DIR|URL")]
+    pub to: PathBuf,
 }
 
 #[derive(Debug, Args, Default, Clone)]

@@ -17,7 +17,7 @@ mod report;
 mod support;
 mod watch;
 
-pub use args::{Cli, Command, FakeChimeArgs, WatchArgs};
+pub use args::{Cli, Command, DbCommand, DbCopyArgs, FakeChimeArgs, WatchArgs};
 
 use crate::domain::{Action, Actor, Outcome, Timestamp};
 use crate::engine::{now, Engine, EngineError};
@@ -440,6 +440,9 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> Res {
         )),
         Command::FakeChime(_) => Err(CliError::usage(
             "`fake-chime` starts a server and runs only from the command line",
+        )),
+        Command::Db(_) => Err(CliError::usage(
+            "`db copy` opens both databases itself and runs only from the command line",
         )),
     }
 }

@@ -28,6 +28,9 @@ pub fn not_sent(command: Option<&Command>) -> Option<&'static str> {
         Some(Command::Serve) => Some(
             "`serve` opens the database itself: quit the phonedesk that has it open first, then start `serve`",
         ),
+        Some(Command::Db(_)) => Some(
+            "`db copy` opens both databases itself: quit the phonedesk that has one open first",
+        ),
         Some(_) => None,
     }
 }

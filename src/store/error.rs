@@ -46,6 +46,8 @@ pub enum StoreError {
         server: String,
         organisation: String,
     },
+    #[error("the database at {location} already holds phonedesk records; copy into a new, empty database (nothing was written)")]
+    NotNew { location: String },
 }
 
 #[cfg(test)]

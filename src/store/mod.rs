@@ -8,6 +8,7 @@
 mod audit;
 pub mod backend;
 mod codec;
+mod copy;
 mod error;
 mod postgres;
 mod sled;
@@ -16,6 +17,7 @@ pub use self::postgres::{PostgresBackend, DEFAULT_TENANT};
 pub use self::sled::{ServerMarker, SledBackend};
 pub use audit::{AuditEntry, AuditQuery};
 pub use backend::{Backend, Scan, Tree};
+pub use copy::Copied;
 pub use error::StoreError;
 
 use crate::domain::*;
