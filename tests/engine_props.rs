@@ -1,6 +1,9 @@
 //! Property test: random action sequences through the engine on a temporary sled
 //! database. After every step the invariants hold, and a refused action changed nothing.
+//! And the differential property: the same sequence on sled and on PostgreSQL gives the
+//! same outcomes, the same state and the same audit log.
 
+mod postgres_rig;
 mod support;
 
 use phonedesk::domain::*;
@@ -273,7 +276,10 @@ impl World {
 }
 
 fn setup(dir: &std::path::Path) -> World {
-    let engine = open(dir, fast_policy(8), 0.2);
+    setup_on(open(dir, fast_policy(8), 0.2))
+}
+
+fn setup_on(engine: Engine) -> World {
     let (local, toll_free) = pool(&engine, 8, 4);
     let a = admin();
     let account = AccountId(created(
@@ -357,4 +363,51 @@ proptest! {
             prop_assert!(held <= w.engine.policy().inventory_limit, "{} held after {:?}", held, action);
         }
     }
+}
+
+/// One step of a sequence: the action's outcome in words (or the due work's), for
+/// comparing two engines.
+fn step(w: &mut World, op: &Op) -> String {
+    match w.action(op) {
+        None => format!("{:?}", w.engine.run_due(secs(w.now))),
+        Some(action) => match w.engine.dispatch(&admin(), action, secs(w.now)) {
+            Ok(outcome) => format!("{outcome:?}"),
+            Err(e) => format!("refused: {e}"),
+        },
+    }
+}
+
+#[test]
+fn the_same_sequence_on_sled_and_postgres_gives_the_same_state_and_audit() {
+    use phonedesk::store::{PostgresBackend, Store};
+    let Some(pg) = postgres_rig::TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("differential");
+    let case = std::cell::Cell::new(0);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 16,
+        max_shrink_iters: 50,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&proptest::collection::vec(op(), 1..30), |ops| {
+            case.set(case.get() + 1);
+            let dir = tempfile::tempdir().unwrap();
+            let mut on_sled = setup(dir.path());
+            let backend = PostgresBackend::open(&url, &format!("case-{}", case.get())).unwrap();
+            let store = Store::over(Box::new(backend)).unwrap();
+            let mut on_postgres = setup_on(engine_over(store, fast_policy(8), 0.2));
+            for op in &ops {
+                let (s, p) = (step(&mut on_sled, op), step(&mut on_postgres, op));
+                prop_assert_eq!(&s, &p, "outcomes of {:?}", op);
+                prop_assert_eq!(state(&on_sled.engine), state(&on_postgres.engine));
+            }
+            let audit = |w: &World| w.engine.store().audit(10_000).unwrap();
+            prop_assert_eq!(audit(&on_sled), audit(&on_postgres));
+            prop_assert!(on_postgres.engine.check().unwrap().is_empty());
+            Ok(())
+        })
+        .unwrap();
+    assert!(case.get() >= 16, "{} cases ran", case.get());
 }

@@ -34,6 +34,11 @@ pub fn open(dir: &Path, policy: Policy, failure_rate: f64) -> Engine {
     let mut options = StoreOptions::new(dir.join("db"));
     options.cache_bytes = 4 * 1024 * 1024;
     let store = Store::open(&options).expect("open store");
+    engine_over(store, policy, failure_rate)
+}
+
+/// The engine over any store, with the simulated carrier of `open`.
+pub fn engine_over(store: Store, policy: Policy, failure_rate: f64) -> Engine {
     Engine::new(
         store,
         Arc::new(SimulatedCarrier::new(7, failure_rate)),
