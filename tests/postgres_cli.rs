@@ -160,6 +160,16 @@ fn commands_reach_a_console_open_on_postgres() {
     let numbers = d.available(&["--area-code", "206"], 2);
     d.provisioned("vc", &numbers);
     let tmux_socket = format!("phonedesk-pg-{}", std::process::id());
+    // The tmux server goes with the test, however it ends.
+    struct Server(String);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("tmux")
+                .args(["-L", &self.0, "kill-server"])
+                .output();
+        }
+    }
+    let _server = Server(tmux_socket.clone());
     let tmux = |args: &[&str]| {
         std::process::Command::new("tmux")
             .args(["-L", &tmux_socket, "-f", "/dev/null"])
@@ -205,7 +215,6 @@ fn commands_reach_a_console_open_on_postgres() {
     wait_for("Lobby trunk");
     let listed = d.json(&["numbers", "list"]);
     assert!(listed.to_string().contains("Lobby trunk"), "{listed}");
-    let _ = tmux(&["kill-server"]);
 }
 
 /// `db copy` moves a sled directory to PostgreSQL and back: `check` passes on each copy and
