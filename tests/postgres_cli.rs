@@ -52,18 +52,10 @@ fn without_clock_times(text: &str) -> String {
 }
 
 /// The same administrator's work on a desk: accounts and users, an order, assignments,
-/// a label, a calling name, a deletion; what the desk then holds, without times.
+/// a label, a deletion, a refusal; what the desk then holds, without times.
 fn procedure(d: &Desk) -> Vec<Value> {
     d.example_account();
-    let numbers = d.available(&["--area-code", "206"], 4);
-    d.provisioned("vc", &numbers);
-    d.ok(&[
-        "directory",
-        "voice-connectors",
-        "create",
-        "--name",
-        "Main trunk",
-    ]);
+    let numbers = d.acquired_with_connector(4, "Main trunk");
     d.ok(&["assign", &numbers[0], "--voice-connector", "vc-1"]);
     d.ok(&["label", &numbers[1], "front desk"]);
     d.ok(&["delete", &numbers[3], "--yes"]);

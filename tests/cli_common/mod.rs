@@ -227,16 +227,23 @@ impl Desk {
     /// connector `connector` (vc-1).
     pub fn with_acquired(count: usize, connector: &str) -> (Desk, Vec<String>) {
         let d = Desk::new();
-        let numbers = d.available(&["--area-code", "206"], count);
-        d.provisioned("vc", &numbers);
-        d.ok(&[
+        let numbers = d.acquired_with_connector(count, connector);
+        (d, numbers)
+    }
+
+    /// On this desk: `count` acquired Voice Connector numbers in area code 206 and the
+    /// voice connector `connector` (the next vc-N).
+    pub fn acquired_with_connector(&self, count: usize, connector: &str) -> Vec<String> {
+        let numbers = self.available(&["--area-code", "206"], count);
+        self.provisioned("vc", &numbers);
+        self.ok(&[
             "directory",
             "voice-connectors",
             "create",
             "--name",
             connector,
         ]);
-        (d, numbers)
+        numbers
     }
 
     /// Provisions numbers and waits until the order has completed.
