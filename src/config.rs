@@ -46,6 +46,19 @@ pub struct Config {
     /// Commands run for chosen notices, by name: `[hooks.mail]`.
     pub hooks: BTreeMap<String, HookConfig>,
     pub audit: AuditConfig,
+    /// What differs for one organisation of a PostgreSQL database: `[organisations.acme]`.
+    pub organisations: BTreeMap<String, OrganisationConfig>,
+}
+
+/// One organisation's own settings (`[organisations.NAME]`): the keys of `[carrier]` and
+/// `[inventory]` it sets otherwise (the rest come from those sections), and its hooks
+/// (the top-level `[hooks]` run for the default organisation only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OrganisationConfig {
+    pub carrier: toml::Table,
+    pub inventory: toml::Table,
+    pub hooks: BTreeMap<String, HookConfig>,
 }
 
 /// The audit log.
@@ -66,6 +79,18 @@ pub struct DatabaseConfig {
     pub url: Option<String>,
     /// sled's page cache in MiB (sled's own default is 1 GiB).
     pub cache_mb: u64,
+    /// The organisation commands and the console work on in a PostgreSQL database
+    /// (default: `default`; `--org` and `PHONEDESK_ORG` choose another).
+    pub organisation: Option<String>,
+}
+
+impl DatabaseConfig {
+    /// The organisation this configuration opens.
+    pub fn organisation(&self) -> &str {
+        self.organisation
+            .as_deref()
+            .unwrap_or(crate::organisation::DEFAULT)
+    }
 }
 
 impl Default for DatabaseConfig {
@@ -74,6 +99,7 @@ impl Default for DatabaseConfig {
             path: None,
             url: None,
             cache_mb: 16,
+            organisation: None,
         }
     }
 }
@@ -468,9 +494,102 @@ impl Config {
             return Err(bad("ssh", "max_startups_per_source"));
         }
         for (name, hook) in &self.hooks {
-            hook.validate(name, text, path)?;
+            hook.validate(&format!("hooks.{name}"), text, path)?;
+        }
+        if let Some(org) = &self.database.organisation {
+            crate::organisation::check_name(org).map_err(|message| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                key: "organisation".into(),
+                line: line_in_section(text, "database", "organisation"),
+                message: message.replace("the organisation name", "names"),
+            })?;
+        }
+        for name in self.organisations.keys() {
+            self.organisation_config(name, text, path)?;
         }
         Ok(())
+    }
+
+    /// The configuration an organisation's engine runs with: its `[organisations.NAME]`
+    /// keys over `[carrier]` and `[inventory]`, its own hooks, and the organisation named
+    /// in `[database]`. The file was checked when it was read, so this cannot fail then.
+    pub fn for_organisation(&self, name: &str) -> Config {
+        self.organisation_config(name, "", Path::new(""))
+            .unwrap_or_else(|_| self.clone())
+    }
+
+    fn organisation_config(
+        &self,
+        name: &str,
+        text: &str,
+        path: &Path,
+    ) -> Result<Config, ConfigError> {
+        let mut config = self.clone();
+        config.database.organisation = Some(name.to_string());
+        config.organisations.clear();
+        let section = format!("organisations.{name}");
+        let invalid = |key: String, line: usize, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key,
+            line,
+            message,
+        };
+        if name != crate::organisation::DEFAULT {
+            config.hooks.clear();
+        }
+        let Some(own) = self.organisations.get(name) else {
+            return Ok(config);
+        };
+        if let Err(message) = crate::organisation::check_name(name) {
+            let line = text
+                .lines()
+                .position(|l| l.contains("organisations.") && l.contains(name))
+                .map_or(0, |i| i + 1);
+            return Err(invalid(section, line, message));
+        }
+        config.carrier =
+            overlay(&self.carrier, &own.carrier, "carrier").map_err(|(key, message)| {
+                invalid(
+                    format!("{section}.carrier.{key}"),
+                    line_in_section(text, &format!("{section}.carrier"), &key),
+                    message,
+                )
+            })?;
+        config.inventory =
+            overlay(&self.inventory, &own.inventory, "inventory").map_err(|(key, message)| {
+                invalid(
+                    format!("{section}.inventory.{key}"),
+                    line_in_section(text, &format!("{section}.inventory"), &key),
+                    message,
+                )
+            })?;
+        let range = |table: &str, key: &str, ok: bool| {
+            if ok {
+                return Ok(());
+            }
+            let value = own_value(own, table, key);
+            Err(invalid(
+                format!("{section}.{table}.{key}"),
+                line_in_section(text, &format!("{section}.{table}"), key),
+                must_be(table, key, None, value.as_deref()),
+            ))
+        };
+        range("inventory", "limit", config.inventory.limit > 0)?;
+        range(
+            "inventory",
+            "search_limit",
+            (1..=500).contains(&config.inventory.search_limit),
+        )?;
+        range(
+            "carrier",
+            "failure_rate",
+            (0.0..=1.0).contains(&config.carrier.failure_rate),
+        )?;
+        for (hook_name, hook) in &own.hooks {
+            hook.validate(&format!("{section}.hooks.{hook_name}"), text, path)?;
+        }
+        config.hooks.extend(own.hooks.clone());
+        Ok(config)
     }
 
     pub fn policy(&self) -> Policy {
@@ -495,13 +614,12 @@ impl Config {
 impl HookConfig {
     /// Checks one `[hooks.NAME]`: its kinds exist, its command can be started as written,
     /// its limits are sensible. Errors name the key (`hooks.mail.on`) and its line.
-    fn validate(&self, name: &str, text: &str, path: &Path) -> Result<(), ConfigError> {
+    fn validate(&self, section: &str, text: &str, path: &Path) -> Result<(), ConfigError> {
         use crate::domain::NoticeKind;
-        let section = format!("hooks.{name}");
         let invalid = |key: &str, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             key: format!("{section}.{key}"),
-            line: line_in_section(text, &section, key),
+            line: line_in_section(text, section, key),
             message,
         };
         let kinds = || format!("{} (or \"all\")", NoticeKind::names());
@@ -575,6 +693,44 @@ impl HookConfig {
         }
         Ok(())
     }
+}
+
+/// `base` with the keys `own` sets over it (an organisation's `[organisations.NAME.carrier]`
+/// over `[carrier]`); else the first key whose value does not fit, and why, in words.
+fn overlay<T: Serialize + serde::de::DeserializeOwned>(
+    base: &T,
+    own: &toml::Table,
+    section: &str,
+) -> Result<T, (String, String)> {
+    let mut merged = match toml::Value::try_from(base) {
+        Ok(toml::Value::Table(t)) => t,
+        _ => toml::Table::new(),
+    };
+    for (key, value) in own {
+        merged.insert(key.clone(), value.clone());
+        if let Err(e) = toml::Value::Table(merged.clone()).try_into::<T>() {
+            let msg = e.message().trim().to_string();
+            let message = match msg.split_once("expected one of ") {
+                Some((_, keys)) if msg.starts_with("unknown field") => {
+                    format!("is not a key of [{section}]; its keys are {keys}")
+                }
+                _ => must_be(section, key, serde_expected(&msg), Some(&value.to_string())),
+            };
+            return Err((key.clone(), message));
+        }
+    }
+    toml::Value::Table(merged)
+        .try_into::<T>()
+        .map_err(|e| (String::new(), e.message().to_string()))
+}
+
+/// The value an organisation's table gives `table.key`, as written, for messages.
+fn own_value(own: &OrganisationConfig, table: &str, key: &str) -> Option<String> {
+    let t = match table {
+        "carrier" => &own.carrier,
+        _ => &own.inventory,
+    };
+    t.get(key).map(toml::Value::to_string)
 }
 
 /// The line on which `key` is set inside `[section]`, for messages; 0 when not found.
@@ -850,6 +1006,100 @@ mod tests {
         assert_eq!(p.deletion_retention, Duration::from_secs(7 * 86_400));
         assert_eq!(p.porting_min, Duration::from_secs(14 * 86_400));
         assert_eq!(p.porting_max, Duration::from_secs(28 * 86_400));
+    }
+
+    #[test]
+    fn an_organisation_sets_its_own_carrier_and_limit_over_the_sections() {
+        let c = parse(
+            "[carrier]\nkind = \"chime-sdk-voice\"\nregion = \"us-east-1\"\nprofile = \"main\"\n\
+             [inventory]\nlimit = 40\n\
+             [hooks.mail]\non = [\"all\"]\ncommand = [\"true\"]\n\
+             [organisations.acme.carrier]\nprofile = \"acme\"\n\
+             [organisations.acme.inventory]\nlimit = 7\n\
+             [organisations.acme.hooks.chat]\non = [\"near-limit\"]\ncommand = [\"true\"]\n\
+             [organisations.sandbox.carrier]\nkind = \"simulated\"\nseed = 7\n",
+        )
+        .unwrap();
+        let acme = c.for_organisation("acme");
+        assert_eq!(acme.database.organisation(), "acme");
+        assert_eq!(acme.carrier.profile.as_deref(), Some("acme"));
+        assert_eq!(acme.carrier.region.as_deref(), Some("us-east-1"));
+        assert_eq!(acme.carrier.kind, CarrierKind::ChimeSdkVoice);
+        assert_eq!(acme.policy().inventory_limit, 7);
+        assert!(acme.policy().carrier_remote);
+        assert_eq!(acme.hooks.keys().collect::<Vec<_>>(), ["chat"]);
+        let sandbox = c.for_organisation("sandbox");
+        assert_eq!(sandbox.carrier.kind, CarrierKind::Simulated);
+        assert_eq!(sandbox.carrier.seed, 7);
+        assert!(!sandbox.policy().carrier_remote);
+        assert_eq!(sandbox.policy().inventory_limit, 40);
+        assert!(
+            sandbox.hooks.is_empty(),
+            "the top-level hooks are the default's"
+        );
+        // An organisation without a table of its own takes the sections as they are.
+        let other = c.for_organisation("other");
+        assert_eq!(other.carrier, c.carrier);
+        assert_eq!(other.database.organisation(), "other");
+        let default = c.for_organisation("default");
+        assert_eq!(default.hooks.keys().collect::<Vec<_>>(), ["mail"]);
+        assert_eq!(c.database.organisation(), "default");
+    }
+
+    #[test]
+    fn a_bad_organisation_setting_names_its_key_and_line() {
+        let e = parse("[organisations.acme.inventory]\nlimit = 0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2")
+                && e.contains("`organisations.acme.inventory.limit`")
+                && e.contains("a whole number of at least 1, not 0"),
+            "{e}"
+        );
+        let e = parse("[organisations.acme.carrier]\nfailure_rate = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("failure_rate") && e.contains("from 0.0 to 1.0"),
+            "{e}"
+        );
+        let e = parse("[organisations.acme.carrier]\n\nprofle = \"a\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 3") && e.contains("profle") && e.contains("not a key of [carrier]"),
+            "{e}"
+        );
+        let e = parse("[organisations.acme.carrier]\nkind = \"chime\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2") && e.contains("kind"), "{e}");
+        let e = parse("[organisations.\"ac me\".inventory]\nlimit = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 1") && e.contains("letters, digits, `-` or `_`"),
+            "{e}"
+        );
+        let e = parse("[organisations.acme]\nlimit = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("limit"), "{e}");
+        let e = parse("[database]\norganisation = \"a.b\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("`organisation` names") && e.contains("letters"),
+            "{e}"
+        );
+        let e = parse("[organisations.acme.hooks.x]\non = [\"nothing\"]\ncommand = [\"true\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("organisations.acme.hooks.x.on"),
+            "{e}"
+        );
     }
 
     #[test]

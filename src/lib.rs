@@ -5,6 +5,7 @@
 //! and `notify` (notices told to `watch` and the `[hooks]`).
 //! `text` is shared by all: which characters are hidden, and how every output escapes them.
 
+pub mod background;
 pub mod bulk;
 pub mod carrier;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod filter;
 pub mod local;
 pub mod local_time;
 pub mod notify;
+pub mod organisation;
 pub mod ssh;
 pub mod store;
 pub mod text;

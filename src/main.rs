@@ -66,7 +66,7 @@ fn real_main() -> i32 {
         return fake_chime(args, parsed.db.as_deref(), &config);
     }
     if let Some(Command::Db(cli::DbCommand::Copy(args))) = &parsed.command {
-        return match db_copy(args, &config) {
+        return match db_copy(args, &config, parsed.org.as_deref()) {
             Ok(report) => {
                 // The locations are the administrator's words: escaped like all output.
                 let stdout = std::io::stdout();
@@ -97,24 +97,28 @@ fn real_main() -> i32 {
             ))
         }
     };
-    let engine = match Engine::open(&config, &db) {
-        Ok(e) => Arc::new(e),
-        Err(EngineError::Store(
-            e @ (StoreError::Locked { .. }
-            | StoreError::HeldByServer { .. }
-            | StoreError::OrganisationInUse { .. }),
-        )) => return held_elsewhere(&e, parsed.command.as_ref(), &db, args, json),
-        Err(e) => {
-            return fail(CliError {
-                code: EXIT_REFUSED,
-                message: e.to_string(),
-                answered: false,
-            })
-        }
+    // The organisation: `--org`, else PHONEDESK_ORG, else `[database] organisation`.
+    let organisation = match phonedesk::organisation::choose(
+        parsed.org.as_deref(),
+        config.database.organisation.as_deref(),
+        &db,
+    )
+    .and_then(|org| embedded_holds_one(&config, &db).map(|()| org))
+    {
+        Ok(org) => org,
+        Err(e) => return fail(CliError::usage(e)),
     };
-    if let Err(e) = connect_carrier(&engine, &config) {
-        return fail(CliError::refused(e));
+    if let Some(Command::Serve) = parsed.command {
+        return serve(config, paths, &db, args, json);
     }
+    let config = config.for_organisation(&organisation);
+    let engine = match open_engine(&config, &db) {
+        Ok(e) => e,
+        Err(Opened::Held(e)) => {
+            return held_elsewhere(&e, parsed.command.as_ref(), &db, &organisation, args, json)
+        }
+        Err(Opened::Refused(e)) => return fail(e),
+    };
     // Work that fell due while phonedesk was stopped completes now (`run-due` reports it).
     // On a full disk it waits, and the command still runs: reads work, changes are refused.
     // `watch` lets its scheduler do it, so that what completes now is told.
@@ -145,9 +149,47 @@ fn real_main() -> i32 {
             ))
         }
         None => console(engine, actor, config),
-        Some(Command::Serve) => serve(engine, config, paths),
+        Some(Command::Serve) => unreachable!("`serve` opened its organisations above"),
         Some(Command::Watch(_)) => watch(engine, actor, config, args),
         Some(_) => run_command(&engine, &actor, args),
+    }
+}
+
+/// Why an engine did not open: another phonedesk holds the database (the command may go
+/// there), or a refusal to say.
+enum Opened {
+    Held(StoreError),
+    Refused(CliError),
+}
+
+/// Opens the database's organisation named in `config` (`Config::for_organisation`) and
+/// connects the carrier its configuration names.
+fn open_engine(config: &Config, db: &std::path::Path) -> Result<Arc<Engine>, Opened> {
+    let engine = match Engine::open(config, db) {
+        Ok(e) => Arc::new(e),
+        Err(EngineError::Store(
+            e @ (StoreError::Locked { .. }
+            | StoreError::HeldByServer { .. }
+            | StoreError::OrganisationInUse { .. }),
+        )) => return Err(Opened::Held(e)),
+        Err(e) => return Err(Opened::Refused(CliError::refused(e.to_string()))),
+    };
+    connect_carrier(&engine, config).map_err(|e| Opened::Refused(CliError::refused(e)))?;
+    Ok(engine)
+}
+
+/// An embedded database holds the default organisation only: a configuration with
+/// settings for another (`[organisations.acme]`) is refused with it, in words.
+fn embedded_holds_one(config: &Config, db: &std::path::Path) -> Result<(), String> {
+    use phonedesk::organisation::{DEFAULT, ONE_ONLY};
+    if phonedesk::store::postgres_url(db).is_some() {
+        return Ok(());
+    }
+    match config.organisations.keys().find(|name| *name != DEFAULT) {
+        Some(name) => Err(format!(
+            "the configuration has [organisations.{name}], but {ONE_ONLY}"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -157,6 +199,7 @@ fn held_elsewhere(
     held: &StoreError,
     command: Option<&Command>,
     db: &std::path::Path,
+    organisation: &str,
     args: Vec<String>,
     json: bool,
 ) -> i32 {
@@ -175,7 +218,8 @@ fn held_elsewhere(
     // `watch` ends quietly at Ctrl-C or SIGTERM alone; so it does through the socket.
     let watching = matches!(command, Some(Command::Watch(_)));
     let caller = phonedesk::local::client::this_process(login_name(), watching);
-    match phonedesk::local::send(&phonedesk::store::describe_location(db), args, caller) {
+    let location = phonedesk::store::describe_location(db);
+    match phonedesk::local::send(&location, organisation, args, caller) {
         phonedesk::local::Sent::Ran(code) => code,
         phonedesk::local::Sent::NobodyListens => fail(held.to_string()),
         phonedesk::local::Sent::Failed(why) => fail(why),
@@ -269,25 +313,6 @@ fn connect_carrier(engine: &Arc<Engine>, config: &Config) -> Result<(), String> 
     }
 }
 
-/// The carrier worker and the periodic sync, for the console and `serve`.
-fn spawn_carrier_tasks(engine: &Arc<Engine>, config: &Config) -> Vec<tokio::task::JoinHandle<()>> {
-    let Some(api) = engine.remote().cloned() else {
-        return Vec::new();
-    };
-    vec![
-        phonedesk::carrier::worker::spawn(
-            Arc::clone(engine),
-            Arc::clone(&api),
-            engine.worker_settings(),
-        ),
-        phonedesk::carrier::sync::spawn_periodic(
-            Arc::clone(engine),
-            api,
-            config.carrier.sync_interval,
-        ),
-    ]
-}
-
 /// CONSOLE CALL SITE: no subcommand opens the console (`phonedesk::tui::run_local`).
 fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -303,24 +328,17 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
             return EXIT_REFUSED;
         }
     };
-    let hooks = match start_hooks(&engine, &config) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
     let result = rt.block_on(async {
         // Orders, name updates and purges complete on screen while the console runs.
-        let scheduler = phonedesk::engine::spawn_scheduler(Arc::clone(&engine));
-        let carrier = spawn_carrier_tasks(&engine, &config);
-        let local = listen_locally(&engine);
+        let background = start_background(&engine, &config)?;
         let r = phonedesk::tui::run_local(engine, actor, &config).await;
-        if let Some(local) = local {
-            local.stop(LOCAL_FINISH).await;
-        }
-        scheduler.abort();
-        carrier.iter().for_each(|t| t.abort());
-        r
+        background.stop().await;
+        Ok(r)
     });
-    hooks.finish(HOOKS_FINISH);
+    let result = match result {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -334,73 +352,75 @@ fn console(engine: Arc<Engine>, actor: Actor, config: Config) -> i32 {
     }
 }
 
-/// SERVE CALL SITE: `phonedesk serve` runs the SSH server (`phonedesk::ssh::serve`).
-fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> i32 {
+/// SERVE CALL SITE: `phonedesk serve` runs the SSH server (`phonedesk::ssh::serve`) for
+/// every organisation its authorized keys sign in to, one engine each.
+fn serve(config: Config, paths: Paths, db: &std::path::Path, args: Vec<String>, json: bool) -> i32 {
+    use phonedesk::organisation::{DEFAULT, ONE_ONLY};
+    let refuse = |message: String| {
+        let _ = writeln!(std::io::stderr(), "phonedesk: {message}");
+        EXIT_REFUSED
+    };
+    let keys_path = phonedesk::ssh::authorized_keys_path(&config, &paths);
+    let keys = match phonedesk::ssh::auth::AuthorizedKeys::load(&keys_path) {
+        Ok(k) => k,
+        Err(e) => return refuse(phonedesk::text::error_words(&e)),
+    };
+    let organisations = keys.organisations();
+    if phonedesk::store::postgres_url(db).is_none() {
+        if let Some((org, line)) = organisations.iter().find(|(org, _)| **org != DEFAULT) {
+            return refuse(format!(
+                "the authorized keys file {}, line {line}, names the organisation “{org}”, but {ONE_ONLY}",
+                keys_path.display()
+            ));
+        }
+    }
+    let mut served = Vec::new();
+    for organisation in organisations.keys() {
+        let org_config = config.for_organisation(organisation);
+        let engine = match open_engine(&org_config, db) {
+            Ok(e) => e,
+            Err(Opened::Held(e)) => {
+                return held_elsewhere(&e, Some(&Command::Serve), db, organisation, args, json)
+            }
+            Err(Opened::Refused(e)) => return refuse(e.message),
+        };
+        // Work that fell due while phonedesk was stopped completes now.
+        match engine.run_due(now()) {
+            Ok(_) => {}
+            Err(EngineError::Store(e @ StoreError::DiskFull { .. })) => {
+                let _ = writeln!(std::io::stderr(), "phonedesk: due work waits: {e}");
+            }
+            Err(e) => return refuse(e.to_string()),
+        }
+        served.push(phonedesk::ssh::Served {
+            organisation: organisation.to_string(),
+            engine,
+            config: org_config,
+        });
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "phonedesk: cannot start the server: {e}");
-            return EXIT_REFUSED;
-        }
+        Err(e) => return refuse(format!("cannot start the server: {e}")),
     };
-    let hooks = match start_hooks(&engine, &config) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
-    let carrier = rt.block_on(async { spawn_carrier_tasks(&engine, &config) });
-    let served = rt.block_on(phonedesk::ssh::serve(engine, config, paths));
-    carrier.iter().for_each(|t| t.abort());
-    hooks.finish(HOOKS_FINISH);
-    match served {
+    match rt.block_on(phonedesk::ssh::serve(
+        served, keys, keys_path, config, paths,
+    )) {
         Ok(()) => 0,
-        Err(e) => {
-            let _ = writeln!(
-                std::io::stderr(),
-                "phonedesk: {}",
-                phonedesk::text::error_words(&e)
-            );
-            EXIT_REFUSED
-        }
+        Err(e) => refuse(phonedesk::text::error_words(&e)),
     }
 }
 
-/// Answers commands from this user's other processes on the database's socket
-/// (`phonedesk::local`); without it they are refused as before, and the trouble is said.
-fn listen_locally(engine: &Arc<Engine>) -> Option<phonedesk::local::LocalServer> {
-    match phonedesk::local::LocalServer::listen(Arc::clone(engine), cli::run_hosted) {
-        Ok(local) => Some(local),
-        Err(e) => {
-            engine.trouble(
-                "the local socket",
-                Some(format!(
-                    "commands from this machine cannot reach this phonedesk: {e}"
-                )),
-            );
-            None
-        }
-    }
-}
-
-/// How long a stopping process waits for the commands sent over its socket to finish.
-const LOCAL_FINISH: std::time::Duration = std::time::Duration::from_secs(3);
-
-/// How long a stopping process waits for its hooks to run what they were handed.
-const HOOKS_FINISH: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Starts the configuration's `[hooks]` (before the scheduler, so they miss nothing).
-fn start_hooks(
+/// Starts the engine's background work (`phonedesk::background`): the hooks, the scheduler,
+/// the carrier's tasks and the local socket. Inside the runtime.
+fn start_background(
     engine: &Arc<Engine>,
     config: &Config,
-) -> Result<phonedesk::notify::hooks::Running, i32> {
-    phonedesk::notify::hooks::spawn(engine, &config.hooks).map_err(|e| {
-        let _ = writeln!(
-            std::io::stderr(),
-            "phonedesk: cannot start the hooks: {}",
-            phonedesk::text::plain_io(&e)
-        );
+) -> Result<phonedesk::background::Background, i32> {
+    phonedesk::background::Background::start(engine, config, cli::run_hosted).map_err(|e| {
+        let _ = writeln!(std::io::stderr(), "phonedesk: {e}");
         EXIT_REFUSED
     })
 }
@@ -422,22 +442,21 @@ fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -
     };
     // Subscribed before anything runs: what completes at once is told too.
     let events = engine.subscribe();
-    let hooks = match start_hooks(&engine, &config) {
-        Ok(h) => h,
-        Err(code) => return code,
-    };
     let stop = Arc::new(AtomicBool::new(false));
-    let (tasks, local) = rt.block_on(async {
-        let mut tasks = vec![phonedesk::engine::spawn_scheduler(Arc::clone(&engine))];
-        tasks.extend(spawn_carrier_tasks(&engine, &config));
+    let started = rt.block_on(async {
+        let background = start_background(&engine, &config)?;
         let stop = Arc::clone(&stop);
-        tasks.push(tokio::spawn(async move {
+        let interrupted = tokio::spawn(async move {
             if cli::interrupted().await {
                 stop.store(true, Ordering::Relaxed);
             }
-        }));
-        (tasks, listen_locally(&engine))
+        });
+        Ok((background, interrupted))
     });
+    let (background, interrupted) = match started {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let code = {
         let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
         let mut out = ReaderGone(stdout.lock());
@@ -452,11 +471,8 @@ fn watch(engine: Arc<Engine>, actor: Actor, config: Config, args: Vec<String>) -
         };
         cli::run_fed(&engine, &actor, args, access, feed, &mut out, &mut err)
     };
-    if let Some(local) = local {
-        rt.block_on(local.stop(LOCAL_FINISH));
-    }
-    tasks.iter().for_each(|t| t.abort());
-    hooks.finish(HOOKS_FINISH);
+    rt.block_on(background.stop());
+    interrupted.abort();
     rt.shutdown_timeout(std::time::Duration::from_secs(1));
     code
 }
@@ -576,17 +592,34 @@ struct CopyReport {
 }
 
 /// `phonedesk db copy --from A --to B`: both opened (and claimed) here, the copy checked.
-fn db_copy(args: &cli::DbCopyArgs, config: &Config) -> Result<CopyReport, CliError> {
-    use phonedesk::store::{describe_location, Store, StoreOptions};
+/// On PostgreSQL the organisation copied from or into is the chosen one (`--org`); a
+/// directory holds the default.
+fn db_copy(
+    args: &cli::DbCopyArgs,
+    config: &Config,
+    org_flag: Option<&str>,
+) -> Result<CopyReport, CliError> {
+    use phonedesk::store::{describe_location, postgres_url, Store, StoreOptions};
     let (from, to) = (describe_location(&args.from), describe_location(&args.to));
     if from == to {
         return Err(CliError::usage("--from and --to name the same database"));
     }
+    let server = match postgres_url(&args.to) {
+        Some(_) => &args.to,
+        None => &args.from,
+    };
+    let organisation =
+        phonedesk::organisation::choose(org_flag, config.database.organisation.as_deref(), server)
+            .map_err(CliError::usage)?;
     let open = |location: &std::path::Path| {
         let mut options = StoreOptions::new(location);
         options.cache_bytes = config.database.cache_mb * 1024 * 1024;
         options.deletion_retention = config.policy().deletion_retention;
-        Store::open_at(location, &options).map_err(|e| CliError::refused(e.to_string()))
+        let org = match postgres_url(location) {
+            Some(_) => organisation.as_str(),
+            None => phonedesk::organisation::DEFAULT,
+        };
+        Store::open_at(location, org, &options).map_err(|e| CliError::refused(e.to_string()))
     };
     let source = open(&args.from)?;
     let target = open(&args.to)?;

@@ -21,6 +21,10 @@ pub struct Cli {
     /// (default: the platform's data directory; env PHONEDESK_DB).
     #[arg(long, global = true, value_name = "DIR|URL")]
     pub db: Option<PathBuf>,
+    /// The organisation to work on in a PostgreSQL database (default: `default`; env
+    /// PHONEDESK_ORG, or `[database] organisation`). Over SSH the key decides.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub org: Option<String>,
     /// Print JSON on stdout, for scripts.
     #[arg(long, global = true)]
     pub json: bool,

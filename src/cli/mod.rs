@@ -149,7 +149,8 @@ pub(crate) struct Ctx<'a, 'i> {
 /// Runs one command line (the words after the program name) and returns its exit code.
 /// `interactive` means this process's stdin is a terminal the administrator can answer
 /// confirmations on; without it, destructive commands need `--yes`. Global flags
-/// `--config` and `--db` are accepted and ignored here (the caller opened the engine).
+/// `--config`, `--db` and `--org` are accepted and ignored here (the caller opened the
+/// engine, of one organisation).
 pub fn run(
     engine: &Arc<Engine>,
     actor: &Actor,

@@ -193,13 +193,14 @@ impl Engine {
         self.remote.get()
     }
 
-    /// Opens the database at `db` (a sled directory or a PostgreSQL address) with the
+    /// Opens the database at `db` (a sled directory or a PostgreSQL address), the
+    /// configuration's organisation in it (`[database] organisation`), with the
     /// configuration's policy and simulated carrier.
     pub fn open(config: &Config, db: &Path) -> Result<Engine, EngineError> {
         let mut options = StoreOptions::new(db);
         options.cache_bytes = config.database.cache_mb * 1024 * 1024;
         options.deletion_retention = config.policy().deletion_retention;
-        let store = Store::open_at(db, &options)?;
+        let store = Store::open_at(db, config.database.organisation(), &options)?;
         let carrier = Arc::new(SimulatedCarrier::new(
             config.carrier.seed,
             config.carrier.failure_rate,

@@ -35,9 +35,10 @@ pub struct Caller {
     pub stops_on_signal: bool,
 }
 
-/// Runs `args` (the words after the program name) in the process holding `db`.
-pub fn send(db: &Path, args: Vec<String>, caller: Caller) -> Sent {
-    let place = place(db);
+/// Runs `args` (the words after the program name) in the process holding the organisation
+/// `organisation` of `db`.
+pub fn send(db: &Path, organisation: &str, args: Vec<String>, caller: Caller) -> Sent {
+    let place = place(db, organisation);
     let Ok(mut stream) = UnixStream::connect(&place.socket) else {
         return Sent::NobodyListens;
     };

@@ -24,14 +24,22 @@ pub struct Place {
     pub own_dir: bool,
 }
 
-/// Where the socket of the database at `db` is.
-pub fn place(db: &Path) -> Place {
-    let full = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+/// Where the socket of the organisation `organisation` of the database at `db` is: a
+/// process serves the organisations it opened, so a command for another one never reaches
+/// it. The default organisation's socket is where it always was.
+pub fn place(db: &Path, organisation: &str) -> Place {
+    let mut full = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
     let dir = full.join(DIR_NAME);
     let socket = dir.join(SOCKET_NAME);
     // A database server has no directory of ours: its socket goes where a long path's does.
     let local = crate::store::postgres_url(db).is_none();
-    if local && socket.as_os_str().len() <= SUN_PATH_MAX {
+    if organisation != crate::organisation::DEFAULT {
+        // Not a name a location can have (a newline), so no database's own hash meets it.
+        full.as_mut_os_string()
+            .push(format!("\norganisation={organisation}"));
+    }
+    let shared = organisation != crate::organisation::DEFAULT;
+    if local && !shared && socket.as_os_str().len() <= SUN_PATH_MAX {
         return Place {
             dir,
             socket,
@@ -112,7 +120,7 @@ mod tests {
     #[test]
     fn a_short_database_path_keeps_its_socket_inside() {
         let tmp = tempfile::tempdir().unwrap();
-        let p = place(tmp.path());
+        let p = place(tmp.path(), "default");
         let full = std::fs::canonicalize(tmp.path()).unwrap();
         assert_eq!(p.socket, full.join("phonedesk.run/socket"));
         assert!(p.own_dir);
@@ -123,7 +131,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let deep = tmp.path().join("d".repeat(60)).join("e".repeat(60));
         std::fs::create_dir_all(&deep).unwrap();
-        let p = place(&deep);
+        let p = place(&deep, "default");
         assert!(!p.own_dir);
         assert!(
             p.socket.to_string_lossy().starts_with("/tmp/phonedesk-"),
@@ -133,10 +141,27 @@ mod tests {
         // Another spelling of the same directory finds the same socket; another
         // directory does not.
         let spelled = deep.join("..").join("e".repeat(60));
-        assert_eq!(place(&spelled), p);
+        assert_eq!(place(&spelled, "default"), p);
         let other = tmp.path().join("d".repeat(60)).join("f".repeat(60));
         std::fs::create_dir_all(&other).unwrap();
-        assert_ne!(place(&other).socket, p.socket);
+        assert_ne!(place(&other, "default").socket, p.socket);
+    }
+
+    #[test]
+    fn each_organisation_of_a_database_server_has_its_own_socket() {
+        let db = Path::new("postgres://127.0.0.1:5432/pd");
+        let (default, acme, beta) = (place(db, "default"), place(db, "acme"), place(db, "beta"));
+        for p in [&default, &acme, &beta] {
+            assert!(!p.own_dir, "{p:?}");
+            assert!(p.socket.as_os_str().len() <= SUN_PATH_MAX);
+        }
+        assert_ne!(default.socket, acme.socket);
+        assert_ne!(acme.socket, beta.socket);
+        assert_eq!(place(db, "acme"), acme);
+        assert_ne!(
+            place(Path::new("postgres://127.0.0.1:5432/other"), "acme"),
+            acme
+        );
     }
 
     #[test]

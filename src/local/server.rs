@@ -42,11 +42,15 @@ pub struct LocalServer {
 }
 
 impl LocalServer {
-    /// Listens on the socket of the engine's database (call with the database's lock held,
-    /// inside a tokio runtime). A socket already there was left by an owner that is gone
-    /// (the lock says the database is ours) and is replaced.
-    pub fn listen(engine: Arc<Engine>, runner: Runner) -> Result<LocalServer, ListenError> {
-        let place = place(engine.store().path());
+    /// Listens on the socket of the engine's database and organisation (call with the
+    /// database's lock held, inside a tokio runtime). A socket already there was left by an
+    /// owner that is gone (the lock says the database is ours) and is replaced.
+    pub fn listen(
+        engine: Arc<Engine>,
+        organisation: &str,
+        runner: Runner,
+    ) -> Result<LocalServer, ListenError> {
+        let place = place(engine.store().path(), organisation);
         private_dir(&place.dir)?;
         let io = |source| ListenError::Io {
             path: place.socket.clone(),

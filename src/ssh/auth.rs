@@ -11,6 +11,11 @@
 //! `ROLE` is `admin` (everything) or `viewer` (reads only). `NAME` is who the audit log
 //! says acted (letters, digits, `.`, `_`, `-`, `@`; at most 32 characters). The rest is the
 //! key exactly as in an OpenSSH `.pub` file.
+//!
+//! A line may start with `org=ORGANISATION`: the key then signs in to that organisation of
+//! a PostgreSQL database (`org=acme admin alice ssh-ed25519 ...`); without it, to the
+//! default one, as every line did before organisations. A separate word rather than
+//! `alice@acme`, since names may hold `@`.
 
 use crate::domain::{Actor, Role};
 use anyhow::{bail, Context, Result};
@@ -19,6 +24,10 @@ use std::path::Path;
 
 #[derive(Debug, Clone)]
 pub struct AuthorizedKey {
+    /// The organisation the key signs in to (`org=NAME`; else the default).
+    pub organisation: String,
+    /// Its line in the file, for messages.
+    pub line: usize,
     pub role: Role,
     pub name: String,
     pub key: PublicKey,
@@ -42,7 +51,7 @@ impl AuthorizedKeys {
     pub fn load(path: &Path) -> Result<AuthorizedKeys> {
         let text = std::fs::read_to_string(path).with_context(|| {
             format!(
-                "cannot read the authorized keys file {} (one key a line: `admin|viewer NAME KEYTYPE BASE64 [COMMENT]`; see docs/ssh.md)",
+                "cannot read the authorized keys file {} (one key a line: `[org=ORGANISATION] admin|viewer NAME KEYTYPE BASE64 [COMMENT]`; see docs/ssh.md)",
                 path.display()
             )
         })?;
@@ -66,12 +75,24 @@ impl AuthorizedKeys {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let mut words = line.split_whitespace();
+            let mut words = line.split_whitespace().peekable();
+            let organisation = match words.peek().and_then(|w| w.strip_prefix("org=")) {
+                Some(org) => {
+                    if let Err(e) = crate::organisation::check_name(org) {
+                        bail!("line {n}: {e} (expected `org=ORGANISATION ROLE NAME KEYTYPE BASE64 [COMMENT]`)");
+                    }
+                    let org = org.to_string();
+                    words.next();
+                    org
+                }
+                None => crate::organisation::DEFAULT.to_string(),
+            };
             let role = match words.next() {
                 Some("admin") => Role::Admin,
                 Some("viewer") => Role::Viewer,
-                Some(other) => bail!("line {n}: the role `{}` is neither `admin` nor `viewer` (expected `ROLE NAME KEYTYPE BASE64 [COMMENT]`)", clip(other)),
-                None => unreachable!("the line is not empty"),
+                Some(other) if other.contains('=') => bail!("line {n}: `{}` is not understood; a line may start with `org=ORGANISATION`, then `ROLE NAME KEYTYPE BASE64 [COMMENT]`", clip(other)),
+                Some(other) => bail!("line {n}: the role `{}` is neither `admin` nor `viewer` (expected `[org=ORGANISATION] ROLE NAME KEYTYPE BASE64 [COMMENT]`)", clip(other)),
+                None => bail!("line {n}: the role is missing after the organisation (expected `org=ORGANISATION ROLE NAME KEYTYPE BASE64 [COMMENT]`)"),
             };
             let Some(name) = words.next() else {
                 bail!("line {n}: a name is missing after the role (expected `ROLE NAME KEYTYPE BASE64 [COMMENT]`)");
@@ -92,9 +113,19 @@ impl AuthorizedKeys {
                 )
             })?;
             if let Some(other) = keys.iter().find(|k| k.key.key_data() == key.key_data()) {
+                if other.organisation != organisation {
+                    bail!(
+                        "line {n}: this key is already listed for `{}` of the organisation `{}` (line {}); a key signs in to one organisation, so give each its own key",
+                        other.name,
+                        other.organisation,
+                        other.line
+                    );
+                }
                 bail!("line {n}: this key is already listed for `{}`", other.name);
             }
             keys.push(AuthorizedKey {
+                organisation,
+                line: n,
                 role,
                 name: name.to_string(),
                 key,
@@ -109,6 +140,15 @@ impl AuthorizedKeys {
 
     pub fn len(&self) -> usize {
         self.keys.len()
+    }
+
+    /// The organisations the keys sign in to, each with the first line naming it.
+    pub fn organisations(&self) -> std::collections::BTreeMap<&str, usize> {
+        let mut orgs = std::collections::BTreeMap::new();
+        for k in &self.keys {
+            orgs.entry(k.organisation.as_str()).or_insert(k.line);
+        }
+        orgs
     }
 
     pub fn find(&self, key: &PublicKey) -> Option<&AuthorizedKey> {
@@ -354,6 +394,73 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string().contains("line 2") && e.to_string().contains("already"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_line_may_name_its_organisation() {
+        let text = format!(
+            "admin alice {}\norg=acme admin alice {} acme's alice\norg=beta-2 viewer noc@beta {}\n",
+            ed_key(1),
+            ed_key(2),
+            ed_key(3)
+        );
+        let keys = AuthorizedKeys::parse(&text).unwrap();
+        let find = |seed| {
+            keys.find(&PublicKey::from_openssh(&ed_key(seed)).unwrap())
+                .unwrap()
+        };
+        assert_eq!(find(1).organisation, "default");
+        assert_eq!(find(2).organisation, "acme");
+        assert_eq!(find(2).actor(), Actor::admin("alice"));
+
+        assert_eq!(find(3).organisation, "beta-2");
+        assert_eq!(find(3).actor(), Actor::viewer("noc@beta"));
+        let orgs: Vec<_> = keys.organisations().into_iter().collect();
+        assert_eq!(orgs, vec![("acme", 2), ("beta-2", 3), ("default", 1)]);
+    }
+
+    #[test]
+    fn a_bad_organisation_is_named_with_its_line() {
+        let e = AuthorizedKeys::parse(&format!(
+            "admin a {}\norg=ac.me admin b {}\n",
+            ed_key(1),
+            ed_key(2)
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("ac.me") && e.contains("letters, digits"),
+            "{e}"
+        );
+        let e = AuthorizedKeys::parse(&format!("org= admin b {}\n", ed_key(2)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1") && e.contains("must be 1 to 32"), "{e}");
+        let e = AuthorizedKeys::parse("org=acme\n").unwrap_err().to_string();
+        assert!(e.contains("line 1") && e.contains("role is missing"), "{e}");
+        let e = AuthorizedKeys::parse(&format!("admin org=acme b {}\n", ed_key(2)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 1") && e.contains("name `org=acme`"), "{e}");
+        let e = AuthorizedKeys::parse(&format!("organisation=acme admin b {}\n", ed_key(2)))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 1") && e.contains("may start with `org="),
+            "{e}"
+        );
+        // One key, two organisations: which one would it sign in to?
+        let e = AuthorizedKeys::parse(&format!(
+            "org=acme admin a {}\norg=beta admin a {}\n",
+            ed_key(1),
+            ed_key(1)
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("`acme` (line 1)") && e.contains("its own key"),
             "{e}"
         );
     }

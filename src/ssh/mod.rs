@@ -13,9 +13,10 @@ pub mod keys;
 mod server;
 pub mod startups;
 
+use crate::background::Background;
 use crate::cli::Runner;
 use crate::config::{Config, Paths};
-use crate::engine::{spawn_scheduler, Engine};
+use crate::engine::Engine;
 use crate::store::ServerMarker;
 use anyhow::{Context, Result};
 use auth::{fingerprint, load_or_create_host_key, AuthorizedKeys};
@@ -52,10 +53,34 @@ pub fn authorized_keys_path(config: &Config, paths: &Paths) -> PathBuf {
         .unwrap_or_else(|| paths.config_dir.join("authorized_keys"))
 }
 
-/// Runs the SSH server until SIGTERM or SIGINT, with the real console and CLI.
-pub async fn serve(engine: Arc<Engine>, config: Config, paths: Paths) -> Result<()> {
+/// One organisation `serve` serves: its engine, opened with its configuration
+/// (`Config::for_organisation`).
+pub struct Served {
+    pub organisation: String,
+    pub engine: Arc<Engine>,
+    pub config: Config,
+}
+
+/// Runs the SSH server until SIGTERM or SIGINT, with the real console and CLI, for the
+/// organisations the authorized `keys` (read from `keys_path`) sign in to: `served` holds
+/// one engine for each.
+pub async fn serve(
+    served: Vec<Served>,
+    keys: AuthorizedKeys,
+    keys_path: PathBuf,
+    config: Config,
+    paths: Paths,
+) -> Result<()> {
     let front = front(&config);
-    serve_with(engine, config, paths, front, crate::cli::run_hosted).await
+    serve_with(
+        served,
+        (keys, keys_path),
+        config,
+        paths,
+        front,
+        crate::cli::run_hosted,
+    )
+    .await
 }
 
 /// The console each pty session gets: the real one, with the configuration's `[tui]`. Its
@@ -75,15 +100,20 @@ fn front(config: &Config) -> FrontFactory {
 
 /// [`serve`] with a chosen console and command runner (tests use stand-ins).
 pub async fn serve_with(
-    engine: Arc<Engine>,
+    served: Vec<Served>,
+    (keys, keys_path): (AuthorizedKeys, PathBuf),
     config: Config,
     paths: Paths,
     front: FrontFactory,
     cli: Runner,
 ) -> Result<()> {
     let settings = config.ssh.clone();
-    let keys_path = authorized_keys_path(&config, &paths);
-    let keys = AuthorizedKeys::load(&keys_path)?;
+    if let Some((org, line)) = unserved(&keys, &served) {
+        anyhow::bail!(
+            "the authorized keys file {}, line {line}, names the organisation “{org}”, which this server has not opened",
+            keys_path.display()
+        );
+    }
     let key_path = host_key_path(&config, &paths);
     let (host_key, created) = load_or_create_host_key(&key_path)?;
 
@@ -98,19 +128,12 @@ pub async fn serve_with(
     })?;
     let bound = listener.local_addr()?;
     let host = connect_host(bound);
-    if let Some(dir) = engine.store().directory() {
-        ServerMarker::write(dir, &host, bound.port())
-            .with_context(|| format!("cannot record the server in {}", dir.display()))?;
-    }
-    // This user's commands from this machine (`phonedesk export` in another pane) reach
-    // the engine on the database's socket, through the same runner as `ssh host COMMAND`.
-    let local = match crate::local::LocalServer::listen(Arc::clone(&engine), cli) {
-        Ok(local) => Some(local),
-        Err(e) => {
-            eprintln!("phonedesk serve: commands from this machine will be refused: {e}");
-            None
+    for one in &served {
+        if let Some(dir) = one.engine.store().directory() {
+            ServerMarker::write(dir, &host, bound.port())
+                .with_context(|| format!("cannot record the server in {}", dir.display()))?;
         }
-    };
+    }
     let how_to_connect = if bound.port() == 22 {
         format!("ssh {host}")
     } else {
@@ -145,7 +168,10 @@ pub async fn serve_with(
     });
 
     let shared = Arc::new(Shared {
-        engine: Arc::clone(&engine),
+        engines: served
+            .iter()
+            .map(|one| (one.organisation.clone(), Arc::clone(&one.engine)))
+            .collect(),
         keys: RwLock::new(keys),
         settings,
         front,
@@ -158,7 +184,14 @@ pub async fn serve_with(
         stopping: AtomicBool::new(false),
     });
 
-    let scheduler = spawn_scheduler(Arc::clone(&engine));
+    // Each organisation's own background work: its hooks, scheduler, carrier worker and
+    // sync, and its local socket (this user's commands from this machine, `phonedesk
+    // export` in another pane, reach its engine through the same runner as `ssh host
+    // COMMAND`).
+    let mut background = Vec::new();
+    for one in &served {
+        background.push(Background::start(&one.engine, &one.config, cli)?);
+    }
     // Signal handlers first: a SIGHUP or SIGTERM sent as soon as the server says it is
     // ready must not find the default action (ending the process) still in place.
     let reloader = reload_keys_on_sighup(Arc::clone(&shared), keys_path.clone());
@@ -174,15 +207,31 @@ pub async fn serve_with(
         key_count,
         keys_path.display()
     );
-    println!(
-        "phonedesk serve: database {}",
-        engine.store().path().display()
-    );
-    if let Some(local) = &local {
+    if let Some(first) = served.first() {
         println!(
-            "phonedesk serve: commands on this machine go through {}",
-            local.socket().display()
+            "phonedesk serve: database {}",
+            first.engine.store().path().display()
         );
+    }
+    let only_default = served.len() == 1 && served[0].organisation == crate::organisation::DEFAULT;
+    for (one, work) in served.iter().zip(&background) {
+        let which = if only_default {
+            String::new()
+        } else {
+            println!(
+                "phonedesk serve: organisation {}: {} numbers held of {}",
+                one.organisation,
+                one.engine.store().held(),
+                one.engine.policy().inventory_limit
+            );
+            format!(" for organisation {}", one.organisation)
+        };
+        if let Some(socket) = work.socket() {
+            println!(
+                "phonedesk serve: commands on this machine{which} go through {}",
+                socket.display()
+            );
+        }
     }
     println!("phonedesk serve: connect with: {}", shared.how_to_connect);
     let _ = std::io::stdout().flush();
@@ -236,9 +285,6 @@ pub async fn serve_with(
     eprintln!("phonedesk serve: {signal}: telling sessions, then stopping");
     shared.stopping.store(true, Ordering::SeqCst);
     drop(listener);
-    if let Some(local) = local {
-        local.stop(Duration::from_secs(3)).await;
-    }
     let inboxes: Vec<_> = shared
         .consoles
         .lock()
@@ -259,17 +305,21 @@ pub async fn serve_with(
     {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    scheduler.abort();
+    for work in background {
+        work.stop().await;
+    }
     if let Some(r) = reloader {
         r.abort();
     }
     // Let the last goodbyes leave before the connections go.
     tokio::time::sleep(Duration::from_millis(100)).await;
     connections.abort_all();
-    engine
-        .store()
-        .flush()
-        .context("cannot flush the database")?;
+    for one in &served {
+        one.engine
+            .store()
+            .flush()
+            .context("cannot flush the database")?;
+    }
     eprintln!("phonedesk serve: stopped; the database is flushed");
     Ok(())
 }
@@ -457,7 +507,16 @@ fn reload_keys_on_sighup(
     };
     Some(tokio::spawn(async move {
         while hup.recv().await.is_some() {
-            match AuthorizedKeys::load(&path) {
+            let loaded = AuthorizedKeys::load(&path).and_then(|keys| {
+                // An organisation needs its engine, opened at start.
+                match unserved_in(&keys, &shared.engines) {
+                    Some((org, line)) => anyhow::bail!(
+                        "line {line} names the organisation “{org}”, which this server does not serve; restart it to serve a new organisation"
+                    ),
+                    None => Ok(keys),
+                }
+            });
+            match loaded {
                 Ok(keys) => {
                     let n = keys.len();
                     *shared.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
@@ -473,6 +532,25 @@ fn reload_keys_on_sighup(
             }
         }
     }))
+}
+
+/// The first organisation the keys sign in to that `served` has no engine for, and its line.
+fn unserved(keys: &AuthorizedKeys, served: &[Served]) -> Option<(String, usize)> {
+    let engines: HashMap<String, Arc<Engine>> = served
+        .iter()
+        .map(|one| (one.organisation.clone(), Arc::clone(&one.engine)))
+        .collect();
+    unserved_in(keys, &engines)
+}
+
+fn unserved_in(
+    keys: &AuthorizedKeys,
+    engines: &HashMap<String, Arc<Engine>>,
+) -> Option<(String, usize)> {
+    keys.organisations()
+        .into_iter()
+        .find(|(org, _)| !engines.contains_key(*org))
+        .map(|(org, line)| (org.to_string(), line))
 }
 
 #[cfg(not(unix))]

@@ -25,7 +25,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 /// What every connection shares.
 pub struct Shared {
-    pub engine: Arc<Engine>,
+    /// One engine per organisation served; a session uses its key's.
+    pub engines: HashMap<String, Arc<Engine>>,
     /// Replaced on SIGHUP; sessions keep the role they signed in with.
     pub keys: RwLock<AuthorizedKeys>,
     pub settings: SshConfig,
@@ -86,6 +87,9 @@ pub struct Connection {
     shared: Arc<Shared>,
     peer: String,
     actor: Option<Actor>,
+    /// The engine of the signed-in key's organisation: everything the session sees and
+    /// does goes through it alone.
+    engine: Option<Arc<Engine>>,
     /// Refused attempts that count toward `auth_attempts`.
     failures: usize,
     /// Unknown keys offered so far (not counted as failures; see [`MAX_UNKNOWN_KEYS`]).
@@ -116,6 +120,7 @@ impl Connection {
                 .map(|p| p.to_string())
                 .unwrap_or_else(|| "unknown".into()),
             actor: None,
+            engine: None,
             failures: 0,
             unknown_keys: 0,
             signing: None,
@@ -207,9 +212,12 @@ impl Connection {
         })
     }
 
-    fn known(&self, key: &PublicKey) -> Option<Actor> {
+    /// Who a key is, and the engine of its organisation.
+    fn known(&self, key: &PublicKey) -> Option<(Actor, String, Arc<Engine>)> {
         let keys = self.shared.keys.read().unwrap_or_else(|e| e.into_inner());
-        keys.find(key).map(|k| k.actor())
+        let k = keys.find(key)?;
+        let engine = self.shared.engines.get(&k.organisation)?;
+        Some((k.actor(), k.organisation.clone(), Arc::clone(engine)))
     }
 
     /// Answers a session with one text and ends it: the answer on standard output, or a
@@ -249,7 +257,7 @@ impl Connection {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), anyhow::Error> {
-        let Some(actor) = self.actor.clone() else {
+        let (Some(actor), Some(engine)) = (self.actor.clone(), self.engine.clone()) else {
             return Ok(());
         };
         let (cols, rows) = self
@@ -280,7 +288,7 @@ impl Connection {
             c.started = true;
         }
         // Engine events into the console's inbox, until the console is gone.
-        let mut events = shared.engine.subscribe();
+        let mut events = engine.subscribe();
         let events_to = Arc::clone(&inbox);
         shared.rt.spawn(async move {
             loop {
@@ -300,7 +308,7 @@ impl Connection {
         });
         let rx = inbox;
         let params = ConsoleParams {
-            engine: Arc::clone(&shared.engine),
+            engine,
             actor: actor.clone(),
             cols,
             rows,
@@ -357,7 +365,7 @@ impl Connection {
         command: String,
         session: &mut Session,
     ) -> Result<(), anyhow::Error> {
-        let Some(actor) = self.actor.clone() else {
+        let (Some(actor), Some(engine)) = (self.actor.clone(), self.engine.clone()) else {
             return Ok(());
         };
         let pty = self
@@ -397,7 +405,7 @@ impl Connection {
         let spawned = std::thread::Builder::new()
             .name("command".into())
             .spawn(move || {
-                let status = exec::run(shared.cli, &shared.engine, &actor, &command, &out, input);
+                let status = exec::run(shared.cli, &engine, &actor, &command, &out, input);
                 out.finish(status as u32);
                 eprintln!(
                     "phonedesk serve: {}'s command ended (exit code {status})",
@@ -492,15 +500,21 @@ impl Handler for Connection {
     ) -> Result<Auth, Self::Error> {
         self.signing = None;
         match self.known(key.public_key) {
-            Some(actor) => {
+            Some((actor, organisation, engine)) => {
+                let of = if organisation == crate::organisation::DEFAULT {
+                    String::new()
+                } else {
+                    format!(" of {organisation}")
+                };
                 eprintln!(
-                    "phonedesk serve: {} ({}) signed in with {} from {}",
+                    "phonedesk serve: {} ({}){of} signed in with {} from {}",
                     actor.name,
                     actor.role.label(),
                     fingerprint(key.public_key),
                     self.peer
                 );
                 self.actor = Some(actor);
+                self.engine = Some(engine);
                 self.startup = None;
                 self.signed_in.store(true, Ordering::SeqCst);
                 Ok(Auth::Accept)
@@ -747,8 +761,8 @@ fn command_words(command: &str) -> String {
     let mut more = false;
     while let Some(word) = words.next() {
         if word.starts_with('-') {
-            // A global flag: `--config FILE` and `--db DIR` take the next word.
-            if word == "--config" || word == "--db" {
+            // A global flag: `--config FILE`, `--db DIR` and `--org NAME` take the next word.
+            if word == "--config" || word == "--db" || word == "--org" {
                 words.next();
             }
             more = true;

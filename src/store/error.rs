@@ -46,6 +46,11 @@ pub enum StoreError {
         server: String,
         organisation: String,
     },
+    #[error(
+        "the organisation “{organisation}” cannot be opened: {}",
+        crate::organisation::ONE_ONLY
+    )]
+    OneOrganisation { organisation: String },
     #[error("the database at {location} already holds phonedesk records; copy into a new, empty database (nothing was written)")]
     NotNew { location: String },
 }

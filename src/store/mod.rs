@@ -152,15 +152,23 @@ impl Store {
         self.backend.directory()
     }
 
-    /// Opens the database at `location`: a PostgreSQL address (`postgres://…`), claimed for
-    /// this process, or a sled directory.
-    pub fn open_at(location: &Path, options: &StoreOptions) -> Result<Store, StoreError> {
+    /// Opens the organisation `organisation` of the database at `location`: a PostgreSQL
+    /// address (`postgres://…`), claimed for this process, or a sled directory, which holds
+    /// the default organisation only.
+    pub fn open_at(
+        location: &Path,
+        organisation: &str,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
         match postgres_url(location) {
             Some(url) => {
-                let backend = PostgresBackend::open(url, DEFAULT_TENANT)?;
+                let backend = PostgresBackend::open(url, organisation)?;
                 backend.claim_sole_use()?;
                 Store::over(Box::new(backend))
             }
+            None if organisation != DEFAULT_TENANT => Err(StoreError::OneOrganisation {
+                organisation: organisation.to_string(),
+            }),
             None => Store::open(options),
         }
     }
