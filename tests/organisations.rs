@@ -1,0 +1,577 @@
+//! Organisations on one PostgreSQL database (a throwaway server, `postgres_rig`): a
+//! second organisation's administrator sees nothing of the first, in the console, in
+//! commands over SSH (lists, search, export, audit, history), in `watch` over SSH, and
+//! with `--org` on the command line; `serve` serves every organisation its keys name.
+//! Driven with the built binary and the real OpenSSH client (a console in tmux).
+//!
+//! Needs PostgreSQL (skipped without it unless PHONEDESK_REQUIRE_POSTGRES is set), `ssh`,
+//! `ssh-keygen` and `tmux`.
+
+mod cli_common;
+mod postgres_rig;
+
+use cli_common::*;
+use postgres_rig::TestPostgres;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The server, its keys and two organisations' desks on one database.
+struct Rig {
+    dir: tempfile::TempDir,
+    port: u16,
+    server: Option<Child>,
+    acme: Desk,
+    beta: Desk,
+}
+
+impl Drop for Rig {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.server.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(self.dir.path().join("tmux.sock"))
+            .arg("kill-server")
+            .output();
+    }
+}
+
+/// The test durations, with beta's simulated carrier seeded otherwise (so its search
+/// offers other numbers than acme's) and a limit of its own.
+fn config_text(port: u16, dir: &Path, organisation: &str) -> String {
+    format!(
+        "{FAST}\n[database]\norganisation = \"{organisation}\"\n\
+         [ssh]\nlisten = \"127.0.0.1:{port}\"\nhost_key = \"{}\"\nauthorized_keys = \"{}\"\n\
+         [organisations.beta.carrier]\nseed = 4242\n\
+         [organisations.beta.inventory]\nlimit = 9\n",
+        dir.join("host_key").display(),
+        dir.join("authorized_keys").display(),
+    )
+}
+
+fn keygen(dir: &Path, name: &str) -> String {
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(dir.join(name))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    std::fs::read_to_string(dir.join(format!("{name}.pub"))).unwrap()
+}
+
+fn tools_missing() -> bool {
+    let missing = ["ssh", "ssh-keygen", "tmux"].into_iter().find(|tool| {
+        !Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {tool}"))
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if let Some(tool) = missing {
+        assert!(
+            std::env::var_os("PHONEDESK_REQUIRE_POSTGRES").is_none(),
+            "`{tool}` is needed"
+        );
+        eprintln!("`{tool}` is missing: this test is skipped");
+        return true;
+    }
+    false
+}
+
+impl Rig {
+    /// Keys: alice, admin of acme; bob, admin of beta; carol, viewer of beta.
+    fn new(pg: &TestPostgres) -> Rig {
+        // Outside /tmp: the server refuses a keys file below a directory others can write.
+        let dir = tempfile::Builder::new()
+            .prefix("orgs-rig")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .unwrap();
+        let d = dir.path();
+        let keys = format!(
+            "# organisation, role, name, key\norg=acme admin alice {}org=beta admin bob {}org=beta viewer carol {}",
+            keygen(d, "alice"),
+            keygen(d, "bob"),
+            keygen(d, "carol")
+        );
+        std::fs::write(d.join("authorized_keys"), keys).unwrap();
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(0o600);
+            std::fs::set_permissions(d.join("authorized_keys"), mode).unwrap();
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = pg.create("orgs");
+        let desk = |organisation: &str| {
+            let mut desk = Desk::with_config(&config_text(port, d, organisation));
+            desk.db = url.clone().into();
+            desk
+        };
+        Rig {
+            acme: desk("acme"),
+            beta: desk("beta"),
+            dir,
+            port,
+            server: None,
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Starts `serve` and returns what it printed up to "connect with:".
+    fn start(&mut self) -> Vec<String> {
+        let mut child = Command::new(BIN)
+            .arg("--config")
+            .arg(&self.acme.config)
+            .arg("--db")
+            .arg(&self.acme.db)
+            .arg("serve")
+            .env_remove("PHONEDESK_ORG")
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("conf"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(self.path("serve.err")).unwrap())
+            .spawn()
+            .unwrap();
+        let lines = lines_of(child.stdout.take().unwrap());
+        self.server = Some(child);
+        let mut seen = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !seen.iter().any(|l: &String| l.contains("connect with:")) {
+            assert!(
+                Instant::now() < deadline,
+                "the server did not start: {seen:?}\n{}",
+                self.log()
+            );
+            if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
+                seen.push(line);
+            }
+            if let Some(status) = self.server.as_mut().unwrap().try_wait().unwrap() {
+                panic!("the server exited ({status}): {seen:?}\n{}", self.log());
+            }
+        }
+        seen
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.path("serve.err")).unwrap_or_default()
+    }
+
+    fn ssh_command(&self, key: &str) -> Command {
+        let mut c = Command::new("ssh");
+        c.args(["-F", "/dev/null", "-i"])
+            .arg(self.path(key))
+            .args(["-p", &self.port.to_string()])
+            .args(["-o", "StrictHostKeyChecking=no"])
+            .args(["-o", "UserKnownHostsFile=/dev/null"])
+            .args(["-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"])
+            .args(["-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10"]);
+        c
+    }
+
+    /// `ssh -T KEY@127.0.0.1 COMMAND`: its exit code and output.
+    fn ssh(&self, key: &str, command: &[&str]) -> Out {
+        let out = self
+            .ssh_command(key)
+            .arg("-T")
+            .arg("admin@127.0.0.1")
+            .args(command)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Desk::finish(out)
+    }
+
+    fn ssh_ok(&self, key: &str, command: &[&str]) -> String {
+        let out = self.ssh(key, command);
+        assert_eq!(out.code, 0, "{key}: {command:?}: {out:?}\n{}", self.log());
+        out.stdout
+    }
+
+    /// `ssh KEY watch --all --json`, its lines arriving on the receiver.
+    fn watch(&self, key: &str) -> (Child, mpsc::Receiver<String>) {
+        let mut child = self
+            .ssh_command(key)
+            .arg("-T")
+            .arg("admin@127.0.0.1")
+            .args(["watch", "--all", "--json"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = lines_of(child.stdout.take().unwrap());
+        (child, lines)
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(self.path("tmux.sock"))
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .env("TERM", "xterm-256color")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A console over SSH for `key` in the tmux session `pane`.
+    fn console(&self, pane: &str, key: &str) {
+        let mut line: Vec<String> = vec!["ssh".into(), "-tt".into()];
+        let ssh = self.ssh_command(key);
+        line.extend(ssh.get_args().map(|a| a.to_string_lossy().into_owned()));
+        line.push("admin@127.0.0.1".into());
+        let line = format!("{}; sleep 60", line.join(" "));
+        self.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            pane,
+            "-x",
+            "160",
+            "-y",
+            "40",
+            &line,
+        ]);
+    }
+
+    fn screen(&self, pane: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", pane])
+    }
+
+    fn wait_for(&self, pane: &str, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen(pane);
+            if s.contains(what) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "pane {pane}: no {what:?} on\n{s}\n--- server log:\n{}",
+                self.log()
+            );
+            sleep_ms(50);
+        }
+    }
+}
+
+fn lines_of(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits until a line of `lines` contains `what`; returns every line read so far.
+fn read_until(lines: &mpsc::Receiver<String>, seen: &mut Vec<String>, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !seen.iter().any(|l| l.contains(what)) {
+        assert!(Instant::now() < deadline, "no {what:?} in {seen:#?}");
+        if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
+            seen.push(line);
+        }
+    }
+}
+
+/// A number as the console and lists write it: (206) 555-0123.
+fn national(number: &str) -> String {
+    let d = &number[2..];
+    format!("({}) {}-{}", &d[..3], &d[3..6], &d[6..])
+}
+
+/// None of `secrets` (acme's numbers, names and labels) appears in `text`.
+fn assert_sees_none(what: &str, text: &str, secrets: &[String]) {
+    for s in secrets {
+        assert!(
+            !text.contains(s.as_str()),
+            "{what} shows acme's {s:?}:\n{text}"
+        );
+    }
+}
+
+/// Two organisations in one database, each with its own numbers, directory, orders and
+/// audit log: beta's administrator sees nothing of acme through any front end.
+#[test]
+fn a_second_organisations_administrator_sees_nothing_of_the_first() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    if tools_missing() {
+        return;
+    }
+    let mut rig = Rig::new(&pg);
+
+    // acme's work, from the command line (`[database] organisation = "acme"`).
+    let acme_numbers = rig.acme.acquired_with_connector(3, "Acme trunk");
+    rig.acme
+        .ok(&["assign", &acme_numbers[0], "--voice-connector", "vc-1"]);
+    rig.acme
+        .ok(&["label", &acme_numbers[1], "acme-secret-label"]);
+    // beta's, with `--org` on a desk configured for acme: the flag wins.
+    let beta_numbers = {
+        let found = rig
+            .beta
+            .json(&["search", "--area-code", "312", "--limit", "2"]);
+        let found: Vec<String> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["number"].as_str().unwrap().to_string())
+            .collect();
+        let mut args = vec!["--org", "beta", "provision", "--product-type", "vc"];
+        args.extend(found.iter().map(String::as_str));
+        rig.acme.ok(&args);
+        sleep_ms(1100);
+        rig.acme.ok(&["--org", "beta", "run-due"]);
+        found
+    };
+    rig.beta.ok(&[
+        "directory",
+        "voice-connectors",
+        "create",
+        "--name",
+        "Beta trunk",
+    ]);
+    let mut secrets: Vec<String> = acme_numbers.clone();
+    secrets.extend(["Acme trunk".to_string(), "acme-secret-label".to_string()]);
+    // The numbers as the CSV and the console write them too: (206) 555-0123.
+    secrets.extend(acme_numbers.iter().map(|n| national(n)));
+
+    // The command line on PostgreSQL, --org and the configuration alike.
+    let beta_list = rig.beta.ok(&["numbers", "list"]);
+    assert!(beta_list.contains(&beta_numbers[0]), "{beta_list}");
+    assert!(
+        beta_list.contains("of 9 held"),
+        "beta's own limit: {beta_list}"
+    );
+    assert_sees_none("beta's `numbers list`", &beta_list, &secrets);
+    let acme_by_flag = rig.beta.ok(&["--org", "acme", "numbers", "list"]);
+    assert!(acme_by_flag.contains(&acme_numbers[0]), "{acme_by_flag}");
+    assert!(acme_by_flag.contains("of 25 held"), "{acme_by_flag}");
+    assert!(!acme_by_flag.contains(&beta_numbers[0]), "{acme_by_flag}");
+    for args in [
+        vec!["audit", "--limit", "1000"],
+        vec!["export", "--format", "csv"],
+        vec!["directory", "voice-connectors", "list"],
+        vec!["orders", "list"],
+    ] {
+        let text = rig.beta.ok(&args);
+        assert_sees_none(&format!("beta's `{}`", args.join(" ")), &text, &secrets);
+    }
+    rig.beta.check_sound();
+    rig.acme.check_sound();
+
+    // serve: one process, both organisations.
+    let started = rig.start().join("\n");
+    assert!(
+        started.contains("organisation acme: 3 numbers held of 25")
+            && started.contains("organisation beta: 2 numbers held of 9"),
+        "{started}"
+    );
+
+    // bob watches beta's events while alice works in acme.
+    let (mut bob_watch, bob_lines) = rig.watch("bob");
+    let (mut alice_watch, alice_lines) = rig.watch("alice");
+    // The consoles: alice's in acme, bob's in beta.
+    rig.console("alice", "alice");
+    rig.console("bob", "bob");
+    rig.wait_for("alice", &national(&acme_numbers[0]));
+    let bob_screen = rig.wait_for("bob", &national(&beta_numbers[0]));
+
+    rig.ssh_ok("alice", &["label", &acme_numbers[2], "acme-while-watched"]);
+    secrets.push("acme-while-watched".into());
+    rig.ssh_ok("bob", &["label", &beta_numbers[0], "beta-while-watched"]);
+    let mut alice_seen = Vec::new();
+    read_until(&alice_lines, &mut alice_seen, &acme_numbers[2]);
+    let mut bob_seen = Vec::new();
+    read_until(&bob_lines, &mut bob_seen, &beta_numbers[0]);
+    // Give a leaked event time to arrive behind beta's own.
+    std::thread::sleep(Duration::from_millis(300));
+    bob_seen.extend(bob_lines.try_iter());
+    assert_sees_none("bob's `watch --all`", &bob_seen.join("\n"), &secrets);
+    assert!(
+        !bob_seen.join("\n").contains("alice"),
+        "bob's watch names acme's administrator: {bob_seen:#?}"
+    );
+
+    // Commands over SSH as beta's administrator and viewer.
+    for key in ["bob", "carol"] {
+        for args in [
+            vec!["numbers", "list", "--json"],
+            vec!["numbers", "list", "--place", "deletion-queue"],
+            vec!["search", "--area-code", "206", "--limit", "50"],
+            vec!["export"],
+            vec!["export", "--format", "json"],
+            vec!["audit", "--json", "--limit", "1000"],
+            vec!["orders", "list"],
+            vec!["directory", "voice-connectors", "list"],
+            vec!["jobs", "list"],
+        ] {
+            let out = rig.ssh(key, &args);
+            assert_sees_none(
+                &format!("{key}'s `{}` over SSH", args.join(" ")),
+                &format!("{}{}", out.stdout, out.stderr),
+                &secrets,
+            );
+        }
+        // acme's number is none of beta's: nothing recorded, no details.
+        let history = rig.ssh_ok(key, &["history", &acme_numbers[1]]);
+        assert!(
+            history.starts_with("Nothing is recorded about"),
+            "{history}"
+        );
+        let out = rig.ssh(key, &["numbers", "show", &acme_numbers[1]]);
+        assert_eq!(out.code, 1, "{key}: {out:?}");
+        assert!(!out.stdout.contains("acme-secret-label"), "{key}: {out:?}");
+    }
+    let bob_list = rig.ssh_ok("bob", &["numbers", "list"]);
+    assert!(bob_list.contains(&beta_numbers[0]), "{bob_list}");
+    let alice_list = rig.ssh_ok("alice", &["numbers", "list"]);
+    assert!(alice_list.contains(&acme_numbers[0]), "{alice_list}");
+    assert!(!alice_list.contains(&beta_numbers[0]), "{alice_list}");
+    // The consoles: bob's shows beta's numbers and none of acme's, on the Inventory and
+    // the Directory; one admin connected in each (the other organisation's do not count).
+    let bob_screen = {
+        let s = rig.wait_for("bob", &national(&beta_numbers[1]));
+        assert!(s.contains("Held 2/9"), "beta's count and limit: {s}");
+        assert_eq!(bob_screen.lines().count(), s.lines().count());
+        s
+    };
+    assert_sees_none("bob's console", &bob_screen, &secrets);
+    assert!(!bob_screen.contains("admins connected"), "{bob_screen}");
+    let alice_screen = rig.wait_for("alice", "Held 3/25");
+    assert!(
+        !alice_screen.contains(&national(&beta_numbers[0])),
+        "{alice_screen}"
+    );
+    // The console's audit log: beta's entries (bob's label), none of acme's.
+    rig.tmux(&["send-keys", "-t", "bob", "7"]);
+    let audit_screen = rig.wait_for("bob", "local:tester");
+    assert!(audit_screen.contains("bob"), "{audit_screen}");
+    assert_sees_none("bob's console audit log", &audit_screen, &secrets);
+    assert!(!audit_screen.contains("alice"), "{audit_screen}");
+    // The console's export (`e` on the Inventory), shown on the terminal.
+    rig.tmux(&["send-keys", "-t", "bob", "1"]);
+    let orders_screen = rig.wait_for("bob", "┌ Orders");
+    assert_sees_none("bob's console orders", &orders_screen, &secrets);
+    rig.tmux(&["send-keys", "-t", "bob", "6"]);
+    rig.wait_for("bob", "┌ Directory");
+    rig.tmux(&["send-keys", "-t", "bob", "]"]);
+    let directory_screen = rig.wait_for("bob", "Beta trunk");
+    assert_sees_none("bob's console directory", &directory_screen, &secrets);
+    rig.tmux(&["send-keys", "-t", "bob", "3"]);
+    rig.wait_for("bob", "┌ Inventory");
+    rig.tmux(&["send-keys", "-t", "bob", "e"]);
+    let export_screen = rig.wait_for("bob", "number,");
+    assert!(export_screen.contains(&beta_numbers[0]), "{export_screen}");
+    assert_sees_none("bob's console export", &export_screen, &secrets);
+
+    // A change of bob's lands in beta only; acme's numbers are not beta's to change
+    // (bob's own attempt is in beta's audit log, as every refusal is).
+    let out = rig.ssh("bob", &["label", &acme_numbers[0], "taken-over"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    let acme_after = rig.acme.json(&["numbers", "show", &acme_numbers[0]]);
+    assert!(
+        !acme_after.to_string().contains("taken-over"),
+        "{acme_after}"
+    );
+
+    let _ = bob_watch.kill();
+    let _ = alice_watch.kill();
+    let _ = bob_watch.wait();
+    let _ = alice_watch.wait();
+    alice_seen.extend(alice_lines.try_iter());
+    assert!(
+        !alice_seen.join("\n").contains(&beta_numbers[0]) && !alice_seen.join("\n").contains("bob"),
+        "{alice_seen:#?}"
+    );
+}
+
+/// An embedded database holds one organisation: naming another is refused in words, by
+/// the command line, the configuration and `serve`'s keys, and nothing is written.
+#[test]
+fn an_embedded_database_refuses_another_organisation_in_words() {
+    let d = Desk::new();
+    let out = d.run(&["--org", "acme", "numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(
+        &out.stderr,
+        "--org names the organisation “acme”, but an embedded database holds one organisation; use PostgreSQL for several",
+    );
+    let out = d
+        .command(&["numbers", "list"])
+        .env("PHONEDESK_ORG", "acme")
+        .output();
+    let out = Desk::finish(out.unwrap());
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "PHONEDESK_ORG names the organisation “acme”");
+    // The default organisation, by name, is the one a directory holds.
+    d.ok(&["--org", "default", "numbers", "list"]);
+    let out = d.run(&["--org", "ac me", "numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(&out.stderr, "must be 1 to 32 letters, digits, `-` or `_`");
+
+    let tables = Desk::with_config(&format!(
+        "{FAST}\n[organisations.acme.inventory]\nlimit = 3\n"
+    ));
+    let out = tables.run(&["numbers", "list"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_one_line(
+        &out.stderr,
+        "the configuration has [organisations.acme], but an embedded database holds one organisation",
+    );
+
+    // serve, with a key of another organisation.
+    let dir = tempfile::Builder::new()
+        .prefix("orgs-rig")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .unwrap();
+    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHXNoXbJ1P2s1XHc5u4S8kwHx6yHcQWwOQdFhT0oYQxg";
+    let keys = dir.path().join("authorized_keys");
+    std::fs::write(
+        &keys,
+        format!(
+            "admin alice {}\norg=acme admin bob {key}\n",
+            key.replace("YQxg", "YQxh")
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let served = Desk::with_config(&format!(
+        "{FAST}\n[ssh]\nlisten = \"127.0.0.1:0\"\nauthorized_keys = \"{}\"\nhost_key = \"{}\"\n",
+        keys.display(),
+        dir.path().join("host_key").display()
+    ));
+    let out = served.run(&["serve"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(
+        &out.stderr,
+        &format!(
+            "the authorized keys file {}, line 2, names the organisation “acme”, but an embedded database holds one organisation; use PostgreSQL for several",
+            keys.display()
+        ),
+    );
+    assert!(!served.db.exists(), "nothing was written");
+}
