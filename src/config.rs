@@ -497,11 +497,11 @@ impl Config {
             hook.validate(&format!("hooks.{name}"), text, path)?;
         }
         if let Some(org) = &self.database.organisation {
-            crate::organisation::check_name(org).map_err(|message| ConfigError::Invalid {
+            crate::organisation::check_name(org).map_err(|_| ConfigError::Invalid {
                 path: path.to_path_buf(),
                 key: "organisation".into(),
                 line: line_in_section(text, "database", "organisation"),
-                message: message.replace("the organisation name", "names"),
+                message: organisation_rule(org),
             })?;
         }
         for name in self.organisations.keys() {
@@ -540,12 +540,16 @@ impl Config {
         let Some(own) = self.organisations.get(name) else {
             return Ok(config);
         };
-        if let Err(message) = crate::organisation::check_name(name) {
+        if crate::organisation::check_name(name).is_err() {
             let line = text
                 .lines()
                 .position(|l| l.contains("organisations.") && l.contains(name))
                 .map_or(0, |i| i + 1);
-            return Err(invalid(section, line, message));
+            return Err(invalid(
+                "organisations".into(),
+                line,
+                organisation_rule(name),
+            ));
         }
         config.carrier =
             overlay(&self.carrier, &own.carrier, "carrier").map_err(|(key, message)| {
@@ -695,6 +699,15 @@ impl HookConfig {
     }
 }
 
+/// "must name an organisation in 1 to 32 letters, ..., not “a b”".
+fn organisation_rule(name: &str) -> String {
+    format!(
+        "must name an organisation in {}, not “{}”",
+        crate::organisation::NAME_RULE,
+        crate::organisation::shown(name)
+    )
+}
+
 /// `base` with the keys `own` sets over it (an organisation's `[organisations.NAME.carrier]`
 /// over `[carrier]`); else the first key whose value does not fit, and why, in words.
 fn overlay<T: Serialize + serde::de::DeserializeOwned>(
@@ -783,6 +796,7 @@ fn expectation(section: &str, key: &str, expected: Option<&str>) -> String {
         ("ssh", "login_grace_time") => Some("a duration longer than 0 s in quotes, e.g. \"2m\""),
         ("carrier", "failure_rate") => Some("a number from 0.0 to 1.0, such as 0.05"),
         ("carrier", "seed") => Some("a whole number of at least 0"),
+        ("carrier", "kind") => Some("\"simulated\" or \"chime-sdk-voice\""),
         ("ssh", "listen") => Some("an address and port in quotes, e.g. \"127.0.0.1:2222\""),
         ("tui.columns", _) | ("tui.views", "columns") => {
             Some("a list of column names in quotes, e.g. [\"number\", \"status\"]")
@@ -1074,12 +1088,17 @@ mod tests {
         let e = parse("[organisations.acme.carrier]\nkind = \"chime\"\n")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("line 2") && e.contains("kind"), "{e}");
+        assert!(
+            e.contains("line 2")
+                && e.contains("`organisations.acme.carrier.kind` must be \"simulated\" or \"chime-sdk-voice\", not \"chime\""),
+            "{e}"
+        );
         let e = parse("[organisations.\"ac me\".inventory]\nlimit = 3\n")
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("line 1") && e.contains("letters, digits, `-` or `_`"),
+            e.contains("line 1")
+                && e.contains("`organisations` must name an organisation in 1 to 32 letters, digits, `-` or `_`, not “ac me”"),
             "{e}"
         );
         let e = parse("[organisations.acme]\nlimit = 3\n")
@@ -1090,7 +1109,8 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("line 2") && e.contains("`organisation` names") && e.contains("letters"),
+            e.contains("line 2")
+                && e.contains("`organisation` must name an organisation in 1 to 32"),
             "{e}"
         );
         let e = parse("[organisations.acme.hooks.x]\non = [\"nothing\"]\ncommand = [\"true\"]\n")

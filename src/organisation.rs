@@ -18,6 +18,9 @@ pub const NAME_MAX: usize = 32;
 pub const ONE_ONLY: &str =
     "an embedded database holds one organisation; use PostgreSQL for several";
 
+/// What an organisation name is made of, for messages.
+pub const NAME_RULE: &str = "1 to 32 letters, digits, `-` or `_`";
+
 /// Why a text is no organisation name, in words ("must be 1 to 32 letters, ...").
 pub fn check_name(name: &str) -> Result<(), String> {
     let ok = (1..=NAME_MAX).contains(&name.chars().count())
@@ -28,11 +31,8 @@ pub fn check_name(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "the organisation name “{}” must be 1 to {NAME_MAX} letters, digits, `-` or `_`",
-            crate::text::one_line(name)
-                .chars()
-                .take(40)
-                .collect::<String>()
+            "the organisation name “{}” must be {NAME_RULE}",
+            shown(name)
         ))
     }
 }
@@ -59,6 +59,11 @@ pub fn choose(
         ));
     }
     Ok(name)
+}
+
+/// Untrusted text echoed in a message: one line, hidden characters escaped, at most 40.
+pub fn shown(text: &str) -> String {
+    crate::text::one_line(text).chars().take(40).collect()
 }
 
 #[cfg(test)]

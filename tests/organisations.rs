@@ -443,6 +443,16 @@ fn a_second_organisations_administrator_sees_nothing_of_the_first() {
         assert_eq!(out.code, 1, "{key}: {out:?}");
         assert!(!out.stdout.contains("acme-secret-label"), "{key}: {out:?}");
     }
+    // `--org` over SSH: the key decides; naming another organisation is refused.
+    let out = rig.ssh("bob", &["numbers", "list", "--org", "acme"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("your key chooses the organisation: it signs in to “beta”, not “acme”")
+            && out.stdout.is_empty(),
+        "{out:?}"
+    );
+    rig.ssh_ok("bob", &["numbers", "list", "--org=beta"]);
     let bob_list = rig.ssh_ok("bob", &["numbers", "list"]);
     assert!(bob_list.contains(&beta_numbers[0]), "{bob_list}");
     let alice_list = rig.ssh_ok("alice", &["numbers", "list"]);

@@ -90,6 +90,8 @@ pub struct Connection {
     /// The engine of the signed-in key's organisation: everything the session sees and
     /// does goes through it alone.
     engine: Option<Arc<Engine>>,
+    /// That organisation's name.
+    organisation: String,
     /// Refused attempts that count toward `auth_attempts`.
     failures: usize,
     /// Unknown keys offered so far (not counted as failures; see [`MAX_UNKNOWN_KEYS`]).
@@ -121,6 +123,7 @@ impl Connection {
                 .unwrap_or_else(|| "unknown".into()),
             actor: None,
             engine: None,
+            organisation: String::new(),
             failures: 0,
             unknown_keys: 0,
             signing: None,
@@ -376,6 +379,14 @@ impl Connection {
         if let Some(c) = self.channels.get_mut(&channel) {
             c.started = true;
         }
+        if let Some(other) = other_organisation(&command, &self.organisation) {
+            let text = format!(
+                "phonedesk: over SSH your key chooses the organisation: it signs in to “{}”, not “{}”; use a key of that organisation\n",
+                self.organisation,
+                crate::organisation::shown(&other)
+            );
+            return Self::send_now(session, channel, &text, 2);
+        }
         let Some(slot) = self.shared.slot() else {
             return Self::send_now(session, channel, &self.busy_text(&actor), 1);
         };
@@ -515,6 +526,7 @@ impl Handler for Connection {
                 );
                 self.actor = Some(actor);
                 self.engine = Some(engine);
+                self.organisation = organisation;
                 self.startup = None;
                 self.signed_in.store(true, Ordering::SeqCst);
                 Ok(Auth::Accept)
@@ -743,6 +755,24 @@ fn clamp(v: u32) -> u16 {
     v.clamp(1, 1000) as u16
 }
 
+/// The organisation a command line's `--org` names, when it is not `mine` (the key's):
+/// a session works on its key's organisation only, and says so rather than ignore it.
+fn other_organisation(command: &str, mine: &str) -> Option<String> {
+    let words = exec::split_words(command).ok()?;
+    let mut words = words.iter();
+    while let Some(word) = words.next() {
+        let named = match word.strip_prefix("--org") {
+            Some("") => words.next().cloned(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(named) = named.filter(|n| n != mine) {
+            return Some(named);
+        }
+    }
+    None
+}
+
 /// What the log says a command line runs: the names of the subcommands it reaches
 /// (`support port-in`), followed by `…` when more words follow. Only names from the CLI's
 /// grammar are written, never a word as typed, so no value reaches the log: the service
@@ -795,7 +825,26 @@ fn clean(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, command_words};
+    use super::{clean, command_words, other_organisation};
+
+    #[test]
+    fn a_command_naming_another_organisation_is_told_which_one_it_is() {
+        assert_eq!(other_organisation("numbers list", "beta"), None);
+        assert_eq!(other_organisation("--org beta numbers list", "beta"), None);
+        assert_eq!(other_organisation("numbers list --org=beta", "beta"), None);
+        assert_eq!(
+            other_organisation("--org acme numbers list", "beta").as_deref(),
+            Some("acme")
+        );
+        assert_eq!(
+            other_organisation("export --org=acme", "default").as_deref(),
+            Some("acme")
+        );
+        assert_eq!(
+            other_organisation("label +12065550123 --organic", "beta"),
+            None
+        );
+    }
 
     #[test]
     fn a_user_name_in_the_log_shows_hidden_characters_escaped() {
