@@ -387,6 +387,41 @@ fn a_second_organisations_administrator_sees_nothing_of_the_first() {
             && started.contains("organisation beta: 2 numbers held of 9"),
         "{started}"
     );
+    // While serve has both open, each organisation's command reaches its own engine (on
+    // that organisation's local socket, while one process holds an organisation).
+    let beta_now = rig.beta.ok(&["numbers", "list"]);
+    assert!(beta_now.contains(&beta_numbers[1]), "{beta_now}");
+    assert_sees_none("beta's `numbers list` beside serve", &beta_now, &secrets);
+    let acme_now = rig.beta.ok(&["--org", "acme", "numbers", "list"]);
+    assert!(acme_now.contains(&acme_numbers[1]), "{acme_now}");
+    assert!(!acme_now.contains(&beta_numbers[1]), "{acme_now}");
+    // A new organisation in the keys needs a restart: SIGHUP keeps the keys in force.
+    let keys = rig.path("authorized_keys");
+    let before = std::fs::read_to_string(&keys).unwrap();
+    std::fs::write(
+        &keys,
+        format!(
+            "{before}org=gamma admin gina {}",
+            keygen(rig.dir.path(), "gina")
+        ),
+    )
+    .unwrap();
+    unsafe {
+        libc::kill(rig.server.as_ref().unwrap().id() as i32, libc::SIGHUP);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !rig.log().contains("kept the keys in force") {
+        assert!(Instant::now() < deadline, "{}", rig.log());
+        sleep_ms(20);
+    }
+    assert!(
+        rig.log().contains("line 5 names the organisation “gamma”, which this server does not serve; restart it to serve a new organisation"),
+        "{}",
+        rig.log()
+    );
+    let out = rig.ssh("gina", &["numbers", "list"]);
+    assert_eq!(out.code, 255, "gina's key is not in force: {out:?}");
+    std::fs::write(&keys, before).unwrap();
 
     // bob watches beta's events while alice works in acme.
     let (mut bob_watch, bob_lines) = rig.watch("bob");
