@@ -168,9 +168,7 @@ fn open_engine(config: &Config, db: &std::path::Path) -> Result<Arc<Engine>, Ope
     let engine = match Engine::open(config, db) {
         Ok(e) => Arc::new(e),
         Err(EngineError::Store(
-            e @ (StoreError::Locked { .. }
-            | StoreError::HeldByServer { .. }
-            | StoreError::OrganisationInUse { .. }),
+            e @ (StoreError::Locked { .. } | StoreError::HeldByServer { .. }),
         )) => return Err(Opened::Held(e)),
         Err(e) => return Err(Opened::Refused(CliError::refused(e.to_string()))),
     };

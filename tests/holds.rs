@@ -41,7 +41,7 @@ fn alice_holds_bob_is_refused_and_alices_order_consumes_the_hold() {
     e.place_holds(&alice, alices.id(), &numbers[..2], secs(0))
         .unwrap();
     let ev = events.try_recv().unwrap();
-    assert_eq!((ev.action, ev.actor.as_str()), (HOLD, "alice"));
+    assert_eq!((ev.action.as_ref(), ev.actor.as_str()), (HOLD, "alice"));
     assert_eq!(e.store().audit(100).unwrap().len(), audited, "not audited");
     let shown = e.hold_on(&numbers[0], secs(30)).unwrap().unwrap();
     assert_eq!(shown.shown(secs(30)), "held by alice, 9 m left");

@@ -335,6 +335,106 @@ fn postgres_commits_are_one_writer_at_a_time_across_connections() {
 }
 
 #[test]
+fn a_claim_is_one_nodes_until_it_is_dropped_or_the_node_goes() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("claims");
+    let (a, b) = (
+        PostgresBackend::open(&url, "org").unwrap(),
+        PostgresBackend::open(&url, "org").unwrap(),
+    );
+    let other_org = PostgresBackend::open(&url, "other").unwrap();
+    let held = a.claim(7).unwrap().expect("a free claim is taken");
+    assert!(b.claim(7).unwrap().is_none(), "held by the other node");
+    assert!(b.claim(8).unwrap().is_some(), "another job is free");
+    assert!(
+        other_org.claim(7).unwrap().is_some(),
+        "organisations are apart"
+    );
+    drop(held);
+    let again = b.claim(7).unwrap().expect("free once dropped");
+    // A node that dies frees its claims at once: its connection ends.
+    drop(again);
+    let _held = a.claim(9).unwrap().unwrap();
+    drop(_held);
+    let c = PostgresBackend::open(&url, "org").unwrap();
+    let dying = c.claim(10).unwrap().unwrap();
+    std::mem::forget(dying);
+    drop(c);
+    let mut freed = false;
+    for _ in 0..50 {
+        if a.claim(10).unwrap().is_some() {
+            freed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(freed, "a gone node's claim is freed");
+}
+
+#[test]
+fn a_commit_on_one_node_wakes_the_others_of_its_organisation_only() {
+    use phonedesk::store::Changed;
+    use std::sync::atomic::Ordering;
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("hints");
+    let (a, b, other) = (
+        PostgresBackend::open(&url, "org").unwrap(),
+        PostgresBackend::open(&url, "org").unwrap(),
+        PostgresBackend::open(&url, "other").unwrap(),
+    );
+    let (on_b, on_other) = (b.changes().unwrap(), other.changes().unwrap());
+    let settled = |s: &phonedesk::store::ChangeSignal| {
+        // The first (re)connect raises both counters once.
+        for _ in 0..100 {
+            if s.audited.load(Ordering::SeqCst) > 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        (
+            s.audited.load(Ordering::SeqCst),
+            s.holds.load(Ordering::SeqCst),
+        )
+    };
+    let (audited, holds) = settled(&on_b);
+    let (other_audited, _) = settled(&on_other);
+    assert!(audited > 0, "listening");
+    let mut tx = a.begin().unwrap();
+    tx.put(Tree::Numbers, b"+12065550100".to_vec(), b"x".to_vec());
+    tx.tell(Changed::Audited);
+    tx.commit().unwrap();
+    let mut tx = a.begin().unwrap();
+    tx.tell(Changed::Holds);
+    tx.put(Tree::Holds, b"+12065550100".to_vec(), b"h".to_vec());
+    tx.commit().unwrap();
+    let started = std::time::Instant::now();
+    while (
+        on_b.audited.load(Ordering::SeqCst),
+        on_b.holds.load(Ordering::SeqCst),
+    ) != (audited + 1, holds + 1)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "no hint came: {} {}",
+            on_b.audited.load(Ordering::SeqCst),
+            on_b.holds.load(Ordering::SeqCst)
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // A dropped transaction tells nothing; another organisation hears nothing.
+    let mut tx = a.begin().unwrap();
+    tx.tell(Changed::Audited);
+    drop(tx);
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(on_b.audited.load(Ordering::SeqCst), audited + 1);
+    assert_eq!(on_other.audited.load(Ordering::SeqCst), other_audited);
+}
+
+#[test]
 fn postgres_is_reached_again_after_the_server_restarts() {
     let Some(pg) = TestPostgres::start() else {
         return;

@@ -4,16 +4,18 @@
 //! every console can refresh. Reads go straight to the store.
 
 mod clock;
+mod follower;
 mod scheduler;
 
 pub use clock::now;
+pub use follower::spawn_follower;
 pub use scheduler::spawn_scheduler;
 
 use crate::carrier::api::CarrierApi;
 use crate::carrier::{Carrier, HeldNumbers, SimulatedCarrier};
 use crate::config::Config;
 use crate::domain::*;
-use crate::store::{AuditEntry, Store, StoreError, StoreOptions};
+use crate::store::{AuditEntry, Store, StoreError, StoreOptions, Writer};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -38,7 +40,8 @@ pub struct Event {
     pub seq: u64,
     pub at: Timestamp,
     pub actor: String,
-    pub action: &'static str,
+    /// The action's name (`Action::name`), or one of the event kinds below.
+    pub action: std::borrow::Cow<'static, str>,
     pub ok: bool,
     pub message: String,
     /// What is worth telling about the change (`domain::notices`): empty for most.
@@ -49,7 +52,6 @@ pub struct Engine {
     store: Store,
     carrier: Arc<dyn Carrier>,
     policy: Policy,
-    write: Mutex<()>,
     events: broadcast::Sender<Event>,
     event_seq: AtomicU64,
     sessions: AtomicUsize,
@@ -90,10 +92,13 @@ pub const HOLD: &str = "hold";
 pub struct JobClaim<'a> {
     engine: &'a Engine,
     job: crate::domain::JobId,
+    /// The claim among the nodes sharing the database (held until dropped).
+    node: Option<Box<dyn crate::store::Claim + 'a>>,
 }
 
 impl Drop for JobClaim<'_> {
     fn drop(&mut self) {
+        self.node.take();
         self.engine
             .claimed_jobs
             .lock()
@@ -109,7 +114,6 @@ impl Engine {
             store,
             carrier,
             policy,
-            write: Mutex::new(()),
             events,
             event_seq: AtomicU64::new(0),
             sessions: AtomicUsize::new(0),
@@ -182,10 +186,25 @@ impl Engine {
         self.worker_settings.get().cloned().unwrap_or_default()
     }
 
-    /// Claims a carrier job for sending; `None` while another worker of this process has it.
+    /// Claims a carrier job for sending; `None` while another worker has it, of this
+    /// process or of another node on the same database.
     pub fn claim_job(&self, job: crate::domain::JobId) -> Option<JobClaim<'_>> {
         let mut claimed = self.claimed_jobs.lock().unwrap_or_else(|e| e.into_inner());
-        claimed.insert(job).then(|| JobClaim { engine: self, job })
+        if !claimed.insert(job) {
+            return None;
+        }
+        drop(claimed);
+        let claim = JobClaim {
+            engine: self,
+            job,
+            node: None,
+        };
+        // A database that cannot be asked now: the job waits for the next round.
+        let node = self.store.backend().claim(job.0).ok().flatten()?;
+        Some(JobClaim {
+            node: Some(node),
+            ..claim
+        })
     }
 
     /// The remote carrier, when there is one.
@@ -227,10 +246,7 @@ impl Engine {
         let before = now.minus(*keep);
         let mut total = 0;
         loop {
-            let pruned = {
-                let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
-                self.store.prune_audit(before, BATCH)?
-            };
+            let pruned = self.store.prune_audit(before, BATCH)?;
             total += pruned;
             if pruned < BATCH {
                 return Ok(total);
@@ -287,9 +303,22 @@ impl Engine {
         actor: &Actor,
         action: Action,
         now: Timestamp,
-        flush: bool,
+        durable: bool,
     ) -> Result<Outcome, EngineError> {
-        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let writer = self.store.writer()?;
+        self.decide_and_apply(writer, actor, action, now, durable)
+    }
+
+    /// Decides `action` while `writer` is held (every node's earlier commits are seen, no
+    /// other writer runs) and writes the outcome and its audit entry in that transaction.
+    fn decide_and_apply(
+        &self,
+        writer: Writer<'_>,
+        actor: &Actor,
+        action: Action,
+        now: Timestamp,
+        durable: bool,
+    ) -> Result<Outcome, EngineError> {
         let decided = decide(
             actor,
             &action,
@@ -319,11 +348,8 @@ impl Engine {
                 // A record unreadable while looking for notices only goes untold: the
                 // next action must not be refused for it.
                 let _ = self.store.take_view_error();
-                if flush {
-                    self.store.apply(&decision.changes, &mut audit)?;
-                } else {
-                    self.store.apply_unflushed(&decision.changes, &mut audit)?;
-                }
+                self.store
+                    .apply_in(writer, &decision.changes, &mut audit, durable)?;
                 notices.extend(near_limit(
                     held_before,
                     self.store.held(),
@@ -333,11 +359,7 @@ impl Engine {
             }
             Err(e) => {
                 audit.result = e.to_string();
-                if flush {
-                    self.store.audit_only(&mut audit)?;
-                } else {
-                    self.store.apply_unflushed(&[], &mut audit)?;
-                }
+                self.store.apply_in(writer, &[], &mut audit, durable)?;
                 Err(EngineError::Rule(e))
             }
         };
@@ -434,10 +456,25 @@ impl Engine {
             seq,
             at,
             actor: actor.name.clone(),
-            action,
+            action: action.into(),
             ok,
             message: message.to_string(),
             notices,
+        });
+    }
+
+    /// Announces an audit entry another process wrote (the follower). Its notices were
+    /// told by the process that made the change (hooks run once, where it was made).
+    fn announce_entry(&self, entry: AuditEntry) {
+        let seq = self.event_seq.fetch_add(1, Ordering::Relaxed) + 1;
+        let _ = self.events.send(Event {
+            seq,
+            at: entry.at,
+            actor: entry.actor,
+            action: entry.action.into(),
+            ok: entry.ok,
+            message: entry.result,
+            notices: Vec::new(),
         });
     }
 
@@ -554,17 +591,18 @@ impl Engine {
         now: Timestamp,
         decide: impl FnOnce(&Store) -> Result<Vec<HoldChange>, EngineError>,
     ) -> Result<(), EngineError> {
-        let _writer = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let writer = self.store.writer()?;
         let decided = decide(&self.store);
         // A hold the rules could not read refuses the change, as for any action.
         if let Some(e) = self.store.take_view_error() {
             return Err(EngineError::Store(e));
         }
-        self.write_holds(actor, verb, numbers, &decided?, now)
+        self.write_holds(writer, actor, verb, numbers, &decided?, now)
     }
 
     fn write_holds(
         &self,
+        writer: Writer<'_>,
         actor: &Actor,
         verb: &str,
         numbers: &[E164],
@@ -574,7 +612,7 @@ impl Engine {
         if changes.is_empty() {
             return Ok(());
         }
-        self.store.apply_holds(changes)?;
+        self.store.apply_holds(writer, changes)?;
         let words = match numbers {
             [] => format!("{verb} {}", counted(changes.len() as u64, "hold")),
             [one] => format!("{verb} {}", one.national()),
@@ -588,10 +626,18 @@ impl Engine {
     pub fn run_due(&self, now: Timestamp) -> Result<usize, EngineError> {
         let due = self.store.due_until(now)?;
         let system = Actor::system();
+        let mut ran = 0;
         for d in &due {
-            self.dispatch(&system, Action::RunDue(d.clone()), now)?;
+            let writer = self.store.writer()?;
+            // Another node sharing the database may have completed it since it was read:
+            // once it holds the writer it is gone from the due list, so it runs once.
+            if !self.store.is_scheduled(d)? {
+                continue;
+            }
+            self.decide_and_apply(writer, &system, Action::RunDue(d.clone()), now, true)?;
+            ran += 1;
         }
-        Ok(due.len())
+        Ok(ran)
     }
 
     /// `run-due` asked for by someone: refused to a viewer like every change (and audited as

@@ -3,7 +3,9 @@
 //! store, so what fell due while the program was stopped completes on the next start, and
 //! each item's completion removes it in the same transaction: exactly once. It also tells
 //! of purges drawing near (`Engine::tell_purges_near`) and removes expired holds, about once
-//! a second.
+//! a second. On a database several nodes share, each runs its own scheduler: an item is
+//! run by the node that holds the organisation's writer when it looks, and is gone from
+//! the due list for the next (`Engine::run_due`).
 
 use super::{now, Engine};
 use std::sync::Arc;
@@ -19,8 +21,12 @@ const PURGE_LOOK_EVERY: u32 = 5;
 /// Ticks between looks at the audit retention: a minute.
 const PRUNE_EVERY: u32 = 300;
 
+/// The scheduler, and on a database other nodes share, the follower of their changes
+/// (`follower.rs`): every long-running process starts both, and stopping the scheduler
+/// stops its follower.
 pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let _follower = super::spawn_follower(Arc::clone(&engine)).map(StopOnDrop);
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut ticks: u32 = 0;
@@ -57,4 +63,13 @@ pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
             }
         }
     })
+}
+
+/// Stops a task when dropped (with the task that owns it).
+struct StopOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

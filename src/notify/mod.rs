@@ -86,7 +86,7 @@ pub fn change_line(event: &Event) -> String {
         "{}  {}  {} by {}{how}{message}",
         shown(event.at),
         plain_kind(event),
-        one_line(event.action),
+        one_line(&event.action),
         one_line(&event.actor),
     )
 }
@@ -101,7 +101,7 @@ mod tests {
             seq: 7,
             at: Timestamp::parse("2026-12-07T18:04:00Z").unwrap(),
             actor: "scheduler".into(),
-            action: "complete due work",
+            action: "complete due work".into(),
             ok: true,
             message: message.into(),
             notices: Vec::new(),

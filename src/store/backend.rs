@@ -6,6 +6,8 @@
 use super::StoreError;
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 /// The trees (key spaces) phonedesk keeps. Keys sort as bytes (memcmp, then length), in
 /// every backend.
@@ -211,6 +213,49 @@ pub trait Backend: Send + Sync {
     fn flush(&self) -> Result<(), StoreError>;
     /// Bytes on disk, for `status`.
     fn size_on_disk(&self) -> u64;
+    /// Whether other processes may write the same organisation (a database server): the
+    /// store then reads its counts again in each writer transaction, and a long-running
+    /// process follows the others' changes (`changes`).
+    fn shared(&self) -> bool {
+        false
+    }
+    /// Hints that another process changed the organisation, for a shared backend: raised
+    /// after every commit anywhere (and after every reconnect, when hints may have been
+    /// lost). Only a hint: the audit log is what says what changed.
+    fn changes(&self) -> Option<Arc<ChangeSignal>> {
+        None
+    }
+    /// Claims `what` (a carrier job) for this process until the claim is dropped; `None`
+    /// while another process holds it. A process that dies frees its claims at once. One
+    /// process alone (sled) has nothing to claim against.
+    fn claim(&self, what: u64) -> Result<Option<Box<dyn Claim + '_>>, StoreError> {
+        let _ = what;
+        Ok(Some(Box::new(Unclaimed)))
+    }
+}
+
+/// A claim held until dropped (`Backend::claim`).
+pub trait Claim: Send {}
+
+struct Unclaimed;
+impl Claim for Unclaimed {}
+
+/// What other processes changed, as hints: `notify` wakes a follower; the counters say
+/// which kinds of change came since it last looked.
+#[derive(Default)]
+pub struct ChangeSignal {
+    pub notify: tokio::sync::Notify,
+    /// Audited changes (the audit log has grown) and reconnects (hints may be lost).
+    pub audited: AtomicU64,
+    /// Holds placed or released (not audited).
+    pub holds: AtomicU64,
+}
+
+/// What a writer transaction changed, for other processes' hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    Audited,
+    Holds,
 }
 
 /// One writer transaction: what it writes is all applied at `commit`, durably, or not at all.
@@ -222,6 +267,11 @@ pub trait WriteTx {
     fn scan(&mut self, tree: Tree, scan: &Scan) -> Result<Vec<Kv>, StoreError>;
     fn put(&mut self, tree: Tree, key: Vec<u8>, value: Vec<u8>);
     fn delete(&mut self, tree: Tree, key: Vec<u8>);
+    /// Tells other processes, when this commits, that it changed `what` (a hint on a
+    /// shared backend; nothing to tell on one alone).
+    fn tell(&mut self, what: Changed) {
+        let _ = what;
+    }
     /// Applies the writes, in order, and returns once they are durable.
     fn commit(self: Box<Self>) -> Result<(), StoreError>;
     /// Applies the writes, in order and all or nothing, without waiting for them to be

@@ -41,11 +41,6 @@ pub enum StoreError {
     Postgres { server: String, detail: String },
     #[error("the connection to the PostgreSQL database at {server} was lost while a change was being written: it may or may not have been written; look at the audit log before doing it again")]
     CommitUnknown { server: String },
-    #[error("the organisation {organisation:?} in the PostgreSQL database at {server} is in use by another phonedesk process; close it first (several phonedesk processes on one organisation are not supported yet)")]
-    OrganisationInUse {
-        server: String,
-        organisation: String,
-    },
     #[error(
         "the organisation “{organisation}” cannot be opened: {}",
         crate::organisation::ONE_ONLY

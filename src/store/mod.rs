@@ -16,12 +16,12 @@ mod sled;
 pub use self::postgres::{PostgresBackend, DEFAULT_TENANT};
 pub use self::sled::{ServerMarker, SledBackend};
 pub use audit::{AuditEntry, AuditQuery};
-pub use backend::{Backend, Scan, Tree};
+pub use backend::{Backend, ChangeSignal, Changed, Claim, Scan, Tree};
 pub use copy::Copied;
 pub use error::StoreError;
 
 use crate::domain::*;
-use backend::{Pages, WriteTx};
+use backend::{Kv, Pages, WriteTx};
 use codec::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -104,6 +104,20 @@ pub struct Store {
     /// errors): the engine refuses the action instead of deciding on a record it could
     /// not read.
     view_error: Mutex<Option<StoreError>>,
+    /// On a shared backend, the audit entries this process wrote that its follower has not
+    /// passed yet (`others_after`): they were announced when written.
+    written_here: Mutex<std::collections::BTreeSet<u64>>,
+    /// Something follows other processes' changes (`others_after`): only then are this
+    /// process's own entries remembered.
+    followed: std::sync::atomic::AtomicBool,
+}
+
+/// The organisation's one writer (`Store::writer`): while it is held no other writer, in
+/// this process or another, changes the store, and every read, through the store or the
+/// transaction, sees every earlier commit. The rules decide while it is held; the change
+/// it ends with (`Store::apply_in`) is written in the same transaction.
+pub struct Writer<'a> {
+    tx: Box<dyn WriteTx + 'a>,
 }
 
 type Op = (Tree, Vec<u8>, Option<Vec<u8>>);
@@ -138,6 +152,8 @@ impl Store {
             counts: Mutex::new(HashMap::new()),
             audit_seq: Mutex::new(0),
             view_error: Mutex::new(None),
+            written_here: Mutex::new(Default::default()),
+            followed: Default::default(),
         };
         store.load_counts()?;
         Ok(store)
@@ -153,7 +169,7 @@ impl Store {
     }
 
     /// Opens the organisation `organisation` of the database at `location`: a PostgreSQL
-    /// address (`postgres://…`), claimed for this process, or a sled directory, which holds
+    /// address (`postgres://…`), which other processes may share, or a sled directory, which holds
     /// the default organisation only.
     pub fn open_at(
         location: &Path,
@@ -163,7 +179,6 @@ impl Store {
         match postgres_url(location) {
             Some(url) => {
                 let backend = PostgresBackend::open(url, organisation)?;
-                backend.claim_sole_use()?;
                 Store::over(Box::new(backend))
             }
             None if organisation != DEFAULT_TENANT => Err(StoreError::OneOrganisation {
@@ -190,7 +205,23 @@ impl Store {
     }
 
     fn load_counts(&self) -> Result<(), StoreError> {
-        let stored: Option<Vec<(StatusCode, usize)>> = self.get(META, COUNTS_KEY)?;
+        let mut seq = self.audit_seq.lock().unwrap();
+        let counts = self.backend.get(META, COUNTS_KEY)?;
+        let last = self.backend.scan(AUDIT, &Scan::all().rev().limit(1))?;
+        let (counts, last) = self.cached(counts, last)?;
+        *self.counts.lock().unwrap() = counts;
+        *seq = last;
+        Ok(())
+    }
+
+    /// The counts and the audit sequence (the last entry's key) as stored, as the caches
+    /// keep them.
+    fn cached(
+        &self,
+        counts: Option<Vec<u8>>,
+        last_audit: Vec<Kv>,
+    ) -> Result<(HashMap<StatusCode, usize>, u64), StoreError> {
+        let stored: Option<Vec<(StatusCode, usize)>> = self.decoded(META, counts)?;
         let counts: HashMap<StatusCode, usize> = match stored {
             Some(list) => list.into_iter().collect(),
             // A store written before counts were kept: count once from the index.
@@ -202,13 +233,75 @@ impl Store {
                 })
                 .collect::<Result<_, StoreError>>()?,
         };
-        *self.counts.lock().unwrap() = counts;
-        let last = self.backend.scan(AUDIT, &Scan::all().rev().limit(1))?;
-        *self.audit_seq.lock().unwrap() = last
+        let seq = last_audit
             .first()
             .map(|(k, _)| u64::from_be_bytes(k.as_slice().try_into().unwrap_or([0; 8])))
             .unwrap_or(0);
-        Ok(())
+        Ok((counts, seq))
+    }
+
+    /// Reads the counts and the audit sequence again, as committed: another process on a
+    /// shared backend may have changed them (the follower calls it when it sees changes).
+    /// Waits for a write of this process's own, whose commit updates them.
+    pub fn refresh(&self) -> Result<(), StoreError> {
+        self.load_counts()
+    }
+
+    /// Whether other processes may write this store too (a database server).
+    pub fn shared(&self) -> bool {
+        self.backend.shared()
+    }
+
+    /// Takes the organisation's one writer (waiting for any other). On a shared backend
+    /// the counts and the audit sequence are read again inside it: the rules decide on
+    /// what every node committed.
+    pub fn writer(&self) -> Result<Writer<'_>, StoreError> {
+        let mut tx = self.backend.begin()?;
+        if self.backend.shared() {
+            let counts = tx.get(META, COUNTS_KEY)?;
+            let last = tx.scan(AUDIT, &Scan::all().rev().limit(1))?;
+            let (counts, last) = self.cached(counts, last)?;
+            let mut seq = self.audit_seq.lock().unwrap();
+            *self.counts.lock().unwrap() = counts;
+            *seq = last;
+        }
+        Ok(Writer { tx })
+    }
+
+    /// The audit entries after `seq` (at most `limit`) that other processes wrote, oldest
+    /// first, and the last sequence read: what a follower announces. Entries this process
+    /// wrote are passed over (they were announced when written).
+    pub fn others_after(
+        &self,
+        seq: u64,
+        limit: usize,
+    ) -> Result<(Vec<AuditEntry>, u64), StoreError> {
+        self.followed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let from = std::ops::Bound::Excluded(seq.to_be_bytes().to_vec());
+        let rows = self
+            .backend
+            .scan(AUDIT, &Scan::all().from(from).limit(limit))?;
+        let mut last = seq;
+        let mut mine = self.written_here.lock().unwrap();
+        let mut others = Vec::new();
+        for (k, v) in rows {
+            let at = u64::from_be_bytes(k.as_slice().try_into().unwrap_or([0; 8]));
+            last = last.max(at);
+            if mine.remove(&at) {
+                continue;
+            }
+            let entry = audit::decode_entry(&v);
+            others.push(entry.ok_or_else(|| self.corrupt("unreadable audit entry"))?);
+        }
+        // Entries of this process's that were never read back (pruned already).
+        mine.retain(|s| *s > last);
+        Ok((others, last))
+    }
+
+    /// The last audit sequence committed, as cached.
+    pub fn last_audit_seq(&self) -> u64 {
+        *self.audit_seq.lock().unwrap()
     }
 
     fn corrupt(&self, detail: &str) -> StoreError {
@@ -289,29 +382,24 @@ impl Store {
 
     // --- Writing ------------------------------------------------------------------------
 
-    /// Applies a decision's changes and its audit entry as one transaction, then flushes.
+    /// Applies a decision's changes and its audit entry as one transaction, durable before
+    /// it returns.
     pub fn apply(&self, changes: &[Change], audit: &mut AuditEntry) -> Result<(), StoreError> {
-        self.apply_then(changes, audit, true)
+        self.apply_in(self.writer()?, changes, audit, true)
     }
 
-    /// As `apply`, without waiting for it to be durable: it is with the next durable
-    /// commit or `flush`. For a run of actions acknowledged together, whose caller
-    /// flushes once before it says they were done (`phonedesk apply`).
-    pub fn apply_unflushed(
+    /// Applies a decision's changes and its audit entry in the writer it was decided
+    /// under, ending it. Not `durable`: atomic, but durable only with the next durable
+    /// commit or `flush`, for a run of actions acknowledged together whose caller flushes
+    /// once before it says they were done (`phonedesk apply`).
+    pub fn apply_in(
         &self,
-        changes: &[Change],
-        audit: &mut AuditEntry,
-    ) -> Result<(), StoreError> {
-        self.apply_then(changes, audit, false)
-    }
-
-    fn apply_then(
-        &self,
+        writer: Writer<'_>,
         changes: &[Change],
         audit: &mut AuditEntry,
         durable: bool,
     ) -> Result<(), StoreError> {
-        let mut tx = self.backend.begin()?;
+        let mut tx = writer.tx;
         let mut ops: Vec<Op> = Vec::with_capacity(changes.len() * 3 + 1);
         let mut count_delta: HashMap<StatusCode, isize> = HashMap::new();
         let mut assignee_delta: HashMap<String, isize> = HashMap::new();
@@ -464,6 +552,12 @@ impl Store {
             .map(|s| (*s, new_counts.get(s).copied().unwrap_or(0)))
             .collect();
         ops.push((META, COUNTS_KEY.to_vec(), Some(encode(&list))));
+        tx.tell(Changed::Audited);
+        let shared = self.followed.load(std::sync::atomic::Ordering::SeqCst);
+        if shared {
+            // Before the commit: this process's follower may read the entry back at once.
+            self.written_here.lock().unwrap().insert(audit.seq);
+        }
         let committed = if durable {
             commit(tx, ops)
         } else {
@@ -472,6 +566,9 @@ impl Store {
         };
         if let Err(e) = committed {
             drop((seq_guard, counts));
+            if shared {
+                self.written_here.lock().unwrap().remove(&audit.seq);
+            }
             // What the caches say must be what is stored.
             let _ = self.load_counts();
             return Err(e);
@@ -483,11 +580,16 @@ impl Store {
 
     /// Writes holds alone, as one transaction: marking and unmarking in the wizard are
     /// not inventory changes and are not audited.
-    pub fn apply_holds(&self, changes: &[HoldChange]) -> Result<(), StoreError> {
+    pub fn apply_holds(
+        &self,
+        writer: Writer<'_>,
+        changes: &[HoldChange],
+    ) -> Result<(), StoreError> {
         if changes.is_empty() {
             return Ok(());
         }
-        let tx = self.backend.begin()?;
+        let mut tx = writer.tx;
+        tx.tell(Changed::Holds);
         commit(tx, changes.iter().map(hold_op).collect())
     }
 
@@ -772,6 +874,11 @@ impl Store {
                 decode(&v).map_err(|_| self.corrupt("unreadable due entry"))
             })
             .collect()
+    }
+
+    /// Whether `due` is still to be done (no one has completed it yet).
+    pub fn is_scheduled(&self, due: &Due) -> Result<bool, StoreError> {
+        Ok(self.backend.get(DUE, &due_key(due))?.is_some())
     }
 
     /// All scheduled work, oldest first.

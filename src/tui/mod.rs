@@ -84,7 +84,7 @@ pub async fn run_local(engine: Arc<Engine>, actor: Actor, config: &Config) -> an
                 Ok(e) => app.handle_event(e, now()),
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // Missed some: one refresh covers them all.
-                    app.handle_event(crate::engine::Event { seq: 0, at: now(), actor: String::new(), action: "lagged", ok: true, message: String::new(), notices: Vec::new() }, now());
+                    app.handle_event(crate::engine::Event { seq: 0, at: now(), actor: String::new(), action: "lagged".into(), ok: true, message: String::new(), notices: Vec::new() }, now());
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },

@@ -16,7 +16,7 @@ mod schema;
 
 pub use error::describe_server;
 
-use super::backend::{Backend, Kv, Scan, Tree, WriteTx};
+use super::backend::{Backend, ChangeSignal, Changed, Claim, Kv, Scan, Tree, WriteTx};
 use super::StoreError;
 use error::Failure;
 use std::collections::HashMap;
@@ -39,13 +39,16 @@ pub struct PostgresBackend {
     reader: Mutex<Option<Arc<Conn>>>,
     /// The writer transaction's connection; held from `begin` to `commit`.
     writer: Mutex<Option<Arc<Conn>>>,
-    /// The connection holding this process's claim on the organisation (`claim_sole_use`).
-    owner: Mutex<Option<Arc<Conn>>>,
-    tenant_name: String,
+    /// The connection holding this process's claims (`Backend::claim`): session-level
+    /// advisory locks, freed by the server at once when the connection ends.
+    claims: Mutex<Option<Arc<Conn>>>,
+    /// Other nodes' hints, once something follows them (`Backend::changes`).
+    signal: std::sync::OnceLock<Arc<ChangeSignal>>,
 }
 
-/// The advisory lock class of "a phonedesk process uses this organisation".
-const SOLE_USE_LOCK: i32 = 0x7064_6b31;
+/// The channel every node listens on; a hint's payload is the organisation's id, then
+/// ` holds` for a change to the holds.
+const CHANNEL: &str = "phonedesk";
 
 /// One connection and its prepared statements.
 struct Conn {
@@ -91,8 +94,8 @@ impl PostgresBackend {
             runtime: Some(runtime),
             reader: Mutex::new(None),
             writer: Mutex::new(None),
-            owner: Mutex::new(None),
-            tenant_name: tenant.to_string(),
+            claims: Mutex::new(None),
+            signal: std::sync::OnceLock::new(),
         };
         let conn = backend.connect()?;
         let tenant_name = tenant.to_string();
@@ -105,47 +108,6 @@ impl PostgresBackend {
     /// The organisation's id in this database.
     pub fn tenant(&self) -> i64 {
         self.tenant
-    }
-
-    /// Claims the organisation for this process alone, as sled's lock file does, until the
-    /// store keeps its counts and audit sequence in the writer transaction and nodes share
-    /// a change feed (`docs/storage.md`). Held by a session-level advisory lock: a process
-    /// that dies frees it at once. Checked again before every write, since a restarted
-    /// server has forgotten it.
-    pub fn claim_sole_use(&self) -> Result<(), StoreError> {
-        let mut owner = self.owner.lock().unwrap_or_else(PoisonError::into_inner);
-        if owner.as_ref().is_some_and(|c| !c.client.is_closed()) {
-            return Ok(());
-        }
-        let conn = self.connect()?;
-        let (claimer, tenant) = (conn.clone(), self.tenant as i32);
-        let claimed = self
-            .run(async move {
-                let row = claimer
-                    .client
-                    .query_one(
-                        "SELECT pg_try_advisory_lock($1, $2)",
-                        &[&SOLE_USE_LOCK, &tenant],
-                    )
-                    .await?;
-                Ok(row.get::<_, bool>(0))
-            })
-            .map_err(|f| self.error(f))?;
-        if !claimed {
-            return Err(StoreError::OrganisationInUse {
-                server: self.server.display().to_string(),
-                organisation: self.tenant_name.clone(),
-            });
-        }
-        *owner = Some(conn);
-        Ok(())
-    }
-
-    fn claimed(&self) -> bool {
-        self.owner
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .is_some()
     }
 
     /// Runs `f` on the backend's runtime and waits for it, from any thread or runtime.
@@ -282,9 +244,6 @@ impl PostgresBackend {
     }
 
     fn try_begin(&self) -> Result<Box<dyn WriteTx + '_>, StoreError> {
-        if self.claimed() {
-            self.claim_sole_use()?;
-        }
         let mut guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let conn = self.conn_in(&mut guard)?;
         let tenant = self.tenant;
@@ -311,6 +270,7 @@ impl PostgresBackend {
             conn,
             guard,
             writes: Vec::new(),
+            told: Vec::new(),
             open: true,
         }))
     }
@@ -377,6 +337,47 @@ impl Backend for PostgresBackend {
         Ok(())
     }
 
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn changes(&self) -> Option<Arc<ChangeSignal>> {
+        let signal = self.signal.get_or_init(|| {
+            let signal = Arc::new(ChangeSignal::default());
+            if let Some(runtime) = &self.runtime {
+                runtime.spawn(listen(self.config.clone(), self.tenant, signal.clone()));
+            }
+            signal
+        });
+        Some(signal.clone())
+    }
+
+    fn claim(&self, what: u64) -> Result<Option<Box<dyn Claim + '_>>, StoreError> {
+        // The organisation in the high half: one key space for every organisation.
+        let key = (self.tenant << 32) | (what & 0xffff_ffff) as i64;
+        let conn = {
+            let mut slot = self.claims.lock().unwrap_or_else(PoisonError::into_inner);
+            self.conn_in(&mut slot)?
+        };
+        let claimer = conn.clone();
+        let claimed = self
+            .run(async move {
+                let row = claimer
+                    .client
+                    .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+                    .await?;
+                Ok(row.get::<_, bool>(0))
+            })
+            .map_err(|f| self.error(f))?;
+        Ok(claimed.then(|| {
+            Box::new(PostgresClaim {
+                backend: self,
+                conn,
+                key,
+            }) as Box<dyn Claim + '_>
+        }))
+    }
+
     fn size_on_disk(&self) -> u64 {
         let Ok(conn) = self.reader() else { return 0 };
         self.run(async move {
@@ -390,11 +391,85 @@ impl Backend for PostgresBackend {
     }
 }
 
+/// A claim: a session-level advisory lock on the claims connection, freed when dropped
+/// or when the connection ends (the process died, or the server restarted).
+struct PostgresClaim<'a> {
+    backend: &'a PostgresBackend,
+    conn: Arc<Conn>,
+    key: i64,
+}
+
+impl Claim for PostgresClaim<'_> {}
+
+impl Drop for PostgresClaim<'_> {
+    fn drop(&mut self) {
+        if self.conn.client.is_closed() {
+            return;
+        }
+        let (conn, key) = (self.conn.clone(), self.key);
+        let _ = self.backend.run(async move {
+            conn.client
+                .execute("SELECT pg_advisory_unlock($1)", &[&key])
+                .await?;
+            Ok(())
+        });
+    }
+}
+
+/// Listens for other nodes' hints about `tenant` and raises them on `signal`, connecting
+/// again whenever the connection is lost. Every (re)connect raises both hints: what was
+/// said while nobody listened is lost, and the follower reads the audit log anyway.
+async fn listen(config: tokio_postgres::Config, tenant: i64, signal: Arc<ChangeSignal>) {
+    use std::sync::atomic::Ordering;
+    let (audited, holds) = (tenant.to_string(), format!("{tenant} holds"));
+    loop {
+        if let Ok((client, mut connection)) = config.connect(NoTls).await {
+            let (hints, mut heard) = tokio::sync::mpsc::unbounded_channel::<String>();
+            let pump = tokio::spawn(async move {
+                while let Some(message) =
+                    std::future::poll_fn(|cx| connection.poll_message(cx)).await
+                {
+                    match message {
+                        Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
+                            let _ = hints.send(n.payload().to_string());
+                        }
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+            });
+            if client
+                .batch_execute(&format!("LISTEN {CHANNEL}"))
+                .await
+                .is_ok()
+            {
+                signal.audited.fetch_add(1, Ordering::SeqCst);
+                signal.holds.fetch_add(1, Ordering::SeqCst);
+                signal.notify.notify_one();
+                while let Some(payload) = heard.recv().await {
+                    if payload == audited {
+                        signal.audited.fetch_add(1, Ordering::SeqCst);
+                    } else if payload == holds {
+                        signal.holds.fetch_add(1, Ordering::SeqCst);
+                    } else {
+                        continue;
+                    }
+                    signal.notify.notify_one();
+                }
+            }
+            pump.abort();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
 struct PostgresTx<'a> {
     backend: &'a PostgresBackend,
     conn: Arc<Conn>,
     guard: MutexGuard<'a, Option<Arc<Conn>>>,
     writes: Vec<(Tree, Vec<u8>, Option<Vec<u8>>)>,
+    /// The hints sent with the commit (`NOTIFY` is delivered when the transaction commits).
+    told: Vec<String>,
     /// BEGIN was sent and neither COMMIT nor ROLLBACK yet.
     open: bool,
 }
@@ -414,6 +489,16 @@ impl WriteTx for PostgresTx<'_> {
 
     fn delete(&mut self, tree: Tree, key: Vec<u8>) {
         self.writes.push((tree, key, None));
+    }
+
+    fn tell(&mut self, what: Changed) {
+        let hint = match what {
+            Changed::Audited => self.backend.tenant.to_string(),
+            Changed::Holds => format!("{} holds", self.backend.tenant),
+        };
+        if !self.told.contains(&hint) {
+            self.told.push(hint);
+        }
     }
 
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
@@ -439,8 +524,13 @@ impl WriteTx for PostgresTx<'_> {
         }
         let conn = self.conn.clone();
         let tenant = self.backend.tenant;
+        let told = std::mem::take(&mut self.told);
         self.open = false;
         let result = self.backend.run(async move {
+            for hint in &told {
+                let notify = conn.statement("SELECT pg_notify($1, $2)").await?;
+                conn.client.execute(&notify, &[&CHANNEL, hint]).await?;
+            }
             if !put_keys.is_empty() {
                 let put = conn
                     .statement(
