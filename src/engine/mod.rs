@@ -194,17 +194,15 @@ impl Engine {
             return None;
         }
         drop(claimed);
-        let claim = JobClaim {
+        // Released by its drop unless the node's claim is taken too.
+        let mut claim = JobClaim {
             engine: self,
             job,
             node: None,
         };
         // A database that cannot be asked now: the job waits for the next round.
-        let node = self.store.backend().claim(job.0).ok().flatten()?;
-        Some(JobClaim {
-            node: Some(node),
-            ..claim
-        })
+        claim.node = Some(self.store.backend().claim(job.0).ok().flatten()?);
+        Some(claim)
     }
 
     /// The remote carrier, when there is one.
@@ -305,8 +303,22 @@ impl Engine {
         now: Timestamp,
         durable: bool,
     ) -> Result<Outcome, EngineError> {
-        let writer = self.store.writer()?;
-        self.decide_and_apply(writer, actor, action, now, durable)
+        let retry = action.clone();
+        let first = self
+            .store
+            .writer()
+            .map_err(EngineError::Store)
+            .and_then(|writer| self.decide_and_apply(writer, actor, action, now, durable));
+        match first {
+            // The database went away before the change was written (a lost connection, a
+            // restarted server): decided again, once, on what is there now.
+            Err(EngineError::Store(e)) if e.nothing_written() => {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                let writer = self.store.writer()?;
+                self.decide_and_apply(writer, actor, retry, now, durable)
+            }
+            other => other,
+        }
     }
 
     /// Decides `action` while `writer` is held (every node's earlier commits are seen, no

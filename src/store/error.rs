@@ -46,8 +46,23 @@ pub enum StoreError {
         crate::organisation::ONE_ONLY
     )]
     OneOrganisation { organisation: String },
+    /// The connection was lost during the commit, and the database, asked again, does not
+    /// hold it: nothing was written (the engine decides the action again, once).
+    #[error("the connection to the PostgreSQL database at {server} was lost while a change was being written, and it was not written; try again")]
+    NotWritten { server: String },
     #[error("the database at {location} already holds phonedesk records; copy into a new, empty database (nothing was written)")]
     NotNew { location: String },
+}
+
+impl StoreError {
+    /// Whether the change that failed was certainly not written: the database could not be
+    /// reached, or said so after a lost commit. Deciding it again is safe.
+    pub fn nothing_written(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Unreachable { .. } | StoreError::NotWritten { .. }
+        )
+    }
 }
 
 #[cfg(test)]

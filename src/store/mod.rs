@@ -558,12 +558,16 @@ impl Store {
             // Before the commit: this process's follower may read the entry back at once.
             self.written_here.lock().unwrap().insert(audit.seq);
         }
-        let committed = if durable {
+        pause_before_commit_when_asked();
+        let mut committed = if durable {
             commit(tx, ops)
         } else {
             write_ops(tx.as_mut(), ops);
             tx.commit_deferred()
         };
+        if let Err(StoreError::CommitUnknown { server }) = committed {
+            committed = self.resolve_commit(audit, server);
+        }
         if let Err(e) = committed {
             drop((seq_guard, counts));
             if shared {
@@ -576,6 +580,19 @@ impl Store {
         *seq_guard = audit.seq;
         *counts = new_counts;
         Ok(())
+    }
+
+    /// Whether a commit whose answer was lost (the connection dropped after `COMMIT` was
+    /// sent) went through. The audit entry is the request's receipt: its sequence number
+    /// was taken under the writer, so the entry stored under it is this one exactly when
+    /// the commit went through; none there means it did not, and nothing was written.
+    /// When the database cannot be asked, it stays unknown.
+    fn resolve_commit(&self, audit: &AuditEntry, server: String) -> Result<(), StoreError> {
+        match self.backend.get(AUDIT, &audit.seq.to_be_bytes()) {
+            Ok(Some(stored)) if stored == encode(audit) => Ok(()),
+            Ok(_) => Err(StoreError::NotWritten { server }),
+            Err(_) => Err(StoreError::CommitUnknown { server }),
+        }
     }
 
     /// Writes holds alone, as one transaction: marking and unmarking in the wizard are
@@ -978,6 +995,20 @@ impl Store {
 }
 
 /// Writes `ops`, in order, as the transaction's writes and commits it.
+/// A fault for the multi-node tests (`PHONEDESK_FAULT=pause_before_commit`): the writer
+/// stops just before it commits an audited change, holding the organisation's writer, so
+/// a test can kill the process inside a transaction. Read once.
+fn pause_before_commit_when_asked() {
+    static PAUSE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let pause = *PAUSE
+        .get_or_init(|| std::env::var("PHONEDESK_FAULT").is_ok_and(|f| f == "pause_before_commit"));
+    if pause {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
+}
+
 fn commit(mut tx: Box<dyn WriteTx + '_>, ops: Vec<Op>) -> Result<(), StoreError> {
     write_ops(tx.as_mut(), ops);
     tx.commit()
