@@ -620,3 +620,53 @@ fn an_embedded_database_refuses_another_organisation_in_words() {
     );
     assert!(!served.db.exists(), "nothing was written");
 }
+
+/// `db copy --org` moves a directory into one organisation of a database that holds
+/// others, and back; the others are left as they were.
+#[test]
+fn db_copy_moves_a_directory_into_one_organisation() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("copy_orgs");
+    let mut server = Desk::new();
+    server.db = url.clone().into();
+    let default_numbers = server.available(&["--area-code", "206"], 2);
+    server.provisioned("vc", &default_numbers);
+    let acme_list = server.ok(&["--org", "acme", "numbers", "list"]);
+    assert!(
+        acme_list.starts_with("No numbers"),
+        "a new organisation is empty: {acme_list}"
+    );
+    let default_list = server.ok(&["numbers", "list"]);
+
+    let sled = Desk::new();
+    let moved = sled.available(&["--area-code", "312"], 3);
+    sled.provisioned("vc", &moved);
+    let sled_dir = sled.db.display().to_string();
+    let out = sled.run(&[
+        "db", "copy", "--from", &sled_dir, "--to", &url, "--org", "gamma",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let gamma = server.ok(&["--org", "gamma", "numbers", "list"]);
+    assert_eq!(gamma, sled.ok(&["numbers", "list"]));
+    assert!(
+        gamma.contains(&moved[0]) && !gamma.contains(&default_numbers[0]),
+        "{gamma}"
+    );
+    assert_eq!(server.ok(&["numbers", "list"]), default_list);
+    // Into an organisation that holds records: refused, as into a database that does.
+    let out = sled.run(&[
+        "db", "copy", "--from", &sled_dir, "--to", &url, "--org", "default",
+    ]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_one_line(&out.stderr, "already holds phonedesk records");
+    // Back out of gamma into a new directory.
+    let back = Desk::new();
+    let back_dir = back.db.display().to_string();
+    let out = back.run(&[
+        "db", "copy", "--from", &url, "--to", &back_dir, "--org", "gamma",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(back.ok(&["numbers", "list"]), gamma);
+}
