@@ -61,6 +61,12 @@ pub fn choose(
     Ok(name)
 }
 
+/// The organisation a console's header names: none for the default one, so a single
+/// organisation's console reads as it always did.
+pub fn shown_in_header(organisation: &str) -> Option<String> {
+    (organisation != DEFAULT).then(|| organisation.to_string())
+}
+
 /// Untrusted text echoed in a message: one line, hidden characters escaped, at most 40.
 pub fn shown(text: &str) -> String {
     crate::text::one_line(text).chars().take(40).collect()

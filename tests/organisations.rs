@@ -497,13 +497,16 @@ fn a_second_organisations_administrator_sees_nothing_of_the_first() {
     // the Directory; one admin connected in each (the other organisation's do not count).
     let bob_screen = {
         let s = rig.wait_for("bob", &national(&beta_numbers[1]));
-        assert!(s.contains("Held 2/9"), "beta's count and limit: {s}");
+        assert!(
+            s.contains("phonedesk │ beta │ Held 2/9"),
+            "beta's name, count and limit: {s}"
+        );
         assert_eq!(bob_screen.lines().count(), s.lines().count());
         s
     };
     assert_sees_none("bob's console", &bob_screen, &secrets);
     assert!(!bob_screen.contains("admins connected"), "{bob_screen}");
-    let alice_screen = rig.wait_for("alice", "Held 3/25");
+    let alice_screen = rig.wait_for("alice", "phonedesk │ acme │ Held 3/25");
     assert!(
         !alice_screen.contains(&national(&beta_numbers[0])),
         "{alice_screen}"

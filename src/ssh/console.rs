@@ -59,6 +59,8 @@ pub struct ClientPrefs {
     pub no_color: bool,
     /// How to reach this server (`ssh -p 2222 host`), for the hints that name a command.
     pub connect_with: String,
+    /// The key's organisation, for the header (none for the default one).
+    pub organisation: Option<String>,
 }
 
 /// Makes the front end of a new console, or says why it cannot.

@@ -91,6 +91,7 @@ fn front(config: &Config) -> FrontFactory {
         let mut ui = crate::tui::UiOptions::from_config(&tui);
         ui.no_color |= prefs.no_color;
         ui.export_on_screen = Some(format!("{} export > numbers.csv", prefs.connect_with));
+        ui.organisation = prefs.organisation.clone();
         match crate::tui::App::new(engine, actor, ui, now) {
             Ok(app) => Ok(Box::new(app) as Box<dyn console::Front>),
             Err(e) => Err(e.to_string()),

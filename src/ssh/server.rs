@@ -274,6 +274,7 @@ impl Connection {
             .map(|c| c.prefs.clone())
             .unwrap_or_default();
         prefs.connect_with = self.shared.how_to_connect.clone();
+        prefs.organisation = crate::organisation::shown_in_header(&self.organisation);
         let Some(slot) = self.shared.slot() else {
             return Self::send_now(session, channel, &self.busy_text(&actor), 1);
         };

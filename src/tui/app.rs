@@ -47,6 +47,9 @@ pub struct UiOptions {
     /// Set for an SSH session: `export` shows its CSV as text to copy and writes no file
     /// (on the server); this is the command that saves it on the client's machine.
     pub export_on_screen: Option<String>,
+    /// The organisation the header names, when it is not the default one (one of several
+    /// in a PostgreSQL database).
+    pub organisation: Option<String>,
 }
 
 impl UiOptions {
@@ -59,6 +62,7 @@ impl UiOptions {
             no_color: Theme::no_color_from_env(),
             export_dir: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             export_on_screen: None,
+            organisation: None,
             views: tui.views.clone(),
             columns: tui.columns.clone(),
         }
@@ -120,6 +124,8 @@ pub struct App {
     views: Views,
     export_dir: PathBuf,
     export_on_screen: Option<String>,
+    /// Named in the header (`UiOptions::organisation`).
+    organisation: Option<String>,
     now: Timestamp,
     current: ScreenId,
     previous: ScreenId,
@@ -189,6 +195,7 @@ impl App {
             views,
             export_dir: ui.export_dir,
             export_on_screen: ui.export_on_screen,
+            organisation: ui.organisation,
             now,
             current: ScreenId::Inventory,
             previous: ScreenId::Inventory,
@@ -1180,12 +1187,19 @@ impl App {
         let left = format_duration_opt(h.name_completes.map(|at| self.now.until(at)));
         // The long wording when it fits, the short one otherwise (80 columns).
         let line = |long: bool| {
-            let mut spans = vec![
-                Span::styled(" phonedesk", t.title),
+            let mut spans = vec![Span::styled(" phonedesk", t.title)];
+            if let Some(org) = &self.organisation {
+                spans.push(Span::styled(sep, t.dim));
+                spans.push(Span::styled(
+                    crate::text::one_line(org).into_owned(),
+                    t.accent,
+                ));
+            }
+            spans.extend([
                 Span::styled(sep, t.dim),
                 Span::raw("Held "),
                 Span::styled(format!("{}/{}", h.held, h.limit), held_style),
-            ];
+            ]);
             if let Some(s) = &sessions {
                 spans.push(Span::styled(sep, t.dim));
                 spans.push(Span::styled(crate::text::one_line(s).into_owned(), t.dim));

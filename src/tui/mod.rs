@@ -49,12 +49,9 @@ use tokio::sync::{broadcast, mpsc};
 pub async fn run_local(engine: Arc<Engine>, actor: Actor, config: &Config) -> anyhow::Result<()> {
     // A background task's trouble would write over the screen: it is shown in the console.
     engine.keep_troubles_off_stderr();
-    let mut app = App::new(
-        Arc::clone(&engine),
-        actor.clone(),
-        UiOptions::from_config(&config.tui),
-        now(),
-    )?;
+    let mut ui = UiOptions::from_config(&config.tui);
+    ui.organisation = crate::organisation::shown_in_header(config.database.organisation());
+    let mut app = App::new(Arc::clone(&engine), actor.clone(), ui, now())?;
     let _session = engine.session_started(&actor.name, now());
     let mut events = engine.subscribe();
     let mut keys = spawn_reader();
