@@ -387,8 +387,7 @@ fn a_second_organisations_administrator_sees_nothing_of_the_first() {
             && started.contains("organisation beta: 2 numbers held of 9"),
         "{started}"
     );
-    // While serve has both open, each organisation's command reaches its own engine (on
-    // that organisation's local socket, while one process holds an organisation).
+    // While serve has both open, a command of each organisation sees its own.
     let beta_now = rig.beta.ok(&["numbers", "list"]);
     assert!(beta_now.contains(&beta_numbers[1]), "{beta_now}");
     assert_sees_none("beta's `numbers list` beside serve", &beta_now, &secrets);
