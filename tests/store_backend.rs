@@ -374,6 +374,36 @@ fn a_claim_is_one_nodes_until_it_is_dropped_or_the_node_goes() {
 }
 
 #[test]
+fn one_node_leads_until_it_goes() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let url = pg.create("lead");
+    let (a, b) = (
+        PostgresBackend::open(&url, "org").unwrap(),
+        PostgresBackend::open(&url, "org").unwrap(),
+    );
+    let other_org = PostgresBackend::open(&url, "other").unwrap();
+    assert!(a.lead().unwrap());
+    assert!(a.lead().unwrap(), "kept");
+    assert!(!b.lead().unwrap(), "one leader");
+    assert!(other_org.lead().unwrap(), "each organisation has its own");
+    // A job claim beside the lead does not take it away.
+    drop(a.claim(3).unwrap().unwrap());
+    assert!(a.lead().unwrap() && !b.lead().unwrap());
+    drop(a);
+    let mut took_over = false;
+    for _ in 0..50 {
+        if b.lead().unwrap() {
+            took_over = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(took_over, "the next node leads once the leader goes");
+}
+
+#[test]
 fn a_commit_on_one_node_wakes_the_others_of_its_organisation_only() {
     use phonedesk::store::Changed;
     use std::sync::atomic::Ordering;

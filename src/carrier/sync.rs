@@ -207,8 +207,9 @@ async fn sync_requests(
         .message)
 }
 
-/// A sync every `interval`, in the background of the console and `serve`; a failed sync
-/// is said once (`Engine::trouble`: the server's log, every console) and tried again at
+/// A sync every `interval`, in the background of the console and `serve` (on a database
+/// several processes share, by the one that leads: `Engine::leads`); a failed sync is said
+/// once (`Engine::trouble`: the server's log, every console) and tried again at
 /// the next interval.
 pub fn spawn_periodic(
     engine: Arc<Engine>,
@@ -220,6 +221,14 @@ pub fn spawn_periodic(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
+            // One node of those sharing the database syncs for all.
+            let e = Arc::clone(&engine);
+            if !tokio::task::spawn_blocking(move || e.leads())
+                .await
+                .unwrap_or(false)
+            {
+                continue;
+            }
             let synced = sync(&engine, api.as_ref(), &crate::engine::now).await;
             engine.trouble("the carrier sync", synced.err().map(|e| e.to_string()));
         }

@@ -205,6 +205,12 @@ impl Engine {
         Some(claim)
     }
 
+    /// Whether this process does the work that is done once for all the processes sharing
+    /// the database (`Backend::lead`); a database that cannot be asked now: not this time.
+    pub fn leads(&self) -> bool {
+        self.store.backend().lead().unwrap_or(false)
+    }
+
     /// The remote carrier, when there is one.
     pub fn remote(&self) -> Option<&Arc<dyn CarrierApi>> {
         self.remote.get()

@@ -46,7 +46,12 @@ pub fn spawn_scheduler(engine: Arc<Engine>) -> tokio::task::JoinHandle<()> {
                 if look_for_purges && ran.is_ok() {
                     // Expired holds count as none already; this only tidies the store.
                     e.end_holds(None, now())?;
-                    e.tell_purges_near(now()).map(|_| 0)
+                    // Told by one node of those sharing the database, not by each.
+                    if e.leads() {
+                        e.tell_purges_near(now()).map(|_| 0)
+                    } else {
+                        Ok(0)
+                    }
                 } else {
                     ran
                 }

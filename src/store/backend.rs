@@ -232,7 +232,17 @@ pub trait Backend: Send + Sync {
         let _ = what;
         Ok(Some(Box::new(Unclaimed)))
     }
+    /// Whether this process leads the processes sharing the organisation: the one that does
+    /// what must be done once for all (telling of purges drawing near, the periodic carrier
+    /// sync). Taken when free and kept for the process's life; when the leader goes, the
+    /// next to ask takes it. One process alone always leads.
+    fn lead(&self) -> Result<bool, StoreError> {
+        Ok(true)
+    }
 }
+
+/// The claim key of the lead (`Backend::lead`); job ids stay below it.
+pub const LEAD_CLAIM: u64 = 0xffff_ffff;
 
 /// A claim held until dropped (`Backend::claim`).
 pub trait Claim: Send {}

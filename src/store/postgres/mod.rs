@@ -16,7 +16,7 @@ mod schema;
 
 pub use error::describe_server;
 
-use super::backend::{Backend, ChangeSignal, Changed, Claim, Kv, Scan, Tree, WriteTx};
+use super::backend::{Backend, ChangeSignal, Changed, Claim, Kv, Scan, Tree, WriteTx, LEAD_CLAIM};
 use super::StoreError;
 use error::Failure;
 use std::collections::HashMap;
@@ -42,6 +42,9 @@ pub struct PostgresBackend {
     /// The connection holding this process's claims (`Backend::claim`): session-level
     /// advisory locks, freed by the server at once when the connection ends.
     claims: Mutex<Option<Arc<Conn>>>,
+    /// The claims connection on which this process took the lead (`Backend::lead`): the
+    /// lead is this process's while that connection lives.
+    lead: Mutex<Option<Arc<Conn>>>,
     /// Other nodes' hints, once something follows them (`Backend::changes`).
     signal: std::sync::OnceLock<Arc<ChangeSignal>>,
 }
@@ -95,6 +98,7 @@ impl PostgresBackend {
             reader: Mutex::new(None),
             writer: Mutex::new(None),
             claims: Mutex::new(None),
+            lead: Mutex::new(None),
             signal: std::sync::OnceLock::new(),
         };
         let conn = backend.connect()?;
@@ -108,6 +112,28 @@ impl PostgresBackend {
     /// The organisation's id in this database.
     pub fn tenant(&self) -> i64 {
         self.tenant
+    }
+
+    /// Tries to take the advisory lock of `what` on the claims connection: the connection,
+    /// whether it was taken, and the lock's key (the organisation in the high half, so one
+    /// key space serves every organisation).
+    fn try_claim(&self, what: u64) -> Result<(Arc<Conn>, bool, i64), StoreError> {
+        let key = (self.tenant << 32) | (what & 0xffff_ffff) as i64;
+        let conn = {
+            let mut slot = self.claims.lock().unwrap_or_else(PoisonError::into_inner);
+            self.conn_in(&mut slot)?
+        };
+        let claimer = conn.clone();
+        let claimed = self
+            .run(async move {
+                let row = claimer
+                    .client
+                    .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+                    .await?;
+                Ok(row.get::<_, bool>(0))
+            })
+            .map_err(|f| self.error(f))?;
+        Ok((conn, claimed, key))
     }
 
     /// Runs `f` on the backend's runtime and waits for it, from any thread or runtime.
@@ -353,22 +379,7 @@ impl Backend for PostgresBackend {
     }
 
     fn claim(&self, what: u64) -> Result<Option<Box<dyn Claim + '_>>, StoreError> {
-        // The organisation in the high half: one key space for every organisation.
-        let key = (self.tenant << 32) | (what & 0xffff_ffff) as i64;
-        let conn = {
-            let mut slot = self.claims.lock().unwrap_or_else(PoisonError::into_inner);
-            self.conn_in(&mut slot)?
-        };
-        let claimer = conn.clone();
-        let claimed = self
-            .run(async move {
-                let row = claimer
-                    .client
-                    .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
-                    .await?;
-                Ok(row.get::<_, bool>(0))
-            })
-            .map_err(|f| self.error(f))?;
+        let (conn, claimed, key) = self.try_claim(what)?;
         Ok(claimed.then(|| {
             Box::new(PostgresClaim {
                 backend: self,
@@ -376,6 +387,17 @@ impl Backend for PostgresBackend {
                 key,
             }) as Box<dyn Claim + '_>
         }))
+    }
+
+    fn lead(&self) -> Result<bool, StoreError> {
+        let mut lead = self.lead.lock().unwrap_or_else(PoisonError::into_inner);
+        if lead.as_ref().is_some_and(|c| !c.client.is_closed()) {
+            return Ok(true);
+        }
+        // Never unlocked: the lead ends with the connection (the process, or the server).
+        let (conn, claimed, _) = self.try_claim(LEAD_CLAIM)?;
+        *lead = claimed.then_some(conn);
+        Ok(claimed)
     }
 
     fn size_on_disk(&self) -> u64 {
