@@ -7,6 +7,7 @@
 //! Needs PostgreSQL (skipped without it unless PHONEDESK_REQUIRE_POSTGRES is set), `ssh`,
 //! `ssh-keygen` and `tmux`.
 
+mod chime_common;
 mod cli_common;
 mod postgres_rig;
 
@@ -671,4 +672,75 @@ fn db_copy_moves_a_directory_into_one_organisation() {
     ]);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(back.ok(&["numbers", "list"]), gamma);
+}
+
+/// Each organisation talks to its own carrier: acme to one AWS account, beta to another
+/// (`[organisations.beta.carrier] endpoint_url`, as a profile or role would), sandbox to
+/// the simulated carrier. Two fake Chime SDK Voice servers stand in for the accounts.
+#[test]
+fn each_organisation_has_its_own_carrier() {
+    use chime_common::{ChimeDesk, FakeChime};
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    let (account_a, account_b) = (FakeChime::start(), FakeChime::start());
+    let beta_url = account_b.url();
+    let desk = ChimeDesk::with(
+        account_a,
+        &format!(
+            "[organisations.beta.carrier]\nendpoint_url = \"{beta_url}\"\n\
+             [organisations.sandbox.carrier]\nkind = \"simulated\"\n"
+        ),
+    );
+    let url = pg.create("carriers");
+    let run = |org: &str, args: &[&str]| {
+        let out = desk
+            .command()
+            .env("PHONEDESK_DB", &url)
+            .args(["--json", "--org", org])
+            .args(args)
+            .output()
+            .unwrap();
+        let out = Desk::finish(out);
+        assert_eq!(out.code, 0, "{org}: {args:?}: {out:?}");
+        out.json()
+    };
+    // Each organisation searches its own account; the sandbox asks none.
+    let searches = || {
+        (
+            desk.chime.count("SearchAvailablePhoneNumbers"),
+            account_b.count("SearchAvailablePhoneNumbers"),
+        )
+    };
+    let search = |org: &str| {
+        let found = run(org, &["search", "--area-code", "425", "--limit", "2"]);
+        let found: Vec<String> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["number"].as_str().unwrap().to_string())
+            .collect();
+        found
+    };
+    let (a0, b0) = searches();
+    search("sandbox");
+    assert_eq!(searches(), (a0, b0));
+    search("acme");
+    assert_eq!(searches(), (a0 + 1, b0));
+    let offered = search("beta");
+    assert_eq!(searches(), (a0 + 1, b0 + 1));
+    // A number bought in account B's console: beta's sync brings it, acme's does not.
+    let bought: Vec<&str> = offered.iter().map(String::as_str).collect();
+    account_b.console_buy(&bought, "VoiceConnector");
+    account_b.advance(24 * 3600);
+    run("beta", &["sync"]);
+    run("acme", &["sync"]);
+    let numbers = |org: &str| run(org, &["numbers", "list"]).to_string();
+    assert!(numbers("beta").contains(bought[0]), "{}", numbers("beta"));
+    assert!(!numbers("acme").contains(bought[0]), "{}", numbers("acme"));
+    assert!(
+        !numbers("sandbox").contains(bought[0]),
+        "{}",
+        numbers("sandbox")
+    );
 }
