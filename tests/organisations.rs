@@ -49,9 +49,14 @@ fn config_text(port: u16, dir: &Path, organisation: &str) -> String {
         "{FAST}\n[database]\norganisation = \"{organisation}\"\n\
          [ssh]\nlisten = \"127.0.0.1:{port}\"\nhost_key = \"{}\"\nauthorized_keys = \"{}\"\n\
          [organisations.beta.carrier]\nseed = 4242\n\
-         [organisations.beta.inventory]\nlimit = 9\n",
+         [organisations.beta.inventory]\nlimit = 9\n\
+         [hooks.record]\non = [\"all\"]\ncommand = \"cat >> {d}/default-hook.log\"\nshell = true\n\
+         [organisations.acme.hooks.record]\non = [\"all\"]\ncommand = \"cat >> {d}/acme-hook.log\"\nshell = true\n\
+         [organisations.beta.hooks.record]\non = [\"all\"]\ncommand = \"cat >> {d}/beta-hook.log\"\nshell = true\n\
+         [organisations.beta.hooks.broken]\non = [\"order-completed\"]\ncommand = [\"false\"]\nretries = 0\n",
         dir.join("host_key").display(),
         dir.join("authorized_keys").display(),
+        d = dir.display(),
     )
 }
 
@@ -532,6 +537,68 @@ fn a_second_organisations_administrator_sees_nothing_of_the_first() {
     let export_screen = rig.wait_for("bob", "number,");
     assert!(export_screen.contains(&beta_numbers[0]), "{export_screen}");
     assert_sees_none("bob's console export", &export_screen, &secrets);
+
+    // Each organisation's hooks hear its own notices only; the top-level hooks are the
+    // default organisation's, which this server does not serve. A hook's trouble is said
+    // in the server's log with its organisation's name.
+    rig.ssh_ok(
+        "alice",
+        &[
+            "provision",
+            "--product-type",
+            "vc",
+            "--area-code",
+            "206",
+            "--limit",
+            "1",
+        ],
+    );
+    rig.ssh_ok(
+        "bob",
+        &[
+            "provision",
+            "--product-type",
+            "vc",
+            "--area-code",
+            "312",
+            "--limit",
+            "1",
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let hook_log = |org: &str| std::fs::read_to_string(rig.path(&format!("{org}-hook.log")));
+    while !(hook_log("acme").is_ok_and(|l| l.contains("order-completed"))
+        && hook_log("beta").is_ok_and(|l| l.contains("order-completed"))
+        && rig
+            .log()
+            .contains("phonedesk serve: beta: the hook `broken` failed"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{:?} {:?}\n{}",
+            hook_log("acme"),
+            hook_log("beta"),
+            rig.log()
+        );
+        sleep_ms(50);
+    }
+    let beta_heard = hook_log("beta").unwrap();
+    assert_sees_none("beta's hook", &beta_heard, &secrets);
+    for n in rig.acme.json(&["numbers", "list"]).as_array().unwrap() {
+        let n = n["number"].as_str().unwrap();
+        assert!(
+            !beta_heard.contains(n),
+            "beta's hook heard acme's {n}: {beta_heard}"
+        );
+    }
+    let acme_heard = hook_log("acme").unwrap();
+    assert!(!acme_heard.contains(&beta_numbers[0]), "{acme_heard}");
+    assert!(!rig.path("default-hook.log").exists());
+    assert!(
+        !rig.log().contains("acme: the hook `broken`"),
+        "{}",
+        rig.log()
+    );
 
     // A change of bob's lands in beta only; acme's numbers are not beta's to change
     // (bob's own attempt is in beta's audit log, as every refusal is).

@@ -189,6 +189,14 @@ pub async fn serve_with(
     // sync, and its local socket (this user's commands from this machine, `phonedesk
     // export` in another pane, reach its engine through the same runner as `ssh host
     // COMMAND`).
+    let only_default = served.len() == 1 && served[0].organisation == crate::organisation::DEFAULT;
+    // With organisations, the log says whose a background trouble is.
+    let mut troubles = Vec::new();
+    if !only_default {
+        for one in &served {
+            troubles.push(log_troubles(&one.organisation, &one.engine));
+        }
+    }
     let mut background = Vec::new();
     for one in &served {
         background.push(Background::start(&one.engine, &one.config, cli)?);
@@ -214,7 +222,6 @@ pub async fn serve_with(
             first.engine.store().path().display()
         );
     }
-    let only_default = served.len() == 1 && served[0].organisation == crate::organisation::DEFAULT;
     for (one, work) in served.iter().zip(&background) {
         let which = if only_default {
             String::new()
@@ -309,6 +316,7 @@ pub async fn serve_with(
     for work in background {
         work.stop().await;
     }
+    troubles.iter().for_each(tokio::task::JoinHandle::abort);
     if let Some(r) = reloader {
         r.abort();
     }
@@ -533,6 +541,28 @@ fn reload_keys_on_sighup(
             }
         }
     }))
+}
+
+/// Writes `engine`'s background troubles to the server's log with its organisation's name
+/// (`phonedesk serve: acme: the carrier …`) instead of the engine's own unnamed line.
+fn log_troubles(organisation: &str, engine: &Arc<Engine>) -> tokio::task::JoinHandle<()> {
+    engine.keep_troubles_off_stderr();
+    let mut events = engine.subscribe();
+    let organisation = organisation.to_string();
+    tokio::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(e) if e.action == crate::engine::TROUBLE => {
+                    eprintln!(
+                        "phonedesk serve: {organisation}: {}",
+                        crate::text::one_line(&e.message)
+                    );
+                }
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    })
 }
 
 /// The first organisation the keys sign in to that `served` has no engine for, and its line.
