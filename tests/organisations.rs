@@ -811,3 +811,88 @@ fn each_organisation_has_its_own_carrier() {
         numbers("sandbox")
     );
 }
+
+/// The console on this machine opens the organisation `--org` names, and its header says
+/// which one it is; the default organisation's numbers are not on its screen.
+#[test]
+fn the_local_console_opens_the_organisation_of_org() {
+    let Some(pg) = TestPostgres::start() else {
+        return;
+    };
+    if tools_missing() {
+        return;
+    }
+    let mut d = Desk::new();
+    d.db = pg.create("console_orgs").into();
+    let default_numbers = d.available(&["--area-code", "206"], 1);
+    d.provisioned("vc", &default_numbers);
+    let found = d.json(&[
+        "--org",
+        "beta",
+        "search",
+        "--area-code",
+        "312",
+        "--limit",
+        "1",
+    ]);
+    let beta_number = found[0]["number"].as_str().unwrap().to_string();
+    d.ok(&[
+        "--org",
+        "beta",
+        "provision",
+        "--product-type",
+        "vc",
+        &beta_number,
+    ]);
+    sleep_ms(1100);
+    d.ok(&["--org", "beta", "run-due"]);
+    let socket = d.dir.path().join("tmux.sock");
+    struct Server(PathBuf);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = Command::new("tmux")
+                .arg("-S")
+                .arg(&self.0)
+                .arg("kill-server")
+                .output();
+        }
+    }
+    let _server = Server(socket.clone());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .arg("-S")
+            .arg(&socket)
+            .args(["-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let console = format!(
+        "'{BIN}' --config '{}' --db '{}' --org beta",
+        d.config.display(),
+        d.db.display()
+    );
+    let opened = tmux(&[
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        "-e",
+        "TERM=xterm-256color",
+        &console,
+    ]);
+    assert!(opened.status.success(), "{opened:?}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let screen = loop {
+        let s = String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+        if s.contains(&national(&beta_number)) {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "{s}");
+        sleep_ms(50);
+    };
+    assert!(screen.contains("phonedesk │ beta │ Held 1/25"), "{screen}");
+    assert!(!screen.contains(&national(&default_numbers[0])), "{screen}");
+}
