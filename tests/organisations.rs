@@ -240,18 +240,13 @@ impl Rig {
         let ssh = self.ssh_command(key);
         line.extend(ssh.get_args().map(|a| a.to_string_lossy().into_owned()));
         line.push("admin@127.0.0.1".into());
-        let line = format!("{}; sleep 60", line.join(" "));
-        self.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            pane,
-            "-x",
-            "160",
-            "-y",
-            "40",
-            &line,
-        ]);
+        self.session(pane, &format!("{}; sleep 60", line.join(" ")));
+    }
+
+    /// A tmux session `pane` of 160x40 running the shell command `line`.
+    fn session(&self, pane: &str, line: &str) {
+        let size = ["-x", "160", "-y", "40", "-e", "TERM=xterm-256color"];
+        self.tmux(&[&["new-session", "-d", "-s", pane][..], &size, &[line]].concat());
     }
 
     fn screen(&self, pane: &str) -> String {
@@ -334,15 +329,7 @@ fn a_second_organisations_administrator_sees_nothing_of_the_first() {
         .ok(&["label", &acme_numbers[1], "acme-secret-label"]);
     // beta's, with `--org` on a desk configured for acme: the flag wins.
     let beta_numbers = {
-        let found = rig
-            .beta
-            .json(&["search", "--area-code", "312", "--limit", "2"]);
-        let found: Vec<String> = found
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["number"].as_str().unwrap().to_string())
-            .collect();
+        let found = rig.beta.available(&["--area-code", "312"], 2);
         let mut args = vec!["--org", "beta", "provision", "--product-type", "vc"];
         args.extend(found.iter().map(String::as_str));
         rig.acme.ok(&args);
@@ -541,30 +528,10 @@ fn a_second_organisations_administrator_sees_nothing_of_the_first() {
     // Each organisation's hooks hear its own notices only; the top-level hooks are the
     // default organisation's, which this server does not serve. A hook's trouble is said
     // in the server's log with its organisation's name.
-    rig.ssh_ok(
-        "alice",
-        &[
-            "provision",
-            "--product-type",
-            "vc",
-            "--area-code",
-            "206",
-            "--limit",
-            "1",
-        ],
-    );
-    rig.ssh_ok(
-        "bob",
-        &[
-            "provision",
-            "--product-type",
-            "vc",
-            "--area-code",
-            "312",
-            "--limit",
-            "1",
-        ],
-    );
+    for (key, area) in [("alice", "206"), ("bob", "312")] {
+        let order = ["provision", "--product-type", "vc", "--limit", "1"];
+        rig.ssh_ok(key, &[&order[..], &["--area-code", area]].concat());
+    }
     let deadline = Instant::now() + Duration::from_secs(20);
     let hook_log = |org: &str| std::fs::read_to_string(rig.path(&format!("{org}-hook.log")));
     while !(hook_log("acme").is_ok_and(|l| l.contains("order-completed"))
@@ -779,15 +746,12 @@ fn each_organisation_has_its_own_carrier() {
             account_b.count("SearchAvailablePhoneNumbers"),
         )
     };
-    let search = |org: &str| {
+    let search = |org: &str| -> Vec<String> {
         let found = run(org, &["search", "--area-code", "425", "--limit", "2"]);
-        let found: Vec<String> = found
-            .as_array()
-            .unwrap()
-            .iter()
+        let numbers = found.as_array().unwrap().iter();
+        numbers
             .map(|n| n["number"].as_str().unwrap().to_string())
-            .collect();
-        found
+            .collect()
     };
     let (a0, b0) = searches();
     search("sandbox");
@@ -822,20 +786,19 @@ fn the_local_console_opens_the_organisation_of_org() {
     if tools_missing() {
         return;
     }
-    let mut d = Desk::new();
-    d.db = pg.create("console_orgs").into();
+    let rig = Rig::new(&pg);
+    // acme's desk, told `--org`: the flag wins over `[database] organisation`.
+    let d = &rig.acme;
     let default_numbers = d.available(&["--area-code", "206"], 1);
-    d.provisioned("vc", &default_numbers);
-    let found = d.json(&[
+    d.ok(&[
         "--org",
-        "beta",
-        "search",
-        "--area-code",
-        "312",
-        "--limit",
-        "1",
+        "default",
+        "provision",
+        "--product-type",
+        "vc",
+        &default_numbers[0],
     ]);
-    let beta_number = found[0]["number"].as_str().unwrap().to_string();
+    let beta_number = rig.beta.available(&["--area-code", "312"], 1).remove(0);
     d.ok(&[
         "--org",
         "beta",
@@ -846,53 +809,17 @@ fn the_local_console_opens_the_organisation_of_org() {
     ]);
     sleep_ms(1100);
     d.ok(&["--org", "beta", "run-due"]);
-    let socket = d.dir.path().join("tmux.sock");
-    struct Server(PathBuf);
-    impl Drop for Server {
-        fn drop(&mut self) {
-            let _ = Command::new("tmux")
-                .arg("-S")
-                .arg(&self.0)
-                .arg("kill-server")
-                .output();
-        }
-    }
-    let _server = Server(socket.clone());
-    let tmux = |args: &[&str]| {
-        Command::new("tmux")
-            .arg("-S")
-            .arg(&socket)
-            .args(["-f", "/dev/null"])
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    d.ok(&["--org", "default", "run-due"]);
+    assert!(d
+        .ok(&["--org", "default", "numbers", "list"])
+        .contains(&default_numbers[0]));
     let console = format!(
         "'{BIN}' --config '{}' --db '{}' --org beta",
         d.config.display(),
         d.db.display()
     );
-    let opened = tmux(&[
-        "new-session",
-        "-d",
-        "-x",
-        "120",
-        "-y",
-        "30",
-        "-e",
-        "TERM=xterm-256color",
-        &console,
-    ]);
-    assert!(opened.status.success(), "{opened:?}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let screen = loop {
-        let s = String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
-        if s.contains(&national(&beta_number)) {
-            break s;
-        }
-        assert!(Instant::now() < deadline, "{s}");
-        sleep_ms(50);
-    };
-    assert!(screen.contains("phonedesk │ beta │ Held 1/25"), "{screen}");
+    rig.session("local", &console);
+    let screen = rig.wait_for("local", &national(&beta_number));
+    assert!(screen.contains("phonedesk │ beta │ Held 1/9"), "{screen}");
     assert!(!screen.contains(&national(&default_numbers[0])), "{screen}");
 }
