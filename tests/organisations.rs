@@ -10,10 +10,11 @@
 mod chime_common;
 mod cli_common;
 mod postgres_rig;
+mod serve_rig;
 
 use cli_common::*;
 use postgres_rig::TestPostgres;
-use std::io::{BufRead, BufReader};
+use serve_rig::*;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -24,6 +25,7 @@ struct Rig {
     dir: tempfile::TempDir,
     port: u16,
     server: Option<Child>,
+    tmux: Tmux,
     acme: Desk,
     beta: Desk,
 }
@@ -34,11 +36,6 @@ impl Drop for Rig {
             let _ = child.kill();
             let _ = child.wait();
         }
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(self.dir.path().join("tmux.sock"))
-            .arg("kill-server")
-            .output();
     }
 }
 
@@ -60,43 +57,10 @@ fn config_text(port: u16, dir: &Path, organisation: &str) -> String {
     )
 }
 
-fn keygen(dir: &Path, name: &str) -> String {
-    let ok = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
-        .arg(dir.join(name))
-        .status()
-        .unwrap();
-    assert!(ok.success());
-    std::fs::read_to_string(dir.join(format!("{name}.pub"))).unwrap()
-}
-
-fn tools_missing() -> bool {
-    let missing = ["ssh", "ssh-keygen", "tmux"].into_iter().find(|tool| {
-        !Command::new("sh")
-            .arg("-c")
-            .arg(format!("command -v {tool}"))
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if let Some(tool) = missing {
-        assert!(
-            std::env::var_os("PHONEDESK_REQUIRE_POSTGRES").is_none(),
-            "`{tool}` is needed"
-        );
-        eprintln!("`{tool}` is missing: this test is skipped");
-        return true;
-    }
-    false
-}
-
 impl Rig {
     /// Keys: alice, admin of acme; bob, admin of beta; carol, viewer of beta.
     fn new(pg: &TestPostgres) -> Rig {
-        // Outside /tmp: the server refuses a keys file below a directory others can write.
-        let dir = tempfile::Builder::new()
-            .prefix("orgs-rig")
-            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-            .unwrap();
+        let dir = rig_dir("orgs-rig");
         let d = dir.path();
         let keys = format!(
             "# organisation, role, name, key\norg=acme admin alice {}org=beta admin bob {}org=beta viewer carol {}",
@@ -104,17 +68,8 @@ impl Rig {
             keygen(d, "bob"),
             keygen(d, "carol")
         );
-        std::fs::write(d.join("authorized_keys"), keys).unwrap();
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::Permissions::from_mode(0o600);
-            std::fs::set_permissions(d.join("authorized_keys"), mode).unwrap();
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        write_private(&d.join("authorized_keys"), &keys);
+        let port = free_port();
         let url = pg.create("orgs");
         let desk = |organisation: &str| {
             let mut desk = Desk::with_config(&config_text(port, d, organisation));
@@ -124,6 +79,7 @@ impl Rig {
         Rig {
             acme: desk("acme"),
             beta: desk("beta"),
+            tmux: Tmux::new(d.join("tmux.sock")),
             dir,
             port,
             server: None,
@@ -136,7 +92,8 @@ impl Rig {
 
     /// Starts `serve` and returns what it printed up to "connect with:".
     fn start(&mut self) -> Vec<String> {
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .arg("--config")
             .arg(&self.acme.config)
             .arg("--db")
@@ -144,29 +101,9 @@ impl Rig {
             .arg("serve")
             .env_remove("PHONEDESK_ORG")
             .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("conf"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(self.path("serve.err")).unwrap())
-            .spawn()
-            .unwrap();
-        let lines = lines_of(child.stdout.take().unwrap());
+            .env("XDG_CONFIG_HOME", self.path("conf"));
+        let (child, seen) = start_serve(command, &self.path("serve.err"));
         self.server = Some(child);
-        let mut seen = Vec::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !seen.iter().any(|l: &String| l.contains("connect with:")) {
-            assert!(
-                Instant::now() < deadline,
-                "the server did not start: {seen:?}\n{}",
-                self.log()
-            );
-            if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
-                seen.push(line);
-            }
-            if let Some(status) = self.server.as_mut().unwrap().try_wait().unwrap() {
-                panic!("the server exited ({status}): {seen:?}\n{}", self.log());
-            }
-        }
         seen
     }
 
@@ -175,15 +112,7 @@ impl Rig {
     }
 
     fn ssh_command(&self, key: &str) -> Command {
-        let mut c = Command::new("ssh");
-        c.args(["-F", "/dev/null", "-i"])
-            .arg(self.path(key))
-            .args(["-p", &self.port.to_string()])
-            .args(["-o", "StrictHostKeyChecking=no"])
-            .args(["-o", "UserKnownHostsFile=/dev/null"])
-            .args(["-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"])
-            .args(["-o", "LogLevel=ERROR", "-o", "ConnectTimeout=10"]);
-        c
+        ssh_command(self.dir.path(), key, self.port)
     }
 
     /// `ssh -T KEY@127.0.0.1 COMMAND`: its exit code and output.
@@ -207,96 +136,26 @@ impl Rig {
 
     /// `ssh KEY watch --all --json`, its lines arriving on the receiver.
     fn watch(&self, key: &str) -> (Child, mpsc::Receiver<String>) {
-        let mut child = self
-            .ssh_command(key)
-            .arg("-T")
-            .arg("admin@127.0.0.1")
-            .args(["watch", "--all", "--json"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let lines = lines_of(child.stdout.take().unwrap());
-        (child, lines)
+        watch(self.ssh_command(key))
     }
 
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(self.path("tmux.sock"))
-            .args(["-f", "/dev/null"])
-            .args(args)
-            .env("TERM", "xterm-256color")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "tmux {args:?}: {out:?}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.tmux.run(args)
     }
 
     /// A console over SSH for `key` in the tmux session `pane`.
     fn console(&self, pane: &str, key: &str) {
-        let mut line: Vec<String> = vec!["ssh".into(), "-tt".into()];
-        let ssh = self.ssh_command(key);
-        line.extend(ssh.get_args().map(|a| a.to_string_lossy().into_owned()));
-        line.push("admin@127.0.0.1".into());
-        self.session(pane, &format!("{}; sleep 60", line.join(" ")));
+        self.tmux.console(pane, self.ssh_command(key));
     }
 
     /// A tmux session `pane` of 160x40 running the shell command `line`.
     fn session(&self, pane: &str, line: &str) {
-        let size = ["-x", "160", "-y", "40", "-e", "TERM=xterm-256color"];
-        self.tmux(&[&["new-session", "-d", "-s", pane][..], &size, &[line]].concat());
-    }
-
-    fn screen(&self, pane: &str) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", pane])
+        self.tmux.session(pane, line);
     }
 
     fn wait_for(&self, pane: &str, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen(pane);
-            if s.contains(what) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "pane {pane}: no {what:?} on\n{s}\n--- server log:\n{}",
-                self.log()
-            );
-            sleep_ms(50);
-        }
+        self.tmux.wait_for(pane, what, || self.log())
     }
-}
-
-fn lines_of(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// Waits until a line of `lines` contains `what`; returns every line read so far.
-fn read_until(lines: &mpsc::Receiver<String>, seen: &mut Vec<String>, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !seen.iter().any(|l| l.contains(what)) {
-        assert!(Instant::now() < deadline, "no {what:?} in {seen:#?}");
-        if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
-            seen.push(line);
-        }
-    }
-}
-
-/// A number as the console and lists write it: (206) 555-0123.
-fn national(number: &str) -> String {
-    let d = &number[2..];
-    format!("({}) {}-{}", &d[..3], &d[3..6], &d[6..])
 }
 
 /// None of `secrets` (acme's numbers, names and labels) appears in `text`.
@@ -623,24 +482,16 @@ fn an_embedded_database_refuses_another_organisation_in_words() {
     );
 
     // serve, with a key of another organisation.
-    let dir = tempfile::Builder::new()
-        .prefix("orgs-rig")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .unwrap();
+    let dir = rig_dir("orgs-rig");
     let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHXNoXbJ1P2s1XHc5u4S8kwHx6yHcQWwOQdFhT0oYQxg";
     let keys = dir.path().join("authorized_keys");
-    std::fs::write(
+    write_private(
         &keys,
-        format!(
+        &format!(
             "admin alice {}\norg=acme admin bob {key}\n",
             key.replace("YQxg", "YQxh")
         ),
-    )
-    .unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    );
     let served = Desk::with_config(&format!(
         "{FAST}\n[ssh]\nlisten = \"127.0.0.1:0\"\nauthorized_keys = \"{}\"\nhost_key = \"{}\"\n",
         keys.display(),
