@@ -8,10 +8,12 @@
 //! Needs PostgreSQL (skipped without it unless PHONEDESK_REQUIRE_POSTGRES is set), `ssh`,
 //! `ssh-keygen` and `tmux`.
 
+mod chime_common;
 mod cli_common;
 mod postgres_rig;
 mod serve_rig;
 
+use chime_common::FakeChime;
 use cli_common::*;
 use postgres_rig::TestPostgres;
 use serve_rig::*;
@@ -60,6 +62,8 @@ struct Rig {
     desk: Desk,
     nodes: [Node; 2],
     tmux: Tmux,
+    /// Set for every node started (the carrier's credentials).
+    node_env: Vec<(String, String)>,
 }
 
 impl Drop for Rig {
@@ -81,7 +85,13 @@ impl Rig {
             &format!("admin alice {}", keygen(d, "alice")),
         );
         let url = pg.create("nodes");
-        let mut desk = Desk::with_config(&format!("{FAST}\n{extra}\n"));
+        // A `[carrier]` table of the test's own takes the place of the test durations'.
+        let fast = if extra.contains("[carrier]") {
+            FAST.replace("[carrier]\nfailure_rate = 0.0\n", "")
+        } else {
+            FAST.to_string()
+        };
+        let mut desk = Desk::with_config(&format!("{fast}\n{extra}\n"));
         desk.db = url.into();
         let node = |name: &'static str| {
             let port = free_port();
@@ -96,7 +106,7 @@ impl Rig {
             std::fs::write(
                 &config,
                 format!(
-                    "{FAST}\n{extra}\n[ssh]\nlisten = \"127.0.0.1:{port}\"\n\
+                    "{fast}\n{extra}\n[ssh]\nlisten = \"127.0.0.1:{port}\"\n\
                      host_key = \"{}\"\nauthorized_keys = \"{}\"\n",
                     d.join("host_key").display(),
                     d.join("authorized_keys").display()
@@ -116,6 +126,7 @@ impl Rig {
             nodes: [node("a"), node("b")],
             desk,
             dir,
+            node_env: Vec::new(),
         }
     }
 
@@ -134,6 +145,7 @@ impl Rig {
             .env("XDG_DATA_HOME", node.home.join("data"))
             .env("XDG_CONFIG_HOME", node.home.join("conf"))
             .env("XDG_RUNTIME_DIR", node.home.join("run"))
+            .envs(self.node_env.iter().map(|(k, v)| (k, v)))
             .envs(env.iter().copied());
         let (child, _) = start_serve(command, &node.home.join("serve.err"));
         self.nodes[n].server = Some(child);
@@ -644,4 +656,135 @@ fn an_immediate_restart_of_postgresql_loses_no_acknowledged_action() {
     rig.wait_for_row("b", &numbers[5], "Trunk");
     let _ = watch_b.kill();
     let _ = watch_b.wait();
+}
+
+/// The AWS settings of a node in front of the fake carrier: static test credentials, empty
+/// AWS files in a home of its own, loopback only (nothing can reach AWS).
+fn loopback_carrier_env(dir: &std::path::Path) -> Vec<(String, String)> {
+    let home = dir.join("home");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".aws/config"), "").unwrap();
+    std::fs::write(home.join(".aws/credentials"), "").unwrap();
+    let path = |p: PathBuf| p.display().to_string();
+    [
+        ("HOME", path(home.clone())),
+        ("PHONEDESK_LOOPBACK_ONLY", "1".into()),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLETESTONLY".into()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".into(),
+        ),
+        ("AWS_CONFIG_FILE", path(home.join(".aws/config"))),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            path(home.join(".aws/credentials")),
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("AWS_PROFILE", "".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// With the real carrier adapter in front of the fake Chime server, both nodes' workers
+/// and commands race for the same carrier jobs: each is sent exactly once (the server
+/// counts the calls).
+#[test]
+fn carrier_jobs_are_sent_once_across_both_nodes() {
+    let Some(pg) = start_pg_and_tools() else {
+        return;
+    };
+    let chime = FakeChime::start();
+    let carrier = format!(
+        "[carrier]\nkind = \"chime-sdk-voice\"\nregion = \"us-east-1\"\n\
+         endpoint_url = \"{}\"\ncall_timeout = \"5s\"\nfailure_rate = 0.0\n",
+        chime.url()
+    );
+    let mut rig = Rig::new(&pg, &carrier);
+    rig.node_env = loopback_carrier_env(rig.dir.path());
+    rig.start_both();
+    let all_ok = |rig: &Rig, children: Vec<Child>| {
+        for child in children {
+            let out = Desk::finish(child.wait_with_output().unwrap());
+            assert_eq!(out.code, 0, "{out:?}\n{}", rig.logs());
+        }
+    };
+
+    let found: Vec<String> = {
+        let out = rig.ssh_ok(
+            A,
+            &["search", "--area-code", "206", "--limit", "12", "--json"],
+        );
+        let found: serde_json::Value = serde_json::from_str(&out).unwrap();
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["number"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(found.len(), 12);
+    // Six orders, three through each node at once.
+    let orders = found
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let mut args = vec!["provision", "--product-type", "vc"];
+            args.extend(pair.iter().map(String::as_str));
+            rig.ssh_spawn(i % 2, &args)
+        })
+        .collect();
+    all_ok(&rig, orders);
+    rig.ssh_ok(
+        B,
+        &["directory", "voice-connectors", "create", "--name", "Trunk"],
+    );
+    assert_eq!(chime.count("CreatePhoneNumberOrder"), 6);
+    assert_eq!(chime.count("CreateVoiceConnector"), 1);
+
+    // The carrier completes the orders; the numbers arrive once.
+    chime.advance(24 * 3600);
+    rig.ssh_ok(A, &["sync"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let listed = rig.ssh_ok(B, &["numbers", "list", "--json"]);
+        let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+        let arrived = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["status"] == "Unassigned")
+            .count();
+        if arrived == 12 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{listed}\n{}", rig.logs());
+        sleep_ms(200);
+    }
+    // Twelve assignments, six through each node at once, each a job of its own.
+    let assigned = found
+        .iter()
+        .enumerate()
+        .map(|(i, n)| rig.ssh_spawn(i % 2, &["assign", n, "--voice-connector", "vc-1"]))
+        .collect();
+    all_ok(&rig, assigned);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while rig.ssh_ok(A, &["jobs", "list", "--json"]).trim() != "[]" {
+        assert!(Instant::now() < deadline, "{}", rig.logs());
+        sleep_ms(200);
+    }
+    // Time for a second sending, were there one.
+    sleep_ms(1000);
+    let calls = chime.requests();
+    eprintln!("calls the carrier received: {calls:?}");
+    assert_eq!(chime.count("CreatePhoneNumberOrder"), 6, "{calls:?}");
+    assert_eq!(chime.count("CreateVoiceConnector"), 1, "{calls:?}");
+    assert_eq!(
+        chime.count("AssociatePhoneNumbersWithVoiceConnector"),
+        12,
+        "{calls:?}"
+    );
+    let checked = rig.ssh(B, &["check"]);
+    assert_eq!(checked.code, 0, "{checked:?}");
 }

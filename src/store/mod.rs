@@ -994,7 +994,6 @@ impl Store {
     }
 }
 
-/// Writes `ops`, in order, as the transaction's writes and commits it.
 /// A fault for the multi-node tests (`PHONEDESK_FAULT=pause_before_commit`): the writer
 /// stops just before it commits an audited change, holding the organisation's writer, so
 /// a test can kill the process inside a transaction. Read once.
@@ -1009,6 +1008,7 @@ fn pause_before_commit_when_asked() {
     }
 }
 
+/// Writes `ops`, in order, as the transaction's writes and commits it.
 fn commit(mut tx: Box<dyn WriteTx + '_>, ops: Vec<Op>) -> Result<(), StoreError> {
     write_ops(tx.as_mut(), ops);
     tx.commit()
