@@ -48,6 +48,11 @@ fn main() {
             })
         }
         Some("seed-history") => history::seed(&args),
+        Some("sizes") => sizes(
+            &flag(&args, "--db")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| usage()),
+        ),
         Some("apply-rows") => history::rows(&args),
         _ => usage(),
     };
@@ -61,6 +66,7 @@ fn usage() -> ! {
     eprintln!(
         "usage: bench core | bench seed --db DIR [--numbers N] | bench carrier [--numbers N] [--order N]\n\
          \x20      bench seed-history --db DIR [--numbers N] [--entries N] [--of-one N]\n\
+         \x20      bench sizes --db DIR\n\
          \x20      bench apply-rows --db DIR [--rows N] [--run N] > rows.csv"
     );
     std::process::exit(2)
@@ -97,6 +103,9 @@ fn engine_at(db: &Path, limit: usize) -> Result<Engine, Box<dyn std::error::Erro
 fn seeding_engine_at(db: &Path, limit: usize) -> Result<Engine, Box<dyn std::error::Error>> {
     let mut options = StoreOptions::new(db);
     options.flush_each_write = false;
+    // A page cache that holds the whole store being filled: with the console's 16 MB,
+    // every order past a few hundred thousand numbers read its pages back from the log.
+    options.cache_bytes = 1 << 30;
     engine_with(options, limit)
 }
 
@@ -111,8 +120,9 @@ fn engine_with(options: StoreOptions, limit: usize) -> Result<Engine, Box<dyn st
 
 const T0: Timestamp = Timestamp(1_790_000_000_000);
 
-/// Fills the store with `count` numbers: orders of up to 1,000 numbers from every state,
-/// completed, then a third assigned to voice connectors.
+/// Fills the store with `count` numbers: orders of up to 1,000 numbers, each from the next
+/// two states in turn (so the numbers spread over every state), completed, then a third
+/// assigned to voice connectors.
 fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>> {
     let engine = seeding_engine_at(db, count.max(25))?;
     let admin = Actor::admin("bench");
@@ -125,9 +135,20 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
         .collect();
     let mut held = engine.store().held();
     let mut round = 0;
+    let started = Instant::now();
+    // Where the time goes, reported every 100 orders: a seed that slows as the store grows
+    // shows which part grows.
+    let (mut searching, mut ordering, mut completing) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     while held < count {
         let mut batch = Vec::new();
-        for state in &states {
+        let t = Instant::now();
+        // Each order starts at the next states: a search reads the held numbers of every
+        // exchange it passes, so orders that always started at the same states made each
+        // search read everything seeded so far (a million took hours). Spread over every
+        // state, a search meets about 1/50 of the store.
+        let first = (round * 2) % states.len();
+        for state in states[first..].iter().chain(&states[..first]) {
             let want = (count - held - batch.len()).min(500);
             if want == 0 {
                 break;
@@ -143,11 +164,13 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
             return Err(format!("the carrier ran out of numbers at {held}").into());
         }
         batch.truncate((count - held).min(1_000));
+        searching += t.elapsed();
         let product = if round % 3 == 0 {
             ProductType::BusinessCalling
         } else {
             ProductType::VoiceConnector
         };
+        let t = Instant::now();
         engine.dispatch(
             &admin,
             Action::Provision {
@@ -156,10 +179,23 @@ fn seed_at(db: &Path, count: usize) -> Result<Engine, Box<dyn std::error::Error>
             },
             now,
         )?;
+        ordering += t.elapsed();
         now = now.plus(Duration::from_secs(2));
+        let t = Instant::now();
         engine.run_due(now)?;
+        completing += t.elapsed();
         held = engine.store().held();
         round += 1;
+        if round % 100 == 0 {
+            eprintln!(
+                "  {held} numbers, {:.0} s: the last 100 orders searching {:.1} s, ordering {:.1} s, completing {:.1} s",
+                started.elapsed().as_secs_f64(),
+                searching.as_secs_f64(),
+                ordering.as_secs_f64(),
+                completing.as_secs_f64()
+            );
+            (searching, ordering, completing) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        }
     }
     let vc = engine.dispatch(
         &admin,
@@ -317,6 +353,48 @@ fn core() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("| seeding 100,000 numbers through the engine | {seed_s:.1} s | |");
     print!("{}", String::from_utf8_lossy(&measured.stdout));
+    Ok(())
+}
+
+/// What each tree of a database holds (keys, bytes of keys and values) beside the size of
+/// its files: how much of the file is live data.
+fn sizes(db: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    use phonedesk::store::{Scan, Tree};
+    let t = Instant::now();
+    let store = Store::open(&StoreOptions::new(db))?;
+    let open_ms = ms(t.elapsed());
+    println!("| tree | keys | key bytes | value bytes |");
+    println!("|---|---|---|---|");
+    let mut total = 0;
+    for tree in Tree::ALL {
+        let (mut keys, mut key_bytes, mut value_bytes) = (0usize, 0usize, 0usize);
+        let mut scan = Scan::all().limit(4096);
+        loop {
+            let page = store.backend().scan(tree, &scan)?;
+            for (k, v) in &page {
+                keys += 1;
+                key_bytes += k.len();
+                value_bytes += v.len();
+            }
+            match page.last() {
+                Some((k, _)) if page.len() == 4096 => {
+                    scan = Scan::all()
+                        .from(std::ops::Bound::Excluded(k.clone()))
+                        .limit(4096)
+                }
+                _ => break,
+            }
+        }
+        total += key_bytes + value_bytes;
+        if keys > 0 {
+            println!("| {} | {keys} | {key_bytes} | {value_bytes} |", tree.name());
+        }
+    }
+    println!(
+        "\nlive keys and values {:.1} MB; sled's files {:.1} MB; opened in {open_ms:.0} ms",
+        total as f64 / 1e6,
+        store.size_on_disk() as f64 / 1e6
+    );
     Ok(())
 }
 
