@@ -174,3 +174,37 @@ fn the_retention_removes_old_entries_and_their_index_but_keeps_the_newest() {
         last + 1
     );
 }
+
+#[test]
+fn the_latest_entries_stop_at_a_budget_of_numbers_and_say_older_ones_were_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = open(dir.path(), fast_policy(25), 0.0);
+    // The order and its completion: two entries naming 20 numbers each.
+    let (numbers, _) = acquired_with_connectors(&e, 20, &[]);
+    for (i, n) in numbers.iter().take(3).enumerate() {
+        e.dispatch(
+            &admin(),
+            Action::SetLabel {
+                number: n.clone(),
+                label: Some(format!("desk {i}")),
+            },
+            secs(300 + i as i64),
+        )
+        .unwrap();
+    }
+    let store = e.store();
+    let everything = store.audit(100).unwrap();
+    // Enough for everything: all of it, and nothing left unread.
+    let (all, more) = store.audit_latest(100, 1_000).unwrap();
+    assert_eq!(all, everything);
+    assert!(!more);
+    // A budget of 4 numbers: the three label changes and the completion that crossed it.
+    let (latest, more) = store.audit_latest(100, 4).unwrap();
+    assert_eq!(latest, everything[..4]);
+    assert!(more);
+    // The newest entry always comes, even past the budget; the limit still holds.
+    assert_eq!(store.audit_latest(100, 0).unwrap().0, everything[..1]);
+    let (two, more) = store.audit_latest(2, 1_000).unwrap();
+    assert_eq!(two, everything[..2]);
+    assert!(!more, "the limit, not the budget, stopped it");
+}

@@ -212,6 +212,44 @@ impl Store {
         Ok(out)
     }
 
+    /// The latest entries, newest first: at most `limit`, and no more once those read name
+    /// `max_numbers` numbers in all (the first entry always comes); and whether older
+    /// entries were left unread for that budget. An entry of a 1,000-number order carries
+    /// every number and change, so a screen that shows the latest entries reads in
+    /// proportion to what they hold, not only to their count.
+    pub fn audit_latest(
+        &self,
+        limit: usize,
+        max_numbers: usize,
+    ) -> Result<(Vec<AuditEntry>, bool), StoreError> {
+        // Small pages: a page of big entries is read whole before the budget is checked.
+        const PAGE: usize = 32;
+        let mut out: Vec<AuditEntry> = Vec::new();
+        let mut numbers = 0;
+        let mut scan = Scan::all().rev();
+        while out.len() < limit && (out.is_empty() || numbers < max_numbers) {
+            let page = self
+                .backend
+                .scan(AUDIT, &scan.clone().limit(PAGE.min(limit - out.len())))?;
+            let last_page = page.len() < PAGE.min(limit - out.len());
+            for (key, value) in page {
+                if !out.is_empty() && numbers >= max_numbers {
+                    return Ok((out, true));
+                }
+                let e = self.entry(&value)?;
+                numbers += e.numbers.len().max(e.changes.len());
+                out.push(e);
+                scan = scan.to(std::ops::Bound::Excluded(key));
+            }
+            if last_page {
+                return Ok((out, false));
+            }
+        }
+        // Stopped at the budget or the limit: older entries are unread when there are any.
+        let more = out.len() < limit && !self.backend.scan(AUDIT, &scan.limit(1))?.is_empty();
+        Ok((out, more))
+    }
+
     /// One entry by its number.
     pub fn audit_entry(&self, seq: u64) -> Result<Option<AuditEntry>, StoreError> {
         match self.backend.get(AUDIT, &seq.to_be_bytes())? {

@@ -26,6 +26,9 @@ use std::cmp::Ordering;
 
 /// How many of the latest entries the screen reads.
 const LIMIT: usize = 2000;
+/// And no more once those name this many numbers: an order of 1,000 numbers is one entry
+/// with every number and change, and 2,000 of them took seconds and a gigabyte to read.
+const NUMBERS: usize = 20_000;
 
 /// The sortable columns, by their header titles.
 pub const COLUMNS: [&str; 6] = ["When", "Who", "Action", "Result", "What changed", "Message"];
@@ -121,6 +124,8 @@ pub struct Audit {
     rows: Rows<AuditRow>,
     names: Names,
     open: bool,
+    /// Older entries were left unread (`NUMBERS`): the title says so.
+    cut: bool,
 }
 
 impl Audit {
@@ -209,11 +214,14 @@ impl Screen for Audit {
         // Newest first; new entries come in above, the cursor stays on its entry.
         self.names = Names::load(cx.engine);
         let names = &self.names;
+        let (entries, cut) = cx
+            .engine
+            .store()
+            .audit_latest(LIMIT, NUMBERS)
+            .unwrap_or_default();
+        self.cut = cut;
         self.rows.set(
-            cx.engine
-                .store()
-                .audit(LIMIT)
-                .unwrap_or_default()
+            entries
                 .into_iter()
                 .map(|entry| AuditRow {
                     summary: history::summary(names, &entry, None),
@@ -311,7 +319,16 @@ impl Screen for Audit {
             None => "Audit log (newest first)",
             Some(_) => "Audit log",
         };
-        let title = self.rows.title(t, name, None);
+        let note = self.cut.then(|| {
+            Span::styled(
+                format!(
+                    " the latest {}; older: phonedesk audit ",
+                    self.rows.all().len()
+                ),
+                t.dim,
+            )
+        });
+        let title = self.rows.title(t, name, note);
         let empty = if self.rows.filter().is_empty() {
             "Nothing has been done yet."
         } else {
