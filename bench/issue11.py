@@ -86,6 +86,53 @@ def timed(cmd, ok=(0,)):
     return ms, (usage.ru_utime + usage.ru_stime) * 1000, out.read().decode()
 
 
+class console_holding:
+    """`phonedesk` (the console) on a pseudo-terminal for the duration of a `with`."""
+
+    def __init__(self, cmd):
+        self.cmd = cmd
+
+    def __enter__(self):
+        import pty, select
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.environ["TERM"] = "xterm-256color"
+            os.execv(self.cmd[0], self.cmd)
+        # Up once it has drawn a screen; its socket listens before it draws.
+        shown, deadline = 0, time.time() + 60
+        while shown < 2000 and time.time() < deadline:
+            if select.select([self.fd], [], [], 0.2)[0]:
+                try:
+                    shown += len(os.read(self.fd, 65536))
+                except OSError:
+                    break
+        self.drain = True
+        import threading
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+        return self
+
+    def _drain(self):
+        while self.drain:
+            try:
+                os.read(self.fd, 65536)
+            except OSError:
+                return
+
+    def __exit__(self, *exc):
+        os.write(self.fd, b"q")
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            done, _ = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(self.pid, 15)
+            os.waitpid(self.pid, 0)
+        self.drain = False
+
+
 def fresh_copy(cache, work, name):
     db = os.path.join(work, name)
     shutil.copytree(os.path.join(cache, "numbers"), db)
@@ -141,6 +188,13 @@ def main():
     run(f"`history NUMBER` ({a.of_one} entries of {a.entries:,})", pd(cache, db) + ["history", hot],
         a.runs, lambda out: None)
     run(f"`--json history NUMBER`", pd(cache, db) + ["--json", "history", hot], a.runs, shows(a.of_one))
+    # The same command while a console holds the database: it runs there (the local
+    # socket), in a process that opened the store once.
+    with console_holding(pd(cache, db)):
+        run(f"`history NUMBER` while a console holds the database", pd(cache, db) + ["history", hot],
+            a.runs, lambda out: None)
+        run(f"`--json history NUMBER` while a console holds the database", pd(cache, db) + ["--json", "history", hot],
+            a.runs, shows(a.of_one))
 
     work = tempfile.mkdtemp(prefix="phonedesk-issue11-", dir=os.path.join(ROOT, "target"))
     summary = {}

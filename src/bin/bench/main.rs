@@ -48,6 +48,14 @@ fn main() {
             })
         }
         Some("seed-history") => history::seed(&args),
+        Some("compact") => compact(
+            &flag(&args, "--db")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| usage()),
+            &flag(&args, "--to")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| usage()),
+        ),
         Some("sizes") => sizes(
             &flag(&args, "--db")
                 .map(PathBuf::from)
@@ -66,7 +74,7 @@ fn usage() -> ! {
     eprintln!(
         "usage: bench core | bench seed --db DIR [--numbers N] | bench carrier [--numbers N] [--order N]\n\
          \x20      bench seed-history --db DIR [--numbers N] [--entries N] [--of-one N]\n\
-         \x20      bench sizes --db DIR\n\
+         \x20      bench sizes --db DIR | bench compact --db DIR --to NEW_DIR\n\
          \x20      bench apply-rows --db DIR [--rows N] [--run N] > rows.csv"
     );
     std::process::exit(2)
@@ -394,6 +402,29 @@ fn sizes(db: &Path) -> Result<(), Box<dyn std::error::Error>> {
         "\nlive keys and values {:.1} MB; sled's files {:.1} MB; opened in {open_ms:.0} ms",
         total as f64 / 1e6,
         store.size_on_disk() as f64 / 1e6
+    );
+    Ok(())
+}
+
+/// Copies a database's live keys and values into a new one with sled's own export and
+/// import (the same trees, none of the garbage a log-structured file keeps): what opening
+/// a store costs without it.
+fn compact(db: &Path, to: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    if to.exists() {
+        return Err(format!("{} exists", to.display()).into());
+    }
+    let t = Instant::now();
+    let from = sled::open(db)?;
+    let into = sled::open(to)?;
+    into.import(from.export());
+    into.flush()?;
+    eprintln!(
+        "compacted {} ({:.1} MB) into {} ({:.1} MB) in {:.1} s",
+        db.display(),
+        from.size_on_disk()? as f64 / 1e6,
+        to.display(),
+        into.size_on_disk()? as f64 / 1e6,
+        t.elapsed().as_secs_f64()
     );
     Ok(())
 }
