@@ -131,6 +131,8 @@ def main():
         # The first `/` filter keystrokes, and an action whose engine event refreshes the
         # screen (the default calling name form: N, type, Enter).
         cases.append((f"phonedesk filter (/ then 2 0 6), 120x40", "120x40", "/,2,0,6", pd, own_meter, first, ()))
+        # A sort by another column than the index's (Shift+S: Status), then back (Shift+S again).
+        cases.append((f"phonedesk sort by Status (S, S), 120x40", "120x40", "S,S", pd, own_meter, first, ()))
         if not a.in_place:
             cases.append((f"phonedesk action + refresh (N Bench Enter), 120x40", "120x40", "N,B,e,n,c,h,enter", pd, own_meter, first, ()))
 
@@ -193,6 +195,10 @@ def main():
     slowest = statistics.median(max(x or 0 for x in r["per_key_ms"]) for r in f)
     print(f"| ms for the slowest `/` filter keystroke (first: `2`) | {slowest:.2f} | {fmt(b['ms_per_key_median'], 2)} | "
           f"{ratio(slowest, b['ms_per_key_median'])} | |")
+    f = results[f"phonedesk sort by Status (S, S), 120x40"]
+    slowest = statistics.median(max(x or 0 for x in r["per_key_ms"]) for r in f)
+    print(f"| ms for a sort by Status (Shift+S), the slower of two | {slowest:.2f} | {fmt(b['ms_per_key_median'], 2)} | "
+          f"{ratio(slowest, b['ms_per_key_median'])} | 16 ms |")
     f = results.get(f"phonedesk action + refresh (N Bench Enter), 120x40")
     if f:
         last = statistics.median(r["per_key_ms"][-1] or 0 for r in f)
