@@ -36,8 +36,9 @@ def parse_keys(spec):
 
 
 def read_until_quiet(fd, quiet_s, limit_s, sink):
-    """Read until nothing arrives for quiet_s; return (bytes, seconds until the last byte)."""
-    start = time.perf_counter(); last = None; n = 0
+    """Read until nothing arrives for quiet_s; return (bytes, seconds until the last byte).
+    The seconds until the first byte are kept in FIRST[0] (the screen's first answer)."""
+    start = time.perf_counter(); last = None; n = 0; FIRST[0] = None
     while True:
         now = time.perf_counter()
         if now - start > limit_s:
@@ -55,7 +56,12 @@ def read_until_quiet(fd, quiet_s, limit_s, sink):
         if not data:
             break
         n += len(data); last = time.perf_counter(); sink(data)
+        if FIRST[0] is None:
+            FIRST[0] = last - start
     return n, ((last - start) if last else None)
+
+
+FIRST = [None]
 
 
 def proc_mb(pid, field):
@@ -120,7 +126,8 @@ def main():
         t = time.perf_counter()
         os.write(fd, k.encode())
         n, dt = read_until_quiet(fd, a.quiet_ms / 1000, 5.0, stream.feed)
-        per_key.append({"bytes": n, "ms": None if dt is None else round(dt * 1000, 2)})
+        per_key.append({"bytes": n, "ms": None if dt is None else round(dt * 1000, 2),
+                        "first_ms": None if FIRST[0] is None else round(FIRST[0] * 1000, 2)})
         rss.append(proc_mb(pid, "VmRSS"))
     res = {"first_frame_ms": None if first_ms is None else round(first_ms, 1),
            "first_frame_bytes": total, "keys": len(per_key),
@@ -135,6 +142,9 @@ def main():
         res["rss_max_mb"] = max(live)
     res["rss_peak_mb"] = proc_mb(pid, "VmHWM")
     res["per_key_ms"] = [p["ms"] for p in per_key]
+    # Until the first byte of the answer: a screen that keeps filling in (a filter counting
+    # its matches) has answered the key press by then.
+    res["per_key_first_ms"] = [p["first_ms"] for p in per_key]
     if a.screen:
         res["first_screen"] = first_screen
         res["screen"] = screen.display

@@ -192,9 +192,11 @@ def main():
     print(f"| ms per page down, 120x40 (the floor has no page down: its cursor move) | {fmt(p['ms_per_key_median'], 2)} | "
           f"{fmt(b['ms_per_key_median'], 2)} | {ratio(p['ms_per_key_median'], b['ms_per_key_median'])} | <= 2x |")
     f = results[f"phonedesk filter (/ then 2 0 6), 120x40"]
-    slowest = statistics.median(max(x or 0 for x in r["per_key_ms"]) for r in f)
-    print(f"| ms for the slowest `/` filter keystroke (first: `2`) | {slowest:.2f} | {fmt(b['ms_per_key_median'], 2)} | "
-          f"{ratio(slowest, b['ms_per_key_median'])} | |")
+    slowest = statistics.median(max(x or 0 for x in r["per_key_first_ms"]) for r in f)
+    quiet = statistics.median(max(x or 0 for x in r["per_key_ms"]) for r in f)
+    print(f"| ms for the slowest `/` filter keystroke, until its screen (first: `2`) | {slowest:.2f} | {fmt(b['ms_per_key_median'], 2)} | "
+          f"{ratio(slowest, b['ms_per_key_median'])} | 16 ms |")
+    print(f"| ms for the slowest `/` filter keystroke, until the output went quiet (matches counted; at most 5 s a key) | {quiet:.2f} | | | |")
     f = results[f"phonedesk sort by Status (S, S), 120x40"]
     slowest = statistics.median(max(x or 0 for x in r["per_key_ms"]) for r in f)
     print(f"| ms for a sort by Status (Shift+S), the slower of two | {slowest:.2f} | {fmt(b['ms_per_key_median'], 2)} | "

@@ -62,11 +62,12 @@ pub async fn run_local(engine: Arc<Engine>, actor: Actor, config: &Config) -> an
 
     let mut guard = terminal::TerminalGuard::enter()?;
     draw(&mut guard, &mut app)?;
-    if app.idle() {
-        draw(&mut guard, &mut app)?;
-    }
+    // Work a screen left for after its frame (a filter's remaining matches) goes on a
+    // slice at a time whenever no key, event or tick is waiting, as the SSH console does.
+    let mut idle_work = true;
     while !app.should_quit() {
         tokio::select! {
+            biased;
             ev = keys.recv() => match ev {
                 Some(TermEvent::Key(k)) => app.handle_key(k, now()),
                 Some(TermEvent::Paste(text)) => app.handle_paste(&text, now()),
@@ -88,7 +89,18 @@ pub async fn run_local(engine: Arc<Engine>, actor: Actor, config: &Config) -> an
             _ = tick.tick() => { app.tick(now()); }
             _ = term.recv() => break,
             _ = hup.recv() => break,
+            _ = std::future::ready(()), if idle_work => {
+                idle_work = app.idle();
+                if app.needs_redraw() {
+                    draw(&mut guard, &mut app)?;
+                }
+                // Keys that came meanwhile are read before the next slice.
+                tokio::task::yield_now().await;
+                continue;
+            }
         }
+        // Anything handled may have left work (a new filter): look again after drawing.
+        idle_work = true;
         if app.needs_redraw() {
             draw(&mut guard, &mut app)?;
         }

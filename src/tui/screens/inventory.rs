@@ -38,6 +38,11 @@ use ratatui::Frame;
 use std::collections::BTreeSet;
 
 const STATUSES: [StatusCode; 2] = [StatusCode::Unassigned, StatusCode::Assigned];
+/// Records the `/` filter reads at a time (a few milliseconds).
+const SCAN_STEP: usize = 256;
+/// Records a new filter reads at most before its screen is drawn; `idle` reads on (the
+/// title says "N+ matches, counting" meanwhile).
+const KEY_PRESS_RECORDS: usize = 1024;
 
 /// The sortable columns, by their header titles. By Number ascending the list is the
 /// store's index; any other sort reads every record once and keeps the sorted keys.
@@ -393,7 +398,21 @@ impl Inventory {
             return;
         };
         while !scan.done && scan.matches.len() < need {
-            scan.step(engine, &self.names, 256);
+            scan.step(engine, &self.names, SCAN_STEP);
+        }
+    }
+
+    /// As `scan_until`, within what is left of the scan's first slice (`KEY_PRESS_RECORDS`,
+    /// however often the key press fills the screen): a key press shows what the filter
+    /// found so far within one frame, and `idle` goes on at once (a rare match in a million
+    /// numbers is thousands of records away).
+    fn scan_within_slice(&mut self, need: usize, engine: &Engine) {
+        let Some(scan) = self.scan.as_mut() else {
+            return;
+        };
+        while !scan.done && scan.matches.len() < need && scan.slice_left > 0 {
+            scan.step(engine, &self.names, SCAN_STEP);
+            scan.slice_left = scan.slice_left.saturating_sub(SCAN_STEP);
         }
     }
 
@@ -515,7 +534,7 @@ impl Inventory {
             self.nav.set_len(len);
         } else if self.scan.is_some() {
             let need = self.nav.offset + self.nav.height.max(1) + 1;
-            self.scan_until(need, engine);
+            self.scan_within_slice(need, engine);
             let len = self.len();
             self.nav.set_len(len);
         } else {
@@ -1503,6 +1522,8 @@ impl Inventory {
         );
         let empty = if self.filter.is_empty() {
             "No numbers in the inventory yet. Press p to provision phone numbers."
+        } else if self.scan.as_ref().is_some_and(|s| !s.done) {
+            "Looking for numbers that match the filter…"
         } else {
             "No numbers match the filter. Esc clears it."
         };
@@ -1665,10 +1686,11 @@ impl Screen for Inventory {
             self.reload_window(cx.engine);
         }
         if let Some(scan) = self.scan.as_mut() {
-            // Records changed: match again, as far as the cursor needs.
+            // Records changed: match again, as far as the cursor needs within a key press's
+            // slice (`follow` reads on to the cursor's number; `idle` does the rest).
             *scan = FilterScan::new(&self.filter);
             let need = self.nav.cursor.max(self.nav.offset) + self.nav.height.max(1) + 1;
-            self.scan_until(need, cx.engine);
+            self.scan_within_slice(need, cx.engine);
         }
         self.rebuild_sorted(cx.engine);
         // Marks of numbers that left the inventory go (one lookup per mark).
@@ -1703,7 +1725,7 @@ impl Screen for Inventory {
         // Finish counting the filter's matches a slice at a time (the title shows "so far").
         match self.scan.as_mut() {
             Some(scan) if !scan.done => {
-                scan.step(cx.engine, &self.names, 2048);
+                scan.step(cx.engine, &self.names, SCAN_STEP * 2);
                 self.after_list_change();
                 true
             }
@@ -1966,6 +1988,8 @@ struct FilterScan {
     /// The last number scanned.
     resume: Option<E164>,
     done: bool,
+    /// Records the key press that made this scan may still read (`scan_within_slice`).
+    slice_left: usize,
 }
 
 impl FilterScan {
@@ -1975,6 +1999,7 @@ impl FilterScan {
             matches: Vec::new(),
             resume: None,
             done: false,
+            slice_left: KEY_PRESS_RECORDS,
         }
     }
 
