@@ -4,6 +4,8 @@
 //!     cargo run --release --bin bench -- seed --db DIR --numbers 100000
 //!     cargo build --release --bins && target/release/bench carrier   # see carrier.rs
 //!     bench/issue11.sh      # `apply` of 10,000 rows, `history` among 1,000,000 entries
+//!     target/release/bench sizes --db DIR     # live bytes per tree beside sled's files
+//!     target/release/bench compact --db DIR --to NEW   # sled's export/import into NEW
 //!
 //! `seed` fills a database through the engine (real orders, completed by the scheduler's
 //! path) for the console and SSH benchmarks; open it with a config whose inventory limit is
