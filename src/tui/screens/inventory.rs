@@ -42,7 +42,7 @@ const STATUSES: [StatusCode; 2] = [StatusCode::Unassigned, StatusCode::Assigned]
 const SCAN_STEP: usize = 256;
 /// Records a new filter reads at most before its screen is drawn; `idle` reads on (the
 /// title says "N+ matches, counting" meanwhile).
-const KEY_PRESS_RECORDS: usize = 1024;
+const KEY_PRESS_RECORDS: usize = 256;
 
 /// The sortable columns, by their header titles. By Number ascending the list is the
 /// store's index; any other sort reads every record once and keeps the sorted keys.
@@ -1725,7 +1725,7 @@ impl Screen for Inventory {
         // Finish counting the filter's matches a slice at a time (the title shows "so far").
         match self.scan.as_mut() {
             Some(scan) if !scan.done => {
-                scan.step(cx.engine, &self.names, SCAN_STEP * 2);
+                scan.step(cx.engine, &self.names, SCAN_STEP);
                 self.after_list_change();
                 true
             }
