@@ -55,6 +55,23 @@ impl Sled {
         }
     }
 
+    /// As `open_with_reserve`, waiting while sled's file lock is still held by this
+    /// process's previous opening: sled lets go of it a moment after that opening is
+    /// dropped, when its background threads do (a read that had the old database in hand
+    /// does too). Our process lock, taken first, keeps other processes out, so a busy
+    /// sled lock here is our own and soon free.
+    fn open_waiting(options: &StoreOptions) -> Result<Sled, sled::Error> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match Sled::open_with_reserve(options) {
+                Err(e) if is_busy(&e) && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
+                other => return other,
+            }
+        }
+    }
+
     fn open(options: &StoreOptions) -> Result<Sled, sled::Error> {
         let config = sled::Config::new()
             .path(&options.path)
@@ -96,7 +113,7 @@ impl SledBackend {
         refuse_foreign_directory(&path)?;
         std::fs::create_dir_all(&path).map_err(io)?;
         let process_lock = lock::ProcessLock::acquire(&path)?;
-        let sled = Sled::open_with_reserve(options).map_err(|e| open_error(&path, e))?;
+        let sled = Sled::open_waiting(options).map_err(|e| open_error(&path, e))?;
         // Room to open on a full disk next time; when there is none now, the next write
         // makes it (and is refused until it can).
         let _ = space::restore_reserve(&path, options.reserve_file_bytes);
@@ -223,18 +240,7 @@ impl SledBackend {
     fn reopen(&self) -> Result<(), StoreError> {
         let mut slot = self.sled.write().unwrap_or_else(PoisonError::into_inner);
         slot.take();
-        // A read that had the old database in hand lets go of it (and sled of its file
-        // lock) a moment later.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let sled = loop {
-            match Sled::open_with_reserve(&self.options) {
-                Ok(sled) => break sled,
-                Err(e) if is_busy(&e) && Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(10))
-                }
-                Err(e) => return Err(open_error(&self.path, e)),
-            }
-        };
+        let sled = Sled::open_waiting(&self.options).map_err(|e| open_error(&self.path, e))?;
         *slot = Some(Arc::new(sled));
         drop(slot);
         self.write_failed.store(false, Ordering::SeqCst);
