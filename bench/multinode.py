@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Two `phonedesk serve` nodes on one PostgreSQL database (see README "Performance").
 
-    bench/multinode.sh [--numbers 1000000] [--sessions 10] [--actions 30] [--delays 30] [--runs 3]
+    bench/multinode.sh [--numbers 1000000] [--sessions 10] [--actions 100] [--delays 30] [--runs 3]
 
 1. builds phonedesk and bench (release);
 2. a throwaway PostgreSQL cluster (initdb, loopback only, default durability settings:
@@ -18,7 +18,8 @@
      command ended with exit 0) to its line in `watch --all --json` on node B, --delays
      times; also from the moment the command was sent;
 4. stops the nodes and measures the console (`phonedesk` on a local pty, bench/ptymeter_rss.py)
-   on the PostgreSQL database and on a sled copy of the same seed, alternately, --runs
+   on the PostgreSQL database and on the sled copy it was filled from (kept as
+   target/multinode-bench/sled-twin-N, also read for the numbers to change), alternately, --runs
    times: first frame and ms per cursor move (j), with the ratio PG / sled (target <= 1.5x).
 Prints a markdown table and the load average before and after.
 """
@@ -105,23 +106,27 @@ def seeded_cluster(numbers, seed):
         pg.init()
         pg.start()
         pg.run("createdb", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "phonedesk")
-        copy = os.path.join(BENCH, "seed-copy")
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(seed, copy)
-        lock = os.path.join(copy, "phonedesk.lock")
-        if os.path.exists(lock):
-            os.remove(lock)
+        copy = sled_twin(numbers, seed)
         t = time.time()
         print(f"copying {seed} into PostgreSQL (once) ...", file=sys.stderr)
         sh(PHONEDESK, "db", "copy", "--from", copy, "--to", pg.url(), stdout=sys.stderr)
         print(f"copied in {time.time() - t:.0f} s", file=sys.stderr)
-        shutil.rmtree(copy)
         # The statistics for the planner, as autovacuum would gather them later.
         pg.run("vacuumdb", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-z", "phonedesk")
         open(os.path.join(cluster, "seeded"), "w").close()
     else:
         pg.start()
     return pg
+
+
+def sled_twin(numbers, seed):
+    """The sled copy of the seed beside the cluster (what PostgreSQL was filled from; the
+    console is measured on it), made once; the seed itself is only read."""
+    twin = os.path.join(BENCH, f"sled-twin-{numbers}")
+    if not os.path.isdir(twin):
+        shutil.copytree(seed, twin + ".tmp", ignore=shutil.ignore_patterns("phonedesk.lock", "phonedesk.run"))
+        os.rename(twin + ".tmp", twin)
+    return twin
 
 
 def sled_seed(numbers, given):
@@ -294,7 +299,7 @@ def main():
     ap.add_argument("--seed", default=None, help="a sled database of --numbers numbers to copy (default: the "
                                                   "console benchmark's cached seed, else `bench seed`)")
     ap.add_argument("--sessions", type=int, default=10)
-    ap.add_argument("--actions", type=int, default=30)
+    ap.add_argument("--actions", type=int, default=100)
     ap.add_argument("--delays", type=int, default=30)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keys", default="j*30")
@@ -317,10 +322,11 @@ def main():
         with open(os.path.join(work, "authorized_keys"), "w") as f:
             f.write(f"admin bench {open(os.path.join(work, 'key.pub')).read()}")
         os.chmod(os.path.join(work, "authorized_keys"), 0o600)
-        listing = subprocess.run([PHONEDESK, "--config", os.devnull, "--db", pg.url(), "numbers", "list",
+        twin = sled_twin(a.numbers, seed)
+        listing = subprocess.run([PHONEDESK, "--config", os.devnull, "--db", twin, "numbers", "list",
                                   "--status", "Unassigned"], check=True, capture_output=True, text=True).stdout
         numbers = [l.split()[0] for l in listing.splitlines()[1:a.sessions + 3] if l.startswith("+")]
-        first_inventory = subprocess.run([PHONEDESK, "--config", os.devnull, "--db", pg.url(), "numbers", "list",
+        first_inventory = subprocess.run([PHONEDESK, "--config", os.devnull, "--db", twin, "numbers", "list",
                                           "--place", "inventory"], check=True, capture_output=True,
                                          text=True).stdout.splitlines()[1].split()[0]
         t = time.perf_counter()
@@ -348,10 +354,7 @@ def main():
             n.stop()
         nodes = []
 
-        sled = os.path.join(work, "sled")
-        shutil.copytree(seed, sled)
-        if os.path.exists(os.path.join(sled, "phonedesk.lock")):
-            os.remove(os.path.join(sled, "phonedesk.lock"))
+        sled = twin
         shown = console(a.numbers, a.runs, a.keys, pg.url(), sled, national(first_inventory))
     finally:
         for n in nodes:
