@@ -22,12 +22,14 @@ use std::time::{Duration, Instant};
 
 /// The server, its keys and two organisations' desks on one database.
 struct Rig {
-    dir: tempfile::TempDir,
     port: u16,
     server: Option<Child>,
     tmux: Tmux,
     acme: Desk,
     beta: Desk,
+    /// Last: the tmux socket is inside it, and the tmux server must be killed first
+    /// (fields drop in order).
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Rig {
