@@ -58,12 +58,14 @@ impl Node {
 /// Two nodes, their keys (alice, an administrator), a desk for the command line on the
 /// same database, and a tmux server for consoles.
 struct Rig {
-    dir: tempfile::TempDir,
     desk: Desk,
     nodes: [Node; 2],
     tmux: Tmux,
     /// Set for every node started (the carrier's credentials).
     node_env: Vec<(String, String)>,
+    /// Last: the tmux socket is inside it, and the tmux server must be killed first
+    /// (fields drop in order).
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Rig {
