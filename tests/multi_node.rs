@@ -197,6 +197,21 @@ impl Rig {
         watch(self.ssh_command(n))
     }
 
+    /// Both nodes started, with `count` numbers assigned nowhere yet; B's `watch` running
+    /// and a console on B (tmux pane "b") showing the first number.
+    fn watched_on_b(
+        pg: &TestPostgres,
+        count: usize,
+    ) -> (Rig, Vec<String>, Child, mpsc::Receiver<String>) {
+        let mut rig = Rig::new(pg, "");
+        let numbers = rig.desk.acquired_with_connector(count, "Trunk");
+        rig.start_both();
+        let (watch_b, lines_b) = rig.watch(B);
+        rig.console("b", B);
+        rig.wait_for("b", &national(&numbers[0]));
+        (rig, numbers, watch_b, lines_b)
+    }
+
     /// A console over SSH on node `n` in the tmux session `pane`.
     fn console(&self, pane: &str, n: usize) {
         self.tmux.console(pane, self.ssh_command(n));
@@ -273,13 +288,7 @@ fn a_change_through_one_node_shows_on_the_other() {
     let Some(pg) = start_pg_and_tools() else {
         return;
     };
-    let mut rig = Rig::new(&pg, "");
-    let numbers = rig.desk.acquired_with_connector(2, "Trunk");
-    rig.start_both();
-
-    let (mut watch_b, lines_b) = rig.watch(B);
-    rig.console("b", B);
-    rig.wait_for("b", &national(&numbers[0]));
+    let (rig, numbers, mut watch_b, lines_b) = Rig::watched_on_b(&pg, 2);
     // B's watch is listening once it shows B's own change.
     rig.ssh_ok(B, &["label", &numbers[1], "warm-up"]);
     arrival(&lines_b, &numbers[1], Instant::now());
@@ -506,12 +515,7 @@ fn an_immediate_restart_of_postgresql_loses_no_acknowledged_action() {
     let Some(pg) = start_pg_and_tools() else {
         return;
     };
-    let mut rig = Rig::new(&pg, "");
-    let numbers = rig.desk.acquired_with_connector(6, "Trunk");
-    rig.start_both();
-    let (mut watch_b, lines_b) = rig.watch(B);
-    rig.console("b", B);
-    rig.wait_for("b", &national(&numbers[0]));
+    let (mut rig, numbers, mut watch_b, lines_b) = Rig::watched_on_b(&pg, 6);
 
     const CLIENTS: usize = 4;
     const EACH: usize = 50;
