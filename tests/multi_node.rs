@@ -197,6 +197,19 @@ impl Rig {
         watch(self.ssh_command(n))
     }
 
+    /// Orders of two of `numbers` each, started at once, alternately through each node.
+    fn provision_pairs(&self, numbers: &[String]) -> Vec<Child> {
+        numbers
+            .chunks(2)
+            .enumerate()
+            .map(|(i, pair)| {
+                let mut args = vec!["provision", "--product-type", "vc"];
+                args.extend(pair.iter().map(String::as_str));
+                self.ssh_spawn(i % 2, &args)
+            })
+            .collect()
+    }
+
     /// Both nodes started, with `count` numbers assigned nowhere yet; B's `watch` running
     /// and a console on B (tmux pane "b") showing the first number.
     fn watched_on_b(
@@ -321,15 +334,7 @@ fn both_nodes_provisioning_at_once_never_pass_the_limit() {
     let found = rig.desk.available(&["--area-code", "206"], 16);
     rig.start_both();
 
-    let orders: Vec<Child> = found
-        .chunks(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            let mut args = vec!["provision", "--product-type", "vc"];
-            args.extend(pair.iter().map(String::as_str));
-            rig.ssh_spawn(i % 2, &args)
-        })
-        .collect();
+    let orders = rig.provision_pairs(&found);
     let outs: Vec<Out> = orders
         .into_iter()
         .map(|c| Desk::finish(c.wait_with_output().unwrap()))
@@ -371,15 +376,7 @@ fn due_work_completes_once_across_both_schedulers() {
     let since_start = || rig.audit().split_off(before);
 
     // Six orders and six purges, half through each node.
-    let mut work: Vec<Child> = found
-        .chunks(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            let mut args = vec!["provision", "--product-type", "vc"];
-            args.extend(pair.iter().map(String::as_str));
-            rig.ssh_spawn(i % 2, &args)
-        })
-        .collect();
+    let mut work = rig.provision_pairs(&found);
     work.extend(
         deleted
             .iter()
@@ -732,15 +729,7 @@ fn carrier_jobs_are_sent_once_across_both_nodes() {
     };
     assert_eq!(found.len(), 12);
     // Six orders, three through each node at once.
-    let orders = found
-        .chunks(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            let mut args = vec!["provision", "--product-type", "vc"];
-            args.extend(pair.iter().map(String::as_str));
-            rig.ssh_spawn(i % 2, &args)
-        })
-        .collect();
+    let orders = rig.provision_pairs(&found);
     all_ok(&rig, orders);
     rig.ssh_ok(
         B,

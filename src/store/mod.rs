@@ -247,11 +247,6 @@ impl Store {
         self.load_counts()
     }
 
-    /// Whether other processes may write this store too (a database server).
-    pub fn shared(&self) -> bool {
-        self.backend.shared()
-    }
-
     /// Takes the organisation's one writer (waiting for any other). On a shared backend
     /// the counts and the audit sequence are read again inside it: the rules decide on
     /// what every node committed.
